@@ -1,0 +1,13 @@
+import type { ScanResult } from '../scan.js';
+import type { ReporterOptions } from './index.js';
+
+/** The JSON output contract of DESIGN.md, version 1. */
+export function json(result: ScanResult, _options: ReporterOptions): string {
+  const report = {
+    version: 1,
+    findings: result.findings,
+    errors: result.errors,
+    summary: result.summary,
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

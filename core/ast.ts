@@ -1,0 +1,158 @@
+import type { TS, TypeScript } from './types.js';
+
+/**
+ * Visits `root` and its descendants in source order without recursion, so that deeply nested
+ * input cannot overflow the stack. Return `false` from `visit` to skip a node's children.
+ */
+export function walk(ts: TypeScript, root: TS.Node, visit: (node: TS.Node) => boolean | void): void {
+  const stack: TS.Node[] = [root];
+  const children: TS.Node[] = [];
+  const collect = (child: TS.Node): undefined => {
+    children.push(child);
+    return undefined;
+  };
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (visit(node) === false) continue;
+    children.length = 0;
+    ts.forEachChild(node, collect);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+}
+
+/** Nodes that start a new function body: code in them runs when the function is called. */
+export type FunctionNode =
+  | TS.FunctionDeclaration
+  | TS.FunctionExpression
+  | TS.ArrowFunction
+  | TS.MethodDeclaration
+  | TS.ConstructorDeclaration
+  | TS.GetAccessorDeclaration
+  | TS.SetAccessorDeclaration
+  | TS.ClassStaticBlockDeclaration;
+
+export function isFunctionNode(ts: TypeScript, node: TS.Node): node is FunctionNode {
+  return (
+    ts.isFunctionDeclaration(node) ||
+    ts.isFunctionExpression(node) ||
+    ts.isArrowFunction(node) ||
+    ts.isMethodDeclaration(node) ||
+    ts.isConstructorDeclaration(node) ||
+    ts.isGetAccessorDeclaration(node) ||
+    ts.isSetAccessorDeclaration(node) ||
+    ts.isClassStaticBlockDeclaration(node)
+  );
+}
+
+/**
+ * The unit of code a node runs in: the nearest enclosing function, a class property (its
+ * initializer runs at construction, or at load for statics), or the source file (load time).
+ */
+export type CodeUnit = FunctionNode | TS.PropertyDeclaration | TS.SourceFile;
+
+export function enclosingUnit(ts: TypeScript, node: TS.Node): CodeUnit {
+  let current = node.parent;
+  let child: TS.Node = node;
+  while (current) {
+    if (isFunctionNode(ts, current)) {
+      // A function's name and decorators belong to the outer unit; its parameters and body to it.
+      if (!(ts.isDecorator(child) || ('name' in current && current.name === child))) return current;
+    }
+    if (ts.isPropertyDeclaration(current) && current.initializer === child) return current;
+    if (ts.isSourceFile(current)) return current;
+    child = current;
+    current = current.parent;
+  }
+  return node.getSourceFile();
+}
+
+/** Skips parentheses and type-only wrappers: `(x as Foo)!` → `x`. */
+export function skipOuter(ts: TypeScript, expr: TS.Expression): TS.Expression {
+  let e = expr;
+  for (;;) {
+    if (
+      ts.isParenthesizedExpression(e) ||
+      ts.isAsExpression(e) ||
+      ts.isNonNullExpression(e) ||
+      ts.isTypeAssertionExpression(e) ||
+      ts.isSatisfiesExpression(e)
+    ) {
+      e = e.expression;
+    } else {
+      return e;
+    }
+  }
+}
+
+/** The text of a property name (`a`, `'a'`, `1`, `#a`), or undefined for computed names. */
+export function nameText(ts: TypeScript, name: TS.Node | undefined): string | undefined {
+  if (!name) return undefined;
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (ts.isComputedPropertyName(name)) return stringValue(ts, name.expression);
+  return undefined;
+}
+
+/** The value of a string literal or substitution-free template, else undefined. */
+export function stringValue(ts: TypeScript, expr: TS.Node | undefined): string | undefined {
+  if (!expr) return undefined;
+  if (ts.isStringLiteral(expr) || ts.isNoSubstitutionTemplateLiteral(expr)) return expr.text;
+  return undefined;
+}
+
+/** The initializer of property `key` in an object literal (shorthand properties give their name). */
+export function objectProperty(
+  ts: TypeScript,
+  obj: TS.ObjectLiteralExpression,
+  key: string,
+): TS.Expression | undefined {
+  for (let i = obj.properties.length - 1; i >= 0; i--) {
+    const prop = obj.properties[i]!;
+    if (ts.isPropertyAssignment(prop) && nameText(ts, prop.name) === key) return prop.initializer;
+    if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === key) return prop.name;
+    if (ts.isMethodDeclaration(prop) && nameText(ts, prop.name) === key) return undefined;
+  }
+  return undefined;
+}
+
+/** Whether an object literal has property `key` (or a spread, which may carry it). */
+export function hasProperty(ts: TypeScript, obj: TS.ObjectLiteralExpression, key: string): 'yes' | 'no' | 'maybe' {
+  let spread = false;
+  for (const prop of obj.properties) {
+    if (ts.isSpreadAssignment(prop)) spread = true;
+    else if (nameText(ts, prop.name) === key) return 'yes';
+  }
+  return spread ? 'maybe' : 'no';
+}
+
+/** The member name of `a.b` or `a['b']`. */
+export function memberName(ts: TypeScript, expr: TS.Node): string | undefined {
+  if (ts.isPropertyAccessExpression(expr)) return expr.name.text;
+  if (ts.isElementAccessExpression(expr)) return stringValue(ts, expr.argumentExpression);
+  return undefined;
+}
+
+/** Whether a node is inside a `'use client'` / `'use server'` style directive prologue. */
+export function directives(ts: TypeScript, statements: TS.NodeArray<TS.Statement>): string[] {
+  const found: string[] = [];
+  for (const statement of statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) break;
+    found.push(statement.expression.text);
+  }
+  return found;
+}
+
+/** Splits an identifier into lower-case words: `userSessionMap` → user, session, map. */
+export function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+}
+
+/** An expression's text without white space or type wrappers, to compare receivers: `this.io`. */
+export function formatCallee(ts: TypeScript, expr: TS.Expression, sourceFile: TS.SourceFile): string {
+  return skipOuter(ts, expr).getText(sourceFile).replace(/\s+/g, '');
+}

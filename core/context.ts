@@ -1,0 +1,286 @@
+import { type CodeUnit, enclosingUnit, formatCallee, hasProperty, isFunctionNode, memberName, objectProperty, skipOuter, stringValue, walk } from './ast.js';
+import { Binder } from './binder.js';
+import { CATALOGUE, type CatalogueEntry, CLIENT_MODULES, catalogueIndex } from './catalogue.js';
+import { formatPath, ImportResolver } from './imports.js';
+import { Reachability } from './reach.js';
+import type { TS, TypeScript } from './types.js';
+
+/** A call, `new`, decorator or plugin registration that creates library state. */
+export interface LibraryCreation {
+  entry: CatalogueEntry;
+  node: TS.CallExpression | TS.NewExpression | TS.Decorator;
+}
+
+const INDEX = catalogueIndex();
+const MAX_DEPTH = 8;
+
+/**
+ * Everything the detectors share about one file, built once: the scope analysis, the import
+ * resolver, the reachability analysis and the library creations the catalogue recognises.
+ */
+export class FileContext {
+  readonly binder: Binder;
+  readonly imports: ImportResolver;
+  readonly reach: Reachability;
+  /** Every node, in source order. */
+  readonly nodes: readonly TS.Node[];
+  private creationsCache: LibraryCreation[] | undefined;
+  private readonly consumed = new Set<TS.Node>();
+  private readonly memo = new Map<string, unknown>();
+
+  constructor(
+    readonly ts: TypeScript,
+    readonly sourceFile: TS.SourceFile,
+  ) {
+    const nodes: TS.Node[] = [];
+    walk(ts, sourceFile, (node) => {
+      nodes.push(node);
+    });
+    this.nodes = nodes;
+    this.binder = new Binder(ts, sourceFile);
+    this.imports = new ImportResolver(ts, this.binder);
+    this.reach = new Reachability(ts, sourceFile, this.binder, {
+      isScheduler: (call) => this.entriesFor(call).some((e) => e.category === 'in-process-scheduler'),
+      decoratorName: (decorator) => {
+        const target = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
+        const ref = this.imports.resolve(target);
+        return ref && `${ref.module}#${formatPath(ref.path)}`;
+      },
+    });
+  }
+
+  forEachNode(visit: (node: TS.Node) => void): void {
+    for (const node of this.nodes) visit(node);
+  }
+
+  /** Computes a per-file value once, for detectors that share work. */
+  shared<T>(key: string, compute: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, compute());
+    return this.memo.get(key) as T;
+  }
+
+  unitOf(node: TS.Node): CodeUnit {
+    return enclosingUnit(this.ts, node);
+  }
+
+  /** Whether `this` at `node` is the class itself (inside a static member). */
+  isStaticContext(node: TS.Node): boolean {
+    const ts = this.ts;
+    for (let current = node.parent; current; current = current.parent) {
+      if (isFunctionNode(ts, current) && !ts.isArrowFunction(current)) {
+        if (ts.isClassStaticBlockDeclaration(current)) return true;
+        return (ts.getModifiers(current as TS.MethodDeclaration) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+      }
+      if (ts.isPropertyDeclaration(current)) {
+        return (ts.getModifiers(current) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+      }
+    }
+    return false;
+  }
+
+  isClientModule(module: string): boolean {
+    return CLIENT_MODULES.has(module) || CLIENT_MODULES.has(module.split('/')[0]!);
+  }
+
+  /** Catalogue entries whose export a call, `new`, registration or decorator uses. */
+  entriesFor(node: TS.Node): CatalogueEntry[] {
+    const ts = this.ts;
+    if (ts.isDecorator(node)) {
+      const target = ts.isCallExpression(node.expression) ? node.expression.expression : node.expression;
+      return this.lookup(target).filter((e) => e.via === 'decorator');
+    }
+    if (ts.isNewExpression(node)) {
+      return this.lookup(node.expression).filter((e) => e.via === 'new' || e.via === 'call-or-new' || e.via === 'emitter' || e.via === 'ws-server');
+    }
+    if (ts.isCallExpression(node)) {
+      const direct = this.lookup(node.expression).filter(
+        (e) => e.via === 'call' || e.via === 'call-or-new' || e.via === 'memoize' || e.via === 'fs-write',
+      );
+      // fastify.register(plugin, options)
+      if (memberName(ts, skipOuter(ts, node.expression)) === 'register' && node.arguments[0]) {
+        direct.push(...this.lookup(node.arguments[0]).filter((e) => e.via === 'register'));
+      }
+      return direct;
+    }
+    return [];
+  }
+
+  /** Catalogue entries that name a package, whatever the export. */
+  entriesForModule(module: string): CatalogueEntry[] {
+    return CATALOGUE.filter((e) => e.modules.includes(module));
+  }
+
+  private lookup(expr: TS.Expression): CatalogueEntry[] {
+    const ref = this.imports.resolve(expr);
+    if (!ref) return [];
+    return [...(INDEX.get(`${ref.module}#${formatPath(ref.path)}`) ?? [])];
+  }
+
+  /** The library creation an expression is, if any (`new LRUCache()`, `session({…})`). */
+  libraryCreation(expr: TS.Expression): LibraryCreation | undefined {
+    const ts = this.ts;
+    let e = skipOuter(ts, expr);
+    if (ts.isAwaitExpression(e)) e = skipOuter(ts, e.expression);
+    if (!ts.isCallExpression(e) && !ts.isNewExpression(e)) return undefined;
+    const entry = this.entriesFor(e)[0];
+    return entry && { entry, node: e };
+  }
+
+  /** All catalogue creations in the file (decorators, calls, `new`, registrations). */
+  creations(): LibraryCreation[] {
+    if (this.creationsCache) return this.creationsCache;
+    const ts = this.ts;
+    const found: LibraryCreation[] = [];
+    for (const node of this.nodes) {
+      if (!ts.isCallExpression(node) && !ts.isNewExpression(node) && !ts.isDecorator(node)) continue;
+      for (const entry of this.entriesFor(node)) found.push({ entry, node });
+    }
+    this.creationsCache = found;
+    return found;
+  }
+
+  /**
+   * Whether a creation keeps its state in the process, judged by its options: `session({ store })`
+   * is fixed unless the store is itself process-local; `multer({ dest })` is not.
+   */
+  isUnsafe(creation: LibraryCreation): boolean {
+    const { entry, node } = creation;
+    const check = entry.options;
+    if (!check) return true;
+    const ts = this.ts;
+    if (ts.isDecorator(node)) return true;
+    const args: readonly TS.Expression[] = node.arguments ?? [];
+    if (check.file) {
+      const arg = args[check.arg as number];
+      if (!arg) return false;
+      const obj = this.objectLiteral(arg);
+      const name = obj ? objectProperty(ts, obj, check.file.key) : arg;
+      if (!name) return false;
+      const literal = stringValue(ts, skipOuter(ts, name));
+      return literal === undefined || !check.file.memoryNames.includes(literal);
+    }
+    const candidates = check.arg === 'any' ? [...args] : args[check.arg] ? [args[check.arg]!] : [];
+    if (check.unsafeKeys) {
+      for (const arg of candidates) {
+        const obj = this.objectLiteral(arg);
+        if (!obj) continue;
+        for (const key of check.unsafeKeys) {
+          const value = objectProperty(ts, obj, key);
+          if (!value && hasProperty(ts, obj, key) !== 'yes') continue;
+          if (!check.unsafeValues) return true;
+          const literal = value && stringValue(ts, skipOuter(ts, value));
+          if (literal !== undefined && check.unsafeValues.includes(literal)) return true;
+        }
+      }
+      return false;
+    }
+    if (candidates.length === 0) return check.arg === 'any' ? !this.fixedByMethod(creation) : true;
+    for (const arg of candidates) {
+      const obj = this.objectLiteral(arg);
+      if (!obj) {
+        if (check.arg === 'any') continue;
+        if (!ts.isObjectLiteralExpression(skipOuter(ts, arg)) && check.safeIfNotObject) {
+          const literal = stringValue(ts, skipOuter(ts, arg));
+          if (literal !== undefined && check.unsafeValues?.includes(literal)) return true;
+          return this.isLocalStore(arg, 0);
+        }
+        return false; // options we cannot see: do not guess
+      }
+      for (const key of check.safeKeys ?? []) {
+        const presence = hasProperty(ts, obj, key);
+        if (presence === 'maybe') return false;
+        if (presence === 'no') continue;
+        const value = objectProperty(ts, obj, key);
+        const literal = value && stringValue(ts, skipOuter(ts, value));
+        if (literal !== undefined && check.unsafeValues?.includes(literal)) return true;
+        if (value && this.isLocalStore(value, 0)) return true;
+        return false;
+      }
+      // `{ ...sharedOptions }` may carry the store: do not guess.
+      if (obj.properties.some(ts.isSpreadAssignment)) return false;
+    }
+    return !this.fixedByMethod(creation);
+  }
+
+  /** `io.adapter(…)` called on the variable the creation is stored in. */
+  private fixedByMethod(creation: LibraryCreation): boolean {
+    const ts = this.ts;
+    const method = creation.entry.options?.fixedByMethod;
+    if (!method || ts.isDecorator(creation.node)) return false;
+    const holder = this.holderText(creation.node);
+    if (!holder) return false;
+    for (const node of this.nodes) {
+      if (!ts.isCallExpression(node)) continue;
+      const callee = skipOuter(ts, node.expression);
+      if (memberName(ts, callee) === method && ts.isPropertyAccessExpression(callee) && formatCallee(ts, callee.expression, this.sourceFile) === holder) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The text of what a created value is stored in: `io` for `const io = new Server()`, `this.io`. */
+  holderText(node: TS.Node): string | undefined {
+    const ts = this.ts;
+    let child: TS.Node = node;
+    let parent = node.parent;
+    while (parent && (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isAwaitExpression(parent))) {
+      child = parent;
+      parent = parent.parent;
+    }
+    if (parent && ts.isVariableDeclaration(parent) && parent.initializer === child && ts.isIdentifier(parent.name)) return parent.name.text;
+    if (parent && ts.isBinaryExpression(parent) && parent.right === child && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      return formatCallee(ts, parent.left, this.sourceFile);
+    }
+    if (parent && ts.isPropertyDeclaration(parent) && parent.initializer === child && parent.name) {
+      return `this.${parent.name.getText(this.sourceFile)}`;
+    }
+    return undefined;
+  }
+
+  /** Whether a value passed as a store is itself process-local (`new MemoryStore()`, `new Map()`). */
+  isLocalStore(value: TS.Expression, depth: number): boolean {
+    const ts = this.ts;
+    if (depth > MAX_DEPTH) return false;
+    let e = skipOuter(ts, value);
+    if (ts.isAwaitExpression(e)) e = skipOuter(ts, e.expression);
+    if (ts.isIdentifier(e)) {
+      const binding = this.binder.resolve(e);
+      const decl = binding?.declaration;
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && binding.kind === 'const') return this.isLocalStore(decl.initializer, depth + 1);
+      return false;
+    }
+    if (ts.isArrayLiteralExpression(e)) return e.elements.some((element) => this.isLocalStore(element, depth + 1));
+    if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && this.binder.isGlobal(e.expression, 'Map')) return true;
+    if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
+      for (const entry of this.entriesFor(e)) {
+        const local = entry.options ? this.isUnsafe({ entry, node: e }) : entry.localStore === true;
+        if (local) {
+          this.consumed.add(e);
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether a creation was judged as the store of another creation (reported there, not twice). */
+  isConsumed(node: TS.Node): boolean {
+    return this.consumed.has(node);
+  }
+
+  /** The object literal an options argument is, directly or through a `const`. */
+  objectLiteral(arg: TS.Expression, depth = 0): TS.ObjectLiteralExpression | undefined {
+    const ts = this.ts;
+    const e = skipOuter(ts, arg);
+    if (ts.isObjectLiteralExpression(e)) return e;
+    if (ts.isIdentifier(e) && depth < MAX_DEPTH) {
+      const binding = this.binder.resolve(e);
+      const decl = binding?.declaration;
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && binding.kind === 'const') return this.objectLiteral(decl.initializer, depth + 1);
+    }
+    return undefined;
+  }
+}
+
+export { CATALOGUE };

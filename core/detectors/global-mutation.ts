@@ -1,0 +1,89 @@
+import { memberName, skipOuter } from '../ast.js';
+import { CATEGORY_INFO } from '../categories.js';
+import type { FileContext } from '../context.js';
+import { code } from '../messages.js';
+import { REQUEST_TIME } from '../reach.js';
+import { isLazyInit } from '../state.js';
+import type { CoreFinding, TS } from '../types.js';
+import { makeFinding, relatedWrites } from './shared.js';
+
+// globalThis.currentUser = req.user; process.env.TENANT = id; delete process.env.X  (at request time)
+export function detectGlobalMutation(ctx: FileContext): CoreFinding[] {
+  const groups = new Map<string, TS.Node[]>();
+  for (const node of ctx.nodes) {
+    const write = globalWrite(ctx, node);
+    if (!write || !(ctx.reach.maskAt(node) & REQUEST_TIME)) continue;
+    const list = groups.get(write) ?? [];
+    list.push(node);
+    groups.set(write, list);
+  }
+  const info = CATEGORY_INFO['global-mutation'];
+  return [...groups].map(([key, writes]) => {
+    const [first, ...rest] = writes;
+    const what = `${code(key)} is ${key.startsWith('process.env') ? 'process-wide environment' : 'a global'} written at request time`;
+    return makeFinding(ctx, 'global-mutation', first!, what, info.suggestion, key, relatedWrites(ctx, rest));
+  });
+}
+
+/** The global written by `node` (`globalThis.user`, `process.env.TENANT`), if it writes one. */
+function globalWrite(ctx: FileContext, node: TS.Node): string | undefined {
+  const ts = ctx.ts;
+  let target: TS.Expression | undefined;
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+    target = node.left;
+    const key = globalKey(ctx, target);
+    if (key && isLazyInit(ctx, node, skipOuter(ts, target))) return undefined;
+    return key;
+  }
+  if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+      (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
+    return globalKey(ctx, node.operand);
+  }
+  if (ts.isDeleteExpression(node)) return globalKey(ctx, node.expression);
+  // Object.assign(process.env, values), Object.defineProperty(globalThis, 'x', …)
+  if (ts.isCallExpression(node) && node.arguments[0]) {
+    const callee = skipOuter(ts, node.expression);
+    if (ts.isPropertyAccessExpression(callee) && ctx.binder.isGlobal(callee.expression, 'Object') &&
+        ['assign', 'defineProperty', 'defineProperties'].includes(callee.name.text)) {
+      const arg = skipOuter(ts, node.arguments[0]);
+      if (isProcessEnv(ctx, arg)) return 'process.env';
+      if (isGlobalObject(ctx, arg)) {
+        const name = callee.name.text === 'defineProperty' ? node.arguments[1] && skipOuter(ts, node.arguments[1]) : undefined;
+        return name && ts.isStringLiteral(name) ? `globalThis.${name.text}` : 'globalThis';
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `globalThis.x…` → `globalThis.x`; `process.env.X` → `process.env.X`. */
+function globalKey(ctx: FileContext, expr: TS.Expression): string | undefined {
+  const ts = ctx.ts;
+  let e = skipOuter(ts, expr);
+  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+    if (isProcessEnv(ctx, e.expression)) {
+      return `process.env.${memberName(ts, e) ?? '[…]'}`;
+    }
+    if (isGlobalObject(ctx, e.expression)) return `globalThis.${memberName(ts, e) ?? '[…]'}`;
+    e = skipOuter(ts, e.expression);
+  }
+  return undefined;
+}
+
+// globalThis, global, or an alias: const g = globalThis as unknown as { prisma?: PrismaClient }
+function isGlobalObject(ctx: FileContext, expr: TS.Expression, depth = 0): boolean {
+  const ts = ctx.ts;
+  const e = skipOuter(ts, expr);
+  if (ctx.binder.isGlobal(e, 'globalThis') || ctx.binder.isGlobal(e, 'global')) return true;
+  if (!ts.isIdentifier(e) || depth > 3) return false;
+  const binding = ctx.binder.resolve(e);
+  const decl = binding?.declaration;
+  return binding?.kind === 'const' && decl !== undefined && ts.isVariableDeclaration(decl) && decl.initializer !== undefined &&
+    isGlobalObject(ctx, decl.initializer, depth + 1);
+}
+
+function isProcessEnv(ctx: FileContext, expr: TS.Expression): boolean {
+  const ts = ctx.ts;
+  const e = skipOuter(ts, expr);
+  return ts.isPropertyAccessExpression(e) && e.name.text === 'env' && ctx.binder.isGlobal(skipOuter(ts, e.expression), 'process');
+}

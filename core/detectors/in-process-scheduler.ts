@@ -1,0 +1,65 @@
+import { skipOuter } from '../ast.js';
+import { CATEGORY_INFO } from '../categories.js';
+import type { FileContext } from '../context.js';
+import type { CoreFinding, TS } from '../types.js';
+import { libraryFindings, makeFinding, SHARED_CONTEXT, snippet } from './shared.js';
+
+const TIMERS = {
+  summary: CATEGORY_INFO['in-process-scheduler'].suggestion.summary,
+  packages: CATEGORY_INFO['in-process-scheduler'].suggestion.packages,
+};
+
+// setInterval(flush, 60_000) at start-up; cron.schedule('0 * * * *', job); @Cron('…')
+export function detectInProcessScheduler(ctx: FileContext): CoreFinding[] {
+  return [...libraryFindings(ctx, 'in-process-scheduler'), ...timers(ctx)];
+}
+
+/**
+ * `setInterval` started outside a request (a per-connection heartbeat inside a handler is fine),
+ * and a `setTimeout` that reschedules the function it runs in.
+ */
+function timers(ctx: FileContext): CoreFinding[] {
+  const ts = ctx.ts;
+  const findings: CoreFinding[] = [];
+  for (const node of ctx.nodes) {
+    if (!ts.isCallExpression(node)) continue;
+    const timer = timerName(ctx, node.expression);
+    if (!timer || !(ctx.reach.maskAt(node) & SHARED_CONTEXT)) continue;
+    if (timer === 'setInterval') {
+      findings.push(makeFinding(ctx, 'in-process-scheduler', node, `${snippet(ctx, node)} runs on a timer in the web process`, TIMERS, 'setInterval'));
+    } else if (reschedulesItself(ctx, node)) {
+      findings.push(
+        makeFinding(ctx, 'in-process-scheduler', node, `${snippet(ctx, node)} reschedules its own function, a timer loop in the web process`, TIMERS, 'setTimeout loop'),
+      );
+    }
+  }
+  return findings;
+}
+
+/** `setInterval`, `global.setInterval`, `timers.setInterval` (also from `timers/promises`). */
+function timerName(ctx: FileContext, callee: TS.Expression): 'setInterval' | 'setTimeout' | undefined {
+  const ts = ctx.ts;
+  const e = skipOuter(ts, callee);
+  let name: string | undefined;
+  if (ts.isIdentifier(e) && ctx.binder.isGlobal(e)) name = e.text;
+  else if (ts.isPropertyAccessExpression(e) && (ctx.binder.isGlobal(e.expression, 'globalThis') || ctx.binder.isGlobal(e.expression, 'global'))) name = e.name.text;
+  else {
+    const ref = ctx.imports.resolve(e);
+    if (ref && (ref.module === 'timers' || ref.module === 'timers/promises') && ref.path.length === 1) name = ref.path[0];
+  }
+  return name === 'setInterval' || name === 'setTimeout' ? name : undefined;
+}
+
+// function poll() { …; setTimeout(poll, 5000) }
+function reschedulesItself(ctx: FileContext, call: TS.CallExpression): boolean {
+  const ts = ctx.ts;
+  const callback = call.arguments[0] && skipOuter(ts, call.arguments[0]);
+  if (!callback || !ts.isIdentifier(callback)) return false;
+  const decl = ctx.binder.resolve(callback)?.declaration;
+  if (!decl) return false;
+  const target = ts.isVariableDeclaration(decl) && decl.initializer ? skipOuter(ts, decl.initializer) : decl;
+  for (let node: TS.Node | undefined = call.parent; node; node = node.parent) {
+    if (node === target) return true;
+  }
+  return false;
+}

@@ -1,0 +1,24 @@
+import type { Category } from '../types.js';
+import { detectFileWrite } from './file-write.js';
+import { detectGlobalMutation } from './global-mutation.js';
+import { detectInProcessScheduler } from './in-process-scheduler.js';
+import { detectMemoryRateLimit } from './memory-rate-limit.js';
+import { detectMemorySession } from './memory-session.js';
+import { detectModuleState } from './module-state.js';
+import { detectProcessCache } from './process-cache.js';
+import { detectProcessLock } from './process-lock.js';
+import type { Detector } from './shared.js';
+import { detectSocketRegistry } from './socket-registry.js';
+
+/** One detector per category. */
+export const DETECTORS: Record<Category, Detector> = {
+  'module-state': detectModuleState,
+  'file-write': detectFileWrite,
+  'memory-session': detectMemorySession,
+  'process-cache': detectProcessCache,
+  'memory-rate-limit': detectMemoryRateLimit,
+  'socket-registry': detectSocketRegistry,
+  'in-process-scheduler': detectInProcessScheduler,
+  'process-lock': detectProcessLock,
+  'global-mutation': detectGlobalMutation,
+};

@@ -1,0 +1,7 @@
+import type { FileContext } from '../context.js';
+import { handRolledFindings } from './shared.js';
+
+// const recent = []  at module scope, recent.push(…) in a handler
+export function detectModuleState(ctx: FileContext) {
+  return handRolledFindings(ctx, 'module-state');
+}

@@ -1,0 +1,120 @@
+import { hasProperty, isFunctionNode, memberName, objectProperty, skipOuter, walk } from '../ast.js';
+import type { FileContext } from '../context.js';
+import { REQUEST_TIME } from '../reach.js';
+import type { CoreFinding, TS } from '../types.js';
+import { handRolledFindings, libraryFindings, makeFinding, relatedWrites, SHARED_CONTEXT, snippet } from './shared.js';
+
+// new LRUCache({ max })  at module scope; memoize(async (id) => db.find(id)); cache.put(k, v)
+export function detectProcessCache(ctx: FileContext): CoreFinding[] {
+  return [
+    ...libraryFindings(ctx, 'process-cache'),
+    ...memoizerFindings(ctx),
+    ...moduleStoreFindings(ctx),
+    ...handRolledFindings(ctx, 'process-cache'),
+  ];
+}
+
+/** A memoizer created once for the process, wrapped around a function that does I/O. */
+function memoizerFindings(ctx: FileContext): CoreFinding[] {
+  const ts = ctx.ts;
+  const findings: CoreFinding[] = [];
+  for (const { entry, node } of ctx.creations()) {
+    if (entry.via !== 'memoize' || !ts.isCallExpression(node)) continue;
+    if (!(ctx.reach.maskAt(node) & SHARED_CONTEXT)) continue;
+    const target = node.arguments[0] && functionOf(ctx, node.arguments[0]);
+    if (!target) continue;
+    const promiseOption = node.arguments.slice(1).some((arg) => {
+      const obj = ctx.objectLiteral(arg);
+      const value = obj && objectProperty(ts, obj, 'promise');
+      return obj !== undefined && hasProperty(ts, obj, 'promise') === 'yes' && value?.kind !== ts.SyntaxKind.FalseKeyword;
+    });
+    if (!(entry.label === 'p-memoize' || promiseOption || doesIo(ctx, target))) continue;
+    findings.push(makeFinding(ctx, 'process-cache', node, `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, entry.suggestion, entry.label));
+  }
+  return findings;
+}
+
+/** The function an argument is: written inline, or a local function declaration or `const`. */
+function functionOf(ctx: FileContext, arg: TS.Expression): TS.Node | undefined {
+  const ts = ctx.ts;
+  const e = skipOuter(ts, arg);
+  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
+  if (ts.isIdentifier(e)) {
+    const decl = ctx.binder.resolve(e)?.declaration;
+    if (decl && ts.isFunctionDeclaration(decl)) return decl;
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer) {
+      const init = skipOuter(ts, decl.initializer);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+    }
+  }
+  return undefined;
+}
+
+/** Async, awaits, returns a promise chain, or calls `fetch` or a database/HTTP client. */
+function doesIo(ctx: FileContext, fn: TS.Node): boolean {
+  const ts = ctx.ts;
+  if (isFunctionNode(ts, fn) && (ts.getModifiers(fn as TS.FunctionDeclaration) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
+    return true;
+  }
+  let io = false;
+  walk(ts, fn, (node) => {
+    if (io) return false;
+    if (node !== fn && isFunctionNode(ts, node)) return false;
+    if (ts.isAwaitExpression(node)) io = true;
+    if (ts.isCallExpression(node)) {
+      const callee = skipOuter(ts, node.expression);
+      if (ctx.binder.isGlobal(callee, 'fetch') || memberName(ts, callee) === 'then') io = true;
+      const root = rootIdentifier(ts, callee);
+      const ref = root && ctx.imports.resolve(root);
+      if (ref && ctx.isClientModule(ref.module)) io = true;
+    }
+  });
+  return io;
+}
+
+function rootIdentifier(ts: FileContext['ts'], expr: TS.Expression): TS.Identifier | undefined {
+  let e = skipOuter(ts, expr);
+  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isCallExpression(e)) e = skipOuter(ts, e.expression);
+  return ts.isIdentifier(e) ? e : undefined;
+}
+
+/** `const cache = require('memory-cache')`: the module is the store; `cache.put(…)` at request time writes it. */
+function moduleStoreFindings(ctx: FileContext): CoreFinding[] {
+  const ts = ctx.ts;
+  const entries = ctx.shared('module-stores', () => {
+    const byDeclaration = new Map<TS.Node, { entry: import('../catalogue.js').CatalogueEntry; writes: TS.Node[] }>();
+    for (const node of ctx.nodes) {
+      if (!ts.isCallExpression(node)) continue;
+      const callee = skipOuter(ts, node.expression);
+      if (!ts.isPropertyAccessExpression(callee)) continue;
+      const ref = ctx.imports.resolve(callee.expression);
+      if (!ref || ref.path.length > 0) continue;
+      const entry = ctx.entriesForModule(ref.module).find((e) => e.via === 'module' && e.writeMethods?.includes(callee.name.text));
+      if (!entry || !(ctx.reach.maskAt(node) & REQUEST_TIME)) continue;
+      const declaration = moduleDeclaration(ctx, callee.expression);
+      if (!declaration) continue;
+      const group = byDeclaration.get(declaration) ?? { entry, writes: [] };
+      group.writes.push(node);
+      byDeclaration.set(declaration, group);
+    }
+    return byDeclaration;
+  });
+  return [...entries].map(([declaration, { entry, writes }]) =>
+    makeFinding(ctx, entry.category, declaration, `${snippet(ctx, declaration)} (${entry.label}) ${entry.what}`, entry.suggestion, entry.label, relatedWrites(ctx, writes)),
+  );
+}
+
+/** Where a module binding comes from: the `require(…)` call, or the import declaration. */
+function moduleDeclaration(ctx: FileContext, expr: TS.Expression): TS.Node | undefined {
+  const ts = ctx.ts;
+  const e = skipOuter(ts, expr);
+  if (ts.isCallExpression(e)) return e;
+  if (!ts.isIdentifier(e)) return undefined;
+  const decl = ctx.binder.resolve(e)?.declaration;
+  if (!decl) return undefined;
+  if (ts.isVariableDeclaration(decl) && decl.initializer) return skipOuter(ts, decl.initializer);
+  for (let node: TS.Node | undefined = decl; node; node = node.parent) {
+    if (ts.isImportDeclaration(node) || ts.isImportEqualsDeclaration(node)) return node;
+  }
+  return undefined;
+}

@@ -1,0 +1,7 @@
+import type { FileContext } from '../context.js';
+import { handRolledFindings, libraryFindings } from './shared.js';
+
+// const mutex = new Mutex()  at module scope; const locks = new Map() guarding a resource
+export function detectProcessLock(ctx: FileContext) {
+  return [...libraryFindings(ctx, 'process-lock'), ...handRolledFindings(ctx, 'process-lock')];
+}

@@ -1,0 +1,39 @@
+import { directives } from './ast.js';
+import type { TS, TypeScript } from './types.js';
+
+/** Extensions statecheck reads. */
+export const SOURCE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx'] as const;
+
+/** Folders that are not server code: dependencies, build output, tests, scripts, migrations. */
+export const EXCLUDED_DIRECTORIES: ReadonlySet<string> = new Set([
+  'node_modules', 'bower_components', '.git', 'dist', 'build', 'coverage', '.next', '.nuxt', '.output', '.svelte-kit',
+  '.vercel', '.netlify', '.turbo', '.cache', 'test', 'tests', '__tests__', '__mocks__', '__fixtures__', 'e2e', 'cypress',
+  'scripts', 'migrations', 'seeds', 'seeders',
+]);
+
+/** File names that are tests, declarations, bundles or build and tool configuration. */
+const EXCLUDED_FILES = [
+  /\.(test|spec|e2e|stories|story|bench)\.[cm]?[jt]sx?$/,
+  /\.d\.[cm]?ts$/,
+  /\.min\.[cm]?js$/,
+  /\.config\.[cm]?[jt]s$/, // vite.config.ts, next.config.js, eslint.config.mjs
+  /^\.[\w-]+rc\.[cm]?[jt]s$/, // .eslintrc.js, .prettierrc.cjs
+  /^(gulpfile|gruntfile|jakefile|babel\.config|jest\.setup|vitest\.setup|setuptests|playwright-setup|webpack\.[\w.-]+|rollup\.[\w.-]+)\.[cm]?[jt]s$/i,
+];
+
+/** Why a path (relative, forward slashes) is out of the default server-code scope, if it is. */
+export function outOfScopeReason(relativePath: string): string | undefined {
+  const segments = relativePath.split('/').filter((s) => s !== '' && s !== '.');
+  const file = segments.pop() ?? '';
+  for (const segment of segments) {
+    if (EXCLUDED_DIRECTORIES.has(segment)) return `inside ${segment}/`;
+  }
+  if (!SOURCE_EXTENSIONS.some((ext) => file.endsWith(ext))) return 'not a JavaScript or TypeScript file';
+  for (const pattern of EXCLUDED_FILES) if (pattern.test(file)) return 'a test, declaration, bundle or config file';
+  return undefined;
+}
+
+/** A `'use client'` module runs in the browser: its module state is per user, not per server. */
+export function isClientModule(ts: TypeScript, sourceFile: TS.SourceFile): boolean {
+  return directives(ts, sourceFile.statements).includes('use client');
+}

@@ -1,0 +1,25 @@
+import { CATEGORY_INFO } from './categories.js';
+import type { Category, Suggestion } from './types.js';
+
+/** Code quoted in a message: one line, at most `max` characters. */
+export function code(text: string, max = 48): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const short = flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return `\`${short}\``;
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim().replace(/[.\s]+$/, '');
+  return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}.`;
+}
+
+/**
+ * The message of a finding: what was found, what breaks, and where the state should live.
+ * Both hosts print exactly this text.
+ */
+export function composeMessage(category: Category, what: string, suggestion: Suggestion): string {
+  return `${sentence(`${what}: ${CATEGORY_INFO[category].breaks}`)} ${sentence(suggestion.summary)}`;
+}
+
+/** Message of a related location: a write of the state at request time. */
+export const WRITTEN_AT_REQUEST_TIME = 'written here at request time';

@@ -1,0 +1,473 @@
+import { type CodeUnit, enclosingUnit, isFunctionNode, memberName, nameText, skipOuter, stringValue, walk } from './ast.js';
+import type { Binder, Binding } from './binder.js';
+import type { TS, TypeScript } from './types.js';
+
+/** When code can run. A unit can run in several of these; they form a bit mask. */
+export const LOAD = 1; // while the module loads or the server starts
+export const REQUEST = 2; // per request: handlers, middleware, listeners
+export const UNKNOWN = 4; // callers not visible in this file (exported, stored, returned)
+export const BACKGROUND = 8; // timer and cron callbacks, shutdown hooks
+
+/** Request time in the sense of DESIGN.md: per request, or possibly so because callers are unknown. */
+export const REQUEST_TIME = REQUEST | UNKNOWN;
+
+/** Array and promise methods that call their callback synchronously or once, in the caller's context. */
+const INHERITING_METHODS = new Set([
+  'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast',
+  'findLastIndex', 'flatMap', 'sort', 'toSorted', 'then', 'catch', 'finally', 'from', 'listen', 'call', 'apply',
+]);
+const INHERITING_GLOBALS = new Set(['setTimeout', 'setImmediate', 'queueMicrotask', 'Promise']);
+/** Events that fire once around start-up or shutdown, not per request. */
+const LIFECYCLE_EVENTS = new Set([
+  'listening', 'ready', 'close', 'exit', 'beforeExit', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2',
+  'uncaughtException', 'unhandledRejection', 'warning', 'error', 'connect',
+]);
+const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'addEventListener']);
+const NEST_LIFECYCLE = new Set([
+  'onModuleInit', 'onApplicationBootstrap', 'onModuleDestroy', 'beforeApplicationShutdown', 'onApplicationShutdown',
+]);
+const NEST_REQUEST_CLASSES = new Set(['Controller', 'Resolver', 'WebSocketGateway']);
+
+/** Hooks the reachability analysis needs from the library catalogue. */
+export interface ReachHooks {
+  /** Whether a call or `new` runs its callback on a schedule (`cron.schedule(…, fn)`). */
+  isScheduler(call: TS.CallExpression | TS.NewExpression): boolean;
+  /** The decorator's package member, e.g. `@nestjs/common#Controller`. */
+  decoratorName(decorator: TS.Decorator): string | undefined;
+}
+
+/**
+ * Tells for each function in a file when it can run: at load time, per request, on a timer,
+ * or when unknown callers call it. A function's context is the union of the contexts of the
+ * places that call it or pass it on; a function only called from top-level code is load-time.
+ */
+export class Reachability {
+  private readonly masks = new Map<CodeUnit, number>();
+  private readonly units: CodeUnit[] = [];
+  private readonly classInfo = new Map<TS.ClassLikeDeclaration, ClassFacts>();
+
+  constructor(
+    private readonly ts: TypeScript,
+    private readonly sourceFile: TS.SourceFile,
+    private readonly binder: Binder,
+    private readonly hooks: ReachHooks,
+  ) {
+    walk(ts, sourceFile, (node) => {
+      if (isFunctionNode(ts, node) || ts.isPropertyDeclaration(node)) this.units.push(node as CodeUnit);
+    });
+    this.masks.set(sourceFile, LOAD);
+    // Iterate to a fixed point: masks only grow, and there are four bits.
+    for (let round = 0; round < 32; round++) {
+      let changed = false;
+      this.classInfo.clear();
+      for (const unit of this.units) {
+        const next = this.compute(unit);
+        if (next !== (this.masks.get(unit) ?? 0)) {
+          this.masks.set(unit, next);
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+  }
+
+  /** The contexts in which `node`'s code can run. */
+  maskAt(node: TS.Node): number {
+    return this.maskOf(enclosingUnit(this.ts, node));
+  }
+
+  maskOf(unit: CodeUnit): number {
+    return this.masks.get(unit) ?? 0;
+  }
+
+  /** Facts about a class: is it a singleton, a Nest provider, which scope. */
+  classFacts(cls: TS.ClassLikeDeclaration): ClassFacts {
+    let facts = this.classInfo.get(cls);
+    if (!facts) {
+      facts = this.computeClassFacts(cls);
+      this.classInfo.set(cls, facts);
+    }
+    return facts;
+  }
+
+  private compute(unit: CodeUnit): number {
+    const ts = this.ts;
+    if (ts.isSourceFile(unit)) return LOAD;
+    if (ts.isClassStaticBlockDeclaration(unit)) return this.maskAt(unit.parent);
+    if (ts.isPropertyDeclaration(unit)) {
+      const cls = unit.parent;
+      if (isStatic(ts, unit) || !ts.isClassLike(cls)) return this.maskAt(cls);
+      return this.constructionMask(cls);
+    }
+    if (ts.isConstructorDeclaration(unit)) return this.constructionMask(unit.parent);
+    if (ts.isMethodDeclaration(unit) || ts.isGetAccessorDeclaration(unit) || ts.isSetAccessorDeclaration(unit)) {
+      if (ts.isClassLike(unit.parent)) return this.methodMask(unit, unit.parent);
+      return this.positionMask(unit); // a method in an object literal
+    }
+    // Function declarations and expressions: named ones by their references, others by position.
+    const binding = this.functionBinding(unit);
+    if (binding) return this.bindingMask(binding) | (isExportedDeclaration(ts, binding) ? UNKNOWN : 0);
+    return this.positionMask(unit);
+  }
+
+  /** The binding a function is known by: `function f() {}` or `const f = () => {}`. */
+  private functionBinding(unit: CodeUnit): Binding | undefined {
+    const ts = this.ts;
+    if (ts.isFunctionDeclaration(unit) && unit.name) return this.binder.resolve(unit.name);
+    if (ts.isFunctionExpression(unit) || ts.isArrowFunction(unit)) {
+      let node: TS.Node = unit;
+      while (node.parent && (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent))) node = node.parent;
+      const parent = node.parent;
+      if (parent && ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isIdentifier(parent.name)) {
+        return this.binder.resolve(parent.name);
+      }
+    }
+    return undefined;
+  }
+
+  /** Union of the contexts of every reference to a binding. */
+  private bindingMask(binding: Binding): number {
+    let mask = 0;
+    for (const ref of binding.references) mask |= this.referenceMask(ref);
+    return mask;
+  }
+
+  /** What a reference to a function does with it: calls it here, passes it on, or lets it escape. */
+  private referenceMask(ref: TS.Expression): number {
+    const ts = this.ts;
+    let node: TS.Node = ref;
+    while (node.parent && (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent))) {
+      node = node.parent;
+    }
+    const parent = node.parent;
+    if (!parent) return UNKNOWN;
+    if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node) return this.maskAt(parent);
+    if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent, node);
+    // `fn.call(this)`, `fn.apply(…)`: called here.
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
+      const name = parent.name.text;
+      if ((name === 'call' || name === 'apply') && ts.isCallExpression(parent.parent) && parent.parent.expression === parent) {
+        return this.maskAt(parent.parent);
+      }
+      return UNKNOWN;
+    }
+    if (ts.isTypeOfExpression(parent) || ts.isPrefixUnaryExpression(parent)) return 0;
+    if (ts.isBinaryExpression(parent) && isComparison(ts, parent.operatorToken.kind)) return 0;
+    if ((ts.isIfStatement(parent) || ts.isConditionalExpression(parent)) && (parent as TS.IfStatement).expression === node) return 0;
+    return UNKNOWN;
+  }
+
+  /** Where an anonymous function is written decides when it runs. */
+  private positionMask(fn: TS.Node): number {
+    const ts = this.ts;
+    let node: TS.Node = fn;
+    while (node.parent && (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isSatisfiesExpression(node.parent))) {
+      node = node.parent;
+    }
+    const parent = node.parent;
+    if (!parent) return UNKNOWN;
+    if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node) return this.maskAt(parent);
+    if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent, node);
+    // `{ fetch(req) {} }`, `{ handler: async () => {} }`: the object decides.
+    if (ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isShorthandPropertyAssignment(parent)) {
+      return this.objectMask(parent.parent);
+    }
+    if (ts.isObjectLiteralExpression(parent)) return this.objectMask(parent);
+    if (ts.isJsxExpression(parent)) return REQUEST;
+    return UNKNOWN;
+  }
+
+  private objectMask(obj: TS.Node): number {
+    const ts = this.ts;
+    let node: TS.Node = obj;
+    while (node.parent && (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isSatisfiesExpression(node.parent))) {
+      node = node.parent;
+    }
+    const parent = node.parent;
+    // An options object passed to a call: its functions are callbacks of that call.
+    if (parent && (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression !== node) {
+      return this.callbackMask(parent, node);
+    }
+    // Nested objects (`resolvers.Query.user`) take the outer object's context.
+    if (parent && ts.isPropertyAssignment(parent)) return this.objectMask(parent.parent);
+    return UNKNOWN;
+  }
+
+  /** The context of a callback passed to `call`. */
+  private callbackMask(call: TS.CallExpression | TS.NewExpression, _arg: TS.Node): number {
+    const ts = this.ts;
+    const outer = this.maskAt(call);
+    const callee = skipOuter(ts, call.expression);
+    if (this.hooks.isScheduler(call)) return BACKGROUND;
+    if (ts.isIdentifier(callee)) {
+      if (this.binder.isGlobal(callee) && INHERITING_GLOBALS.has(callee.text)) return outer;
+      if (this.binder.isGlobal(callee, 'setInterval')) return BACKGROUND;
+      return this.calledFunctionMask(callee, outer);
+    }
+    const method = memberName(ts, callee);
+    if (method !== undefined) {
+      if (INHERITING_METHODS.has(method)) return outer;
+      if (LISTENER_METHODS.has(method) && ts.isCallExpression(call)) {
+        const event = stringValue(ts, call.arguments[0]);
+        if (event !== undefined && LIFECYCLE_EVENTS.has(event)) return outer;
+        if (ts.isPropertyAccessExpression(callee) && this.binder.isGlobal(callee.expression, 'process')) return outer;
+      }
+      if (method === 'nextTick' && ts.isPropertyAccessExpression(callee) && this.binder.isGlobal(callee.expression, 'process')) {
+        return outer;
+      }
+    }
+    return REQUEST;
+  }
+
+  /**
+   * A callback passed to a local function runs when that function calls it: in a helper only
+   * called at load time (`register(() => …)`), that is load time.
+   */
+  private calledFunctionMask(callee: TS.Identifier, outer: number): number {
+    const binding = this.binder.resolve(callee);
+    if (!binding) return REQUEST;
+    const decl = binding.declaration;
+    const ts = this.ts;
+    const fn =
+      ts.isFunctionDeclaration(decl) ? decl
+      : ts.isVariableDeclaration(decl) && decl.initializer && (ts.isArrowFunction(skipOuter(ts, decl.initializer)) || ts.isFunctionExpression(skipOuter(ts, decl.initializer)))
+        ? (skipOuter(ts, decl.initializer) as TS.ArrowFunction)
+        : undefined;
+    if (!fn) return REQUEST;
+    const mask = this.maskOf(fn);
+    return mask === 0 ? outer : mask;
+  }
+
+  private constructionMask(cls: TS.ClassLikeDeclaration): number {
+    const facts = this.classFacts(cls);
+    if (facts.nestProvider) return LOAD;
+    return facts.constructionMask;
+  }
+
+  private methodMask(method: TS.MethodDeclaration | TS.AccessorDeclaration, cls: TS.ClassLikeDeclaration): number {
+    const ts = this.ts;
+    const name = nameText(ts, method.name);
+    const facts = this.classFacts(cls);
+    if (facts.nest && name !== undefined && NEST_LIFECYCLE.has(name)) return LOAD;
+    for (const decorator of ts.getDecorators?.(method) ?? []) {
+      const decorated = this.hooks.decoratorName(decorator);
+      if (decorated === '@nestjs/schedule#Cron' || decorated === '@nestjs/schedule#Interval' || decorated === '@nestjs/schedule#Timeout') {
+        return BACKGROUND;
+      }
+    }
+    if (facts.nestRequestHandler) return REQUEST;
+    let mask = facts.escapes ? UNKNOWN : 0;
+    if (isStatic(ts, method)) {
+      // Static methods: called as `Cls.m()`; the class binding's member uses tell.
+      mask |= this.memberUseMask(facts.classBinding?.references ?? [], name, true);
+    } else {
+      for (const instance of facts.instanceBindings) mask |= this.memberUseMask(instance.references, name, false);
+      mask |= this.thisCallsMask(cls, name);
+    }
+    return mask;
+  }
+
+  /** Contexts of `x.name(...)` uses among `refs`; any other use of `x` makes callers unknown. */
+  private memberUseMask(refs: readonly TS.Identifier[], name: string | undefined, staticUse: boolean): number {
+    const ts = this.ts;
+    let mask = 0;
+    for (const ref of refs) {
+      const parent = ref.parent;
+      if (ts.isPropertyAccessExpression(parent) && parent.expression === ref) {
+        if (parent.name.text === name) mask |= this.maskAt(parent);
+        continue;
+      }
+      if (staticUse && ts.isNewExpression(parent)) continue;
+      if (staticUse && ts.isHeritageClause(parent.parent?.parent ?? parent)) mask |= UNKNOWN;
+    }
+    return mask;
+  }
+
+  private thisCallsMask(cls: TS.ClassLikeDeclaration, name: string | undefined): number {
+    let mask = 0;
+    for (const use of this.thisMembers(cls).get(name ?? '') ?? []) mask |= this.maskAt(use);
+    return mask;
+  }
+
+  private readonly thisMemberIndex = new Map<TS.ClassLikeDeclaration, Map<string, TS.PropertyAccessExpression[]>>();
+
+  /** `this.<name>` uses inside a class (not inside nested classes), by member name. */
+  thisMembers(cls: TS.ClassLikeDeclaration): ReadonlyMap<string, readonly TS.PropertyAccessExpression[]> {
+    let index = this.thisMemberIndex.get(cls);
+    if (index) return index;
+    const ts = this.ts;
+    const found = new Map<string, TS.PropertyAccessExpression[]>();
+    walk(ts, cls, (node) => {
+      if (node !== cls && ts.isClassLike(node)) return false;
+      if (ts.isPropertyAccessExpression(node) && node.expression.kind === ts.SyntaxKind.ThisKeyword) {
+        const list = found.get(node.name.text) ?? [];
+        list.push(node);
+        found.set(node.name.text, list);
+      }
+    });
+    index = found;
+    this.thisMemberIndex.set(cls, index);
+    return index;
+  }
+
+  private computeClassFacts(cls: TS.ClassLikeDeclaration): ClassFacts {
+    const ts = this.ts;
+    const facts: ClassFacts = {
+      nest: false,
+      nestProvider: false,
+      nestRequestHandler: false,
+      requestScoped: false,
+      singleton: false,
+      escapes: false,
+      constructionMask: 0,
+      instanceBindings: [],
+      classBinding: cls.name ? this.binder.resolve(cls.name) : undefined,
+    };
+    for (const decorator of ts.getDecorators?.(cls) ?? []) {
+      const name = this.hooks.decoratorName(decorator);
+      if (!name?.startsWith('@nestjs/')) continue;
+      const member = name.slice(name.indexOf('#') + 1);
+      if (member === 'Injectable' || NEST_REQUEST_CLASSES.has(member)) {
+        facts.nest = true;
+        if (NEST_REQUEST_CLASSES.has(member)) facts.nestRequestHandler = true;
+        if (hasNonDefaultScope(ts, decorator)) facts.requestScoped = true;
+        else facts.nestProvider = true;
+      }
+    }
+    if (facts.nest) {
+      facts.escapes = true;
+      facts.singleton = !facts.requestScoped;
+    }
+    // `export class`, `export default class`, `module.exports = Cls`: constructed by unknown callers.
+    const exported = isExportedClass(ts, cls);
+    if (exported) {
+      facts.escapes = true;
+      facts.constructionMask |= UNKNOWN;
+    }
+    for (const ref of facts.classBinding?.references ?? []) {
+      const parent = ref.parent;
+      if (ts.isNewExpression(parent) && parent.expression === ref) {
+        facts.constructionMask |= this.maskAt(parent);
+        this.noteInstance(parent, facts);
+      } else if (ts.isPropertyAccessExpression(parent) && parent.expression === ref) {
+        // Static member use: `Cls.cache`; does not construct.
+      } else if (ts.isHeritageClause(parent.parent?.parent ?? parent) || ts.isExpressionWithTypeArguments(parent)) {
+        facts.constructionMask |= UNKNOWN;
+      } else {
+        facts.escapes = true;
+        facts.constructionMask |= UNKNOWN;
+      }
+    }
+    // A class expression assigned directly: `module.exports = new (class {})()` is rare; treat
+    // anonymous classes as escaping.
+    if (!cls.name) {
+      facts.escapes = true;
+      facts.constructionMask |= UNKNOWN;
+    }
+    return facts;
+  }
+
+  // const registry = new Registry()  at module scope: a singleton whose fields are shared.
+  private noteInstance(created: TS.NewExpression, facts: ClassFacts): void {
+    const ts = this.ts;
+    let node: TS.Node = created;
+    while (node.parent && (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent))) node = node.parent;
+    const parent = node.parent;
+    const atModuleScope = this.maskAt(created) === LOAD;
+    if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) {
+      const binding = this.binder.resolve(parent.name);
+      if (binding && this.binder.isModuleScope(binding)) {
+        facts.singleton = facts.singleton || atModuleScope;
+        facts.instanceBindings.push(binding);
+        if (isExportedDeclaration(ts, binding)) facts.escapes = true;
+        for (const ref of binding.references) {
+          const use = ref.parent;
+          if (!(ts.isPropertyAccessExpression(use) && use.expression === ref)) facts.escapes = true;
+        }
+      }
+      return;
+    }
+    // `export default new Registry()`, `module.exports = new Registry()`
+    if (atModuleScope && parent && (ts.isExportAssignment(parent) || ts.isBinaryExpression(parent))) {
+      facts.singleton = true;
+      facts.escapes = true;
+      return;
+    }
+    facts.escapes = true;
+  }
+}
+
+export interface ClassFacts {
+  /** Decorated with a NestJS provider/controller decorator. */
+  nest: boolean;
+  /** A default-scope Nest provider or controller: one instance per application. */
+  nestProvider: boolean;
+  /** A Nest controller, resolver or gateway: its methods handle requests. */
+  nestRequestHandler: boolean;
+  /** `@Injectable({ scope: Scope.REQUEST | Scope.TRANSIENT })`. */
+  requestScoped: boolean;
+  /** One instance serves every request: a Nest default-scope provider or an instance created at module scope. */
+  singleton: boolean;
+  /** Instances or the class reach code outside this file. */
+  escapes: boolean;
+  /** When instances are constructed. */
+  constructionMask: number;
+  /** Module-level variables holding an instance. */
+  instanceBindings: Binding[];
+  classBinding: Binding | undefined;
+}
+
+function isStatic(ts: TypeScript, node: TS.Node): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+}
+
+function hasExportModifier(ts: TypeScript, node: TS.Node): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+}
+
+/** `export function f`, `export const f = …`, `export default function`. */
+export function isExportedDeclaration(ts: TypeScript, binding: Binding): boolean {
+  const decl = binding.declaration;
+  if (ts.isFunctionDeclaration(decl) || ts.isClassDeclaration(decl)) return hasExportModifier(ts, decl);
+  if (ts.isVariableDeclaration(decl) || ts.isBindingElement(decl)) {
+    let node: TS.Node = decl;
+    while (node && !ts.isVariableStatement(node)) node = node.parent;
+    return node !== undefined && hasExportModifier(ts, node);
+  }
+  return false;
+}
+
+function isExportedClass(ts: TypeScript, cls: TS.ClassLikeDeclaration): boolean {
+  if (ts.isClassDeclaration(cls)) return hasExportModifier(ts, cls);
+  return false;
+}
+
+// @Injectable({ scope: Scope.REQUEST })
+function hasNonDefaultScope(ts: TypeScript, decorator: TS.Decorator): boolean {
+  const call = decorator.expression;
+  if (!ts.isCallExpression(call)) return false;
+  for (const arg of call.arguments) {
+    if (!ts.isObjectLiteralExpression(arg)) continue;
+    for (const prop of arg.properties) {
+      if (ts.isPropertyAssignment(prop) && nameText(ts, prop.name) === 'scope') {
+        const value = skipOuter(ts, prop.initializer);
+        const text = ts.isPropertyAccessExpression(value) ? value.name.text : ts.isNumericLiteral(value) ? value.text : '';
+        // Scope.DEFAULT is 0; REQUEST is 1, TRANSIENT 2.
+        if (text !== 'DEFAULT' && text !== '0') return true;
+      }
+    }
+  }
+  return false;
+}
+
+function isComparison(ts: TypeScript, kind: TS.SyntaxKind): boolean {
+  return (
+    kind === ts.SyntaxKind.EqualsEqualsEqualsToken ||
+    kind === ts.SyntaxKind.ExclamationEqualsEqualsToken ||
+    kind === ts.SyntaxKind.EqualsEqualsToken ||
+    kind === ts.SyntaxKind.ExclamationEqualsToken ||
+    kind === ts.SyntaxKind.InstanceOfKeyword ||
+    kind === ts.SyntaxKind.AmpersandAmpersandToken ||
+    kind === ts.SyntaxKind.BarBarToken
+  );
+}

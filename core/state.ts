@@ -1,0 +1,338 @@
+import { memberName, nameText, skipOuter } from './ast.js';
+import type { Binding } from './binder.js';
+import type { FileContext } from './context.js';
+import { REQUEST_TIME } from './reach.js';
+import type { TS, TypeScript } from './types.js';
+
+/** What a piece of hand-rolled state holds. `value`: a `let` or field reassigned as a whole. */
+export type ContainerKind = 'map' | 'set' | 'array' | 'object' | 'value' | 'instance';
+
+/** A write to a piece of state that can run at request time. */
+export interface StateWrite {
+  /** The writing expression (assignment, update, call). */
+  node: TS.Node;
+  /** Mutating method name for `x.set(…)`-style writes. */
+  method?: string;
+  /** The key of `x.set(key, …)` / `x[key] = …`, and the written values. */
+  key?: TS.Expression;
+  values: TS.Expression[];
+}
+
+/** Hand-rolled state: a module-level variable, a singleton's field, or a class static. */
+export interface StatePiece {
+  name: string;
+  /** Where the finding is reported: the declared name. */
+  nameNode: TS.Node;
+  container: ContainerKind;
+  where: 'module' | 'field' | 'static';
+  writes: StateWrite[];
+}
+
+const MUTATORS: Record<ContainerKind, ReadonlySet<string>> = {
+  map: new Set(['set', 'delete', 'clear']),
+  set: new Set(['add', 'delete', 'clear']),
+  array: new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']),
+  object: new Set(),
+  value: new Set(),
+  instance: new Set(),
+};
+/** Mutators on a member of an object-literal container: `state.users.set(…)`. */
+const ANY_MUTATOR = new Set([...MUTATORS.map, ...MUTATORS.set, ...MUTATORS.array]);
+
+/** Classifies an initializer: `new Map()` → map, `[]` → array; undefined when it is not state. */
+export function containerKind(ctx: FileContext, init: TS.Expression | undefined, mutableBinding: boolean): ContainerKind | undefined {
+  const ts = ctx.ts;
+  if (!init) return mutableBinding ? 'value' : undefined;
+  const e = skipOuter(ts, init);
+  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && ctx.binder.isGlobal(e.expression)) {
+    switch (e.expression.text) {
+      case 'Map': return 'map';
+      case 'Set': return 'set';
+      case 'Array': return 'array';
+      case 'Object': return 'object';
+      case 'WeakMap': case 'WeakSet': case 'WeakRef': case 'FinalizationRegistry': return undefined;
+    }
+  }
+  if (ts.isArrayLiteralExpression(e)) return 'array';
+  if (ts.isObjectLiteralExpression(e)) return 'object';
+  if (ts.isCallExpression(e)) {
+    const callee = e.expression;
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ctx.binder.isGlobal(callee.expression)) {
+      const owner = callee.expression.text;
+      const method = callee.name.text;
+      if (owner === 'Object' && (method === 'freeze' || method === 'seal')) return undefined;
+      if (owner === 'Object' && (method === 'create' || method === 'fromEntries' || method === 'assign')) return 'object';
+      if (owner === 'Array' && (method === 'from' || method === 'of')) return 'array';
+    }
+  }
+  if (mutableBinding) return 'value';
+  // Module objects, clients and library stores are judged by their own detectors.
+  if (ctx.imports.resolve(e) || ctx.libraryCreation(e)) return undefined;
+  return 'instance';
+}
+
+/**
+ * Finds module-level containers and `let`s, fields of singleton classes, and class statics,
+ * with the writes that can run at request time. Every hand-rolled detector shares this.
+ */
+export function collectState(ctx: FileContext): StatePiece[] {
+  const ts = ctx.ts;
+  const pieces: StatePiece[] = [];
+  for (const binding of ctx.binder.moduleScope().values()) {
+    const piece = moduleVariable(ctx, binding);
+    if (piece && piece.writes.length > 0) pieces.push(piece);
+  }
+  const classes: TS.ClassLikeDeclaration[] = [];
+  ctx.forEachNode((node) => {
+    if (ts.isClassLike(node)) classes.push(node);
+  });
+  for (const cls of classes) pieces.push(...classState(ctx, cls));
+  return pieces;
+}
+
+function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefined {
+  const ts = ctx.ts;
+  const decl = binding.declaration;
+  if (!ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name)) return undefined;
+  if (binding.kind !== 'let' && binding.kind !== 'var' && binding.kind !== 'const') return undefined;
+  const mutable = binding.kind !== 'const';
+  const container = containerKind(ctx, decl.initializer, mutable);
+  if (!container) return undefined;
+  const initContainer = mutable && decl.initializer ? containerKind(ctx, decl.initializer, false) : container;
+  const writes: StateWrite[] = [];
+  for (const ref of binding.references) {
+    const write = writeThrough(ctx, ref, [], initContainer ?? 'value', mutable);
+    if (write && ctx.reach.maskAt(write.node) & REQUEST_TIME) writes.push(write);
+  }
+  return { name: binding.name, nameNode: decl.name, container, where: 'module', writes };
+}
+
+/**
+ * If the reference `ref` (followed by member `prefix`) is written, the write. `this.cache` is
+ * passed as `ref = this`, `prefix = ['cache']`.
+ */
+function writeThrough(
+  ctx: FileContext,
+  ref: TS.Expression,
+  prefix: readonly string[],
+  kind: ContainerKind,
+  reassignable: boolean,
+): StateWrite | undefined {
+  const ts = ctx.ts;
+  // Climb member accesses: stats.hits.total → chain ['hits', 'total'].
+  let top: TS.Expression = ref;
+  const chain = [...prefix];
+  let keyExpr: TS.Expression | undefined;
+  for (;;) {
+    const parent: TS.Node = top.parent;
+    if (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent) || ts.isAsExpression(parent)) {
+      top = parent;
+      continue;
+    }
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === top) {
+      chain.push(parent.name.text);
+      top = parent;
+      continue;
+    }
+    if (ts.isElementAccessExpression(parent) && parent.expression === top) {
+      chain.push(memberName(ts, parent) ?? '[]');
+      keyExpr = parent.argumentExpression;
+      top = parent;
+      continue;
+    }
+    break;
+  }
+  const parent = top.parent;
+  const depth = chain.length - prefix.length;
+  // x = v, x.p = v, x[k] += v
+  if (ts.isBinaryExpression(parent) && parent.left === top && isAssignment(ts, parent.operatorToken.kind)) {
+    if (depth === 0 && !reassignable) return undefined;
+    if (depth === 0 && isLazyInit(ctx, parent, top)) return undefined;
+    if (depth === 0 && isClientValue(ctx, parent.right)) return undefined;
+    return { node: parent, key: keyExpr, values: [parent.right] };
+  }
+  // x++, --x.count
+  if ((ts.isPostfixUnaryExpression(parent) || ts.isPrefixUnaryExpression(parent)) && isUpdate(ts, parent)) {
+    if (depth === 0 && !reassignable) return undefined;
+    return { node: parent, key: keyExpr, values: [] };
+  }
+  if (ts.isDeleteExpression(parent) && depth > 0) return { node: parent, key: keyExpr, values: [] };
+  // x.set(k, v): the last chain segment is the method.
+  if (ts.isCallExpression(parent) && parent.expression === top && depth > 0) {
+    const method = chain[chain.length - 1]!;
+    const receiverDepth = depth - 1;
+    const mutators = receiverDepth === 0 ? MUTATORS[kind] : kind === 'object' || kind === 'value' ? ANY_MUTATOR : undefined;
+    if (mutators?.has(method)) {
+      return { node: parent, method, key: parent.arguments[0], values: [...parent.arguments] };
+    }
+    return undefined;
+  }
+  // Object.assign(x, …), Object.defineProperty(x, …)
+  if (ts.isCallExpression(parent) && parent.arguments[0] === top) {
+    const callee = parent.expression;
+    if (
+      ts.isPropertyAccessExpression(callee) &&
+      ts.isIdentifier(callee.expression) &&
+      ctx.binder.isGlobal(callee.expression, 'Object') &&
+      ['assign', 'defineProperty', 'defineProperties'].includes(callee.name.text)
+    ) {
+      return { node: parent, values: parent.arguments.slice(1) };
+    }
+  }
+  return undefined;
+}
+
+function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[] {
+  const ts = ctx.ts;
+  const facts = ctx.reach.classFacts(cls);
+  const pieces: StatePiece[] = [];
+  const fields = new Map<string, { nameNode: TS.Node; kind: ContainerKind; isStatic: boolean; readonly: boolean }>();
+  for (const member of cls.members) {
+    if (ts.isPropertyDeclaration(member)) {
+      const name = nameText(ts, member.name);
+      if (name === undefined) continue;
+      const modifiers = ts.getModifiers(member) ?? [];
+      const isStatic = modifiers.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+      const isReadonly = modifiers.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword);
+      const kind = containerKind(ctx, member.initializer, !isReadonly);
+      if (kind && kind !== 'instance') fields.set(name, { nameNode: member.name, kind, isStatic, readonly: isReadonly });
+    }
+  }
+  // constructor() { this.cache = new Map() }
+  const ctor = cls.members.find(ts.isConstructorDeclaration);
+  for (const use of ctor ? ctx.reach.thisMembers(cls).values() : []) {
+    for (const access of use) {
+      const parent = access.parent;
+      if (!ts.isBinaryExpression(parent) || parent.left !== access || parent.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+      if (ctx.unitOf(access) !== ctor || fields.has(access.name.text)) continue;
+      const kind = containerKind(ctx, parent.right, false);
+      if (kind && kind !== 'instance') fields.set(access.name.text, { nameNode: access.name, kind, isStatic: false, readonly: false });
+    }
+  }
+  for (const [name, field] of fields) {
+    if (!field.isStatic && !facts.singleton) continue;
+    const writes: StateWrite[] = [];
+    const consider = (ref: TS.Expression, prefix: string[]): void => {
+      const write = writeThrough(ctx, ref, prefix, field.kind, !field.readonly);
+      if (!write || !(ctx.reach.maskAt(write.node) & REQUEST_TIME)) return;
+      const unit = ctx.unitOf(write.node);
+      if (ts.isConstructorDeclaration(unit) || ts.isPropertyDeclaration(unit)) return;
+      writes.push(write);
+    };
+    for (const access of ctx.reach.thisMembers(cls).get(name) ?? []) {
+      if (ctx.isStaticContext(access) === field.isStatic) consider(access, [name]);
+    }
+    if (field.isStatic) {
+      for (const ref of facts.classBinding?.references ?? []) {
+        if (ts.isPropertyAccessExpression(ref.parent) && ref.parent.name.text === name) consider(ref.parent, [name]);
+      }
+    } else {
+      for (const instance of facts.instanceBindings) {
+        for (const ref of instance.references) {
+          if (ts.isPropertyAccessExpression(ref.parent) && ref.parent.name.text === name) consider(ref.parent, [name]);
+        }
+      }
+    }
+    if (writes.length > 0) {
+      pieces.push({ name, nameNode: field.nameNode, container: field.kind, where: field.isStatic ? 'static' : 'field', writes });
+    }
+  }
+  return pieces;
+}
+
+function isAssignment(ts: TypeScript, kind: TS.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
+function isUpdate(ts: TypeScript, node: TS.PrefixUnaryExpression | TS.PostfixUnaryExpression): boolean {
+  return node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken;
+}
+
+/**
+ * The lazy-singleton shapes: `x ??= create()`, `x ||= …`, `x = x || …`, an assignment guarded by
+ * `if (!x)` / `if (x == null)`, or following `if (x) return x`.
+ */
+export function isLazyInit(ctx: FileContext, assignment: TS.BinaryExpression, target: TS.Expression): boolean {
+  const ts = ctx.ts;
+  const op = assignment.operatorToken.kind;
+  if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return true;
+  if (op !== ts.SyntaxKind.EqualsToken) return false;
+  const text = exprText(ctx, target);
+  const right = skipOuter(ts, assignment.right);
+  if (
+    ts.isBinaryExpression(right) &&
+    (right.operatorToken.kind === ts.SyntaxKind.BarBarToken || right.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken) &&
+    exprText(ctx, right.left) === text
+  ) {
+    return true;
+  }
+  const unit = ctx.unitOf(assignment);
+  let child: TS.Node = assignment;
+  for (let node = assignment.parent; node && node !== unit; child = node, node = node.parent) {
+    if (ts.isIfStatement(node) && node.thenStatement === child && testsAbsence(ctx, node.expression, text)) return true;
+    if (ts.isBlock(node) || ts.isSourceFile(node)) {
+      for (const statement of node.statements) {
+        if (statement === child) break;
+        if (ts.isIfStatement(statement) && testsPresence(ctx, statement.expression, text) && returnsValue(ctx, statement.thenStatement, text)) {
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+function exprText(ctx: FileContext, expr: TS.Expression): string {
+  return skipOuter(ctx.ts, expr).getText(ctx.sourceFile).replace(/\s+/g, '').replace(/^this\./, 'this.');
+}
+
+// !x, x == null, x === undefined, typeof x === 'undefined', !x || …
+function testsAbsence(ctx: FileContext, cond: TS.Expression, text: string): boolean {
+  const ts = ctx.ts;
+  const e = skipOuter(ts, cond);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return exprText(ctx, e.operand) === text;
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op === ts.SyntaxKind.BarBarToken) return testsAbsence(ctx, e.left, text) || testsAbsence(ctx, e.right, text);
+    if (op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsEqualsToken) {
+      const [a, b] = [skipOuter(ts, e.left), skipOuter(ts, e.right)];
+      const isNullish = (x: TS.Expression) =>
+        x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined') || (ts.isStringLiteral(x) && x.text === 'undefined');
+      const subject = (x: TS.Expression) => exprText(ctx, ts.isTypeOfExpression(x) ? x.expression : x) === text;
+      return (subject(a) && isNullish(b)) || (subject(b) && isNullish(a));
+    }
+  }
+  return false;
+}
+
+// x, x != null, x !== undefined
+function testsPresence(ctx: FileContext, cond: TS.Expression, text: string): boolean {
+  const ts = ctx.ts;
+  const e = skipOuter(ts, cond);
+  if (exprText(ctx, e) === text) return true;
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op === ts.SyntaxKind.ExclamationEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken) {
+      return exprText(ctx, e.left) === text || exprText(ctx, e.right) === text;
+    }
+  }
+  return false;
+}
+
+// if (client) return client;   (a guard that returns something else is a lock, not a lazy init)
+function returnsValue(ctx: FileContext, statement: TS.Statement, text: string): boolean {
+  const ts = ctx.ts;
+  const last = ts.isBlock(statement) ? statement.statements[statement.statements.length - 1] : statement;
+  return last !== undefined && ts.isReturnStatement(last) && last.expression !== undefined && exprText(ctx, last.expression) === text;
+}
+
+/** `client = new Redis(…)`, `pool = await mysql.createPool(…)`: a connection, not state. */
+function isClientValue(ctx: FileContext, value: TS.Expression): boolean {
+  const ts = ctx.ts;
+  let e = skipOuter(ts, value);
+  if (ts.isAwaitExpression(e)) e = skipOuter(ts, e.expression);
+  const target = ts.isNewExpression(e) ? e.expression : ts.isCallExpression(e) ? e.expression : undefined;
+  if (!target) return false;
+  const ref = ctx.imports.resolve(target);
+  return ref !== undefined && ctx.isClientModule(ref.module);
+}

@@ -1,0 +1,66 @@
+import type * as TS from 'typescript';
+
+/** The TypeScript module a host hands to the core (its own copy; never mixed with another). */
+export type TypeScript = typeof TS;
+export type { TS };
+
+/** The nine fixed category ids (see DESIGN.md). */
+export const CATEGORIES = [
+  'module-state',
+  'file-write',
+  'memory-session',
+  'process-cache',
+  'memory-rate-limit',
+  'socket-registry',
+  'in-process-scheduler',
+  'process-lock',
+  'global-mutation',
+] as const;
+
+export type Category = (typeof CATEGORIES)[number];
+
+export type Severity = 'error' | 'warn';
+
+/** What statecheck suggests instead: a sentence and the packages that do it. */
+export interface Suggestion {
+  summary: string;
+  packages: string[];
+}
+
+/** A secondary location of a finding, e.g. a request-time write of the state. */
+export interface RelatedSpan {
+  start: number;
+  end: number;
+  message: string;
+}
+
+/** A finding as the core reports it: text offsets into the analysed source. */
+export interface CoreFinding {
+  category: Category;
+  /** Offsets of the node the finding is reported at (the state's declaration or creating call). */
+  start: number;
+  end: number;
+  message: string;
+  suggestion: Suggestion;
+  related: RelatedSpan[];
+  /** A short stable name of the piece of state (`sessions`, `express-session`), used for fingerprints. */
+  subject: string;
+}
+
+/** Options of one analysis run. */
+export interface AnalyzeOptions {
+  /** Categories to run; all when omitted. */
+  categories?: readonly Category[];
+  /**
+   * Honour `eslint-disable` comments for statecheck rules. The CLI sets this so one annotation
+   * serves both hosts; the ESLint host leaves it off because ESLint applies its own comments.
+   */
+  honourEslintComments?: boolean;
+  /** Identifiers or package names whose state is intentionally local, per category. */
+  allow?: Partial<Record<Category, readonly string[]>>;
+}
+
+/** A detector's view of one file, shared by all detectors (built once per file). */
+export interface DetectorResult {
+  findings: CoreFinding[];
+}
