@@ -37,3 +37,37 @@ export function outOfScopeReason(relativePath: string): string | undefined {
 export function isClientModule(ts: TypeScript, sourceFile: TS.SourceFile): boolean {
   return directives(ts, sourceFile.statements).includes('use client');
 }
+
+/**
+ * Path conventions of serverless and SSR server modules, whose instances are reused across
+ * users: Next.js route handlers, API routes and middleware, SvelteKit server files, Nuxt/Nitro
+ * server handlers, Netlify and Vercel functions.
+ */
+const SERVERLESS_PATHS = [
+  /(^|\/)app\/(.+\/)?route\.[cm]?[jt]sx?$/,
+  /(^|\/)pages\/api\//,
+  /(^|\/)middleware\.[cm]?[jt]s$/,
+  /(^|\/)\+(page|layout)\.server\.[cm]?[jt]s$/,
+  /(^|\/)\+server\.[cm]?[jt]s$/,
+  /(^|\/)hooks\.server\.[cm]?[jt]s$/,
+  /(^|\/)server\/(api|routes|middleware)\//,
+  /(^|\/)(netlify|\.netlify)\/(edge-)?functions\//,
+  /(^|\/)api\/[^/]+\.[cm]?[jt]s$/,
+];
+
+/**
+ * Whether a module runs in a serverless or SSR runtime: by path convention, a `'use server'`
+ * directive, or a Workers-style `export default { fetch }`.
+ */
+export function isServerlessModule(ts: TypeScript, sourceFile: TS.SourceFile): boolean {
+  const path = sourceFile.fileName.replace(/\\/g, '/');
+  if (SERVERLESS_PATHS.some((pattern) => pattern.test(path))) return true;
+  if (directives(ts, sourceFile.statements).includes('use server')) return true;
+  return sourceFile.statements.some(
+    (s) =>
+      ts.isExportAssignment(s) &&
+      !s.isExportEquals &&
+      ts.isObjectLiteralExpression(s.expression) &&
+      s.expression.properties.some((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === 'fetch'),
+  );
+}

@@ -1,13 +1,14 @@
 import { FileContext } from './context.js';
 import { DETECTORS } from './detectors/index.js';
-import { isClientModule } from './file-scope.js';
+import { CATEGORY_INFO } from './categories.js';
+import { isClientModule, isServerlessModule } from './file-scope.js';
 import { applySuppressions } from './suppressions.js';
 import { type AnalyzeOptions, CATEGORIES, type Category, type CoreFinding, type TS, type TypeScript } from './types.js';
 
 export * from './types.js';
 export { CATEGORY_INFO, categoryOfRule, ruleIdOf, type CategoryInfo } from './categories.js';
 export { CATALOGUE, type CatalogueEntry } from './catalogue.js';
-export { outOfScopeReason, isClientModule, SOURCE_EXTENSIONS, EXCLUDED_DIRECTORIES } from './file-scope.js';
+export { outOfScopeReason, isClientModule, isServerlessModule, SOURCE_EXTENSIONS, EXCLUDED_DIRECTORIES } from './file-scope.js';
 export { lineStarts, lineOf } from './suppressions.js';
 
 /** An exception thrown by one detector, reported instead of crashing the scan. */
@@ -30,7 +31,7 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
   const ctx = new FileContext(ts, sourceFile);
   const findings: CoreFinding[] = [];
   const errors: DetectorError[] = [];
-  for (const category of options.categories ?? CATEGORIES) {
+  for (const category of activeCategories(ts, sourceFile, options)) {
     try {
       findings.push(...DETECTORS[category](ctx));
     } catch (error) {
@@ -41,6 +42,14 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
   const kept = applySuppressions(sourceFile.text, dedupe(allowed), options.honourEslintComments ?? false);
   kept.sort((a, b) => a.start - b.start || a.end - b.end || a.category.localeCompare(b.category));
   return { findings: kept, errors };
+}
+
+/** The categories to run on this file, after the single-instance switch. */
+export function activeCategories(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions): readonly Category[] {
+  const requested = options.categories ?? CATEGORIES;
+  if (!options.singleInstance) return requested;
+  const serverless = isServerlessModule(ts, sourceFile);
+  return requested.filter((c) => !CATEGORY_INFO[c].scalingOnly && (c !== 'module-state' || serverless));
 }
 
 function isAllowed(finding: CoreFinding, allow: readonly string[] | undefined): boolean {

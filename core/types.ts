@@ -56,6 +56,11 @@ export interface AnalyzeOptions {
    * serves both hosts; the ESLint host leaves it off because ESLint applies its own comments.
    */
   honourEslintComments?: boolean;
+  /**
+   * The app runs as exactly one instance: scaling-only categories are off, and module state is
+   * reported only in serverless and SSR modules, where it leaks between users' requests.
+   */
+  singleInstance?: boolean;
   /** Identifiers or package names whose state is intentionally local, per category. */
   allow?: Partial<Record<Category, readonly string[]>>;
 }

@@ -126,9 +126,9 @@ export function classify(ctx: FileContext, piece: StatePiece): Category {
   if (holdsConnection && (piece.container === 'set' || piece.container === 'array' || piece.container === 'map')) return 'socket-registry';
   if (has(SESSION_WORDS)) return 'memory-session';
   const keyedByIp = piece.writes.some((w) => w.key !== undefined && IP_PATTERN.test(w.key.getText(ctx.sourceFile)));
-  if (has(RATE_WORDS) || (keyedByIp && piece.container === 'map') || (name.includes('rate') && name.includes('limit'))) {
-    return 'memory-rate-limit';
-  }
+  // A rate limiter counts per client: a keyed container, not a scalar page-hit counter.
+  const keyed = piece.container === 'map' || piece.container === 'object';
+  if (keyed && (has(RATE_WORDS) || keyedByIp || (name.includes('rate') && name.includes('limit')))) return 'memory-rate-limit';
   if (has(LOCK_WORDS) || (name.includes('in') && name.includes('flight')) || (name.includes('pending') && piece.container !== 'array')) return 'process-lock';
   if (has(CACHE_WORDS)) return 'process-cache';
   if (has(SOCKET_WORDS) && piece.container !== 'value') return 'socket-registry';

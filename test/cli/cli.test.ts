@@ -1,0 +1,167 @@
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { ROOT } from '../helpers/fixtures.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'statecheck-cli-'));
+});
+afterEach(() => {
+  chmodSync(dir, 0o755);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function write(rel: string, text: string): void {
+  mkdirSync(join(dir, rel, '..'), { recursive: true });
+  writeFileSync(join(dir, rel), text);
+}
+
+const APP = [
+  "const express = require('express');",
+  "const session = require('express-session');",
+  'const app = express();',
+  "app.use(session({ secret: 'x' }));",
+  'const seen = new Set();',
+  "app.get('/', (req, res) => {",
+  '  seen.add(req.ip);',
+  '  res.end();',
+  '});',
+  'module.exports = app;',
+  '',
+].join('\n');
+
+describe('statecheck CLI', () => {
+  it('--help prints usage with examples and exits 0', () => {
+    const { code, stdout } = runCli(['--help'], dir);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^statecheck: find process-bound state/);
+    expect(stdout).toContain('Usage: statecheck [options] [paths...]');
+    expect(stdout).toContain('Examples:');
+  });
+
+  it('--version prints the package version', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(runCli(['--version'], dir)).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it.each([
+    [['--bogus'], /^statecheck: Unknown option '--bogus'/],
+    [['--format', 'xml'], /^statecheck: unknown format "xml"\n {2}use one of: pretty, json\n$/],
+    [['no/such/dir'], /^statecheck: no such file or directory: no\/such\/dir\n {2}check the paths/],
+  ])('%j is a usage error: exit 2, a message and a hint, no stack', (args, message) => {
+    const { code, stdout, stderr } = runCli(args, dir);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 0 with a clean summary when nothing is found', () => {
+    write('src/ok.js', "const express = require('express');\nmodule.exports = express();\n");
+    const { code, stdout } = runCli([], dir);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^✔ no process-bound state found \(1 file scanned in \d+ ms\)\n$/);
+  });
+
+  it('prints findings grouped by file with a code frame, the packages and the write sites', () => {
+    write('src/app.js', APP);
+    const { code, stdout } = runCli(['src'], dir);
+    expect(code).toBe(1);
+    expect(stdout.replace(/in \d+ ms/, 'in N ms')).toBe(
+      [
+        'src/app.js',
+        "  4:9  error  `session(…)` (express-session) has no shared `store`, so sessions live in its in-process MemoryStore: users are logged out on restart and whenever the load balancer sends them to another instance. Pass a shared store: `session({ store: new RedisStore({ client: redis }), … })`, or keep the session in a signed cookie.  statecheck/no-memory-session",
+        '      3 │ const app = express();',
+        "    > 4 │ app.use(session({ secret: 'x' }));",
+        '        │         ^^^^^^^^^^^^^^^^^^^^^^^^',
+        '      5 │ const seen = new Set();',
+        '    → use: connect-redis, ioredis',
+        '',
+        '  5:7  error  `seen` is shared mutable state written at request time: each instance keeps its own copy, it is lost on restart and it is shared by every user of this instance. Keep it in Redis (hashes, counters, keys with a TTL) or in the database.  statecheck/no-module-state',
+        "      4 │ app.use(session({ secret: 'x' }));",
+        '    > 5 │ const seen = new Set();',
+        '        │       ^^^^',
+        "      6 │ app.get('/', (req, res) => {",
+        '    → use: ioredis, redis',
+        '    written here at request time: line 7:3',
+        '',
+        '✖ 2 findings (2 errors, 0 warnings) in 1 file scanned in N ms',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('uses colour only when forced, and never with NO_COLOR', () => {
+    write('src/app.js', APP);
+    expect(runCli([], dir, { FORCE_COLOR: '1', NO_COLOR: undefined }).stdout).toMatch(/\u001b\[/);
+    expect(runCli(['--color'], dir).stdout).toMatch(/\u001b\[/);
+    expect(runCli([], dir).stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it('--format json follows the output contract', () => {
+    write('src/app.js', APP);
+    write('src/lib/b.ts', 'export const list: string[] = [];\nexport function add(x: string) { list.push(x); }\n');
+    const { code, stdout } = runCli(['--format', 'json'], dir);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(Object.keys(report)).toEqual(['version', 'findings', 'errors', 'summary']);
+    expect(report.version).toBe(1);
+    expect(report.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(['src/app.js:4', 'src/app.js:5', 'src/lib/b.ts:1']);
+    const finding = report.findings[1];
+    expect(Object.keys(finding)).toEqual([
+      'ruleId', 'category', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'suggestion', 'related', 'fingerprint',
+    ]);
+    expect(finding).toMatchObject({
+      ruleId: 'statecheck/no-module-state',
+      category: 'module-state',
+      severity: 'error',
+      line: 5,
+      column: 7,
+      endLine: 5,
+      endColumn: 11,
+      related: [{ file: 'src/app.js', line: 7, column: 3, message: 'written here at request time' }],
+    });
+    expect(finding.suggestion.packages.length).toBeGreaterThan(0);
+    expect(report.summary).toMatchObject({ files: 2, findings: 3, errors: 0 });
+    expect(typeof report.summary.durationMs).toBe('number');
+  });
+
+  it('lists a file with a syntax error in errors and still reports every other file', () => {
+    write('src/app.js', APP);
+    write('src/broken.ts', 'export const cache = new Map(;\nexport function put(k: string) { cache.set(k, 1); }\n');
+    const { code, stdout } = runCli(['--format', 'json'], dir);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.errors).toEqual([{ file: 'src/broken.ts', message: expect.stringMatching(/^syntax error at 1:\d+: /) }]);
+    expect(report.findings.filter((f: { file: string }) => f.file === 'src/app.js')).toHaveLength(2);
+    expect(report.summary.errors).toBe(1);
+  });
+
+  it('honours ESLint disable comments for statecheck rules', () => {
+    write('src/app.js', APP.replace('const seen', '// eslint-disable-next-line statecheck/no-module-state -- per-instance dedupe\nconst seen'));
+    const report = JSON.parse(runCli(['--format', 'json'], dir).stdout);
+    expect(report.findings.map((f: { category: string }) => f.category)).toEqual(['memory-session']);
+  });
+
+  it('holds files named on the command line to the server-code scope', () => {
+    write('src/app.test.js', APP);
+    write('src/ok.js', 'module.exports = 1;\n');
+    const { code, stdout } = runCli(['src/app.test.js', 'src/ok.js'], dir);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/1 file scanned in \d+ ms, 1 named file outside the server-code scope skipped\)/);
+  });
+
+  it('reads .gitignore from the repository root down', () => {
+    mkdirSync(join(dir, '.git'));
+    write('.gitignore', 'generated/\n');
+    write('generated/app.js', APP);
+    write('src/nested/.gitignore', 'local.js\n');
+    write('src/nested/local.js', APP);
+    write('src/nested/kept.js', APP);
+    const report = JSON.parse(runCli(['--format', 'json', 'src'], dir).stdout);
+    expect([...new Set(report.findings.map((f: { file: string }) => f.file))]).toEqual(['src/nested/kept.js']);
+  });
+});

@@ -1,0 +1,27 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FIXTURES, ROOT } from '../helpers/fixtures.js';
+
+const work = mkdtempSync(join(tmpdir(), 'statecheck-pack-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the published package', () => {
+  it('npm pack + a global install gives a working statecheck command', { timeout: 300_000 }, () => {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    execFileSync(npm, ['pack', '--pack-destination', work, '--ignore-scripts'], { cwd: ROOT, stdio: 'pipe' });
+    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+    expect(tarball).toBeDefined();
+    const prefix = join(work, 'global');
+    execFileSync(npm, ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', join(work, tarball!)], { stdio: 'pipe' });
+    const bin = join(prefix, 'bin', 'statecheck');
+    const version = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    expect(version.status).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const scan = spawnSync(bin, ['--format', 'json', join(FIXTURES, 'projects', 'express-monolith')], { encoding: 'utf8', cwd: work });
+    expect(scan.status).toBe(1);
+    expect(JSON.parse(scan.stdout).findings).toHaveLength(10);
+  });
+});

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { lint, messages } from './util.js';
+
+const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+describe('request-time analysis', () => {
+  it('a write inside a route handler is request time', () => {
+    const code = lines("import express from 'express';", 'const app = express();', 'const seen = new Set();', "app.get('/', (req, res) => { seen.add(req.ip); res.end(); });");
+    expect(lint(code)).toEqual(['3:module-state']);
+  });
+
+  it('writes at top level, in a top-level loop, IIFE, .then or listen callback are load time', () => {
+    const code = lines(
+      "import express from 'express';",
+      'const app = express();',
+      'const routes = new Map();',
+      "for (const r of ['a', 'b']) routes.set(r, r.length);",
+      "['c'].forEach((r) => routes.set(r, 1));",
+      "(() => { routes.set('d', 1); })();",
+      "Promise.resolve().then(() => routes.set('e', 1));",
+      "app.listen(3000, () => { routes.set('f', 1); });",
+      "app.get('/', (req, res) => res.json(routes.get('a')));",
+    );
+    expect(lint(code)).toEqual([]);
+  });
+
+  it('a local helper only called at load time is load time, even through other helpers', () => {
+    const code = lines(
+      'const registry = new Map();',
+      'function register(name, fn) { registry.set(name, fn); }',
+      'function registerAll() { register("a", () => 1); register("b", () => 2); }',
+      'registerAll();',
+      'export function handler(req) { return registry.get(req.name)?.(); }',
+    );
+    expect(lint(code, 'src/registry.js')).toEqual([]);
+  });
+
+  it('the same helper called from a handler is request time', () => {
+    const code = lines(
+      "import express from 'express';",
+      'const app = express();',
+      'const registry = new Map();',
+      'function register(name, fn) { registry.set(name, fn); }',
+      'register("a", () => 1);',
+      "app.post('/register', (req, res) => { register(req.body.name, () => 2); res.end(); });",
+    );
+    expect(lint(code, 'src/registry.js')).toEqual(['3:module-state']);
+  });
+
+  it('an exported function has unknown callers and counts as request time', () => {
+    const code = lines('const totals = {};', 'export function record(key) { totals[key] = (totals[key] ?? 0) + 1; }');
+    expect(lint(code)).toEqual(['1:module-state']);
+  });
+
+  it('CommonJS module.exports makes a function reachable', () => {
+    const code = lines('let count = 0;', 'function bump() { count++; }', 'module.exports = { bump };');
+    expect(lint(code, 'src/count.js')).toEqual(['1:module-state']);
+  });
+
+  it('a dead function writes nothing at request time', () => {
+    const code = lines('const list = [];', 'function never() { list.push(1); }');
+    expect(lint(code)).toEqual([]);
+  });
+
+  it('lazy client singletons are not state; a guarded flag that returns something else is', () => {
+    const lazy = lines(
+      "import { createClient } from 'redis';",
+      'let client;',
+      'export async function getClient() {',
+      '  if (!client) { client = createClient(); await client.connect(); }',
+      '  return client;',
+      '}',
+      'let cfg;',
+      'export function config() { if (cfg) return cfg; cfg = load(); return cfg; }',
+      'let db;',
+      'export const getDb = () => (db ??= open());',
+    );
+    expect(lint(lazy)).toEqual([]);
+    const flag = lines('let running = false;', 'export async function sync() {', '  if (running) return false;', '  running = true;', '}');
+    expect(lint(flag)).toEqual(['1:process-lock']);
+  });
+
+  it('setInterval at start-up is a scheduler; a per-connection heartbeat inside a handler is not', () => {
+    const code = lines(
+      "import express from 'express';",
+      'const app = express();',
+      'setInterval(() => console.log("tick"), 1000);',
+      "app.get('/events', (req, res) => {",
+      '  const beat = setInterval(() => res.write(":\\n\\n"), 15000);',
+      "  req.on('close', () => clearInterval(beat));",
+      '});',
+    );
+    expect(lint(code)).toEqual(['3:in-process-scheduler']);
+  });
+
+  it('Nest controllers handle requests; lifecycle hooks run at start-up', () => {
+    const code = lines(
+      "import { Controller, Get, Injectable, OnModuleInit } from '@nestjs/common';",
+      '@Injectable()',
+      'export class Warmup implements OnModuleInit {',
+      '  private readonly seen = new Set<string>();',
+      "  onModuleInit() { this.seen.add('boot'); }",
+      '}',
+      "@Controller('x')",
+      'export class XController {',
+      '  private hits = 0;',
+      '  @Get() get() { this.hits++; return this.hits; }',
+      '}',
+    );
+    expect(lint(code)).toEqual(['9:module-state']);
+  });
+
+  it('request-scoped Nest providers are not singletons', () => {
+    const code = lines(
+      "import { Injectable, Scope } from '@nestjs/common';",
+      '@Injectable({ scope: Scope.REQUEST })',
+      'export class PerRequest {',
+      '  private readonly loaded = new Map<string, unknown>();',
+      '  remember(k: string, v: unknown) { this.loaded.set(k, v); }',
+      '}',
+    );
+    expect(lint(code)).toEqual([]);
+  });
+
+  it('the finding names the state and lists request-time writes as related locations', () => {
+    const code = lines("import express from 'express';", 'const app = express();', 'const hits = new Map();', "app.get('/', (req, res) => { hits.set(req.ip, (hits.get(req.ip) ?? 0) + 1); res.end(); });");
+    const [message] = messages(code);
+    expect(message).toContain('`hits`');
+    expect(message).toMatch(/Redis/);
+  });
+});

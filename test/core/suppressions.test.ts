@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import ts from 'typescript';
+import { analyzeSourceFile, parseSource } from '../../core/index.js';
+import { lint } from './util.js';
+
+const handler = (comment: string, sameLine = '') =>
+  [
+    "import express from 'express';",
+    'const app = express();',
+    comment,
+    `const seen = new Set();${sameLine}`,
+    "app.get('/', (req, res) => { seen.add(req.ip); res.end(); });",
+    '',
+  ].join('\n');
+
+describe('suppressions', () => {
+  it.each([
+    ['// statecheck-disable-next-line module-state -- per-instance metric'],
+    ['// statecheck-disable-next-line no-module-state -- per-instance metric'],
+    ['// statecheck-disable-next-line statecheck/no-module-state, process-cache -- per-instance metric'],
+    ['// statecheck-disable-next-line -- everything on the next line is intentional'],
+    ['/* statecheck-disable module-state -- legacy module, see ticket 42 */'],
+  ])('%s silences the finding', (comment) => {
+    expect(lint(handler(comment), 'src/app.ts', { honourEslintComments: true })).toEqual([]);
+  });
+
+  it('statecheck-disable-line on the declaration line silences it', () => {
+    expect(lint(handler('', ' // statecheck-disable-line module-state -- metric'))).toEqual([]);
+  });
+
+  it('a comment for another category does not', () => {
+    expect(lint(handler('// statecheck-disable-next-line process-cache -- not this one'))).toEqual(['4:module-state']);
+  });
+
+  it('a statecheck comment without a reason is ignored, and the finding says so', () => {
+    const code = handler('// statecheck-disable-next-line module-state');
+    const { findings } = analyzeSourceFile(ts, parseSource(ts, 'a.ts', code));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.message).toMatch(/ignored: give a reason after `--`/);
+  });
+
+  it('eslint-disable comments for statecheck rules count only when the host asks', () => {
+    const code = handler('// eslint-disable-next-line statecheck/no-module-state');
+    expect(lint(code, 'src/app.ts', { honourEslintComments: true })).toEqual([]);
+    expect(lint(code, 'src/app.ts', { honourEslintComments: false })).toEqual(['4:module-state']);
+    const other = handler('// eslint-disable-next-line no-console');
+    expect(lint(other, 'src/app.ts', { honourEslintComments: true })).toEqual(['4:module-state']);
+  });
+
+  it('an eslint-disable block ends at eslint-enable', () => {
+    const code = [
+      '/* eslint-disable statecheck/no-module-state */',
+      'const a = [];',
+      '/* eslint-enable statecheck/no-module-state */',
+      'const b = [];',
+      'export function f(x) { a.push(x); b.push(x); }',
+    ].join('\n');
+    expect(lint(code, 'src/app.ts', { honourEslintComments: true })).toEqual(['4:module-state']);
+  });
+});
