@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
 import { EXCLUDED_DIRECTORIES, outOfScopeReason, SOURCE_EXTENSIONS } from '../core/index.js';
 
 /** A file selected for scanning. */
@@ -19,6 +20,18 @@ export interface Discovery {
   unreadable: { path: string; reason: string }[];
 }
 
+/** Which files count, beyond existence: the configuration's globs and scope, a changed-file list. */
+export interface Selection {
+  /** Folder the globs are relative to (the config file's folder). */
+  base: string;
+  include: readonly string[];
+  exclude: readonly string[];
+  /** Apply the built-in server-code scope (tests, scripts, config files out). */
+  defaultScope: boolean;
+  /** Only these absolute paths (from `--changed` / `--since`). */
+  only?: ReadonlySet<string>;
+}
+
 interface IgnoreLayer {
   base: string;
   rules: Ignore;
@@ -35,11 +48,17 @@ export function toPosix(path: string): string {
  * and the default server-code scope applies. Named files are also held to the scope, so a
  * pre-commit hook that passes every staged file does not lint tests.
  */
-export function discover(cwd: string, paths: readonly string[]): Discovery {
+export function discover(cwd: string, paths: readonly string[], selection: Selection = { base: cwd, include: [], exclude: [], defaultScope: true }): Discovery {
   const result: Discovery = { files: [], missing: [], skipped: [], unreadable: [] };
   const seen = new Set<string>();
+  const included = selection.include.length > 0 ? picomatch(selection.include as string[], { dot: true }) : undefined;
+  const excluded = selection.exclude.length > 0 ? picomatch(selection.exclude as string[], { dot: true }) : undefined;
+  const scope = selection.defaultScope ? outOfScopeReason : sourceOnly;
   const add = (path: string) => {
-    if (seen.has(path)) return;
+    if (seen.has(path) || (selection.only && !selection.only.has(path))) return;
+    const rel = toPosix(relative(selection.base, path));
+    if (included && !included(rel)) return;
+    if (excluded?.(rel)) return;
     seen.add(path);
     result.files.push({ path });
   };
@@ -57,10 +76,10 @@ export function discover(cwd: string, paths: readonly string[]): Discovery {
       continue;
     }
     if (stats.isDirectory()) {
-      walkDirectory(absolute, gitignoreLayers(absolute), absolute, add, result);
+      walkDirectory(absolute, gitignoreLayers(absolute), absolute, add, result, selection.defaultScope);
     } else {
       const rel = toPosix(relative(cwd, absolute));
-      const reason = outOfScopeReason(rel.startsWith('..') ? absolute : rel);
+      const reason = scope(rel.startsWith('..') ? absolute : rel);
       if (reason) result.skipped.push({ path: absolute, reason });
       else if (!isIgnored(absolute, layersFor(dirname(absolute)))) add(absolute);
       else result.skipped.push({ path: absolute, reason: 'ignored by .gitignore' });
@@ -76,7 +95,10 @@ function walkDirectory(
   root: string,
   add: (path: string) => void,
   result: Discovery,
+  defaultScope: boolean,
 ): void {
+  const scope = defaultScope ? outOfScopeReason : sourceOnly;
+  const skipDirectory = (name: string) => (defaultScope ? EXCLUDED_DIRECTORIES.has(name) : ALWAYS_EXCLUDED.has(name));
   const stack: { dir: string; layers: IgnoreLayer[] }[] = [{ dir, layers }];
   while (stack.length > 0) {
     const current = stack.pop()!;
@@ -109,19 +131,28 @@ function walkDirectory(
           continue;
         }
       } else if (stats.isDirectory()) {
-        if (EXCLUDED_DIRECTORIES.has(name) || isIgnored(path + sep, active)) continue;
+        if (skipDirectory(name) || isIgnored(path + sep, active)) continue;
         subdirectories.push(path);
         continue;
       } else if (!stats.isFile()) {
         continue;
       }
       if (!SOURCE_EXTENSIONS.some((ext) => name.endsWith(ext))) continue;
-      if (outOfScopeReason(toPosix(relative(root, path)))) continue;
+      if (scope(toPosix(relative(root, path)))) continue;
       if (isIgnored(path, active)) continue;
       add(path);
     }
     for (let i = subdirectories.length - 1; i >= 0; i--) stack.push({ dir: subdirectories[i]!, layers: active });
   }
+}
+
+/** Folders never scanned, even with `defaultScope: false`. */
+const ALWAYS_EXCLUDED = new Set(['node_modules', '.git']);
+
+/** With the default scope off: any source file outside node_modules. */
+function sourceOnly(relativePath: string): string | undefined {
+  if (relativePath.split('/').some((segment) => ALWAYS_EXCLUDED.has(segment))) return 'inside node_modules/';
+  return SOURCE_EXTENSIONS.some((ext) => relativePath.endsWith(ext)) ? undefined : 'not a JavaScript or TypeScript file';
 }
 
 function readGitignore(dir: string): IgnoreLayer | undefined {

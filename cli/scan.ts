@@ -17,7 +17,7 @@ import {
   type Suggestion,
   type TypeScript,
 } from '../core/index.js';
-import { describe, discover, toPosix } from './files.js';
+import { describe, discover, type Selection, toPosix } from './files.js';
 
 /** The core receives ts-morph's own TypeScript: nodes of one copy only. */
 const ts = morphTs as unknown as TypeScript;
@@ -56,6 +56,8 @@ export interface ScanResult {
   /** Files named on the command line but outside the default scope. */
   skipped: { file: string; reason: string }[];
   summary: { files: number; findings: number; errors: number; durationMs: number };
+  /** Set when a baseline filtered the findings. */
+  baseline?: { file: string; suppressed: number; stale: number };
 }
 
 export interface ScanOptions {
@@ -66,6 +68,10 @@ export interface ScanOptions {
   severity?: Partial<Record<Category, Severity | 'off'>>;
   /** Include stacks of internal errors. */
   debug?: boolean;
+  /** Configuration globs and scope, and a changed-file list. */
+  selection?: Selection;
+  /** Called as files are analysed (for a progress line on a terminal). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** A usage problem (bad path, bad option): exit code 2 with a hint. */
@@ -81,14 +87,16 @@ export class UsageError extends Error {
 /** Scans files and returns findings in the output contract's shape, sorted by file, line, column. */
 export function scan(options: ScanOptions): ScanResult {
   const started = performance.now();
-  const discovery = discover(options.cwd, options.paths.length > 0 ? options.paths : ['.']);
+  const discovery = discover(options.cwd, options.paths.length > 0 ? options.paths : ['.'], options.selection);
   if (discovery.missing.length > 0) {
     throw new UsageError(`no such file or directory: ${discovery.missing.join(', ')}`, 'check the paths passed to statecheck');
   }
   const categories = (Object.keys(CATEGORY_INFO) as Category[]).filter((c) => options.severity?.[c] !== 'off');
   const findings: Finding[] = [];
   const errors: ScanError[] = discovery.unreadable.map((u) => ({ file: display(options.cwd, u.path), message: u.reason }));
+  let done = 0;
   for (const { path } of discovery.files) {
+    options.onProgress?.(done++, discovery.files.length);
     const file = display(options.cwd, path);
     let text: string;
     try {
@@ -113,6 +121,7 @@ export function scan(options: ScanOptions): ScanResult {
       errors.push({ file, message: internalError('analysis failed', error, options.debug) });
     }
   }
+  options.onProgress?.(done, discovery.files.length);
   findings.sort(compareFindings);
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return {

@@ -2,8 +2,9 @@ import { type CodeUnit, enclosingUnit, formatCallee, hasProperty, isFunctionNode
 import { Binder } from './binder.js';
 import { CATALOGUE, type CatalogueEntry, CLIENT_MODULES, catalogueIndex } from './catalogue.js';
 import { formatPath, ImportResolver } from './imports.js';
+import { CATEGORY_INFO } from './categories.js';
 import { Reachability } from './reach.js';
-import type { TS, TypeScript } from './types.js';
+import type { AnalyzeOptions, TS, TypeScript } from './types.js';
 
 /** A call, `new`, decorator or plugin registration that creates library state. */
 export interface LibraryCreation {
@@ -31,6 +32,7 @@ export class FileContext {
   constructor(
     readonly ts: TypeScript,
     readonly sourceFile: TS.SourceFile,
+    private readonly extraPackages: AnalyzeOptions['packages'] = {},
   ) {
     const nodes: TS.Node[] = [];
     walk(ts, sourceFile, (node) => {
@@ -113,7 +115,13 @@ export class FileContext {
   private lookup(expr: TS.Expression): CatalogueEntry[] {
     const ref = this.imports.resolve(expr);
     if (!ref) return [];
-    return [...(INDEX.get(`${ref.module}#${formatPath(ref.path)}`) ?? [])];
+    const known = INDEX.get(`${ref.module}#${formatPath(ref.path)}`);
+    if (known) return [...known];
+    const extra = this.extraPackages?.[ref.module];
+    if (extra && ref.path[0] !== '()' && (!extra.exports || extra.exports.includes(formatPath(ref.path)))) {
+      return [configuredEntry(ref.module, extra.category)];
+    }
+    return [];
   }
 
   /** The library creation an expression is, if any (`new LRUCache()`, `session({…})`). */
@@ -281,6 +289,19 @@ export class FileContext {
     }
     return undefined;
   }
+}
+
+/** A catalogue row for a package named in the configuration's `packages`. */
+function configuredEntry(module: string, category: CatalogueEntry['category']): CatalogueEntry {
+  return {
+    label: module,
+    category,
+    modules: [module],
+    exports: [],
+    via: 'call-or-new',
+    what: 'is configured as process-local state',
+    suggestion: CATEGORY_INFO[category].suggestion,
+  };
 }
 
 export { CATALOGUE };

@@ -71,3 +71,28 @@ export function isServerlessModule(ts: TypeScript, sourceFile: TS.SourceFile): b
       s.expression.properties.some((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === 'fetch'),
   );
 }
+
+const SCRIPT_EXTENSIONS = '{js,mjs,cjs,ts,mts,cts}';
+
+/** `gulpfile` → `[gG][uU][lL][pP][fF][iI][lL][eE]`: the `/i` of EXCLUDED_FILES in glob syntax. */
+function anyCase(word: string): string {
+  return word.replace(/[a-z]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
+}
+
+/**
+ * The default scope as ESLint `ignores` globs (minimatch, relative to the config's base path):
+ * EXCLUDED_DIRECTORIES and EXCLUDED_FILES in another syntax, so the ESLint `recommended`
+ * config skips what the CLI skips. Keep the two in step (test/rules/scope.test.ts compares them).
+ */
+export const OUT_OF_SCOPE_GLOBS: readonly string[] = [
+  ...[...EXCLUDED_DIRECTORIES].map((dir) => `**/${dir}/**`),
+  `**/*.{test,spec,e2e,stories,story,bench}.{js,mjs,cjs,jsx,ts,mts,cts,tsx}`,
+  '**/*.d.{ts,mts,cts}',
+  '**/*.min.{js,mjs,cjs}',
+  `**/*.config.${SCRIPT_EXTENSIONS}`,
+  `**/.*rc.${SCRIPT_EXTENSIONS}`,
+  ...['gulpfile', 'gruntfile', 'jakefile', 'jest.setup', 'vitest.setup', 'setuptests', 'playwright-setup'].map(
+    (name) => `**/${anyCase(name)}.${SCRIPT_EXTENSIONS}`,
+  ),
+  ...['webpack', 'rollup'].map((name) => `**/${anyCase(name)}.*.${SCRIPT_EXTENSIONS}`),
+];

@@ -8,7 +8,7 @@ import { type AnalyzeOptions, CATEGORIES, type Category, type CoreFinding, type 
 export * from './types.js';
 export { CATEGORY_INFO, categoryOfRule, ruleIdOf, type CategoryInfo } from './categories.js';
 export { CATALOGUE, type CatalogueEntry } from './catalogue.js';
-export { outOfScopeReason, isClientModule, isServerlessModule, SOURCE_EXTENSIONS, EXCLUDED_DIRECTORIES } from './file-scope.js';
+export { outOfScopeReason, isClientModule, isServerlessModule, SOURCE_EXTENSIONS, EXCLUDED_DIRECTORIES, OUT_OF_SCOPE_GLOBS } from './file-scope.js';
 export { lineStarts, lineOf } from './suppressions.js';
 
 /** An exception thrown by one detector, reported instead of crashing the scan. */
@@ -28,7 +28,7 @@ export interface AnalyzeResult {
  */
 export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions = {}): AnalyzeResult {
   if (isClientModule(ts, sourceFile)) return { findings: [], errors: [] };
-  const ctx = new FileContext(ts, sourceFile);
+  const ctx = new FileContext(ts, sourceFile, options.packages);
   const findings: CoreFinding[] = [];
   const errors: DetectorError[] = [];
   for (const category of activeCategories(ts, sourceFile, options)) {
@@ -52,7 +52,8 @@ export function activeCategories(ts: TypeScript, sourceFile: TS.SourceFile, opti
   return requested.filter((c) => !CATEGORY_INFO[c].scalingOnly && (c !== 'module-state' || serverless));
 }
 
-function isAllowed(finding: CoreFinding, allow: readonly string[] | undefined): boolean {
+/** Whether a finding's state is on an `allow` list (matched against `finding.subject`). */
+export function isAllowed(finding: CoreFinding, allow: readonly string[] | undefined): boolean {
   return allow !== undefined && allow.includes(finding.subject);
 }
 

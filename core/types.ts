@@ -61,6 +61,11 @@ export interface AnalyzeOptions {
    * reported only in serverless and SSR modules, where it leaks between users' requests.
    */
   singleInstance?: boolean;
+  /**
+   * Extra packages whose calls and constructors create process-local state of a category
+   * (an in-house cache wrapper): `{ '@acme/cache': { category: 'process-cache' } }`.
+   */
+  packages?: Readonly<Record<string, { category: Category; exports?: readonly string[] }>>;
   /** Identifiers or package names whose state is intentionally local, per category. */
   allow?: Partial<Record<Category, readonly string[]>>;
 }

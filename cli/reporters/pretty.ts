@@ -11,8 +11,8 @@ export function sanitize(text: string): string {
   return text.replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
 }
 
 /** Human output: findings grouped by file, each with a code frame and the packages to use instead. */
@@ -56,7 +56,11 @@ export function summaryLine(result: ScanResult, options: ReporterOptions): strin
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.length - errors;
   const scanned = `${plural(result.summary.files, 'file')} scanned in ${result.summary.durationMs} ms`;
-  const skipped = result.skipped.length > 0 ? `, ${plural(result.skipped.length, 'named file')} outside the server-code scope skipped` : '';
+  let skipped = result.skipped.length > 0 ? `, ${plural(result.skipped.length, 'named file')} outside the server-code scope skipped` : '';
+  if (result.baseline) {
+    skipped += `; ${plural(result.baseline.suppressed, 'known finding')} suppressed by ${result.baseline.file}`;
+    if (result.baseline.stale > 0) skipped += `, ${plural(result.baseline.stale, 'baseline entry', 'baseline entries')} no longer found (prune with --update-baseline)`;
+  }
   if (result.findings.length === 0) return `${c.green('✔')} no process-bound state found (${scanned}${skipped})`;
   const counts = `${plural(result.findings.length, 'finding')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`;
   return `${errors > 0 ? c.red('✖') : c.yellow('⚠')} ${c.bold(counts)} in ${scanned}${skipped}`;

@@ -1,0 +1,169 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
+import { CATEGORIES, type Category, categoryOfRule, type Severity } from '../core/index.js';
+import { UsageError } from './scan.js';
+
+export type RuleSetting = Severity | 'off';
+
+/** Extra packages to treat as process-local state: `"@acme/cache": "process-cache"`. */
+export interface PackageSetting {
+  category: Category;
+  /** Exports that create state; all exports when omitted. */
+  exports?: string[];
+}
+
+/** The validated configuration, with paths resolved against the config file's folder. */
+export interface Config {
+  /** The file it came from (undefined: defaults). */
+  file?: string;
+  /** Folder that globs are relative to. */
+  base: string;
+  include: string[];
+  exclude: string[];
+  /** The built-in server-code scope (tests, scripts, … out). */
+  defaultScope: boolean;
+  severity: Partial<Record<Category, RuleSetting>>;
+  allow: Partial<Record<Category, string[]>>;
+  singleInstance: boolean;
+  packages: Record<string, PackageSetting>;
+  /** Warnings about the file (unknown keys), printed on stderr. */
+  warnings: string[];
+}
+
+export const CONFIG_FILES = ['statecheck.config.json', 'statecheck.config.jsonc'];
+
+const KNOWN_KEYS = new Set(['$schema', 'include', 'exclude', 'defaultScope', 'rules', 'deployment', 'packages']);
+const SEVERITIES = ['off', 'warn', 'error'];
+
+export function defaultConfig(cwd: string): Config {
+  return {
+    base: cwd,
+    include: [],
+    exclude: [],
+    defaultScope: true,
+    severity: {},
+    allow: {},
+    singleInstance: false,
+    packages: {},
+    warnings: [],
+  };
+}
+
+/**
+ * Finds the configuration: `--config <file>`, else `statecheck.config.json(c)` or a
+ * `"statecheck"` key in package.json, from the working directory upward. JSON only: a
+ * repository's configuration is read, never executed.
+ */
+export function loadConfig(cwd: string, explicit?: string): Config {
+  if (explicit) {
+    const file = resolve(cwd, explicit);
+    if (!existsSync(file)) throw new UsageError(`config file not found: ${explicit}`, 'check the path given to --config');
+    return fromFile(cwd, file);
+  }
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    for (const name of CONFIG_FILES) {
+      const file = join(dir, name);
+      if (existsSync(file)) return fromFile(cwd, file);
+    }
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      const value = parseJson(cwd, pkg) as Record<string, unknown> | undefined;
+      if (value && typeof value === 'object' && 'statecheck' in value) return validate(cwd, pkg, value.statecheck, 'statecheck.');
+    }
+    if (dirname(dir) === dir) return defaultConfig(cwd);
+  }
+}
+
+function fromFile(cwd: string, file: string): Config {
+  if (basename(file) === 'package.json') {
+    const value = parseJson(cwd, file) as Record<string, unknown> | undefined;
+    return validate(cwd, file, value?.statecheck ?? {}, 'statecheck.');
+  }
+  return validate(cwd, file, parseJson(cwd, file), '');
+}
+
+function displayName(cwd: string, file: string): string {
+  const rel = relative(cwd, file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+function parseJson(cwd: string, file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${displayName(cwd, file)}: cannot read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: file.endsWith('package.json') });
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    const line = text.slice(0, first.offset).split('\n').length;
+    throw new UsageError(`${displayName(cwd, file)}:${line}: invalid JSON (${printParseErrorCode(first.error)})`, 'fix the syntax; the file is read as JSON with comments');
+  }
+  return value;
+}
+
+function validate(cwd: string, file: string, raw: unknown, prefix: string): Config {
+  const name = displayName(cwd, file);
+  const fail = (key: string, expected: string): never => {
+    const where = `${prefix}${key}`.replace(/\.$/, '');
+    throw new UsageError(`${name}: ${where ? `${where}: ` : ''}${expected}`, 'see the configuration section of the statecheck README');
+  };
+  const config = defaultConfig(cwd);
+  config.file = file;
+  config.base = dirname(file);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('', 'expected an object');
+  const value = raw as Record<string, unknown>;
+  for (const key of Object.keys(value)) {
+    if (!KNOWN_KEYS.has(key)) config.warnings.push(`${name}: unknown key "${prefix}${key}" (ignored)`);
+  }
+  for (const key of ['include', 'exclude'] as const) {
+    const globs = value[key];
+    if (globs === undefined) continue;
+    if (!Array.isArray(globs) || !globs.every((g) => typeof g === 'string' && g.length > 0)) fail(key, 'expected an array of glob strings');
+    config[key] = globs as string[];
+  }
+  if (value.defaultScope !== undefined) {
+    if (typeof value.defaultScope !== 'boolean') fail('defaultScope', 'expected true or false');
+    config.defaultScope = value.defaultScope as boolean;
+  }
+  if (value.deployment !== undefined) {
+    if (value.deployment !== 'single-instance' && value.deployment !== 'multi-instance') fail('deployment', 'expected "single-instance" or "multi-instance"');
+    config.singleInstance = value.deployment === 'single-instance';
+  }
+  if (value.rules !== undefined) {
+    if (value.rules === null || typeof value.rules !== 'object' || Array.isArray(value.rules)) fail('rules', 'expected an object of rule or category names');
+    for (const [rule, setting] of Object.entries(value.rules as Record<string, unknown>)) {
+      const category = categoryOfRule(rule);
+      if (!category) fail(`rules.${rule}`, `unknown rule or category (known: ${CATEGORIES.join(', ')})`);
+      const [severity, options] = Array.isArray(setting) ? setting : [setting, undefined];
+      if (typeof severity !== 'string' || !SEVERITIES.includes(severity)) fail(`rules.${rule}`, 'expected "off", "warn" or "error"');
+      config.severity[category!] = severity as RuleSetting;
+      if (options !== undefined) {
+        if (options === null || typeof options !== 'object' || Array.isArray(options)) fail(`rules.${rule}[1]`, 'expected an options object');
+        for (const key of Object.keys(options as object)) if (key !== 'allow') fail(`rules.${rule}[1].${key}`, 'unknown option (known: allow)');
+        const allow = (options as { allow?: unknown }).allow;
+        if (allow !== undefined) {
+          if (!Array.isArray(allow) || !allow.every((a) => typeof a === 'string')) fail(`rules.${rule}[1].allow`, 'expected an array of names');
+          config.allow[category!] = allow as string[];
+        }
+      }
+    }
+  }
+  if (value.packages !== undefined) {
+    if (value.packages === null || typeof value.packages !== 'object' || Array.isArray(value.packages)) fail('packages', 'expected an object of package names');
+    for (const [pkg, setting] of Object.entries(value.packages as Record<string, unknown>)) {
+      const parsed = typeof setting === 'string' ? { category: setting } : setting;
+      if (parsed === null || typeof parsed !== 'object') fail(`packages.${pkg}`, 'expected a category name or { "category": …, "exports": […] }');
+      const { category, exports } = parsed as { category?: unknown; exports?: unknown };
+      if (typeof category !== 'string' || !(CATEGORIES as readonly string[]).includes(category)) {
+        fail(`packages.${pkg}`, `expected a category (${CATEGORIES.join(', ')})`);
+      }
+      if (exports !== undefined && (!Array.isArray(exports) || !exports.every((e) => typeof e === 'string'))) fail(`packages.${pkg}.exports`, 'expected an array of export names');
+      config.packages[pkg] = { category: category as Category, ...(exports ? { exports: exports as string[] } : {}) };
+    }
+  }
+  return config;
+}

@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { SAMPLE_APP, useTempDir } from '../helpers/tmp.js';
+
+const dir = useTempDir();
+const json = (args: string[]) => {
+  const result = runCli(['--format', 'json', ...args], dir.path);
+  return { ...result, report: JSON.parse(result.stdout) };
+};
+
+describe('baseline', () => {
+  it('reports only new findings after edits above a known one and a file move', () => {
+    dir.write('src/app.js', SAMPLE_APP);
+    const update = runCli(['--update-baseline'], dir.path);
+    expect(update).toMatchObject({ code: 0, stdout: 'statecheck: wrote 2 findings to statecheck-baseline.json\n' });
+    expect(JSON.parse(readFileSync(join(dir.path, 'statecheck-baseline.json'), 'utf8')).findings).toHaveLength(2);
+
+    // Unrelated lines above the findings, the file moved, and one new finding.
+    dir.write('src/app.js', `// Service entry point\n'use strict';\n\n${SAMPLE_APP}const recent = [];\napp.post('/r', (req, res) => { recent.push(req.body); res.end(); });\n`);
+    renameSync(join(dir.path, 'src/app.js'), join(dir.path, 'src/server.js'));
+    const { code, report } = json([]);
+    expect(report.findings.map((f: { file: string; line: number; category: string }) => `${f.file}:${f.line}:${f.category}`)).toEqual([
+      'src/server.js:14:module-state',
+    ]);
+    expect(report.summary.baseline).toEqual({ file: 'statecheck-baseline.json', suppressed: 2, stale: 0 });
+    expect(code).toBe(1);
+  });
+
+  it('says how many baseline entries are gone, and --no-baseline ignores it', () => {
+    dir.write('src/app.js', SAMPLE_APP);
+    runCli(['--update-baseline'], dir.path);
+    dir.write('src/app.js', SAMPLE_APP.replace("app.use(session({ secret: 'x' }));\n", ''));
+    const { code, stdout } = runCli([], dir.path);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/1 known finding suppressed by statecheck-baseline\.json, 1 baseline entry no longer found \(prune with --update-baseline\)/);
+    expect(json(['--no-baseline']).report.findings).toHaveLength(1);
+  });
+
+  it('--baseline names another file; a missing or foreign one is a usage error', () => {
+    dir.write('src/app.js', SAMPLE_APP);
+    runCli(['--update-baseline', '--baseline', 'ci/known.json'], dir.path);
+    expect(json(['--baseline', 'ci/known.json']).report.findings).toEqual([]);
+    expect(runCli(['--baseline', 'ci/none.json'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: baseline not found: ci\/none\.json/) });
+    dir.write('statecheck-baseline.json', '{"findings": 3}');
+    expect(runCli([], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/not a statecheck baseline/) });
+  });
+});
+
+describe('gates and output', () => {
+  it('--fail-on warn and --max-warnings fail on warnings; --quiet hides them', () => {
+    dir.write('src/app.js', SAMPLE_APP);
+    dir.write('statecheck.config.json', JSON.stringify({ rules: { 'memory-session': 'warn', 'module-state': 'warn' } }));
+    expect(runCli([], dir.path).code).toBe(0);
+    expect(runCli(['--fail-on', 'warn'], dir.path).code).toBe(1);
+    expect(runCli(['--max-warnings', '2'], dir.path).code).toBe(0);
+    expect(runCli(['--max-warnings', '1'], dir.path).code).toBe(1);
+    expect(json(['--quiet']).report.findings).toEqual([]);
+    expect(runCli(['--max-warnings', 'many'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: --max-warnings: expected a whole number/) });
+    expect(runCli(['--fail-on', 'info'], dir.path).code).toBe(2);
+  });
+
+  it('--output writes the report to a file and prints the summary', () => {
+    dir.write('src/app.js', SAMPLE_APP);
+    const { code, stdout } = runCli(['--format', 'json', '--output', 'reports/statecheck.json'], dir.path);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^✖ 2 findings \(2 errors, 0 warnings\) in 1 file scanned in \d+ ms\nreport written to reports\/statecheck\.json\n$/);
+    expect(JSON.parse(readFileSync(join(dir.path, 'reports/statecheck.json'), 'utf8')).findings).toHaveLength(2);
+  });
+});
+
+describe('changed files', () => {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir.path, stdio: 'pipe' });
+  const setup = () => {
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.email', 'dev@example.com');
+    git('config', 'user.name', 'dev');
+    dir.write('src/old.js', SAMPLE_APP);
+    git('add', '.');
+    git('commit', '-q', '-m', 'initial');
+  };
+
+  it('--changed reports staged, modified and untracked files only', () => {
+    setup();
+    dir.write('src/staged.js', SAMPLE_APP);
+    git('add', 'src/staged.js');
+    dir.write('src/untracked.ts', 'export const q: string[] = [];\nexport function f(x: string) { q.push(x); }\n');
+    const files = new Set(json(['--changed']).report.findings.map((f: { file: string }) => f.file));
+    expect([...files]).toEqual(['src/staged.js', 'src/untracked.ts']);
+  });
+
+  it('--since <ref> reports files changed since the merge base', () => {
+    setup();
+    git('checkout', '-q', '-b', 'feature');
+    dir.write('src/feature.js', SAMPLE_APP);
+    git('add', '.');
+    git('commit', '-q', '-m', 'feature');
+    const files = new Set(json(['--since', 'main']).report.findings.map((f: { file: string }) => f.file));
+    expect([...files]).toEqual(['src/feature.js']);
+    expect(runCli(['--since', 'no-such-branch'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: git merge-base failed/) });
+  });
+
+  it('outside a git repository --changed is a usage error', () => {
+    expect(runCli(['--changed'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/need a git repository/) });
+  });
+});
