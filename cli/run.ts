@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
@@ -8,6 +8,7 @@ import { changedFiles } from './git.js';
 import { summaryLine } from './reporters/pretty.js';
 import { FORMATS, REPORTERS } from './reporters/index.js';
 import { scan, type ScanResult, UsageError } from './scan.js';
+import { packageVersion } from './version.js';
 
 export const HELP = `statecheck: find process-bound state in Node.js server code before you scale out
 
@@ -68,10 +69,6 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** Runs the CLI and returns its exit code. Never throws for user errors. */
 export function run(argv: readonly string[], io: Io): number {
@@ -106,7 +103,7 @@ export function run(argv: readonly string[], io: Io): number {
       return 0;
     }
     if (values.version) {
-      io.stdout(`${version()}\n`);
+      io.stdout(`${packageVersion() ?? 'unknown'}\n`);
       return 0;
     }
     const reporter = REPORTERS[values.format];

@@ -287,8 +287,12 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     suggestion: { summary: 'stream parts to object storage with `fileWriteStreamHandler`, or use presigned S3 uploads', packages: ['@aws-sdk/lib-storage', '@aws-sdk/client-s3'] },
   },
   {
-    label: 'lowdb', category: 'file-write', modules: ['lowdb/node', 'lowdb/adapters/FileSync', 'lowdb/adapters/FileAsync', 'lowdb'],
-    exports: ['JSONFile', 'JSONFileSync', 'JSONFilePreset', 'JSONFileSyncPreset', 'TextFile', 'TextFileSync', ''], via: 'call-or-new',
+    label: 'lowdb', category: 'file-write', modules: ['lowdb/node', 'lowdb'],
+    exports: ['JSONFile', 'JSONFileSync', 'JSONFilePreset', 'JSONFileSyncPreset', 'TextFile', 'TextFileSync'], via: 'call-or-new',
+    what: 'keeps the database in a local JSON file', suggestion: FILE_DB_FIX,
+  },
+  {
+    label: 'lowdb', category: 'file-write', modules: ['lowdb/adapters/FileSync', 'lowdb/adapters/FileAsync'], exports: [''], via: 'new',
     what: 'keeps the database in a local JSON file', suggestion: FILE_DB_FIX,
   },
   {

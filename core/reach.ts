@@ -28,6 +28,22 @@ const NEST_LIFECYCLE = new Set([
 ]);
 const NEST_REQUEST_CLASSES = new Set(['Controller', 'Resolver', 'WebSocketGateway']);
 
+/**
+ * Names of start-up entry points: `init(runtime)`, `setupRoutes(app)`, `configure()`,
+ * `bootstrap()`. An exported function named so is called while the server starts, so its
+ * writes (dependency injection into module variables, registries) are load time.
+ */
+const STARTUP_NAME = /^(init|initiali[sz]e|setup|setUp|configure|bootstrap|boot|install)(?:[A-Z_0-9]|$)|^(main|start|startup|startServer)$/;
+
+export function isStartupName(name: string | undefined): boolean {
+  return name !== undefined && STARTUP_NAME.test(name);
+}
+
+/** What unknown callers mean for a function: start-up if its name says so. */
+function escaped(name: string | undefined): number {
+  return isStartupName(name) ? LOAD : UNKNOWN;
+}
+
 /** Hooks the reachability analysis needs from the library catalogue. */
 export interface ReachHooks {
   /** Whether a call or `new` runs its callback on a schedule (`cron.schedule(…, fn)`). */
@@ -106,7 +122,7 @@ export class Reachability {
     }
     // Function declarations and expressions: named ones by their references, others by position.
     const binding = this.functionBinding(unit);
-    if (binding) return this.bindingMask(binding) | (isExportedDeclaration(ts, binding) ? UNKNOWN : 0);
+    if (binding) return this.bindingMask(binding) | (isExportedDeclaration(ts, binding) ? escaped(binding.name) : 0);
     return this.positionMask(unit);
   }
 
@@ -128,7 +144,10 @@ export class Reachability {
   /** Union of the contexts of every reference to a binding. */
   private bindingMask(binding: Binding): number {
     let mask = 0;
-    for (const ref of binding.references) mask |= this.referenceMask(ref);
+    for (const ref of binding.references) {
+      const use = this.referenceMask(ref);
+      mask |= use === UNKNOWN ? escaped(binding.name) : use;
+    }
     return mask;
   }
 
@@ -170,10 +189,18 @@ export class Reachability {
     if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent, node);
     // `{ fetch(req) {} }`, `{ handler: async () => {} }`: the object decides.
     if (ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isShorthandPropertyAssignment(parent)) {
-      return this.objectMask(parent.parent);
+      const mask = this.objectMask(parent.parent);
+      return mask === UNKNOWN ? escaped(nameText(ts, parent.name)) : mask;
     }
-    if (ts.isObjectLiteralExpression(parent)) return this.objectMask(parent);
+    if (ts.isObjectLiteralExpression(parent)) {
+      const mask = this.objectMask(parent);
+      return mask === UNKNOWN && (ts.isMethodDeclaration(fn) || ts.isAccessor(fn)) ? escaped(nameText(ts, fn.name)) : mask;
+    }
     if (ts.isJsxExpression(parent)) return REQUEST;
+    // exports.init = function () {…}, module.exports.setup = () => {…}
+    if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      return escaped(memberName(ts, parent.left));
+    }
     return UNKNOWN;
   }
 
@@ -256,7 +283,7 @@ export class Reachability {
       }
     }
     if (facts.nestRequestHandler) return REQUEST;
-    let mask = facts.escapes ? UNKNOWN : 0;
+    let mask = facts.escapes ? escaped(name) : 0;
     if (isStatic(ts, method)) {
       // Static methods: called as `Cls.m()`; the class binding's member uses tell.
       mask |= this.memberUseMask(facts.classBinding?.references ?? [], name, true);

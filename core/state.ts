@@ -50,9 +50,10 @@ export function containerKind(ctx: FileContext, init: TS.Expression | undefined,
       case 'Set': return 'set';
       case 'Array': return 'array';
       case 'Object': return 'object';
-      case 'WeakMap': case 'WeakSet': case 'WeakRef': case 'FinalizationRegistry': return undefined;
+      case 'WeakMap': case 'WeakSet': case 'WeakRef': case 'FinalizationRegistry': case 'RegExp': return undefined;
     }
   }
+  if (ts.isRegularExpressionLiteral(e)) return undefined; // `lastIndex` writes are not state
   if (ts.isArrayLiteralExpression(e)) return 'array';
   if (ts.isObjectLiteralExpression(e)) return 'object';
   if (ts.isCallExpression(e)) {
@@ -144,6 +145,9 @@ function writeThrough(
   }
   const parent = top.parent;
   const depth = chain.length - prefix.length;
+  // A `let` holding some object (an injected service, a client): only reassigning it is a write;
+  // calling its methods or setting its members mutates state owned elsewhere.
+  if (kind === 'value' && depth > 0) return undefined;
   // x = v, x.p = v, x[k] += v
   if (ts.isBinaryExpression(parent) && parent.left === top && isAssignment(ts, parent.operatorToken.kind)) {
     if (depth === 0 && !reassignable) return undefined;
@@ -161,7 +165,7 @@ function writeThrough(
   if (ts.isCallExpression(parent) && parent.expression === top && depth > 0) {
     const method = chain[chain.length - 1]!;
     const receiverDepth = depth - 1;
-    const mutators = receiverDepth === 0 ? MUTATORS[kind] : kind === 'object' || kind === 'value' ? ANY_MUTATOR : undefined;
+    const mutators = receiverDepth === 0 ? MUTATORS[kind] : kind === 'object' ? ANY_MUTATOR : undefined;
     if (mutators?.has(method)) {
       return { node: parent, method, key: parent.arguments[0], values: [...parent.arguments] };
     }
@@ -204,9 +208,13 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
     for (const access of use) {
       const parent = access.parent;
       if (!ts.isBinaryExpression(parent) || parent.left !== access || parent.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
-      if (ctx.unitOf(access) !== ctor || fields.has(access.name.text)) continue;
+      // `private cache: Map<…>` declared bare and filled in the constructor: the constructor says what it holds.
+      const declared = fields.get(access.name.text);
+      if (ctx.unitOf(access) !== ctor || (declared && declared.kind !== 'value')) continue;
       const kind = containerKind(ctx, parent.right, false);
-      if (kind && kind !== 'instance') fields.set(access.name.text, { nameNode: access.name, kind, isStatic: false, readonly: false });
+      if (kind && kind !== 'instance') {
+        fields.set(access.name.text, { nameNode: declared?.nameNode ?? access.name, kind, isStatic: false, readonly: declared?.readonly ?? false });
+      }
     }
   }
   for (const [name, field] of fields) {

@@ -19,10 +19,10 @@ export function commandProperty(text: string): string {
 
 const NEWLINE = /\r\n|\r|\n/g;
 
-/** Escapes prose: Markdown punctuation, HTML, pipes; line breaks become `<br>`. */
+/** Escapes prose: Markdown punctuation, `$` (GitHub math), HTML, pipes; line breaks become `<br>`. */
 export function escapeText(text: string): string {
   return sanitize(text.replace(NEWLINE, '\n'))
-    .replace(/[\\`*_[\]|~#!]/g, '\\$&')
+    .replace(/[\\`*_[\]|~$]/g, '\\$&')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -36,7 +36,7 @@ export function escapeText(text: string): string {
 export function mdText(text: string, cell = false): string {
   const out: string[] = [];
   let last = 0;
-  for (const match of text.matchAll(/(?<![\w@])@[\w.-]+(?:\/[\w.-]+)?/g)) {
+  for (const match of text.matchAll(/(?<![\w@])@[\w-]+(?:\.[\w-]+)*(?:\/[\w-]+(?:\.[\w-]+)*)?/g)) {
     out.push(escapeText(text.slice(last, match.index)), mdCode(match[0], cell));
     last = match.index + match[0].length;
   }
@@ -103,6 +103,6 @@ function closingQuote(text: string, from: number): number {
 /** A statecheck message (prose with quoted code) as safe Markdown. */
 export function mdMessage(text: string, cell = false): string {
   return splitCodeSpans(text)
-    .map((s) => (s.code ? mdCode(s.text, cell) : mdText(s, cell)))
+    .map((s) => (s.code ? mdCode(s.text, cell) : mdText(s.text, cell)))
     .join('');
 }

@@ -124,7 +124,8 @@ export function classify(ctx: FileContext, piece: StatePiece): Category {
     }),
   );
   if (holdsConnection && (piece.container === 'set' || piece.container === 'array' || piece.container === 'map')) return 'socket-registry';
-  if (has(SESSION_WORDS)) return 'memory-session';
+  // A session store holds many sessions; a flag or a single value named `session…` does not.
+  if (has(SESSION_WORDS) && piece.container !== 'value') return 'memory-session';
   const keyedByIp = piece.writes.some((w) => w.key !== undefined && IP_PATTERN.test(w.key.getText(ctx.sourceFile)));
   // A rate limiter counts per client: a keyed container, not a scalar page-hit counter.
   const keyed = piece.container === 'map' || piece.container === 'object';

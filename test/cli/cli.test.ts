@@ -49,7 +49,7 @@ describe('statecheck CLI', () => {
 
   it.each([
     [['--bogus'], /^statecheck: Unknown option '--bogus'/],
-    [['--format', 'xml'], /^statecheck: unknown format "xml"\n {2}use one of: pretty, json\n$/],
+    [['--format', 'xml'], /^statecheck: unknown format "xml"\n {2}use one of: pretty, json, sarif, github, markdown\n$/],
     [['no/such/dir'], /^statecheck: no such file or directory: no\/such\/dir\n {2}check the paths/],
   ])('%j is a usage error: exit 2, a message and a hint, no stack', (args, message) => {
     const { code, stdout, stderr } = runCli(args, dir);

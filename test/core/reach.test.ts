@@ -129,3 +129,39 @@ describe('request-time analysis', () => {
     expect(message).toMatch(/Redis/);
   });
 });
+
+describe('start-up entry points and injected dependencies', () => {
+  const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+  it('an exported init/setup/configure function is start-up code', () => {
+    const code = lines(
+      'let runtime;',
+      'let settings;',
+      'module.exports = {',
+      '  init: function (_runtime) { runtime = _runtime; settings = _runtime.settings; },',
+      '  getFlows: async function (opts) { runtime.settings.set("x", opts.v); delete runtime.settings.safeMode; return settings; },',
+      '};',
+      'exports.setupRoutes = function (app) { settings = app.settings; };',
+      'export function configureCache(opts) { settings = opts; }',
+    );
+    expect(lint(code, 'src/api.js')).toEqual([]);
+  });
+
+  it('a request-time name is not', () => {
+    const code = lines('let lastUser;', 'export function recordLogin(user) { lastUser = user; }');
+    expect(lint(code)).toEqual(['1:module-state']);
+  });
+
+  it('a Map field declared bare and created in the constructor of a singleton is state', () => {
+    const code = lines(
+      "import { Injectable } from '@nestjs/common';",
+      '@Injectable()',
+      'export class Presence {',
+      '  private online: Map<string, number>;',
+      '  constructor() { this.online = new Map(); }',
+      '  seen(id: string) { this.online.set(id, Date.now()); }',
+      '}',
+    );
+    expect(lint(code)).toEqual(['4:module-state']);
+  });
+});

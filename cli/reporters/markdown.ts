@@ -1,0 +1,99 @@
+import { CATEGORIES, CATEGORY_INFO, type Category } from '../../core/index.js';
+import type { Finding, ScanResult } from '../scan.js';
+import { mdCode, mdMessage, mdText, splitCodeSpans } from './escape.js';
+import type { ReporterOptions } from './index.js';
+import { docsUrl, sentence } from './sarif.js';
+
+const NONE = '—';
+
+/**
+ * A state inventory for a design review or a PR comment: per category, each piece of
+ * process-bound state, where it is written at request time, what is lost when the instance
+ * dies and where it should live instead.
+ */
+export function markdown(result: ScanResult, _options: ReporterOptions): string {
+  const scanned = [`${plural(result.summary.files, 'file')} scanned`, ...summaryNotes(result)].join('; ');
+  if (result.findings.length === 0) {
+    const found = result.baseline ? 'No new process-bound state found' : 'No process-bound state found';
+    const out = [`${found} by statecheck (${scanned}).`];
+    if (result.errors.length > 0) out.push('', ...errorSection(result));
+    return `${out.join('\n')}\n`;
+  }
+
+  const byCategory = new Map<Category, Finding[]>();
+  for (const f of result.findings) byCategory.set(f.category, [...(byCategory.get(f.category) ?? []), f]);
+  const files = new Set(result.findings.map((f) => f.file)).size;
+
+  const out = ['# statecheck: process-bound state inventory', ''];
+  out.push(
+    `${plural(result.findings.length, 'piece', 'pieces')} of process-bound state in ${plural(files, 'file')} (${scanned}):`,
+    '',
+  );
+  for (const category of CATEGORIES) {
+    const found = byCategory.get(category);
+    if (found) out.push(`- **${category}**: ${found.length}`);
+  }
+  for (const category of CATEGORIES) {
+    const found = byCategory.get(category);
+    if (found) out.push('', ...categorySection(category, found));
+  }
+  if (result.errors.length > 0) out.push('', ...errorSection(result));
+  return `${out.join('\n')}\n`;
+}
+
+function categorySection(category: Category, findings: readonly Finding[]): string[] {
+  const info = CATEGORY_INFO[category];
+  const lost = mdText(info.lost, true);
+  return [
+    `## ${category} (${findings.length})`,
+    '',
+    `[${mdCode(`statecheck/${info.rule}`)}](${docsUrl(category)}): ${mdText(sentence(info.breaks))}`,
+    '',
+    '| State | Where | Written at request time | Lost if the instance dies | Move it to |',
+    '| --- | --- | --- | --- | --- |',
+    ...findings.map((f) => `| ${[stateLabel(f.message), where(f.file, f.line), writes(f), lost, moveTo(f)].join(' | ')} |`),
+  ];
+}
+
+/** The code the message starts with (`productCache`, `session(…)`), else its first clause. */
+export function stateLabel(message: string): string {
+  const first = splitCodeSpans(message)[0];
+  if (first?.code && message.startsWith('`')) return mdCode(first.text, true);
+  const clause = message.split(/[:.]/)[0]!.trim();
+  return mdText(clause.length > 60 ? `${clause.slice(0, 59)}…` : clause, true);
+}
+
+function where(file: string, line: number): string {
+  return mdCode(`${file}:${line}`, true);
+}
+
+function writes(f: Finding): string {
+  const places = [...new Set(f.related.map((r) => `${r.file}:${r.line}`))];
+  return places.length > 0 ? places.map((p) => mdCode(p, true)).join(', ') : NONE;
+}
+
+function moveTo(f: Finding): string {
+  const { summary, packages } = f.suggestion;
+  const use = packages.length > 0 ? `<br>use: ${packages.map((p) => mdCode(p, true)).join(', ')}` : '';
+  return `${mdMessage(summary, true)}${use}`;
+}
+
+function errorSection(result: ScanResult): string[] {
+  return [
+    `## Files not analysed (${result.errors.length})`,
+    '',
+    ...result.errors.map((e) => `- ${mdCode(e.file)}: ${mdText(e.message)}`),
+  ];
+}
+
+function summaryNotes(result: ScanResult): string[] {
+  const notes: string[] = [];
+  if (result.errors.length > 0) notes.push(`${plural(result.errors.length, 'file')} not analysed`);
+  if (result.skipped.length > 0) notes.push(`${plural(result.skipped.length, 'named file')} outside the server-code scope skipped`);
+  if (result.baseline) notes.push(`${plural(result.baseline.suppressed, 'known finding')} hidden by the baseline ${mdCode(result.baseline.file)}`);
+  return notes;
+}
+
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}

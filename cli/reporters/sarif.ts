@@ -1,0 +1,136 @@
+import { pathToFileURL } from 'node:url';
+import { type Category, CATEGORIES, CATEGORY_INFO, type CategoryInfo, ruleIdOf } from '../../core/index.js';
+import type { Finding, ScanError, ScanResult } from '../scan.js';
+import { mdCode, mdMessage } from './escape.js';
+import type { ReporterOptions } from './index.js';
+import { packageVersion as toolVersion } from '../version.js';
+
+const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const INFORMATION_URI = 'https://github.com/statecheck/statecheck';
+const DOCS_BASE_URL = `${INFORMATION_URI}/blob/main/docs/rules/`;
+/** Key of the finding's fingerprint in `partialFingerprints`; bump the suffix if the recipe changes. */
+export const FINGERPRINT_KEY = 'statecheck/v1';
+const SRCROOT = '%SRCROOT%';
+
+/** The documentation page of a rule (same URL as the ESLint rule's `meta.docs.url`). */
+export function docsUrl(category: Category): string {
+  return `${DOCS_BASE_URL}${CATEGORY_INFO[category].rule}.md`;
+}
+
+/**
+ * SARIF 2.1.0 for GitHub code scanning and other SARIF viewers: one run, every rule described,
+ * results with stable `partialFingerprints`, unreadable files as tool notifications.
+ * Deterministic: no timestamps, so the same scan gives the same bytes.
+ */
+export function sarif(result: ScanResult, options: ReporterOptions): string {
+  const version = toolVersion();
+  const log = {
+    $schema: SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'statecheck',
+            informationUri: INFORMATION_URI,
+            ...(version ? { version, semanticVersion: version } : {}),
+            rules: CATEGORIES.map((category) => rule(CATEGORY_INFO[category])),
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: result.errors.map(notification),
+          },
+        ],
+        originalUriBaseIds: {
+          [SRCROOT]: { uri: directoryUri(options.cwd) },
+        },
+        columnKind: 'utf16CodeUnits',
+        results: result.findings.map(toResult),
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function rule(info: CategoryInfo) {
+  const { summary, packages } = info.suggestion;
+  const use = packages.length > 0 ? ` Packages: ${packages.join(', ')}.` : '';
+  const useMarkdown = packages.length > 0 ? `\n\nPackages: ${packages.map((p) => mdCode(p)).join(', ')}.` : '';
+  return {
+    id: ruleIdOf(info.id),
+    name: info.rule,
+    shortDescription: { text: `${info.description}.` },
+    fullDescription: { text: sentence(info.breaks) },
+    help: {
+      text: `${sentence(info.breaks)} Where it should live instead: ${summary}.${use} See ${docsUrl(info.id)}`,
+      markdown: `${mdMessage(sentence(info.breaks))}\n\n**Where it should live instead:** ${mdMessage(summary)}.${useMarkdown}\n\n[Rule documentation](${docsUrl(info.id)})`,
+    },
+    helpUri: docsUrl(info.id),
+    defaultConfiguration: { level: 'error' },
+    properties: {
+      tags: ['scalability', 'process-bound-state', info.id, ...(info.scalingOnly ? [] : ['correctness'])],
+    },
+  };
+}
+
+function toResult(f: Finding) {
+  return {
+    ruleId: f.ruleId,
+    ruleIndex: CATEGORIES.indexOf(f.category),
+    level: f.severity === 'error' ? 'error' : 'warning',
+    message: { text: f.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: artifact(f.file),
+          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+        },
+      },
+    ],
+    ...(f.related.length > 0
+      ? {
+          relatedLocations: f.related.map((r, index) => ({
+            id: index + 1,
+            physicalLocation: {
+              artifactLocation: artifact(r.file),
+              region: { startLine: r.line, startColumn: r.column },
+            },
+            message: { text: r.message },
+          })),
+        }
+      : {}),
+    partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+    properties: { category: f.category, packages: f.suggestion.packages },
+  };
+}
+
+function notification(e: ScanError) {
+  return {
+    level: 'warning',
+    message: { text: `statecheck could not analyse this file: ${e.message}` },
+    locations: [{ physicalLocation: { artifactLocation: artifact(e.file) } }],
+  };
+}
+
+/**
+ * A reported path as a SARIF artifact location: relative paths stay relative to `%SRCROOT%`
+ * (segments percent-encoded, so `a b#1.ts` or `c:d.ts` remain one relative path), paths outside
+ * the working directory become `file:` URIs.
+ */
+export function artifact(file: string): { uri: string; uriBaseId?: string } {
+  if (file.startsWith('/') || /^[A-Za-z]:\//.test(file)) return { uri: pathToFileURL(file).href };
+  return { uri: file.split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+}
+
+function directoryUri(dir: string): string {
+  const href = pathToFileURL(dir).href;
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
+/** A clause as a sentence: capital first letter, one final period. */
+export function sentence(text: string): string {
+  const trimmed = text.trim().replace(/[.\s]+$/, '');
+  return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}.`;
+}
