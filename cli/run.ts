@@ -1,9 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { applyBaseline, BASELINE_FILE, baselineExists, readBaseline, writeBaseline } from './baseline.js';
+import { DEFAULT_CACHE_LOCATION } from './cache.js';
 import { loadConfig } from './config.js';
+import { mergeReports } from './merge.js';
+import { defaultJobs } from './pool.js';
 import { changedFiles } from './git.js';
 import { summaryLine } from './reporters/pretty.js';
 import { FORMATS, REPORTERS } from './reporters/index.js';
@@ -13,6 +16,7 @@ import { packageVersion } from './version.js';
 export const HELP = `statecheck: find process-bound state in Node.js server code before you scale out
 
 Usage: statecheck [options] [paths...]
+       statecheck merge [--output <file>] <reports...>
 
 Scans the given files and directories (default: the current directory) for state kept in the
 server process: module-level maps, local file writes, in-memory sessions, caches, rate limits,
@@ -30,6 +34,10 @@ Options:
       --fail-on <level>    exit 1 on findings at or above: error (default) or warn
       --max-warnings <n>   exit 1 when there are more than <n> warnings
   -q, --quiet              report errors only, not warnings
+  -j, --jobs <n>           worker threads (default: the number of CPU cores)
+      --no-cache           do not read or write the result cache
+      --cache-location <d> where the cache lives (default: node_modules/.cache/statecheck)
+      --shard <i>/<n>      scan only shard i of n (CI matrices); combine with \`statecheck merge\`
       --color              force coloured output
       --no-color           disable coloured output (NO_COLOR=1 works too)
       --debug              print stack traces of internal errors
@@ -52,6 +60,7 @@ Examples:
   statecheck --changed                   pre-commit: staged and modified files only
   statecheck --since origin/main --format github
   statecheck --update-baseline           adopt on a legacy codebase: known findings stop failing CI
+  statecheck --shard 2/4 --format json -o shard-2.json && statecheck merge shard-*.json
 
 Suppress a finding with a reason:
   // statecheck-disable-next-line process-cache -- immutable lookup table, safe per instance
@@ -71,9 +80,10 @@ export interface Io {
 
 
 /** Runs the CLI and returns its exit code. Never throws for user errors. */
-export function run(argv: readonly string[], io: Io): number {
+export async function run(argv: readonly string[], io: Io): Promise<number> {
   let debug = argv.includes('--debug');
   try {
+    if (argv[0] === 'merge') return mergeCommand(argv.slice(1), io);
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
@@ -90,6 +100,11 @@ export function run(argv: readonly string[], io: Io): number {
         'fail-on': { type: 'string', default: 'error' },
         'max-warnings': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
+        jobs: { type: 'string', short: 'j' },
+        cache: { type: 'boolean' },
+        'no-cache': { type: 'boolean' },
+        'cache-location': { type: 'string' },
+        shard: { type: 'string' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         debug: { type: 'boolean' },
@@ -115,6 +130,10 @@ export function run(argv: readonly string[], io: Io): number {
       throw new UsageError(`--max-warnings: expected a whole number, got "${values['max-warnings']}"`);
     }
     if (values.changed && values.since !== undefined) throw new UsageError('--changed and --since cannot be combined');
+    const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: expected a whole number of at least 1, got "${values.jobs}"`);
+    const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+    const cache = values['no-cache'] ? false : resolve(io.cwd, values['cache-location'] ?? DEFAULT_CACHE_LOCATION);
     if (values.baseline !== undefined && values['no-baseline']) throw new UsageError('--baseline and --no-baseline cannot be combined');
     const useColor = values['no-color'] ? false : values.color ? true : colorByEnvironment(io);
     const colors = pc.createColors(useColor);
@@ -124,7 +143,10 @@ export function run(argv: readonly string[], io: Io): number {
     const only = values.changed || values.since !== undefined ? changedFiles(io.cwd, values.since) : undefined;
     const machine = values.format !== 'pretty' && values.format !== 'markdown';
     const progress = io.stderrIsTTY && !machine && values.output === undefined ? progressLine(io) : undefined;
-    const result = scan({
+    const result = await scan({
+      jobs,
+      cache,
+      shard,
       cwd: io.cwd,
       paths: positionals,
       debug,
@@ -194,6 +216,40 @@ function progressLine(io: Io): { update: (done: number, total: number) => void; 
       if (shown) io.stderr('\r\u001b[2K');
     },
   };
+}
+
+// --shard 2/4
+function parseShard(value: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const index = match ? Number(match[1]) : NaN;
+  const count = match ? Number(match[2]) : NaN;
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`--shard: expected <index>/<count> with 1 <= index <= count, got "${value}"`, 'e.g. --shard 1/4 in the first of four CI jobs');
+  }
+  return { index, count };
+}
+
+/** `statecheck merge <reports...>`: one JSON or SARIF report from shard reports. */
+function mergeCommand(argv: readonly string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: { output: { type: 'string', short: 'o' } },
+  });
+  if (positionals.length === 0) throw new UsageError('merge: no reports given', 'usage: statecheck merge [--output <file>] <report.json|report.sarif>...');
+  const merged = mergeReports(positionals.map((file) => ({ file, text: readReport(io.cwd, file) })));
+  if (values.output !== undefined) writeFileSync(resolve(io.cwd, values.output), merged.text);
+  else io.stdout(merged.text);
+  return merged.failing ? 1 : 0;
+}
+
+function readReport(cwd: string, file: string): string {
+  try {
+    return readFileSync(resolve(cwd, file), 'utf8');
+  } catch {
+    throw new UsageError(`merge: cannot read ${file}`);
+  }
 }
 
 function colorByEnvironment(io: Io): boolean {

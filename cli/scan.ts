@@ -1,26 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { ts as morphTs } from 'ts-morph';
-import {
-  analyzeSourceFile,
-  type AnalyzeOptions,
-  type Category,
-  CATEGORY_INFO,
-  type CoreFinding,
-  lineOf,
-  lineStarts,
-  parseErrors,
-  parseSource,
-  ruleIdOf,
-  type Severity,
-  type Suggestion,
-  type TypeScript,
-} from '../core/index.js';
-import { describe, discover, type Selection, toPosix } from './files.js';
-
-/** The core receives ts-morph's own TypeScript: nodes of one copy only. */
-const ts = morphTs as unknown as TypeScript;
+import { type AnalyzeOptions, type Category, CATEGORY_INFO, type Severity, type Suggestion } from '../core/index.js';
+import type { AnalysisSettings, FileAnalysis, FileJob } from './analyze-file.js';
+import { cacheKey, ResultCache } from './cache.js';
+import { discover, type Selection, toPosix } from './files.js';
+import { analyzeAll } from './pool.js';
+import { packageVersion } from './version.js';
 
 export interface RelatedLocation {
   file: string;
@@ -72,6 +57,12 @@ export interface ScanOptions {
   selection?: Selection;
   /** Called as files are analysed (for a progress line on a terminal). */
   onProgress?: (done: number, total: number) => void;
+  /** Worker threads; 1 analyses in this thread. */
+  jobs?: number;
+  /** Folder of the result cache; `false` disables it. */
+  cache?: string | false;
+  /** `{ index: 1, count: 3 }`: analyse only the first of three deterministic shards. */
+  shard?: { index: number; count: number };
 }
 
 /** A usage problem (bad path, bad option): exit code 2 with a hint. */
@@ -85,51 +76,54 @@ export class UsageError extends Error {
 }
 
 /** Scans files and returns findings in the output contract's shape, sorted by file, line, column. */
-export function scan(options: ScanOptions): ScanResult {
+export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const discovery = discover(options.cwd, options.paths.length > 0 ? options.paths : ['.'], options.selection);
   if (discovery.missing.length > 0) {
     throw new UsageError(`no such file or directory: ${discovery.missing.join(', ')}`, 'check the paths passed to statecheck');
   }
   const categories = (Object.keys(CATEGORY_INFO) as Category[]).filter((c) => options.severity?.[c] !== 'off');
+  const settings: AnalysisSettings = { analyze: { ...options.analyze, categories }, debug: options.debug ?? false };
+  let files = discovery.files.map(({ path }) => ({ path, file: display(options.cwd, path) }));
+  if (options.shard) files = files.filter((f) => shardOf(f.file, options.shard!.count) === options.shard!.index - 1);
+
+  const cache = options.cache === false || options.cache === undefined ? undefined : new ResultCache(options.cache, cacheKey(packageVersion() ?? '', { cwd: options.cwd, settings }));
+  const results: FileAnalysis[] = new Array(files.length);
+  const pending: (FileJob & { index: number })[] = [];
+  files.forEach((job, index) => {
+    const hit = cache?.lookup(job.path);
+    if (hit && 'fresh' in hit) results[index] = hit.fresh;
+    else pending.push({ ...job, index, ...(hit?.knownHash ? { knownHash: hit.knownHash } : {}) });
+  });
+  const reused = files.length - pending.length;
+  const outcomes = await analyzeAll(pending, settings, options.jobs ?? 1, (done) => options.onProgress?.(reused + done, files.length));
+  outcomes.forEach((outcome, i) => {
+    const job = pending[i]!;
+    const result = outcome.result ?? cache?.cached(job.path) ?? { findings: [], errors: [] };
+    results[job.index] = result;
+    cache?.store(job.path, outcome.hash, result);
+  });
+  cache?.save();
+  options.onProgress?.(files.length, files.length);
+
   const findings: Finding[] = [];
   const errors: ScanError[] = discovery.unreadable.map((u) => ({ file: display(options.cwd, u.path), message: u.reason }));
-  let done = 0;
-  for (const { path } of discovery.files) {
-    options.onProgress?.(done++, discovery.files.length);
-    const file = display(options.cwd, path);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      errors.push({ file, message: `cannot read: ${describe(error)}` });
-      continue;
+  for (const result of results) {
+    for (const f of result.findings) {
+      const severity = (options.severity?.[f.category] as Severity | undefined) ?? 'error';
+      const { ruleId, category, ...rest } = f;
+      findings.push({ ruleId, category, severity, ...rest });
     }
-    try {
-      const sourceFile = parseSource(ts, path, text);
-      for (const problem of parseErrors(ts, sourceFile).slice(0, 1)) {
-        const starts = lineStarts(text);
-        const line = lineOf(starts, problem.start);
-        errors.push({ file, message: `syntax error at ${line}:${problem.start - starts[line - 1]! + 1}: ${problem.message} (the rest of the file was still analysed)` });
-      }
-      const result = analyzeSourceFile(ts, sourceFile, { ...options.analyze, categories, honourEslintComments: true });
-      for (const failure of result.errors) {
-        errors.push({ file, message: internalError(`detector ${failure.category} failed`, failure.error, options.debug) });
-      }
-      findings.push(...toFindings(file, text, result.findings, options.severity));
-    } catch (error) {
-      errors.push({ file, message: internalError('analysis failed', error, options.debug) });
-    }
+    errors.push(...result.errors);
   }
-  options.onProgress?.(done, discovery.files.length);
   findings.sort(compareFindings);
-  errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
   return {
     findings,
     errors,
     skipped: discovery.skipped.map((s) => ({ file: display(options.cwd, s.path), reason: s.reason })),
     summary: {
-      files: discovery.files.length,
+      files: files.length,
       findings: findings.length,
       errors: errors.length,
       durationMs: Math.round(performance.now() - started),
@@ -137,9 +131,9 @@ export function scan(options: ScanOptions): ScanResult {
   };
 }
 
-function internalError(what: string, error: unknown, debug: boolean | undefined): string {
-  const detail = error instanceof Error ? error.message : String(error);
-  return debug && error instanceof Error && error.stack ? `${what}: ${error.stack}` : `${what}: ${detail} (run with --debug for the stack)`;
+/** Which of `count` shards a file belongs to: a hash of its path, so shards stay stable as files come and go. */
+export function shardOf(file: string, count: number): number {
+  return createHash('sha1').update(file).digest().readUInt32BE(0) % count;
 }
 
 /** Path relative to the working directory with forward slashes (absolute when outside it). */
@@ -151,41 +145,4 @@ export function display(cwd: string, path: string): string {
 export function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
-}
-
-/** Converts core findings (offsets) to reported findings (1-based lines and columns). */
-function toFindings(
-  file: string,
-  text: string,
-  found: readonly CoreFinding[],
-  severity: ScanOptions['severity'],
-): Finding[] {
-  const starts = lineStarts(text);
-  const position = (offset: number) => {
-    const line = lineOf(starts, offset);
-    return { line, column: offset - starts[line - 1]! + 1 };
-  };
-  const occurrences = new Map<string, number>();
-  return found.map((f) => {
-    const start = position(f.start);
-    const end = position(f.end);
-    const lineText = text.slice(starts[start.line - 1], starts[start.line] ?? text.length).trim().replace(/\s+/g, ' ');
-    const base = createHash('sha256').update(`${f.category}\0${f.subject}\0${lineText}`).digest('hex').slice(0, 24);
-    const occurrence = occurrences.get(base) ?? 0;
-    occurrences.set(base, occurrence + 1);
-    return {
-      ruleId: ruleIdOf(f.category),
-      category: f.category,
-      severity: (severity?.[f.category] as Severity | undefined) ?? 'error',
-      file,
-      line: start.line,
-      column: start.column,
-      endLine: end.line,
-      endColumn: end.column,
-      message: f.message,
-      suggestion: f.suggestion,
-      related: f.related.map((r) => ({ file, ...position(r.start), message: r.message })),
-      fingerprint: `${base}:${occurrence}`,
-    };
-  });
 }
