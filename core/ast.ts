@@ -6,17 +6,21 @@ import type { TS, TypeScript } from './types.js';
  */
 export function walk(ts: TypeScript, root: TS.Node, visit: (node: TS.Node) => boolean | void): void {
   const stack: TS.Node[] = [root];
-  const children: TS.Node[] = [];
-  const collect = (child: TS.Node): undefined => {
-    children.push(child);
+  const push = (child: TS.Node): undefined => {
+    stack.push(child);
     return undefined;
   };
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (visit(node) === false) continue;
-    children.length = 0;
-    ts.forEachChild(node, collect);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    // Push the children, then reverse them in place so they pop in source order.
+    let low = stack.length;
+    ts.forEachChild(node, push);
+    for (let high = stack.length - 1; low < high; low++, high--) {
+      const swap = stack[low]!;
+      stack[low] = stack[high]!;
+      stack[high] = swap;
+    }
   }
 }
 
@@ -31,17 +35,20 @@ export type FunctionNode =
   | TS.SetAccessorDeclaration
   | TS.ClassStaticBlockDeclaration;
 
+const functionKinds = new WeakMap<TypeScript, ReadonlySet<TS.SyntaxKind>>();
+
 export function isFunctionNode(ts: TypeScript, node: TS.Node): node is FunctionNode {
-  return (
-    ts.isFunctionDeclaration(node) ||
-    ts.isFunctionExpression(node) ||
-    ts.isArrowFunction(node) ||
-    ts.isMethodDeclaration(node) ||
-    ts.isConstructorDeclaration(node) ||
-    ts.isGetAccessorDeclaration(node) ||
-    ts.isSetAccessorDeclaration(node) ||
-    ts.isClassStaticBlockDeclaration(node)
-  );
+  // A kind set per TypeScript copy: this guard runs for every node of every file.
+  let kinds = functionKinds.get(ts);
+  if (!kinds) {
+    const k = ts.SyntaxKind;
+    kinds = new Set([
+      k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor,
+      k.GetAccessor, k.SetAccessor, k.ClassStaticBlockDeclaration,
+    ]);
+    functionKinds.set(ts, kinds);
+  }
+  return kinds.has(node.kind);
 }
 
 /**

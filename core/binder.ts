@@ -27,19 +27,20 @@ export class Binder {
   private readonly resolved = new Map<TS.Identifier, Binding>();
   private readonly unresolved = new Set<TS.Identifier>();
 
+  /** `nodes`: the file's nodes outside type positions, as `collectNodes` gives them. */
   constructor(
     private readonly ts: TypeScript,
     readonly sourceFile: TS.SourceFile,
+    nodes: readonly TS.Node[] = collectNodes(ts, sourceFile),
   ) {
     const references: TS.Identifier[] = [];
-    walk(ts, sourceFile, (node) => {
-      if (isTypeOnly(ts, node)) return false;
+    for (const node of nodes) {
       if (ts.isIdentifier(node)) {
         if (isReference(ts, node)) references.push(node);
-        return;
+      } else {
+        this.declare(node);
       }
-      this.declare(node);
-    });
+    }
     for (const id of references) {
       const binding = this.lookup(id);
       if (binding) {
@@ -179,6 +180,16 @@ function functionScope(ts: TypeScript, node: TS.Node): TS.Node {
     current = current.parent;
   }
   return node.getSourceFile();
+}
+
+/** Every node of a file in source order, leaving out type annotations, interfaces and type aliases. */
+export function collectNodes(ts: TypeScript, sourceFile: TS.SourceFile): TS.Node[] {
+  const nodes: TS.Node[] = [];
+  walk(ts, sourceFile, (node) => {
+    if (isTypeOnly(ts, node)) return false;
+    nodes.push(node);
+  });
+  return nodes;
 }
 
 function isTypeOnly(ts: TypeScript, node: TS.Node): boolean {

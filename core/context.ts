@@ -1,5 +1,5 @@
-import { type CodeUnit, enclosingUnit, formatCallee, hasProperty, isFunctionNode, memberName, objectProperty, skipOuter, stringValue, walk } from './ast.js';
-import { Binder } from './binder.js';
+import { type CodeUnit, enclosingUnit, formatCallee, hasProperty, isFunctionNode, memberName, objectProperty, skipOuter, stringValue } from './ast.js';
+import { Binder, collectNodes } from './binder.js';
 import { CATALOGUE, type CatalogueEntry, CLIENT_MODULES, catalogueIndex } from './catalogue.js';
 import { formatPath, ImportResolver } from './imports.js';
 import { CATEGORY_INFO } from './categories.js';
@@ -34,15 +34,12 @@ export class FileContext {
     readonly sourceFile: TS.SourceFile,
     private readonly extraPackages: AnalyzeOptions['packages'] = {},
   ) {
-    const nodes: TS.Node[] = [];
-    walk(ts, sourceFile, (node) => {
-      nodes.push(node);
-    });
-    this.nodes = nodes;
-    this.binder = new Binder(ts, sourceFile);
+    this.nodes = collectNodes(ts, sourceFile);
+    this.binder = new Binder(ts, sourceFile, this.nodes);
     this.imports = new ImportResolver(ts, this.binder);
     this.reach = new Reachability(ts, sourceFile, this.binder, {
       isScheduler: (call) => this.entriesFor(call).some((e) => e.category === 'in-process-scheduler'),
+      nodes: this.nodes,
       decoratorName: (decorator) => {
         const target = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
         const ref = this.imports.resolve(target);

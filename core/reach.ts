@@ -1,5 +1,5 @@
 import { type CodeUnit, enclosingUnit, isFunctionNode, memberName, nameText, skipOuter, stringValue, walk } from './ast.js';
-import type { Binder, Binding } from './binder.js';
+import { type Binder, type Binding, collectNodes } from './binder.js';
 import type { TS, TypeScript } from './types.js';
 
 /** When code can run. A unit can run in several of these; they form a bit mask. */
@@ -50,6 +50,8 @@ export interface ReachHooks {
   isScheduler(call: TS.CallExpression | TS.NewExpression): boolean;
   /** The decorator's package member, e.g. `@nestjs/common#Controller`. */
   decoratorName(decorator: TS.Decorator): string | undefined;
+  /** The file's nodes, when the host already collected them. */
+  nodes?: readonly TS.Node[];
 }
 
 /**
@@ -68,9 +70,9 @@ export class Reachability {
     private readonly binder: Binder,
     private readonly hooks: ReachHooks,
   ) {
-    walk(ts, sourceFile, (node) => {
+    for (const node of hooks.nodes ?? collectNodes(ts, sourceFile)) {
       if (isFunctionNode(ts, node) || ts.isPropertyDeclaration(node)) this.units.push(node as CodeUnit);
-    });
+    }
     this.masks.set(sourceFile, LOAD);
     // Iterate to a fixed point: masks only grow, and there are four bits.
     for (let round = 0; round < 32; round++) {

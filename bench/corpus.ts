@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+
+/**
+ * Real server-side packages, pinned, whose published sources (and their dependencies') make the
+ * benchmark corpus. Installed once from the npm registry into .bench/ (git-ignored).
+ */
+export const PACKAGES = [
+  'express@4.9.6', 'koa@2.9.0', 'fastify@5.12.8', '@nestjs/core@10.4.9', '@nestjs/common@10.4.9', 'socket.io@4.8.4',
+  'node-red@4.1.8', 'typeorm@0.3.9', 'sequelize@6.9.0', 'mongoose@8.24.10', 'knex@3.3.0', 'bullmq@5.6.0',
+  '@apollo/server@4.7.2', 'ioredis@5.9.2', 'pg@8.23.1', 'winston@3.9.0', 'passport@0.7.0', 'json-server@0.17.3',
+];
+
+const SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
+/**
+ * Outside the repository on purpose: statecheck honours .gitignore, so a corpus inside an
+ * ignored folder of this repository would be skipped. STATECHECK_BENCH_DIR overrides.
+ */
+export const BENCH_DIR = process.env.STATECHECK_BENCH_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'statecheck-bench');
+
+/**
+ * Prepares `.bench/corpus-<n>/src`: the first `count` source files (sorted, so the same files every
+ * time) copied out of the installed packages, outside any node_modules folder so the default
+ * scope scans them. Declaration files, minified bundles and test folders are left out.
+ */
+export function prepareCorpus(count: number): string {
+  const install = join(BENCH_DIR, 'install');
+  if (!existsSync(join(install, 'node_modules', '.package-lock.json'))) {
+    mkdirSync(install, { recursive: true });
+    writeFileSync(join(install, 'package.json'), JSON.stringify({ name: 'statecheck-bench-corpus', private: true }));
+    console.error(`bench: installing ${PACKAGES.length} packages into ${relative(process.cwd(), install)} (once)…`);
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-save', '--loglevel=error', ...PACKAGES], { cwd: install, stdio: 'inherit' });
+  }
+  const target = join(BENCH_DIR, `corpus-${count}`);
+  const marker = join(target, '.complete');
+  if (existsSync(marker)) return target;
+  rmSync(target, { recursive: true, force: true });
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      if (files.length >= count) return;
+      const path = join(dir, name);
+      const stats = statSync(path, { throwIfNoEntry: false });
+      if (!stats) continue;
+      if (stats.isDirectory()) {
+        if (!/^(test|tests|__tests__|scripts|dist-types|\.bin)$/.test(name)) walk(path);
+      } else if (SOURCE.test(name) && !/\.d\.[cm]?ts$|\.min\.js$/.test(name) && stats.size < 512 * 1024) {
+        files.push(path);
+      }
+    }
+  };
+  walk(join(install, 'node_modules'));
+  for (const file of files) {
+    // node_modules/<pkg>/… → src/<pkg>/… (no node_modules segment left)
+    const rel = relative(join(install, 'node_modules'), file).split('node_modules').join('deps');
+    const out = join(target, 'src', rel);
+    mkdirSync(dirname(out), { recursive: true });
+    copyFileSync(file, out);
+  }
+  writeFileSync(marker, String(files.length));
+  return target;
+}

@@ -1,0 +1,23 @@
+// One measurement in a fresh process (plain JavaScript over the build, so no loader slows the
+// worker threads): prints { ms, rssMb } as JSON on the last line of stderr.
+// Usage: node bench/measure.mjs parse <dir> | node bench/measure.mjs cli <dir> <args...>
+import { readFileSync } from 'node:fs';
+import { ts } from 'ts-morph';
+import { discover } from '../dist/cli/files.js';
+import { run } from '../dist/cli/run.js';
+
+const [mode, dir, ...args] = process.argv.slice(2);
+const started = performance.now();
+if (mode === 'parse') {
+  // The floor: read and parse every file statecheck would scan, single-threaded.
+  const { files } = discover(dir, ['.']);
+  let statements = 0;
+  for (const { path } of files) {
+    statements += ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true).statements.length;
+  }
+  if (statements < 0) console.log(statements);
+} else {
+  await run(args, { cwd: dir, stdout: () => {}, stderr: () => {}, isTTY: false, env: { NO_COLOR: '1' } });
+}
+const ms = performance.now() - started;
+process.stderr.write(`\n${JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
