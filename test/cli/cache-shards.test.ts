@@ -1,0 +1,112 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cacheKey } from '../../cli/cache.js';
+import { runCli } from '../helpers/cli.js';
+import { SAMPLE_APP, useTempDir } from '../helpers/tmp.js';
+
+const dir = useTempDir();
+const CACHE = join('node_modules', '.cache', 'statecheck', 'results.json');
+const report = (args: string[] = []) => {
+  const result = runCli(['--format', 'json', ...args], dir.path);
+  expect(result.stderr).toBe('');
+  const parsed = JSON.parse(result.stdout);
+  delete parsed.summary.durationMs;
+  return parsed;
+};
+const lines = (r: { findings: { file: string; line: number; category: string }[] }) => r.findings.map((f) => `${f.file}:${f.line}:${f.category}`);
+
+describe('result cache', () => {
+  it('is written on the first run and reused: a cached result is reported without re-analysis', () => {
+    dir.write('src/app.js', SAMPLE_APP);
+    const cold = report();
+    const cache = JSON.parse(readFileSync(join(dir.path, CACHE), 'utf8'));
+    const entry = cache.entries[join(dir.path, 'src/app.js')];
+    expect(entry.hash).toMatch(/^[0-9a-f]{40}$/);
+    expect(entry.result.findings).toHaveLength(2);
+    // Prove reuse: doctor the cached result; an unchanged file must come back as cached.
+    entry.result.findings = entry.result.findings.slice(0, 1);
+    writeFileSync(join(dir.path, CACHE), JSON.stringify(cache));
+    expect(lines(report())).toEqual(lines(cold).slice(0, 1));
+    expect(lines(report(['--no-cache']))).toEqual(lines(cold));
+  });
+
+  it('re-analyses a file whose content changed', () => {
+    dir.write('src/app.js', SAMPLE_APP);
+    report();
+    dir.write('src/app.js', SAMPLE_APP.replace("app.use(session({ secret: 'x' }));\n", '// sessions moved to Redis\n'));
+    expect(lines(report())).toEqual(['src/app.js:5:module-state']);
+  });
+
+  it('is not used when the configuration changes', () => {
+    dir.write('src/app.js', SAMPLE_APP);
+    report();
+    dir.write('statecheck.config.json', JSON.stringify({ rules: { 'module-state': 'off' } }));
+    expect(lines(report())).toEqual(['src/app.js:4:memory-session']);
+  });
+
+  it('is keyed on the statecheck version and the settings', () => {
+    expect(cacheKey('0.1.0', { a: 1 })).not.toBe(cacheKey('0.2.0', { a: 1 }));
+    expect(cacheKey('0.1.0', { a: 1 })).not.toBe(cacheKey('0.1.0', { a: 2 }));
+    expect(cacheKey('0.1.0', { a: 1 })).toBe(cacheKey('0.1.0', { a: 1 }));
+  });
+
+  it('ignores a cache written by another version, and a corrupt one', () => {
+    dir.write('src/app.js', SAMPLE_APP);
+    const cold = report();
+    const cache = JSON.parse(readFileSync(join(dir.path, CACHE), 'utf8'));
+    cache.key = 'written-by-another-version';
+    cache.entries[join(dir.path, 'src/app.js')].result.findings = [];
+    writeFileSync(join(dir.path, CACHE), JSON.stringify(cache));
+    expect(report()).toEqual(cold);
+    writeFileSync(join(dir.path, CACHE), '{"key": tru');
+    expect(report()).toEqual(cold);
+    writeFileSync(join(dir.path, CACHE), Buffer.from([0, 159, 146, 150]));
+    expect(report()).toEqual(cold);
+  });
+
+  it('--cache-location puts it elsewhere', () => {
+    dir.write('src/app.js', SAMPLE_APP);
+    report(['--cache-location', '.statecheck-cache']);
+    expect(JSON.parse(readFileSync(join(dir.path, '.statecheck-cache', 'results.json'), 'utf8')).entries).toBeDefined();
+  });
+});
+
+describe('shards', () => {
+  it('put every file in exactly one shard, and merged shard reports equal a single run', () => {
+    for (let i = 0; i < 12; i++) dir.write(`src/m${i}.js`, `const list${i} = [];\nexport function add(x) { list${i}.push(x); }\n`);
+    dir.write('src/app.js', SAMPLE_APP);
+    const single = report(['--no-cache']);
+    const shardFiles: string[] = [];
+    const seen: string[] = [];
+    for (let i = 1; i <= 3; i++) {
+      const out = `shard-${i}.json`;
+      runCli(['--format', 'json', '--no-cache', '--shard', `${i}/3`, '--output', out], dir.path);
+      shardFiles.push(out);
+      const shard = JSON.parse(readFileSync(join(dir.path, out), 'utf8'));
+      seen.push(...new Set<string>(shard.findings.map((f: { file: string }) => f.file)));
+    }
+    expect(seen.sort()).toEqual([...new Set(single.findings.map((f: { file: string }) => f.file))].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    const merged = runCli(['merge', ...shardFiles], dir.path);
+    expect(merged.code).toBe(1);
+    const combined = JSON.parse(merged.stdout);
+    delete combined.summary.durationMs;
+    expect(combined).toEqual(single);
+  });
+
+  it('merges SARIF shard reports', () => {
+    for (let i = 0; i < 6; i++) dir.write(`src/m${i}.js`, `const list${i} = [];\nexport function add(x) { list${i}.push(x); }\n`);
+    for (let i = 1; i <= 2; i++) runCli(['--format', 'sarif', '--no-cache', '--shard', `${i}/2`, '--output', `s${i}.sarif`], dir.path);
+    const merged = JSON.parse(runCli(['merge', 's1.sarif', 's2.sarif'], dir.path).stdout);
+    expect(merged.runs).toHaveLength(1);
+    expect(merged.runs[0].results).toHaveLength(6);
+  });
+
+  it('rejects a bad --shard and mixed report formats', () => {
+    expect(runCli(['--shard', '4/3'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: --shard: expected <index>\/<count>/) });
+    dir.write('a.json', JSON.stringify({ version: 1, findings: [], errors: [], summary: {} }));
+    dir.write('b.sarif', JSON.stringify({ version: '2.1.0', runs: [] }));
+    expect(runCli(['merge', 'a.json', 'b.sarif'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: merge: reports must all be/) });
+  });
+});
