@@ -101,11 +101,13 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
   if (!container) return undefined;
   const initContainer = mutable && decl.initializer ? containerKind(ctx, decl.initializer, false) : container;
   const writes: StateWrite[] = [];
+  let lazy = false;
   for (const ref of binding.references) {
     const write = writeThrough(ctx, ref, [], initContainer ?? 'value', mutable);
-    if (write && ctx.reach.maskAt(write.node) & REQUEST_TIME) writes.push(write);
+    if (write === 'lazy') lazy = true;
+    else if (write && ctx.reach.maskAt(write.node) & REQUEST_TIME) writes.push(write);
   }
-  return { name: binding.name, nameNode: decl.name, container, where: 'module', writes };
+  return { name: binding.name, nameNode: decl.name, container, where: 'module', writes: lazySingleton(ctx, lazy, writes) };
 }
 
 /**
@@ -118,7 +120,7 @@ function writeThrough(
   prefix: readonly string[],
   kind: ContainerKind,
   reassignable: boolean,
-): StateWrite | undefined {
+): StateWrite | 'lazy' | undefined {
   const ts = ctx.ts;
   // Climb member accesses: stats.hits.total → chain ['hits', 'total'].
   let top: TS.Expression = ref;
@@ -151,8 +153,8 @@ function writeThrough(
   // x = v, x.p = v, x[k] += v
   if (ts.isBinaryExpression(parent) && parent.left === top && isAssignment(ts, parent.operatorToken.kind)) {
     if (depth === 0 && !reassignable) return undefined;
-    if (depth === 0 && isLazyInit(ctx, parent, top)) return undefined;
-    if (depth === 0 && isClientValue(ctx, parent.right)) return undefined;
+    if (depth === 0 && isLazyInit(ctx, parent, top)) return 'lazy';
+    if (depth === 0 && (isClientValue(ctx, parent.right) || isTimerHandle(ctx, parent.right))) return undefined;
     return { node: parent, key: keyExpr, values: [parent.right] };
   }
   // x++, --x.count
@@ -219,10 +221,12 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
   }
   for (const [name, field] of fields) {
     if (!field.isStatic && !facts.singleton) continue;
-    const writes: StateWrite[] = [];
+    let writes: StateWrite[] = [];
+    let lazy = false;
     const consider = (ref: TS.Expression, prefix: string[]): void => {
       const write = writeThrough(ctx, ref, prefix, field.kind, !field.readonly);
-      if (!write || !(ctx.reach.maskAt(write.node) & REQUEST_TIME)) return;
+      if (write === 'lazy') lazy = true;
+      if (!write || write === 'lazy' || !(ctx.reach.maskAt(write.node) & REQUEST_TIME)) return;
       const unit = ctx.unitOf(write.node);
       if (ts.isConstructorDeclaration(unit) || ts.isPropertyDeclaration(unit)) return;
       writes.push(write);
@@ -241,11 +245,32 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
         }
       }
     }
+    writes = lazySingleton(ctx, lazy, writes);
     if (writes.length > 0) {
       pieces.push({ name, nameNode: field.nameNode, container: field.kind, where: field.isStatic ? 'static' : 'field', writes });
     }
   }
   return pieces;
+}
+
+/**
+ * A lazily created resource that is also reset (`browser = null` after `close()`) is still a
+ * lazy singleton: when every other write is a reset, there is no state to report.
+ */
+function lazySingleton(ctx: FileContext, lazy: boolean, writes: StateWrite[]): StateWrite[] {
+  const ts = ctx.ts;
+  const isReset = (w: StateWrite) => {
+    const value = w.values[0] && skipOuter(ts, w.values[0]);
+    return w.method === undefined && value !== undefined && (value.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined') || ts.isVoidExpression(value));
+  };
+  return lazy && writes.every(isReset) ? [] : writes;
+}
+
+/** `timer = setInterval(…)`: a handle, not state (the scheduler rule reports the timer). */
+function isTimerHandle(ctx: FileContext, value: TS.Expression): boolean {
+  const ts = ctx.ts;
+  const e = skipOuter(ts, value);
+  return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && ctx.binder.isGlobal(e.expression) && /^set(Interval|Timeout|Immediate)$/.test(e.expression.text);
 }
 
 function isAssignment(ts: TypeScript, kind: TS.SyntaxKind): boolean {

@@ -165,3 +165,26 @@ describe('start-up entry points and injected dependencies', () => {
     expect(lint(code)).toEqual(['4:module-state']);
   });
 });
+
+describe('handles and resettable singletons', () => {
+  const lines = (...l: string[]) => `${l.join('\n')}\n`;
+
+  it('a timer handle is not state (the timer itself is reported by the scheduler rule)', () => {
+    const code = lines('let poller;', 'export function startPolling() { poller = setInterval(() => {}, 1000); }', 'export function stopPolling() { clearInterval(poller); }');
+    expect(lint(code)).toEqual(['2:in-process-scheduler']);
+  });
+
+  it('a lazily created resource that is reset to null on close is a lazy singleton', () => {
+    const code = lines(
+      'let browser = null;',
+      'export async function getBrowser() { if (!browser) { browser = await launch(); } return browser; }',
+      'export async function reset() { if (browser) { await browser.close(); browser = null; } }',
+    );
+    expect(lint(code)).toEqual([]);
+  });
+
+  it('a value swapped at request time is state even if it is also reset', () => {
+    const code = lines('let current = null;', 'export function use(user) { current = user; }', 'export function clear() { current = null; }');
+    expect(lint(code)).toEqual(['1:module-state']);
+  });
+});
