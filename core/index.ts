@@ -1,3 +1,4 @@
+import { CATALOGUE } from './catalogue.js';
 import { FileContext } from './context.js';
 import { DETECTORS } from './detectors/index.js';
 import { CATEGORY_INFO } from './categories.js';
@@ -27,7 +28,7 @@ export interface AnalyzeResult {
  * parsed `sourceFile` (parent pointers set). Findings are sorted by position.
  */
 export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions = {}): AnalyzeResult {
-  if (isClientModule(ts, sourceFile)) return { findings: [], errors: [] };
+  if (isClientModule(ts, sourceFile) || !mayHoldState(ts, sourceFile, options)) return { findings: [], errors: [] };
   const ctx = new FileContext(ts, sourceFile, options.packages);
   const findings: CoreFinding[] = [];
   const errors: DetectorError[] = [];
@@ -42,6 +43,46 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
   const kept = applySuppressions(sourceFile.text, dedupe(allowed), options.honourEslintComments ?? false);
   kept.sort((a, b) => a.start - b.start || a.end - b.end || a.category.localeCompare(b.category));
   return { findings: kept, errors };
+}
+
+const CATALOGUE_MODULES = new Set(CATALOGUE.flatMap((entry) => entry.modules.map((m) => m.split('/')[0]!)));
+/** Globals and members whose mention can mean a finding without any import or module-level state. */
+const GLOBAL_TRIGGERS = /\b(?:globalThis|global|process\.env|setInterval|setTimeout|timers)\b|\.mv\(/;
+const QUOTED_MODULE = /['"`](?:node:)?((?:@[\w.-]+\/)?[\w.-]+)/g;
+
+/**
+ * A sound shortcut: a file can only have findings if it declares module-level variables or
+ * classes, mentions a global that can be written or a timer, or names a package the catalogue
+ * (or the configuration) knows. Most library and utility files do none of these and skip the
+ * analysis entirely.
+ */
+function mayHoldState(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions): boolean {
+  const text = sourceFile.text;
+  if (GLOBAL_TRIGGERS.test(text) || /\bclass\b/.test(text)) return true;
+  if (sourceFile.statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => mayBeState(ts, d)))) return true;
+  for (const match of text.matchAll(QUOTED_MODULE)) {
+    const name = match[1]!;
+    if (CATALOGUE_MODULES.has(name) || (options.packages && Object.keys(options.packages).some((p) => p === name || p.startsWith(`${name}/`)))) return true;
+  }
+  return false;
+}
+
+// let x; var y = 1; const cache = new Map(); const registry = new Registry()  — but not
+// const fs = require('fs'), const PORT = 3000, const handler = () => {…}
+function mayBeState(ts: TypeScript, declaration: TS.VariableDeclaration): boolean {
+  if (!(declaration.parent.flags & ts.NodeFlags.Const)) return true;
+  let init = declaration.initializer;
+  while (init && (ts.isParenthesizedExpression(init) || ts.isAsExpression(init) || ts.isSatisfiesExpression(init))) init = init.expression;
+  if (!init) return false;
+  if (ts.isStringLiteralLike(init) || ts.isNumericLiteral(init) || ts.isTemplateExpression(init) || ts.isRegularExpressionLiteral(init)) return false;
+  if (ts.isArrowFunction(init) || ts.isFunctionExpression(init) || init.kind === ts.SyntaxKind.TrueKeyword || init.kind === ts.SyntaxKind.FalseKeyword) return false;
+  // require('x'), require('x').y, require('x')(…) are module references, judged through the catalogue test.
+  let callee: TS.Expression = init;
+  while (ts.isPropertyAccessExpression(callee) || ts.isCallExpression(callee)) {
+    if (ts.isCallExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'require') return false;
+    callee = callee.expression;
+  }
+  return true;
 }
 
 /** The categories to run on this file, after the single-instance switch. */
