@@ -1,41 +1,17 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/fixtures.js';
+import { SAMPLE_APP, useTempDir } from '../helpers/tmp.js';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'statecheck-cli-'));
-});
-afterEach(() => {
-  chmodSync(dir, 0o755);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function write(rel: string, text: string): void {
-  mkdirSync(join(dir, rel, '..'), { recursive: true });
-  writeFileSync(join(dir, rel), text);
-}
-
-const APP = [
-  "const express = require('express');",
-  "const session = require('express-session');",
-  'const app = express();',
-  "app.use(session({ secret: 'x' }));",
-  'const seen = new Set();',
-  "app.get('/', (req, res) => {",
-  '  seen.add(req.ip);',
-  '  res.end();',
-  '});',
-  'module.exports = app;',
-  '',
-].join('\n');
+const tmp = useTempDir('statecheck-cli-');
+const write = (rel: string, text: string) => tmp.write(rel, text);
+const APP = SAMPLE_APP;
 
 describe('statecheck CLI', () => {
   it('--help prints usage with examples and exits 0', () => {
-    const { code, stdout } = runCli(['--help'], dir);
+    const { code, stdout } = runCli(['--help'], tmp.path);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^statecheck: find process-bound state/);
     expect(stdout).toContain('Usage: statecheck [options] [paths...]');
@@ -44,7 +20,7 @@ describe('statecheck CLI', () => {
 
   it('--version prints the package version', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    expect(runCli(['--version'], dir)).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    expect(runCli(['--version'], tmp.path)).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
   });
 
   it.each([
@@ -52,7 +28,7 @@ describe('statecheck CLI', () => {
     [['--format', 'xml'], /^statecheck: unknown format "xml"\n {2}use one of: pretty, json, sarif, github, markdown\n$/],
     [['no/such/dir'], /^statecheck: no such file or directory: no\/such\/dir\n {2}check the paths/],
   ])('%j is a usage error: exit 2, a message and a hint, no stack', (args, message) => {
-    const { code, stdout, stderr } = runCli(args, dir);
+    const { code, stdout, stderr } = runCli(args, tmp.path);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
@@ -61,14 +37,14 @@ describe('statecheck CLI', () => {
 
   it('exits 0 with a clean summary when nothing is found', () => {
     write('src/ok.js', "const express = require('express');\nmodule.exports = express();\n");
-    const { code, stdout } = runCli([], dir);
+    const { code, stdout } = runCli([], tmp.path);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^✔ no process-bound state found \(1 file scanned in \d+ ms\)\n$/);
   });
 
   it('prints findings grouped by file with a code frame, the packages and the write sites', () => {
     write('src/app.js', APP);
-    const { code, stdout } = runCli(['src'], dir);
+    const { code, stdout } = runCli(['src'], tmp.path);
     expect(code).toBe(1);
     expect(stdout.replace(/in \d+ ms/, 'in N ms')).toBe(
       [
@@ -96,15 +72,15 @@ describe('statecheck CLI', () => {
 
   it('uses colour only when forced, and never with NO_COLOR', () => {
     write('src/app.js', APP);
-    expect(runCli([], dir, { FORCE_COLOR: '1', NO_COLOR: undefined }).stdout).toMatch(/\u001b\[/);
-    expect(runCli(['--color'], dir).stdout).toMatch(/\u001b\[/);
-    expect(runCli([], dir).stdout).not.toMatch(/\u001b\[/);
+    expect(runCli([], tmp.path, { FORCE_COLOR: '1', NO_COLOR: undefined }).stdout).toMatch(/\u001b\[/);
+    expect(runCli(['--color'], tmp.path).stdout).toMatch(/\u001b\[/);
+    expect(runCli([], tmp.path).stdout).not.toMatch(/\u001b\[/);
   });
 
   it('--format json follows the output contract', () => {
     write('src/app.js', APP);
     write('src/lib/b.ts', 'export const list: string[] = [];\nexport function add(x: string) { list.push(x); }\n');
-    const { code, stdout } = runCli(['--format', 'json'], dir);
+    const { code, stdout } = runCli(['--format', 'json'], tmp.path);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     expect(Object.keys(report)).toEqual(['version', 'findings', 'errors', 'summary']);
@@ -132,7 +108,7 @@ describe('statecheck CLI', () => {
   it('lists a file with a syntax error in errors and still reports every other file', () => {
     write('src/app.js', APP);
     write('src/broken.ts', 'export const cache = new Map(;\nexport function put(k: string) { cache.set(k, 1); }\n');
-    const { code, stdout } = runCli(['--format', 'json'], dir);
+    const { code, stdout } = runCli(['--format', 'json'], tmp.path);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     expect(report.errors).toEqual([{ file: 'src/broken.ts', message: expect.stringMatching(/^syntax error at 1:\d+: /) }]);
@@ -142,26 +118,26 @@ describe('statecheck CLI', () => {
 
   it('honours ESLint disable comments for statecheck rules', () => {
     write('src/app.js', APP.replace('const seen', '// eslint-disable-next-line statecheck/no-module-state -- per-instance dedupe\nconst seen'));
-    const report = JSON.parse(runCli(['--format', 'json'], dir).stdout);
+    const report = JSON.parse(runCli(['--format', 'json'], tmp.path).stdout);
     expect(report.findings.map((f: { category: string }) => f.category)).toEqual(['memory-session']);
   });
 
   it('holds files named on the command line to the server-code scope', () => {
     write('src/app.test.js', APP);
     write('src/ok.js', 'module.exports = 1;\n');
-    const { code, stdout } = runCli(['src/app.test.js', 'src/ok.js'], dir);
+    const { code, stdout } = runCli(['src/app.test.js', 'src/ok.js'], tmp.path);
     expect(code).toBe(0);
     expect(stdout).toMatch(/1 file scanned in \d+ ms, 1 named file outside the server-code scope skipped\)/);
   });
 
   it('reads .gitignore from the repository root down', () => {
-    mkdirSync(join(dir, '.git'));
+    mkdirSync(join(tmp.path, '.git'));
     write('.gitignore', 'generated/\n');
     write('generated/app.js', APP);
     write('src/nested/.gitignore', 'local.js\n');
     write('src/nested/local.js', APP);
     write('src/nested/kept.js', APP);
-    const report = JSON.parse(runCli(['--format', 'json', 'src'], dir).stdout);
+    const report = JSON.parse(runCli(['--format', 'json', 'src'], tmp.path).stdout);
     expect([...new Set(report.findings.map((f: { file: string }) => f.file))]).toEqual(['src/nested/kept.js']);
   });
 });
