@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { ts as morphTs } from 'ts-morph';
 import {
   analyzeSourceFile,
@@ -10,18 +9,30 @@ import {
   parseErrors,
   parseSource,
   ruleIdOf,
+  type TS,
   type TypeScript,
 } from '../core/index.js';
-import { describe } from './files.js';
+import { readRegularFile } from './files.js';
 import type { Finding, ScanError } from './scan.js';
 
 /** The core receives ts-morph's own TypeScript: nodes of one copy only. */
 const ts = morphTs as unknown as TypeScript;
 
+/** Which files are skipped (with a notice in `errors`) instead of analysed. */
+export interface Limits {
+  /** Files larger than this many bytes are skipped; 0: no limit. */
+  maxFileSize: number;
+  /** Skip files that say they are generated, and minified bundles. */
+  skipGenerated: boolean;
+}
+
+export const DEFAULT_LIMITS: Limits = { maxFileSize: 1024 * 1024, skipGenerated: true };
+
 /** What every file of a run is analysed with; plain data, so it can cross to a worker thread. */
 export interface AnalysisSettings {
   analyze: AnalyzeOptions;
   debug: boolean;
+  limits?: Limits;
 }
 
 /** One file's outcome: findings (severity applied later by the run) and errors. */
@@ -30,13 +41,116 @@ export interface FileAnalysis {
   errors: ScanError[];
 }
 
+/**
+ * A source file's text, with `notice` when it had to be repaired to be read (invalid UTF-8), or
+ * why it is not analysed: unreadable, not a regular file, over `maxFileSize`, binary, or (with
+ * `skipGenerated`) generated or minified.
+ */
+export type SourceRead = { text: string; notice?: string } | { error: string };
+
 /** Reads a source file as text, or says why it cannot be read. */
-export function readSource(path: string): { text: string } | { error: string } {
-  try {
-    return { text: readFileSync(path, 'utf8') };
-  } catch (error) {
-    return { error: `cannot read: ${describe(error)}` };
+export function readSource(path: string, limits: Limits = DEFAULT_LIMITS): SourceRead {
+  const max = limits.maxFileSize > 0 ? limits.maxFileSize : Number.POSITIVE_INFINITY;
+  const read = readRegularFile(path, max);
+  if ('error' in read) return { error: `cannot read: ${read.error}` };
+  if ('notRegular' in read) return { error: `skipped: not a regular file (${read.notRegular})` };
+  if ('tooLarge' in read) {
+    let [size, limit] = [formatSize(read.tooLarge), formatSize(max)];
+    if (size === limit) [size, limit] = [`${read.tooLarge} bytes`, `${max} bytes`];
+    limit = limit.replace(/ bytes$/, '-byte');
+    return { error: `skipped: ${size} is over the ${limit} limit (maxFileSize)` };
   }
+  const decoded = decodeSource(read.bytes);
+  if ('error' in decoded) return decoded;
+  const generated = limits.skipGenerated ? generatedReason(decoded.text) : undefined;
+  return generated ? { error: `skipped: looks ${generated} (skipGenerated)` } : decoded;
+}
+
+/** `1536` → `1.5 KiB`, `10485760` → `10 MiB`. */
+function formatSize(bytes: number): string {
+  const [value, unit] = bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), 'MiB'] : bytes >= 1024 ? [bytes / 1024, 'KiB'] : [bytes, 'bytes'];
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+}
+
+/** How much of a file the binary check looks at. */
+const SNIFF_BYTES = 8 * 1024;
+
+/**
+ * Source text from a file's bytes, as editors show it: UTF-8, or UTF-16 LE/BE when a byte order
+ * mark says so; a leading BOM is dropped (columns on line 1 count from the first character, as
+ * in ESLint). Invalid UTF-8 is decoded with U+FFFD and says so in `notice`. A file with NUL
+ * bytes or many control bytes near its start is binary, whatever its extension.
+ */
+export function decodeSource(bytes: Uint8Array): SourceRead {
+  let text: string;
+  let invalid: boolean;
+  let encoding = 'UTF-8';
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    ({ text, invalid } = decode('utf-8', bytes.subarray(3)));
+  } else if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    encoding = bytes[0] === 0xff ? 'UTF-16 LE' : 'UTF-16 BE';
+    const body = Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2)));
+    // utf-16le is the one UTF-16 decoder every Node.js build has: big-endian input is swapped first.
+    if (bytes[0] === 0xfe) body.swap16();
+    ({ text, invalid } = decode('utf-16le', body));
+    invalid ||= bytes.length % 2 === 1;
+    if (text.slice(0, SNIFF_BYTES).includes('\0')) return { error: BINARY };
+  } else {
+    if (looksBinary(bytes.subarray(0, SNIFF_BYTES))) return { error: BINARY };
+    ({ text, invalid } = decode('utf-8', bytes));
+  }
+  return invalid ? { text, notice: `invalid ${encoding}: undecodable bytes were replaced with U+FFFD and the file was analysed` } : { text };
+}
+
+const BINARY = 'skipped: binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)';
+
+function decode(encoding: 'utf-8' | 'utf-16le', bytes: Uint8Array): { text: string; invalid: boolean } {
+  try {
+    return { text: new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes), invalid: false };
+  } catch {
+    return { text: new TextDecoder(encoding, { fatal: false, ignoreBOM: true }).decode(bytes), invalid: true };
+  }
+}
+
+/** A NUL byte, or more than one byte in ten a control character other than white space and ESC. */
+function looksBinary(head: Uint8Array): boolean {
+  let control = 0;
+  for (const byte of head) {
+    if (byte === 0) return true;
+    if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0b && byte !== 0x0c && byte !== 0x0d && byte !== 0x1b) || byte === 0x7f) control++;
+  }
+  return control * 10 > head.length;
+}
+
+// Markers of generated code in a file's leading comments: `// @generated`, `Code generated by
+// protoc-gen-go. DO NOT EDIT.`, `THIS FILE IS AUTOGENERATED`, `/* generated */`.
+const GENERATED_HEADER = /@generated\b|\bdo not (?:edit|modify)\b|\bauto-?generated\b|\b(?:file|code) (?:is |was |has been )?(?:automatically |auto-?)?generated\b|^\W*generated\W*$/im;
+// `\s` one character at a time keeps the match linear.
+const LEADING_COMMENTS = /^(?:#![^\n]*)?(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*/;
+
+/** Why a file looks generated or minified (`skipGenerated`), if it does. */
+export function generatedReason(text: string): string | undefined {
+  const header = LEADING_COMMENTS.exec(text.slice(0, 4096))?.[0] ?? '';
+  const marker = GENERATED_HEADER.exec(header);
+  if (marker) return `generated: its header says "${marker[0].trim()}"`;
+  // Lines end at LF, CR and CRLF, as in lineStarts().
+  let lines = 1;
+  let longest = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 10 && c !== 13) continue;
+    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+    longest = Math.max(longest, i - start);
+    start = i + 1;
+    lines++;
+  }
+  longest = Math.max(longest, text.length - start);
+  const average = Math.round(text.length / lines);
+  // Hand-written code averages well under 100 characters a line; bundlers write one huge line.
+  if (text.length >= 2048 && average > 500) return `minified: lines average ${average} characters`;
+  if (longest > 1000 && /^\/\/[#@] sourceMappingURL=/m.test(text.slice(-4096))) return `minified: a source map comment and a ${longest}-character line`;
+  return undefined;
 }
 
 /** A file to analyse; `knownHash` is the content hash of a cached result, if any. */
@@ -46,19 +160,26 @@ export interface FileJob {
   knownHash?: string;
 }
 
-/** What analysing a job gives: the content hash, and the result unless the content matched `knownHash`. */
+/**
+ * What analysing a job gives: the content hash, and the result unless the content matched
+ * `knownHash`. `overflow`: the parser or a detector ran out of stack, which depends on the
+ * thread's stack size (see pool.ts).
+ */
 export interface JobOutcome {
   hash?: string;
   result?: FileAnalysis;
+  overflow?: boolean;
 }
 
 /** Reads a job's file, skips the analysis when its content hash is the cached one, else analyses it. */
 export function runJob(job: FileJob, settings: AnalysisSettings): JobOutcome {
-  const read = readSource(job.path);
+  const read = readSource(job.path, settings.limits);
   if ('error' in read) return { result: { findings: [], errors: [{ file: job.file, message: read.error }] } };
   const hash = contentHash(read.text);
   if (hash === job.knownHash) return { hash };
-  return { hash, result: analyzeFile(job.path, job.file, settings, read.text) };
+  const { result, overflow } = analyzeText(job.path, job.file, settings, read.text);
+  if (read.notice) result.errors.unshift({ file: job.file, message: read.notice });
+  return { hash, result, ...(overflow ? { overflow } : {}) };
 }
 
 export function contentHash(text: string): string {
@@ -67,14 +188,24 @@ export function contentHash(text: string): string {
 
 /** Reads, parses and analyses one file. Never throws: problems become `errors` entries. */
 export function analyzeFile(path: string, file: string, settings: AnalysisSettings, text?: string): FileAnalysis {
+  if (text !== undefined) return analyzeText(path, file, settings, text).result;
+  const outcome = runJob({ path, file }, settings);
+  return outcome.result!;
+}
+
+function analyzeText(path: string, file: string, settings: AnalysisSettings, text: string): { result: FileAnalysis; overflow: boolean } {
   const errors: ScanError[] = [];
-  if (text === undefined) {
-    const read = readSource(path);
-    if ('error' in read) return { findings: [], errors: [{ file, message: read.error }] };
-    text = read.text;
+  let sourceFile: TS.SourceFile;
+  try {
+    sourceFile = parseSource(ts, path, text);
+  } catch (error) {
+    // TypeScript's parser recurses: `((((…))))` thousands deep exhausts the stack.
+    const message = isStackOverflow(error)
+      ? 'not analysed: nested too deeply for the parser (Maximum call stack size exceeded)'
+      : internalError('parsing failed', error, settings.debug);
+    return { result: { findings: [], errors: [{ file, message }] }, overflow: isStackOverflow(error) };
   }
   try {
-    const sourceFile = parseSource(ts, path, text);
     for (const problem of parseErrors(ts, sourceFile).slice(0, 1)) {
       const starts = lineStarts(text);
       const line = lineOf(starts, problem.start);
@@ -84,10 +215,14 @@ export function analyzeFile(path: string, file: string, settings: AnalysisSettin
     for (const failure of result.errors) {
       errors.push({ file, message: internalError(`detector ${failure.category} failed`, failure.error, settings.debug) });
     }
-    return { findings: toFindings(file, text, result.findings), errors };
+    return { result: { findings: toFindings(file, text, result.findings), errors }, overflow: result.errors.some((e) => isStackOverflow(e.error)) };
   } catch (error) {
-    return { findings: [], errors: [...errors, { file, message: internalError('analysis failed', error, settings.debug) }] };
+    return { result: { findings: [], errors: [...errors, { file, message: internalError('analysis failed', error, settings.debug) }] }, overflow: isStackOverflow(error) };
   }
+}
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
 }
 
 export function internalError(what: string, error: unknown, debug: boolean | undefined): string {

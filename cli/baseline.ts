@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { readOwnFile } from './files.js';
 import type { Finding } from './scan.js';
 import { UsageError } from './scan.js';
 
@@ -58,7 +59,7 @@ export function readBaseline(cwd: string, file: string): Baseline {
   const path = resolve(cwd, file);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(readOwnFile(path));
   } catch (error) {
     throw new UsageError(`${file}: cannot read the baseline: ${error instanceof Error ? error.message : String(error)}`, 'regenerate it with `statecheck --update-baseline`');
   }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { FileAnalysis } from './analyze-file.js';
+import { readOwnFile } from './files.js';
 
 /** One cached file: its content hash, the stat data that lets a warm run skip reading it, the result. */
 interface Entry {
@@ -92,7 +93,7 @@ export function cacheKey(version: string, settings: unknown): string {
 
 function load(file: string, key: string): Record<string, Entry> {
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheFile>;
+    const parsed = JSON.parse(readOwnFile(file)) as Partial<CacheFile>;
     if (parsed && parsed.key === key && parsed.entries && typeof parsed.entries === 'object') return parsed.entries;
   } catch {
     // Missing, corrupt or foreign: start empty.

@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
 import { CATEGORIES, type Category, categoryOfRule, type Severity } from '../core/index.js';
+import { DEFAULT_LIMITS } from './analyze-file.js';
+import { readOwnFile } from './files.js';
 import { UsageError } from './scan.js';
 
 export type RuleSetting = Severity | 'off';
@@ -27,13 +29,17 @@ export interface Config {
   allow: Partial<Record<Category, string[]>>;
   singleInstance: boolean;
   packages: Record<string, PackageSetting>;
+  /** Files larger than this many bytes are skipped with a notice; 0: no limit. */
+  maxFileSize: number;
+  /** Skip generated files and minified bundles with a notice. */
+  skipGenerated: boolean;
   /** Warnings about the file (unknown keys), printed on stderr. */
   warnings: string[];
 }
 
 export const CONFIG_FILES = ['statecheck.config.json', 'statecheck.config.jsonc'];
 
-const KNOWN_KEYS = new Set(['$schema', 'include', 'exclude', 'defaultScope', 'rules', 'deployment', 'packages']);
+const KNOWN_KEYS = new Set(['$schema', 'include', 'exclude', 'defaultScope', 'rules', 'deployment', 'packages', 'maxFileSize', 'skipGenerated']);
 const SEVERITIES = ['off', 'warn', 'error'];
 
 export function defaultConfig(cwd: string): Config {
@@ -46,6 +52,7 @@ export function defaultConfig(cwd: string): Config {
     allow: {},
     singleInstance: false,
     packages: {},
+    ...DEFAULT_LIMITS,
     warnings: [],
   };
 }
@@ -89,9 +96,10 @@ function displayName(cwd: string, file: string): string {
 }
 
 function parseJson(cwd: string, file: string): unknown {
+  // Regular files only, of a sane size: a checkout may carry `statecheck.config.json -> /dev/zero`.
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readOwnFile(file, 16 * 1024 * 1024);
   } catch (error) {
     throw new UsageError(`${displayName(cwd, file)}: cannot read: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -151,6 +159,14 @@ function validate(cwd: string, file: string, raw: unknown, prefix: string): Conf
         }
       }
     }
+  }
+  if (value.maxFileSize !== undefined) {
+    if (typeof value.maxFileSize !== 'number' || !Number.isSafeInteger(value.maxFileSize) || value.maxFileSize < 0) fail('maxFileSize', 'expected a whole number of bytes (0: no limit)');
+    config.maxFileSize = value.maxFileSize as number;
+  }
+  if (value.skipGenerated !== undefined) {
+    if (typeof value.skipGenerated !== 'boolean') fail('skipGenerated', 'expected true or false');
+    config.skipGenerated = value.skipGenerated as boolean;
   }
   if (value.packages !== undefined) {
     if (value.packages === null || typeof value.packages !== 'object' || Array.isArray(value.packages)) fail('packages', 'expected an object of package names');

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
@@ -16,7 +16,10 @@ export interface Discovery {
   missing: string[];
   /** Files named on the command line that are outside the default server-code scope. */
   skipped: { path: string; reason: string }[];
-  /** Problems reading directories (permissions), reported as scan errors. */
+  /**
+   * Source files found but not read, and directories that could not be listed (permissions,
+   * pipes, symbolic links out of the root or in a loop), reported as scan errors.
+   */
   unreadable: { path: string; reason: string }[];
 }
 
@@ -54,13 +57,15 @@ export function discover(cwd: string, paths: readonly string[], selection: Selec
   const included = selection.include.length > 0 ? picomatch(selection.include as string[], { dot: true }) : undefined;
   const excluded = selection.exclude.length > 0 ? picomatch(selection.exclude as string[], { dot: true }) : undefined;
   const scope = selection.defaultScope ? outOfScopeReason : sourceOnly;
-  const add = (path: string) => {
+  // A selected file is scanned, or reported with the reason it cannot be (`problem`).
+  const add = (path: string, problem?: string) => {
     if (seen.has(path) || (selection.only && !selection.only.has(path))) return;
     const rel = toPosix(relative(selection.base, path));
     if (included && !included(rel)) return;
     if (excluded?.(rel)) return;
     seen.add(path);
-    result.files.push({ path });
+    if (problem) result.unreadable.push({ path, reason: problem });
+    else result.files.push({ path });
   };
   for (const input of paths) {
     const absolute = resolve(cwd, input);
@@ -72,7 +77,7 @@ export function discover(cwd: string, paths: readonly string[], selection: Selec
     try {
       stats = statSync(absolute);
     } catch (error) {
-      result.unreadable.push({ path: absolute, reason: describe(error) });
+      result.unreadable.push({ path: absolute, reason: `cannot read: ${describe(error)}` });
       continue;
     }
     if (stats.isDirectory()) {
@@ -81,8 +86,9 @@ export function discover(cwd: string, paths: readonly string[], selection: Selec
       const rel = toPosix(relative(cwd, absolute));
       const reason = scope(rel.startsWith('..') ? absolute : rel);
       if (reason) result.skipped.push({ path: absolute, reason });
-      else if (!isIgnored(absolute, layersFor(dirname(absolute)))) add(absolute);
-      else result.skipped.push({ path: absolute, reason: 'ignored by .gitignore' });
+      else if (isIgnored(absolute, layersFor(dirname(absolute)))) result.skipped.push({ path: absolute, reason: 'ignored by .gitignore' });
+      // Reading a named pipe or a device would block or never end.
+      else add(absolute, stats.isFile() ? undefined : notRegular(stats));
     }
   }
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -93,7 +99,7 @@ function walkDirectory(
   dir: string,
   layers: IgnoreLayer[],
   root: string,
-  add: (path: string) => void,
+  add: (path: string, problem?: string) => void,
   result: Discovery,
   defaultScope: boolean,
 ): void {
@@ -108,39 +114,36 @@ function walkDirectory(
     try {
       entries = readdirSync(current.dir).sort();
     } catch (error) {
-      result.unreadable.push({ path: current.dir, reason: describe(error) });
+      result.unreadable.push({ path: current.dir, reason: `cannot list the folder: ${describe(error)}` });
       continue;
     }
     const subdirectories: string[] = [];
     for (const name of entries) {
       const path = join(current.dir, name);
-      let stats;
+      let stats: Stats | undefined;
+      let failure: unknown;
       try {
         stats = lstatSync(path);
       } catch (error) {
-        result.unreadable.push({ path, reason: describe(error) });
-        continue;
+        failure = error;
       }
-      if (stats.isSymbolicLink()) {
-        // Follow a link only to a file that stays inside the scanned root; never into directories.
-        const target = safeRealpath(path);
-        if (!target || !isInside(target, safeRealpath(root) ?? root)) continue;
-        try {
-          if (!statSync(target).isFile()) continue;
-        } catch {
-          continue;
-        }
-      } else if (stats.isDirectory()) {
+      if (stats?.isDirectory()) {
         if (skipDirectory(name) || isIgnored(path + sep, active)) continue;
         subdirectories.push(path);
-        continue;
-      } else if (!stats.isFile()) {
         continue;
       }
       if (!SOURCE_EXTENSIONS.some((ext) => name.endsWith(ext))) continue;
       if (scope(toPosix(relative(root, path)))) continue;
       if (isIgnored(path, active)) continue;
-      add(path);
+      if (!stats) {
+        // readdir gives a name that is not UTF-8 with U+FFFD in it: no file has that name.
+        add(path, `cannot read: ${name.includes('\uFFFD') ? 'the file name is not valid UTF-8' : describe(failure)}`);
+      } else if (stats.isSymbolicLink()) {
+        const problem = linkProblem(path, root);
+        if (problem !== 'directory') add(path, problem);
+      } else {
+        add(path, stats.isFile() ? undefined : notRegular(stats));
+      }
     }
     for (let i = subdirectories.length - 1; i >= 0; i--) stack.push({ dir: subdirectories[i]!, layers: active });
   }
@@ -155,10 +158,15 @@ function sourceOnly(relativePath: string): string | undefined {
   return SOURCE_EXTENSIONS.some((ext) => relativePath.endsWith(ext)) ? undefined : 'not a JavaScript or TypeScript file';
 }
 
+/** A `.gitignore` larger than this is not a hand-written one: it is ignored. */
+const MAX_GITIGNORE_SIZE = 1024 * 1024;
+
 function readGitignore(dir: string): IgnoreLayer | undefined {
-  const file = join(dir, '.gitignore');
+  // A repository may carry `.gitignore -> /dev/zero`: read regular files only, and not without end.
+  const read = readRegularFile(join(dir, '.gitignore'), MAX_GITIGNORE_SIZE);
+  if (!('bytes' in read)) return undefined;
   try {
-    return { base: dir, rules: ignore().add(readFileSync(file, 'utf8')) };
+    return { base: dir, rules: ignore().add(read.bytes.toString('utf8')) };
   } catch {
     return undefined;
   }
@@ -190,6 +198,97 @@ function isIgnored(path: string, layers: readonly IgnoreLayer[]): boolean {
     if (layer.rules.ignores(rel)) return true;
   }
   return false;
+}
+
+/**
+ * Why a symbolic link to a source file is not scanned: it leads out of the scanned root (a
+ * checkout could link to any file on the machine), in a loop, nowhere, or to something that is
+ * not a file. `'directory'`: a link to a folder, passed over silently as folders are never
+ * followed through links.
+ */
+function linkProblem(path: string, root: string): string | 'directory' | undefined {
+  let target: string;
+  try {
+    target = realpathSync(path);
+  } catch (error) {
+    const code = error && typeof error === 'object' && 'code' in error ? error.code : undefined;
+    if (code === 'ELOOP') return 'skipped: symbolic link loop (not followed)';
+    if (code === 'ENOENT') return 'skipped: broken symbolic link (its target does not exist)';
+    return `cannot read: ${describe(error)}`;
+  }
+  if (!isInside(target, safeRealpath(root) ?? root)) return 'skipped: symbolic link to a file outside the scanned folder (not followed)';
+  let stats;
+  try {
+    stats = statSync(target);
+  } catch (error) {
+    return `cannot read: ${describe(error)}`;
+  }
+  if (stats.isDirectory()) return 'directory';
+  return stats.isFile() ? undefined : notRegular(stats);
+}
+
+/** The reason for passing over a pipe, socket or device: reading it could block or never end. */
+export function notRegular(stats: Stats): string {
+  return `skipped: not a regular file (${fileKind(stats)})`;
+}
+
+function fileKind(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return stats.isDirectory() ? 'a directory' : 'not a file';
+}
+
+/**
+ * What reading a file gave: its bytes, its size when over the limit, what it is when it is not
+ * a regular file (`'a named pipe'`), or why it could not be read (`'permission denied'`).
+ */
+export type FileRead = { bytes: Buffer } | { tooLarge: number } | { notRegular: string } | { error: string };
+
+/**
+ * A small text file statecheck reads for itself (config, baseline, cache): regular files only,
+ * at most 64 MiB. Throws an Error saying why not.
+ */
+export function readOwnFile(path: string, maxBytes = 64 * 1024 * 1024): string {
+  const read = readRegularFile(path, maxBytes);
+  if ('bytes' in read) return read.bytes.toString('utf8');
+  const mib = Math.round(maxBytes / 1024 / 1024);
+  throw new Error('error' in read ? read.error : 'notRegular' in read ? `not a regular file (${read.notRegular})` : `larger than ${mib} MiB`);
+}
+
+/**
+ * Reads a regular file, at most `maxBytes` of it. Pipes, sockets and devices are refused before
+ * reading (opened without blocking, checked on the open descriptor, so swapping the path for a
+ * pipe after discovery does not hang the scan either).
+ */
+export function readRegularFile(path: string, maxBytes = Number.POSITIVE_INFINITY): FileRead {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    return { error: describe(error) };
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return { notRegular: fileKind(stats) };
+    if (stats.size > maxBytes) return { tooLarge: stats.size };
+    // The size is a hint (a file may grow meanwhile, /proc files say 0): read to the end, up to the limit.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const buffer = Buffer.allocUnsafe(Math.min(Math.max(stats.size + 1, 64 * 1024), 16 * 1024 * 1024));
+    for (;;) {
+      const count = readSync(fd, buffer, 0, buffer.length, null);
+      if (count === 0) break;
+      total += count;
+      if (total > maxBytes) return { tooLarge: total };
+      chunks.push(Buffer.from(buffer.subarray(0, count)));
+    }
+    return { bytes: Buffer.concat(chunks, total) };
+  } catch (error) {
+    return { error: describe(error) };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function safeRealpath(path: string): string | undefined {

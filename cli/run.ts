@@ -38,6 +38,8 @@ Options:
       --no-cache           do not read or write the result cache
       --cache-location <d> where the cache lives (default: node_modules/.cache/statecheck)
       --shard <i>/<n>      scan only shard i of n (CI matrices); combine with \`statecheck merge\`
+      --max-file-size <b>  skip files larger than <b> bytes, with a notice (default: 1048576; 0: no limit)
+      --no-skip-generated  also analyse generated files and minified bundles (skipped by default)
       --color              force coloured output
       --no-color           disable coloured output (NO_COLOR=1 works too)
       --debug              print stack traces of internal errors
@@ -105,6 +107,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         'no-cache': { type: 'boolean' },
         'cache-location': { type: 'string' },
         shard: { type: 'string' },
+        'max-file-size': { type: 'string' },
+        'no-skip-generated': { type: 'boolean' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         debug: { type: 'boolean' },
@@ -133,6 +137,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs: expected a whole number of at least 1, got "${values.jobs}"`);
     const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+    const maxFileSize = values['max-file-size'] === undefined ? undefined : Number(values['max-file-size']);
+    if (maxFileSize !== undefined && (!/^\d+$/.test(values['max-file-size']!) || !Number.isSafeInteger(maxFileSize))) {
+      throw new UsageError(`--max-file-size: expected a whole number of bytes, got "${values['max-file-size']}"`, 'e.g. --max-file-size 2097152 for 2 MiB, or 0 for no limit');
+    }
     const cache = values['no-cache'] ? false : resolve(io.cwd, values['cache-location'] ?? DEFAULT_CACHE_LOCATION);
     if (values.baseline !== undefined && values['no-baseline']) throw new UsageError('--baseline and --no-baseline cannot be combined');
     const useColor = values['no-color'] ? false : values.color ? true : colorByEnvironment(io);
@@ -154,6 +162,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       severity: config.severity,
       analyze: { allow: config.allow, singleInstance: config.singleInstance, packages: config.packages },
       onProgress: progress?.update,
+      limits: { maxFileSize: maxFileSize ?? config.maxFileSize, skipGenerated: values['no-skip-generated'] ? false : config.skipGenerated },
     });
     progress?.done();
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import { type AnalyzeOptions, type Category, CATEGORY_INFO, type Severity, type Suggestion } from '../core/index.js';
-import type { AnalysisSettings, FileAnalysis, FileJob } from './analyze-file.js';
+import { type AnalysisSettings, DEFAULT_LIMITS, type FileAnalysis, type FileJob, type Limits } from './analyze-file.js';
 import { cacheKey, ResultCache } from './cache.js';
 import { discover, type Selection, toPosix } from './files.js';
 import { analyzeAll } from './pool.js';
@@ -63,6 +63,8 @@ export interface ScanOptions {
   cache?: string | false;
   /** `{ index: 1, count: 3 }`: analyse only the first of three deterministic shards. */
   shard?: { index: number; count: number };
+  /** Files skipped with a notice: over a size, generated or minified. */
+  limits?: Limits;
 }
 
 /** A usage problem (bad path, bad option): exit code 2 with a hint. */
@@ -83,7 +85,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     throw new UsageError(`no such file or directory: ${discovery.missing.join(', ')}`, 'check the paths passed to statecheck');
   }
   const categories = (Object.keys(CATEGORY_INFO) as Category[]).filter((c) => options.severity?.[c] !== 'off');
-  const settings: AnalysisSettings = { analyze: { ...options.analyze, categories }, debug: options.debug ?? false };
+  const settings: AnalysisSettings = { analyze: { ...options.analyze, categories }, debug: options.debug ?? false, limits: options.limits ?? DEFAULT_LIMITS };
   let files = discovery.files.map(({ path }) => ({ path, file: display(options.cwd, path) }));
   if (options.shard) files = files.filter((f) => shardOf(f.file, options.shard!.count) === options.shard!.index - 1);
 
@@ -107,7 +109,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   options.onProgress?.(files.length, files.length);
 
   const findings: Finding[] = [];
-  const errors: ScanError[] = discovery.unreadable.map((u) => ({ file: display(options.cwd, u.path), message: u.reason }));
+  const errors: ScanError[] = discovery.unreadable
+    .map((u) => ({ file: display(options.cwd, u.path), message: u.reason }))
+    .filter((e) => !options.shard || shardOf(e.file, options.shard.count) === options.shard.index - 1);
   for (const result of results) {
     for (const f of result.findings) {
       const severity = (options.severity?.[f.category] as Severity | undefined) ?? 'error';

@@ -19,7 +19,8 @@ export function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
+    // LF, CR not followed by LF, and the Unicode line and paragraph separators, as ESLint and TypeScript count them.
+    if (c === 10 || c === 0x2028 || c === 0x2029) starts.push(i + 1);
     else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
   }
   return starts;

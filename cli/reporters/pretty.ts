@@ -1,14 +1,37 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { decodeSource } from '../analyze-file.js';
+import { readRegularFile } from '../files.js';
 import type { Finding, ScanResult } from '../scan.js';
 import type { ReporterOptions } from './index.js';
 
 const CONTEXT_LINES = 1;
 
-/** Strips terminal control sequences so file contents cannot drive the terminal. */
+/**
+ * Strips terminal control sequences so file contents cannot drive the terminal, and the
+ * bidirectional overrides that make text display in another order than it runs ("Trojan
+ * Source"). Tabs and line feeds stay.
+ */
 export function sanitize(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+  return text.replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
+/** A message on one line: sanitized, line breaks as spaces, so it cannot fake a line of the report. */
+function oneLine(text: string): string {
+  return sanitize(text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' '));
+}
+
+/**
+ * A file name as the terminal shows it: control and bidi characters as escapes (`\n`, `\x1b`,
+ * `\u202e`), so the name cannot drive the terminal or fake a line, and can still be found.
+ */
+export function printableName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    const code = c.charCodeAt(0);
+    return named[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
 }
 
 function plural(n: number, word: string, many = `${word}s`): string {
@@ -26,24 +49,25 @@ export function pretty(result: ScanResult, options: ReporterOptions): string {
     byFile.set(finding.file, list);
   }
   for (const [file, findings] of byFile) {
-    out.push(c.underline(sanitize(file)));
+    out.push(c.underline(printableName(file)));
     const lines = readLines(resolve(options.cwd, file));
     for (const f of findings) {
       const severity = f.severity === 'error' ? c.red('error') : c.yellow('warn ');
-      out.push(`  ${c.dim(`${f.line}:${f.column}`)}  ${severity}  ${sanitize(f.message)}  ${c.dim(f.ruleId)}`);
+      out.push(`  ${c.dim(`${f.line}:${f.column}`)}  ${severity}  ${oneLine(f.message)}  ${c.dim(oneLine(f.ruleId))}`);
       if (lines) out.push(...frame(lines, f, c));
-      if (f.suggestion.packages.length > 0) out.push(`    ${c.green('→')} ${c.dim('use:')} ${f.suggestion.packages.join(', ')}`);
+      if (f.suggestion.packages.length > 0) out.push(`    ${c.green('→')} ${c.dim('use:')} ${oneLine(f.suggestion.packages.join(', '))}`);
       for (const related of f.related.slice(0, 5)) {
-        const where = related.file === f.file ? `line ${related.line}:${related.column}` : `${sanitize(related.file)}:${related.line}:${related.column}`;
-        out.push(`    ${c.dim(`${sanitize(related.message)}: ${where}`)}`);
+        const where = related.file === f.file ? `line ${related.line}:${related.column}` : `${printableName(related.file)}:${related.line}:${related.column}`;
+        out.push(`    ${c.dim(`${oneLine(related.message)}: ${where}`)}`);
       }
       if (f.related.length > 5) out.push(`    ${c.dim(`… and ${f.related.length - 5} more`)}`);
       out.push('');
     }
   }
   if (result.errors.length > 0) {
-    out.push(c.yellow(`statecheck could not fully analyse ${plural(result.errors.length, 'file')}:`));
-    for (const e of result.errors) out.push(`  ${sanitize(e.file)}: ${sanitize(e.message)}`);
+    out.push(c.yellow(`statecheck could not fully analyse ${plural(new Set(result.errors.map((e) => e.file)).size, 'file')}:`));
+    // A message has several lines only with --debug (a stack): they are indented under it.
+    for (const e of result.errors) out.push(`  ${printableName(e.file)}: ${sanitize(e.message.replace(/\r\n|[\r\u2028\u2029]/g, '\n')).replace(/\n/g, '\n    ')}`);
     out.push('');
   }
   out.push(summaryLine(result, options));
@@ -58,7 +82,7 @@ export function summaryLine(result: ScanResult, options: ReporterOptions): strin
   const scanned = `${plural(result.summary.files, 'file')} scanned in ${result.summary.durationMs} ms`;
   let skipped = result.skipped.length > 0 ? `, ${plural(result.skipped.length, 'named file')} outside the server-code scope skipped` : '';
   if (result.baseline) {
-    skipped += `; ${plural(result.baseline.suppressed, 'known finding')} suppressed by ${result.baseline.file}`;
+    skipped += `; ${plural(result.baseline.suppressed, 'known finding')} suppressed by ${printableName(result.baseline.file)}`;
     if (result.baseline.stale > 0) skipped += `, ${plural(result.baseline.stale, 'baseline entry', 'baseline entries')} no longer found (prune with --update-baseline)`;
   }
   if (result.findings.length === 0) return `${c.green('✔')} no process-bound state found (${scanned}${skipped})`;
@@ -66,12 +90,12 @@ export function summaryLine(result: ScanResult, options: ReporterOptions): strin
   return `${errors > 0 ? c.red('✖') : c.yellow('⚠')} ${c.bold(counts)} in ${scanned}${skipped}`;
 }
 
+/** The lines of a file as the analysis saw them (same decoding: BOM, UTF-16), for code frames. */
 function readLines(path: string): string[] | undefined {
-  try {
-    return readFileSync(path, 'utf8').split(/\r\n|\r|\n/);
-  } catch {
-    return undefined;
-  }
+  const read = readRegularFile(path, 64 * 1024 * 1024);
+  if (!('bytes' in read)) return undefined;
+  const decoded = decodeSource(read.bytes);
+  return 'text' in decoded ? decoded.text.split(/\r\n|\r|\n/) : undefined;
 }
 
 function frame(lines: readonly string[], f: Finding, c: ReporterOptions['colors']): string[] {
@@ -85,7 +109,7 @@ function frame(lines: readonly string[], f: Finding, c: ReporterOptions['colors'
     out.push(`    ${n === f.line ? gutter : c.dim(gutter)} ${text}`);
     if (n === f.line) {
       const source = lines[n - 1] ?? '';
-      const prefix = source.slice(0, f.column - 1).replace(/\t/g, '  ');
+      const prefix = sanitize(source.slice(0, f.column - 1).replace(/\t/g, '  '));
       const length = f.endLine === f.line ? Math.max(1, f.endColumn - f.column) : Math.max(1, source.length - f.column + 1);
       out.push(`    ${c.dim(`  ${' '.repeat(width)} │`)} ${' '.repeat(prefix.length)}${c.red('^'.repeat(Math.min(length, 80)))}`);
     }

@@ -1,4 +1,4 @@
-import { memberName, skipOuter, words } from '../ast.js';
+import { memberName, skipOuter, walk, words } from '../ast.js';
 import { CATEGORY_INFO } from '../categories.js';
 import type { FileContext, LibraryCreation } from '../context.js';
 import { code, composeMessage, WRITTEN_AT_REQUEST_TIME } from '../messages.js';
@@ -111,15 +111,13 @@ export function classify(ctx: FileContext, piece: StatePiece): Category {
   const holdsConnection = piece.writes.some((w) =>
     w.values.some((value) => {
       let found = false;
-      const visit = (node: TS.Node): void => {
-        if (found) return;
+      walk(ts, value, (node) => {
+        if (found || isFunctionLike(ts, node)) return false;
         if (ts.isIdentifier(node) && CONNECTION_PARAMS.has(node.text)) {
           const decl = ctx.binder.resolve(node)?.declaration;
           if (decl && ts.isParameter(decl)) found = true;
         }
-        if (!isFunctionLike(ts, node)) ts.forEachChild(node, visit);
-      };
-      visit(value);
+      });
       return found;
     }),
   );

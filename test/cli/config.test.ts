@@ -95,7 +95,7 @@ describe('configuration', () => {
 
   it('ships a JSON Schema that names every setting the loader accepts', () => {
     const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'statecheck.schema.json'), 'utf8'));
-    expect(Object.keys(schema.properties).sort()).toEqual(['$schema', 'defaultScope', 'deployment', 'exclude', 'include', 'packages', 'rules']);
+    expect(Object.keys(schema.properties).sort()).toEqual(['$schema', 'defaultScope', 'deployment', 'exclude', 'include', 'maxFileSize', 'packages', 'rules', 'skipGenerated']);
     expect(schema.properties.rules.properties['no-process-cache']).toEqual({ $ref: '#/$defs/ruleSetting' });
     expect(schema.properties.rules.properties['statecheck/no-process-cache']).toBeDefined();
     expect(schema.properties.rules.properties['process-cache']).toBeDefined();

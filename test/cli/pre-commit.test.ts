@@ -23,6 +23,7 @@ describe.skipIf(!available && !ci)('pre-commit hook (.pre-commit-hooks.yaml), se
       .replace(/rev: \S+/, `rev: ${head}`);
     expect(config).toContain('id: statecheck');
     dir.write('.pre-commit-config.yaml', config);
+    dir.write('.gitignore', 'node_modules/\n'); // statecheck's cache lives in node_modules/.cache
     dir.write('src/app.js', SAMPLE_APP);
     dir.write('src/app.test.js', SAMPLE_APP); // staged too, but a test: out of scope
     git('add', '.');

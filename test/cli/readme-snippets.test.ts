@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { ROOT } from '../helpers/fixtures.js';
 import { readmeSnippet } from '../helpers/readme.js';
 import { SAMPLE_APP, useTempDir } from '../helpers/tmp.js';
 
@@ -50,5 +51,15 @@ describe('README snippets work as written', () => {
     // lint-staged appends the staged file paths to the command.
     expect(runCli([...argsOf(command), 'src/ok.ts'], dir.path).code).toBe(0);
     expect(runCli([...argsOf(command), 'src/ok.ts', 'src/app.js'], dir.path).code).toBe(1);
+  });
+});
+
+describe('README CLI reference', () => {
+  it('lists every option that --help lists', async () => {
+    const { HELP } = await import('../../cli/run.js');
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const flags = [...HELP.matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]!);
+    expect(flags.length).toBeGreaterThan(20);
+    for (const flag of flags) expect(readme, flag).toContain(flag);
   });
 });

@@ -1,0 +1,165 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { ROOT } from '../helpers/fixtures.js';
+import { SAMPLE_APP } from '../helpers/tmp.js';
+
+// Every output format, end to end through the built CLI, on real files whose names and
+// contents try to break out: table pipes, backticks, HTML, Markdown, shell metacharacters,
+// newlines, terminal escapes, bidi overrides, and text that looks like a workflow command.
+
+const addFormats = (typeof formats === 'function' ? formats : formats.default) as typeof formats.default;
+
+const NAMES = [
+  'a|b.ts',
+  '`x`.ts',
+  'back\\|slash.ts',
+  'name with spaces.ts',
+  '$(rm -rf x).js',
+  'a;b.ts',
+  'ünïcödé.ts',
+  'new\nline.js',
+  '\u001b[31mred\u001b]0;title\u0007.js',
+  'we,ird:na%me::error file=x::y.js',
+  '<img src=x onerror=alert(1)>.js',
+  '*bold* _it_ [l](u) $x$.js',
+  '\u202eevil.js',
+  '@org-team.js',
+];
+/** Not analysable (binary), so it is an `errors` entry with a hostile name. */
+const BINARY = 'bin|ary\n::warning file=x::forged.js';
+/** A finding whose message quotes a string key with an escape, `::` and a pipe. */
+const GLOBALS = [
+  "const express = require('express');",
+  'const app = express();',
+  "app.get('/x', (req, res) => {",
+  "  globalThis['\\u001b[2J::error file=forged.js::pwned|cell'] = req.query.a;",
+  '  res.end();',
+  '});',
+  '',
+].join('\n');
+
+const FILES = NAMES.map((name) => `src/${name}`);
+const FINDINGS = FILES.length * 2 + 1;
+
+// C0 and C1 controls (line feed aside) and bidi overrides: none may reach a terminal from a report.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+const POSIX = process.platform !== 'win32';
+
+describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'statecheck-escaping-'));
+    mkdirSync(join(dir, 'src'));
+    for (const name of NAMES) writeFileSync(join(dir, 'src', name), SAMPLE_APP);
+    writeFileSync(join(dir, 'src', 'globals.js'), GLOBALS);
+    writeFileSync(join(dir, 'src', BINARY), Buffer.from([0, 1, 2, 3, 0, 0xff]));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (format: string, env: NodeJS.ProcessEnv = {}) => {
+    const result = runCli(['--format', format, '--no-cache', 'src'], dir, env);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    return result.stdout;
+  };
+
+  it('json: the exact names and messages, control characters escaped by JSON', () => {
+    const text = run('json');
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    const report = JSON.parse(text) as { findings: { file: string; message: string }[]; errors: { file: string; message: string }[] };
+    expect(report.findings).toHaveLength(FINDINGS);
+    expect([...new Set(report.findings.map((f) => f.file))].sort()).toEqual([...FILES, 'src/globals.js'].sort());
+    expect(report.errors).toEqual([{ file: `src/${BINARY}`, message: 'skipped: binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)' }]);
+    expect(report.findings.find((f) => f.file === 'src/globals.js')!.message).toMatch(/^`globalThis\. \[2J::error file=forged\.js::pwned\|ce…` is a global/);
+  });
+
+  it('sarif: valid SARIF 2.1.0 whose artifact URIs decode to the exact names', () => {
+    const schema = JSON.parse(readFileSync(join(ROOT, 'fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8')) as object;
+    const ajv = new Ajv2020({ allErrors: true });
+    addFormats(ajv);
+    const text = run('sarif');
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    const log = JSON.parse(text) as {
+      runs: {
+        results: { locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string } } }[] }[];
+        invocations: { toolExecutionNotifications: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+      }[];
+    };
+    expect(ajv.validate(schema, log), ajv.errorsText()).toBe(true);
+    const decode = (uri: string) => uri.split('/').map(decodeURIComponent).join('/');
+    const uris = log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation);
+    expect(uris).toHaveLength(FINDINGS);
+    for (const uri of uris) expect(uri.uri).not.toMatch(/[\s|`<>%\u0000-\u001f](?![0-9A-F]{2})/u);
+    expect([...new Set(uris.map((u) => decode(u.uri)))].sort()).toEqual([...FILES, 'src/globals.js'].sort());
+    const notification = log.runs[0]!.invocations[0]!.toolExecutionNotifications[0]!;
+    expect(decode(notification.locations[0]!.physicalLocation.artifactLocation.uri)).toBe(`src/${BINARY}`);
+  });
+
+  it('github: one workflow command per finding and error, each on its own line; nothing else starts with ::', () => {
+    const lines = run('github').replace(/\n$/, '').split('\n');
+    const commands = lines.filter((line) => line.startsWith('::'));
+    expect(commands).toHaveLength(FINDINGS + 1);
+    expect(lines).toHaveLength(FINDINGS + 2);
+    expect(lines.at(-1)).toMatch(/^✖ \d+ findings/);
+    const unescape = (value: string) => value.replace(/%(0D|0A|3A|2C|25)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    const files: string[] = [];
+    for (const line of commands) {
+      expect(line).not.toMatch(/\r/);
+      // ::error file=…,line=4,…,title=…::message — properties hold no raw `:` or `,`.
+      const match = /^::(error|warning) ((?:[a-zA-Z]+=[^,:]*)(?:,[a-zA-Z]+=[^,:]*)*)::(.*)$/.exec(line);
+      expect(match, line).not.toBeNull();
+      files.push(unescape(/(?:^|,)file=([^,]*)/.exec(match![2]!)![1]!));
+    }
+    expect([...new Set(files)].sort()).toEqual([...FILES, 'src/globals.js', `src/${BINARY}`].sort());
+    expect(commands.find((c) => c.includes('globals.js'))).toMatch(/::`globalThis\. \[2J::error file=forged\.js::pwned\|ce…` is a global/);
+  });
+
+  it('markdown: every table row keeps its five cells; names stay inside code spans; no control characters', () => {
+    const text = run('markdown');
+    expect(text).not.toMatch(CONTROL);
+    const rows = text.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| State') && !line.startsWith('| ---'));
+    expect(rows).toHaveLength(FINDINGS);
+    // GitHub splits a row at every `|` not escaped as `\|`, code spans included.
+    for (const row of rows) expect(row.split(/(?<!\\)\|/), row).toHaveLength(7);
+    const where = rows.map((row) => row.split(/(?<!\\)\|/)[2]!.trim());
+    expect(where).toContain('`src/a\\|b.ts:4`');
+    expect(where).toContain('``src/`x`.ts:4``');
+    expect(where).toContain('<code>src/back\\\\\\|slash.ts:4</code>');
+    expect(where).toContain('`src/new line.js:4`');
+    expect(where).toContain('`src/<img src=x onerror=alert(1)>.js:4`');
+    // Outside code spans, HTML is escaped: the raw tag appears only inside backticks.
+    expect(text.replace(/`[^`\n]*`/g, '')).not.toContain('<img');
+    const notAnalysed = text.slice(text.indexOf('## Files not analysed')).trimEnd().split('\n');
+    expect(notAnalysed).toEqual(['## Files not analysed (1)', '', '- `src/bin|ary ::warning file=x::forged.js`: skipped: binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)']);
+  });
+
+  it('pretty: names shown with escapes, contents and messages stripped of control sequences', () => {
+    const text = run('pretty');
+    expect(text).not.toMatch(CONTROL);
+    const headers = text.split('\n').filter((line) => line.startsWith('src/'));
+    expect(headers.sort()).toEqual(
+      [
+        ...FILES.filter((f) => !/[\n\u001b\u202e]/.test(f)),
+        'src/new\\nline.js',
+        'src/\\x1b[31mred\\x1b]0;title\\x07.js',
+        'src/\\u202eevil.js',
+        'src/globals.js',
+      ].sort(),
+    );
+    expect(text).toContain('  4:3  error  `globalThis. [2J::error file=forged.js::pwned|ce…` is a global');
+    expect(text).toContain('  src/bin|ary\\n::warning file=x::forged.js: skipped: binary file');
+  });
+
+  it('pretty with colours: the only escape sequences are its own colours', () => {
+    const text = run('pretty', { NO_COLOR: undefined, FORCE_COLOR: '1' });
+    expect(text).toMatch(/\u001b\[\d+m/);
+    expect(text.replace(/\u001b\[\d+m/g, '')).not.toMatch(CONTROL);
+  });
+});

@@ -1,0 +1,193 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATEGORIES } from '../../core/index.js';
+import { runCli } from '../helpers/cli.js';
+import { categoryFixtures } from '../helpers/fixtures.js';
+
+// Mutants of the category fixtures (token deletion and duplication, truncation, random bytes,
+// hostile characters), scanned through the built CLI: the scan must never fail, must print a
+// report in the JSON contract, and must account for every file. A fixed seed makes a failure
+// reproducible: the failing mutant's name and mutations are in the assertion message.
+
+const SEED = 0x5eed_7;
+const MUTANTS = 300;
+const BATCHES = 3;
+
+/** mulberry32: a tiny seeded PRNG, so the mutants are the same on every run. */
+function prng(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const random = prng(SEED);
+const below = (n: number) => Math.floor(random() * n);
+const pick = <T>(list: readonly T[]): T => list[below(list.length)]!;
+
+const TOKEN = /\s+|[A-Za-z_$][\w$]*|\d+|[^\s\w]/g;
+const HOSTILE = ['\u0000', '\u001b[2J', '\u001b]0;x\u0007', '\uFEFF', '\u2028', '\r', '\r\n', '/*', '*/', '`', '${', '(', '{', '[', '"', "'", '//', '\\', '</', '@generated', '\uD800', '𝒳'];
+
+type TextMutation = (text: string) => string;
+type ByteMutation = (bytes: Buffer) => Buffer;
+
+const TEXT_MUTATIONS: Record<string, TextMutation> = {
+  deleteToken(text) {
+    const tokens = text.match(TOKEN) ?? [];
+    tokens.splice(below(tokens.length + 1), 1 + below(3));
+    return tokens.join('');
+  },
+  duplicateTokens(text) {
+    const tokens = text.match(TOKEN) ?? [];
+    const from = below(tokens.length + 1);
+    const copy = tokens.slice(from, from + 1 + below(8));
+    tokens.splice(below(tokens.length + 1), 0, ...copy);
+    return tokens.join('');
+  },
+  duplicateLine(text) {
+    const lines = text.split('\n');
+    const at = below(lines.length);
+    lines.splice(at, 0, lines[at]!);
+    return lines.join('\n');
+  },
+  swapLines(text) {
+    const lines = text.split('\n');
+    const [i, j] = [below(lines.length), below(lines.length)];
+    [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+    return lines.join('\n');
+  },
+  insertHostile(text) {
+    const at = below(text.length + 1);
+    return text.slice(0, at) + pick(HOSTILE) + text.slice(at);
+  },
+};
+
+const BYTE_MUTATIONS: Record<string, ByteMutation> = {
+  truncate: (bytes) => bytes.subarray(0, below(bytes.length + 1)),
+  randomBytes(bytes) {
+    const at = below(bytes.length + 1);
+    const noise = Buffer.from(Array.from({ length: 1 + below(16) }, () => below(256)));
+    return Buffer.concat([bytes.subarray(0, at), noise, bytes.subarray(at)]);
+  },
+  flipBytes(bytes) {
+    const out = Buffer.from(bytes);
+    for (let n = 1 + below(4); n > 0 && out.length > 0; n--) out[below(out.length)] = below(256);
+    return out;
+  },
+};
+
+interface Mutant {
+  /** Relative to the scan's working directory, as the report prints it. */
+  file: string;
+  from: string;
+  mutations: string[];
+  bytes: Buffer;
+}
+
+function mutate(source: string, from: string, index: number): Mutant {
+  const mutations: string[] = [];
+  let text = source;
+  for (let n = 1 + below(3); n > 0; n--) {
+    const name = pick(Object.keys(TEXT_MUTATIONS));
+    mutations.push(name);
+    text = TEXT_MUTATIONS[name]!(text);
+  }
+  let bytes: Buffer = Buffer.from(text, 'utf8');
+  if (random() < 0.5) {
+    const name = pick(Object.keys(BYTE_MUTATIONS));
+    mutations.push(name);
+    bytes = BYTE_MUTATIONS[name]!(bytes);
+  }
+  const batch = index % BATCHES;
+  return { file: `b${batch}/m${String(index).padStart(3, '0')}${extname(from)}`, from, mutations, bytes };
+}
+
+interface Report {
+  version: number;
+  findings: { ruleId: string; category: string; severity: string; file: string; line: number; column: number; endLine: number; endColumn: number; message: string; related: { file: string; line: number; column: number; message: string }[]; fingerprint: string }[];
+  errors: { file: string; message: string }[];
+  summary: { files: number; findings: number; errors: number; durationMs: number };
+}
+
+/** The JSON output contract of DESIGN.md, checked field by field. */
+function checkContract(report: Report, lines: (file: string) => number): void {
+  expect(Object.keys(report).sort()).toEqual(['errors', 'findings', 'summary', 'version']);
+  expect(report.version).toBe(1);
+  for (const f of report.findings) {
+    const where = `${f.file}:${f.line}:${f.column}`;
+    expect((CATEGORIES as readonly string[]).includes(f.category), where).toBe(true);
+    expect(f.ruleId, where).toMatch(/^statecheck\/no-[a-z-]+$/);
+    expect(['error', 'warn'], where).toContain(f.severity);
+    expect(f.message.length, where).toBeGreaterThan(0);
+    expect(f.fingerprint, where).toMatch(/^[0-9a-f]{24}:\d+$/);
+    for (const [line, column] of [[f.line, f.column], [f.endLine, f.endColumn], ...f.related.map((r) => [r.line, r.column] as const)] as const) {
+      expect(Number.isInteger(line) && line >= 1 && line <= lines(f.file), `${where} line ${line}`).toBe(true);
+      expect(Number.isInteger(column) && column >= 1, `${where} column ${column}`).toBe(true);
+    }
+    expect(f.endLine > f.line || (f.endLine === f.line && f.endColumn >= f.column), where).toBe(true);
+  }
+  for (const e of report.errors) {
+    expect(typeof e.file === 'string' && typeof e.message === 'string' && e.message.length > 0, JSON.stringify(e)).toBe(true);
+  }
+  expect(report.summary.findings).toBe(report.findings.length);
+  expect(report.summary.errors).toBe(report.errors.length);
+}
+
+describe(`fuzzing: ${MUTANTS} mutants of the category fixtures (seed ${SEED})`, () => {
+  let dir = '';
+  const mutants: Mutant[] = [];
+  const byFile = new Map<string, Mutant>();
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'statecheck-fuzz-'));
+    const fixtures = categoryFixtures();
+    for (let i = 0; i < MUTANTS; i++) {
+      const fixture = fixtures[below(fixtures.length)]!;
+      const mutant = mutate(readFileSync(fixture.file, 'utf8'), fixture.rel, i);
+      mutants.push(mutant);
+      byFile.set(mutant.file, mutant);
+      mkdirSync(join(dir, `b${i % BATCHES}`), { recursive: true });
+      writeFileSync(join(dir, mutant.file), mutant.bytes);
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Lines of a mutant as an editor counts them (after decoding; CR, LF and CRLF end a line). */
+  const lines = (file: string) => new TextDecoder().decode(byFile.get(file)!.bytes).split(/\r\n|[\r\n\u2028\u2029]/).length;
+  const describeMutant = (file: string) => {
+    const m = byFile.get(file);
+    return m ? `${file} (from ${m.from}: ${m.mutations.join(', ')})` : file;
+  };
+  const reports: Report[] = [];
+
+  it.each(Array.from({ length: BATCHES }, (_, i) => i))('batch %i: never crashes, prints the JSON contract, loses no file', (batch) => {
+    const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', '--jobs', '1', `b${batch}`], dir);
+    expect(stderr, stderr).toBe('');
+    expect([0, 1], `exit code ${code}`).toContain(code);
+    const report = JSON.parse(stdout) as Report;
+    checkContract(report, lines);
+    const expected = mutants.filter((m) => m.file.startsWith(`b${batch}/`)).map((m) => m.file);
+    // Every mutant was discovered and scanned; whatever it gave is about one of them.
+    expect(report.summary.files).toBe(expected.length);
+    for (const file of [...report.findings.map((f) => f.file), ...report.errors.map((e) => e.file)]) expect(expected, describeMutant(file)).toContain(file);
+    // Analysis problems are reported as such, never as a crash of statecheck itself.
+    for (const e of report.errors) expect(e.message, describeMutant(e.file)).not.toMatch(/^(analysis failed|parsing failed|analysis crashed|detector )/);
+    reports.push(report);
+  });
+
+  it('all mutants at once on worker threads give the same findings and errors as the batches', () => {
+    expect(reports).toHaveLength(BATCHES);
+    const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', '--jobs', '2', ...Array.from({ length: BATCHES }, (_, i) => `b${i}`)], dir);
+    expect(stderr).toBe('');
+    expect([0, 1]).toContain(code);
+    const all = JSON.parse(stdout) as Report;
+    expect(all.summary.files).toBe(MUTANTS);
+    expect(all.findings).toEqual(reports.flatMap((r) => r.findings));
+    expect(all.errors).toEqual(reports.flatMap((r) => r.errors));
+  });
+});

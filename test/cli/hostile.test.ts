@@ -1,0 +1,474 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type AnalysisSettings, analyzeFile, DEFAULT_LIMITS, runJob } from '../../cli/analyze-file.js';
+import { analyzeAll } from '../../cli/pool.js';
+import { DETECTORS } from '../../core/detectors/index.js';
+import { BIN, runCli } from '../helpers/cli.js';
+import { FIXTURES } from '../helpers/fixtures.js';
+import { SAMPLE_APP } from '../helpers/tmp.js';
+
+// pool.ts on fake worker threads that die on chosen files (see "worker threads that die").
+const fake = vi.hoisted(() => ({ crashOn: new Set<string>(), started: 0 }));
+vi.mock('node:worker_threads', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:worker_threads')>();
+  const { EventEmitter: Emitter } = await import('node:events');
+  class FakeWorker extends Emitter {
+    constructor() {
+      super();
+      fake.started++;
+    }
+    postMessage(request: { batch: number; files: { file: string }[] }): void {
+      setImmediate(() => {
+        if (request.files.some((f) => fake.crashOn.has(f.file) || fake.crashOn.has('*'))) {
+          this.emit('error', new Error('worker died'));
+          this.emit('exit', 1);
+        } else {
+          this.emit('message', { batch: request.batch, results: request.files.map((f) => ({ hash: f.file, result: { findings: [], errors: [] } })) });
+        }
+      });
+    }
+    terminate(): Promise<number> {
+      setImmediate(() => this.emit('exit', 1));
+      return Promise.resolve(1);
+    }
+  }
+  return { ...real, Worker: FakeWorker };
+});
+
+const POSIX = process.platform !== 'win32';
+const SETTINGS: AnalysisSettings = { analyze: {}, debug: false, limits: DEFAULT_LIMITS };
+
+interface Report {
+  findings: { file: string; line: number; column: number; category: string; related: { line: number; column: number }[] }[];
+  errors: { file: string; message: string }[];
+  summary: { files: number; findings: number; errors: number; durationMs: number };
+}
+
+function json(stdout: string): Report {
+  return JSON.parse(stdout) as Report;
+}
+
+const where = (r: Report) => r.findings.map((f) => `${f.file} ${f.line}:${f.column} ${f.category}`);
+
+/** 20,000 levels, one per line (a single long line would be skipped as minified first). */
+const deeplyNested = (open: string, close: string) => `export const x =\n${`${open}\n`.repeat(20_000)}1${`\n${close}`.repeat(20_000)};\n`;
+
+describe('fixtures/hostile as committed', () => {
+  it('gives the findings and errors its README lists', () => {
+    const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', 'src'], join(FIXTURES, 'hostile'));
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    const report = json(stdout);
+    expect(where(report)).toEqual([
+      'src/ansi.js 2:7 module-state',
+      'src/crlf.js 5:9 memory-session',
+      'src/mixed-endings.js 3:7 module-state',
+      'src/syntax-error.ts 3:7 module-state',
+      'src/utf16be.ts 2:7 module-state',
+      'src/utf16le.ts 2:7 module-state',
+      'src/utf8-bom.ts 1:7 module-state',
+    ]);
+    expect(report.errors).toEqual([
+      { file: 'src/generated.ts', message: 'skipped: looks generated: its header says "@generated" (skipGenerated)' },
+      { file: 'src/syntax-error.ts', message: 'syntax error at 2:16: Expression expected. (the rest of the file was still analysed)' },
+    ]);
+    expect(report.summary).toMatchObject({ files: 10, findings: 7, errors: 2 });
+  });
+});
+
+// The hostile tree: fixtures/hostile plus what cannot live in git or would bloat it (names
+// with newlines and escapes, symbolic links, a named pipe: POSIX only).
+describe.runIf(POSIX)('a scan of hostile input', () => {
+  let dir = '';
+  let outside = '';
+  const weirdNames = ['$(rm -rf x).js', 'a;b.ts', 'name with spaces.ts', 'ünïcödé.ts', 'new\nline.js', '\u001b[31mred.js', 'dir.js/inner.js'];
+  let result: ReturnType<typeof runCli>;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'statecheck-hostile-'));
+    outside = mkdtempSync(join(tmpdir(), 'statecheck-outside-'));
+    cpSync(join(FIXTURES, 'hostile'), dir, { recursive: true });
+    const src = (name: string, content: string | Buffer) => {
+      mkdirSync(dirname(join(dir, 'src', name)), { recursive: true });
+      writeFileSync(join(dir, 'src', name), content);
+    };
+    src('binary.js', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00, 0x3e, 0x00, 0xff, 0xfe]));
+    src('invalid-utf8.js', Buffer.concat([Buffer.from('// caf'), Buffer.from([0xe9]), Buffer.from(" (Latin-1)\nconst seen = new Set();\nmodule.exports = (req) => { seen.add(req.ip); };\n")]));
+    src('bundle-10mb.js', `var a=${'1+'.repeat(5 * 1024 * 1024 - 4)}1;`);
+    src('one-line-1mb.js', `var s = "${'a'.repeat(999_990)}";`);
+    src('bundle-sourcemap.js', `(function(){${'a+'.repeat(750)}})();\n//# sourceMappingURL=bundle-sourcemap.js.map\n`);
+    src('deep-parens.js', deeplyNested('(', ')'));
+    src('deep-arrays.ts', deeplyNested('[', ']'));
+    // Parsed iteratively by TypeScript, and walked iteratively by statecheck.
+    src('deep-chain.js', `module.exports =\n${'1 +\n'.repeat(20_000)}1;\n`);
+    for (const name of weirdNames) src(name, SAMPLE_APP);
+    writeFileSync(join(outside, 'secret.js'), SAMPLE_APP);
+    symlinkSync(join(outside, 'secret.js'), join(dir, 'src', 'link-outside.js'));
+    symlinkSync('loop.js', join(dir, 'src', 'loop.js'));
+    symlinkSync('nowhere.js', join(dir, 'src', 'broken.js'));
+    symlinkSync('ok.js', join(dir, 'src', 'link-inside.js'));
+    symlinkSync(outside, join(dir, 'src', 'linked-folder'));
+    spawnSync('mkfifo', [join(dir, 'src', 'fifo.js')]);
+    // A name that is not UTF-8: readdir cannot give a path that opens it.
+    writeFileSync(Buffer.concat([Buffer.from(join(dir, 'src', 'latin1-')), Buffer.from([0xe9]), Buffer.from('.js')]), SAMPLE_APP);
+    if (existsSync('/dev/zero')) symlinkSync('/dev/zero', join(dir, 'src', '.gitignore'));
+    result = runCli(['--format', 'json', '--no-cache', 'src'], dir);
+  }, 60_000);
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  it('finishes with exit code 1 (findings) and valid JSON, nothing on stderr', () => {
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    expect(() => json(result.stdout)).not.toThrow();
+  });
+
+  it('reports the findings of every readable file, at the lines and columns an editor shows', () => {
+    const weird = weirdNames.flatMap((name) => [`src/${name} 4:9 memory-session`, `src/${name} 5:7 module-state`]);
+    expect(where(json(result.stdout)).sort()).toEqual(
+      [
+        'src/ansi.js 2:7 module-state',
+        'src/crlf.js 5:9 memory-session',
+        'src/invalid-utf8.js 2:7 module-state',
+        'src/mixed-endings.js 3:7 module-state',
+        'src/syntax-error.ts 3:7 module-state',
+        'src/utf16be.ts 2:7 module-state',
+        'src/utf16le.ts 2:7 module-state',
+        'src/utf8-bom.ts 1:7 module-state',
+        ...weird,
+      ].sort(),
+    );
+    const related = json(result.stdout).findings.find((f) => f.file === 'src/mixed-endings.js')!.related;
+    expect(related).toMatchObject([{ line: 5, column: 3 }]);
+  });
+
+  it('lists every file it could not fully analyse in errors, with the reason', () => {
+    const errors = json(result.stdout).errors.map((e) => `${e.file}: ${e.message}`);
+    expect(errors).toEqual(
+      [
+        'src/binary.js: skipped: binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)',
+        'src/broken.js: skipped: broken symbolic link (its target does not exist)',
+        'src/bundle-10mb.js: skipped: 10 MiB is over the 1 MiB limit (maxFileSize)',
+        'src/bundle-sourcemap.js: skipped: looks minified: a source map comment and a 1517-character line (skipGenerated)',
+        'src/deep-arrays.ts: not analysed: nested too deeply for the parser (Maximum call stack size exceeded)',
+        'src/deep-parens.js: not analysed: nested too deeply for the parser (Maximum call stack size exceeded)',
+        'src/generated.ts: skipped: looks generated: its header says "@generated" (skipGenerated)',
+        'src/invalid-utf8.js: invalid UTF-8: undecodable bytes were replaced with U+FFFD and the file was analysed',
+        'src/link-outside.js: skipped: symbolic link to a file outside the scanned folder (not followed)',
+        'src/loop.js: skipped: symbolic link loop (not followed)',
+        'src/one-line-1mb.js: skipped: looks minified: lines average 1000001 characters (skipGenerated)',
+        'src/syntax-error.ts: syntax error at 2:16: Expression expected. (the rest of the file was still analysed)',
+        'src/fifo.js: skipped: not a regular file (a named pipe)',
+        'src/latin1-\uFFFD.js: cannot read: the file name is not valid UTF-8',
+      ].sort(),
+    );
+  });
+
+  it('loses no file: each is in findings, in errors, or has nothing to report', () => {
+    const report = json(result.stdout);
+    const accounted = new Set([...report.findings.map((f) => f.file), ...report.errors.map((e) => e.file)]);
+    const silent = ['src/deep-chain.js', 'src/empty.js', 'src/link-inside.js', 'src/ok.js'];
+    const names = (sub: string): string[] =>
+      readdirSync(join(dir, sub), { withFileTypes: true }).flatMap((e) => (e.isDirectory() && !e.isSymbolicLink() ? names(`${sub}/${e.name}`) : /\.[jt]s$/.test(e.name) ? [`${sub}/${e.name}`] : []));
+    for (const file of names('src')) expect(accounted.has(file) || silent.includes(file), file).toBe(true);
+    for (const file of silent) expect(accounted.has(file), file).toBe(false);
+    // Scanned: the regular files and the link inside the folder; the other links, the pipe and the undecodable name are errors only.
+    expect(report.summary).toEqual({ files: 26, findings: report.findings.length, errors: report.errors.length, durationMs: report.summary.durationMs });
+    expect(report.findings.some((f) => f.file.includes('secret') || f.file.startsWith('src/linked-folder'))).toBe(false);
+  });
+
+  it('pretty output shows the same files without letting their names or contents drive the terminal', () => {
+    const pretty = runCli(['--no-cache', 'src'], dir);
+    expect(pretty.code).toBe(1);
+    // eslint-disable-next-line no-control-regex
+    expect(pretty.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(pretty.stdout).toMatch(/^src\/new\\nline\.js$/m);
+    expect(pretty.stdout).toMatch(/^src\/\\x1b\[31mred\.js$/m);
+    expect(pretty.stdout).toContain('    > 2 │ const seen = new Set(); //  fake line  reversed \n');
+    expect(pretty.stdout).toContain('  src/fifo.js: skipped: not a regular file (a named pipe)\n');
+  });
+});
+
+describe('deep nesting', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'statecheck-deep-'));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'app.js'), SAMPLE_APP);
+    // Too deep for the parser on the main thread (about 800 levels), fine on a worker's stack:
+    // analysed the same whatever --jobs says.
+    writeFileSync(join(dir, 'src', 'deep-1500.js'), `const seen = new Set();\nexport const x =\n${'(\n'.repeat(1500)}1${'\n)'.repeat(1500)};\nexport function track(req) { seen.add(req.ip); }\n`);
+    writeFileSync(join(dir, 'src', 'deep.ts'), deeplyNested('{ a:', '}'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('20,000 levels: the file gets an errors entry, the others their findings; 1,500 levels are analysed', () => {
+    const { code, stdout } = runCli(['--format', 'json', '--no-cache', 'src'], dir);
+    expect(code).toBe(1);
+    const report = json(stdout);
+    expect(where(report)).toEqual(['src/app.js 4:9 memory-session', 'src/app.js 5:7 module-state', 'src/deep-1500.js 1:7 module-state']);
+    expect(report.errors).toEqual([{ file: 'src/deep.ts', message: 'not analysed: nested too deeply for the parser (Maximum call stack size exceeded)' }]);
+  });
+});
+
+describe('unusual files named on the command line', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'statecheck-named-'));
+    writeFileSync(join(dir, 'app.js'), SAMPLE_APP);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.runIf(POSIX)('a named pipe is skipped, never read (reading it would block)', () => {
+    spawnSync('mkfifo', [join(dir, 'pipe.js')]);
+    const result = spawnSync(process.execPath, [BIN, '--format', 'json', '--no-cache', 'pipe.js', 'app.js'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(1);
+    expect(json(result.stdout).errors).toEqual([{ file: 'pipe.js', message: 'skipped: not a regular file (a named pipe)' }]);
+    expect(json(result.stdout).findings).toHaveLength(2);
+  });
+
+  it.runIf(existsSync('/dev/zero'))('a configuration file linked to /dev/zero is a configuration error, not a hang', () => {
+    const sub = join(dir, 'zero');
+    mkdirSync(sub);
+    symlinkSync('/dev/zero', join(sub, 'statecheck.config.json'));
+    const result = spawnSync(process.execPath, [BIN, '--no-cache'], { cwd: sub, encoding: 'utf8', timeout: 30_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^statecheck: statecheck\.config\.json: cannot read: not a regular file \(a device\)\n/);
+  });
+});
+
+describe('files it may not read', () => {
+  let dir = '';
+  afterEach(() => {
+    if (!dir) return;
+    chmodSync(join(dir, 'src', 'locked'), 0o755);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // Root reads everything: as root, run the scan as `nobody` so that permissions apply.
+  const asRoot = process.getuid?.() === 0;
+  const options = asRoot ? { uid: 65534, gid: 65534 } : {};
+  const canRun = POSIX && spawnSync(process.execPath, [BIN, '--version'], { ...options, cwd: tmpdir() }).status === 0;
+
+  it.runIf(canRun)('an unreadable file and an unreadable folder are errors entries; the rest is scanned', () => {
+    dir = mkdtempSync(join(tmpdir(), 'statecheck-perm-'));
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, 'src', 'locked'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'app.js'), SAMPLE_APP);
+    writeFileSync(join(dir, 'src', 'secret.js'), SAMPLE_APP);
+    writeFileSync(join(dir, 'src', 'locked', 'inner.js'), SAMPLE_APP);
+    chmodSync(join(dir, 'src', 'secret.js'), 0o000);
+    chmodSync(join(dir, 'src', 'locked'), 0o000);
+    const result = spawnSync(process.execPath, [BIN, '--format', 'json', '--no-cache', 'src'], { ...options, cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(result.status).toBe(1);
+    const report = json(result.stdout);
+    expect(where(report)).toEqual(['src/app.js 4:9 memory-session', 'src/app.js 5:7 module-state']);
+    expect(report.errors).toEqual([
+      { file: 'src/locked', message: 'cannot list the folder: permission denied' },
+      { file: 'src/secret.js', message: 'cannot read: permission denied' },
+    ]);
+  });
+});
+
+describe('reading a file (in process)', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'statecheck-read-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a file deleted between discovery and reading is an errors entry', () => {
+    const path = join(dir, 'gone.js');
+    writeFileSync(path, SAMPLE_APP);
+    rmSync(path);
+    expect(runJob({ path, file: 'src/gone.js' }, SETTINGS)).toEqual({
+      result: { findings: [], errors: [{ file: 'src/gone.js', message: 'cannot read: file not found (deleted during the scan?)' }] },
+    });
+  });
+
+  it('a file replaced by a folder after discovery is skipped', () => {
+    mkdirSync(join(dir, 'now-a-folder.js'));
+    expect(runJob({ path: join(dir, 'now-a-folder.js'), file: 'x.js' }, SETTINGS).result?.errors).toEqual([{ file: 'x.js', message: 'skipped: not a regular file (a directory)' }]);
+  });
+});
+
+describe('limits', () => {
+  let dir = '';
+  const write = (rel: string, text: string) => {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  };
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'statecheck-limits-'));
+    write('src/app.js', SAMPLE_APP);
+    // 2 MiB of ordinary code: over the default limit, fine without it.
+    write('src/large.js', `${'// padding padding padding padding padding padding padding padding padding\n'.repeat(27_595)}${SAMPLE_APP}`.padEnd(2 * 1024 * 1024, '\n'));
+    write('src/generated.ts', `// API client for the billing service.\n// This file was automatically generated. DO NOT EDIT.\n${SAMPLE_APP}`);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const errors = (args: string[]) => {
+    const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', ...args], dir);
+    expect(stderr).toBe('');
+    const report = json(stdout);
+    return { code, errors: report.errors.map((e) => `${e.file}: ${e.message}`), files: [...new Set(report.findings.map((f) => f.file))] };
+  };
+
+  it('default: over 1 MiB and generated files are skipped with a notice; notices do not change the exit code', () => {
+    expect(errors(['src'])).toEqual({
+      code: 1,
+      errors: [
+        'src/generated.ts: skipped: looks generated: its header says "file was automatically generated" (skipGenerated)',
+        'src/large.js: skipped: 2 MiB is over the 1 MiB limit (maxFileSize)',
+      ],
+      files: ['src/app.js'],
+    });
+    expect(errors(['src/generated.ts', 'src/large.js']).code).toBe(0);
+  });
+
+  it('--max-file-size and --no-skip-generated lift them', () => {
+    expect(errors(['--max-file-size', '0', '--no-skip-generated', 'src'])).toEqual({ code: 1, errors: [], files: ['src/app.js', 'src/generated.ts', 'src/large.js'] });
+    expect(errors(['--max-file-size', '3000000', 'src']).files).toEqual(['src/app.js', 'src/large.js']);
+    expect(errors(['--max-file-size', '100', 'src/app.js']).errors).toEqual(['src/app.js: skipped: 250 bytes is over the 100-byte limit (maxFileSize)']);
+  });
+
+  it('maxFileSize and skipGenerated in statecheck.config.json do the same; the flags win', () => {
+    write('statecheck.config.json', JSON.stringify({ maxFileSize: 4 * 1024 * 1024, skipGenerated: false }));
+    try {
+      expect(errors(['src'])).toEqual({ code: 1, errors: [], files: ['src/app.js', 'src/generated.ts', 'src/large.js'] });
+      expect(errors(['--max-file-size', '1048576', 'src']).errors).toEqual(['src/large.js: skipped: 2 MiB is over the 1 MiB limit (maxFileSize)']);
+    } finally {
+      rmSync(join(dir, 'statecheck.config.json'));
+    }
+  });
+
+  it.each([
+    [['--max-file-size', '1mb'], /^statecheck: --max-file-size: expected a whole number of bytes, got "1mb"\n/],
+    [['--max-file-size=-1'], /^statecheck: --max-file-size: expected a whole number of bytes, got "-1"\n/],
+  ])('%j is a usage error', (args, message) => {
+    const { code, stderr } = runCli([...args, 'src'], dir);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it.each([
+    [{ maxFileSize: '1 MiB' }, 'maxFileSize: expected a whole number of bytes (0: no limit)'],
+    [{ maxFileSize: 1.5 }, 'maxFileSize: expected a whole number of bytes (0: no limit)'],
+    [{ skipGenerated: 'no' }, 'skipGenerated: expected true or false'],
+  ])('config %j is a configuration error', (config, message) => {
+    write('statecheck.config.json', JSON.stringify(config));
+    try {
+      const { code, stderr } = runCli(['src'], dir);
+      expect(code).toBe(2);
+      expect(stderr.split('\n')[0]).toBe(`statecheck: statecheck.config.json: ${message}`);
+    } finally {
+      rmSync(join(dir, 'statecheck.config.json'));
+    }
+  });
+});
+
+describe('an exception in one detector', () => {
+  const original = DETECTORS['process-cache'];
+  afterEach(() => {
+    DETECTORS['process-cache'] = original;
+  });
+
+  it('becomes an errors entry naming the detector and the file; the other detectors still report', () => {
+    DETECTORS['process-cache'] = () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'kind')");
+    };
+    const result = analyzeFile('/project/src/app.js', 'src/app.js', SETTINGS, SAMPLE_APP);
+    expect(result.findings.map((f) => `${f.line}:${f.column} ${f.category}`)).toEqual(['4:9 memory-session', '5:7 module-state']);
+    expect(result.errors).toEqual([
+      { file: 'src/app.js', message: "detector process-cache failed: Cannot read properties of undefined (reading 'kind') (run with --debug for the stack)" },
+    ]);
+  });
+
+  it('with --debug, the entry carries the stack', () => {
+    DETECTORS['process-cache'] = () => {
+      throw new Error('boom');
+    };
+    const [error] = analyzeFile('/project/src/app.js', 'src/app.js', { ...SETTINGS, debug: true }, SAMPLE_APP).errors;
+    expect(error!.message).toMatch(/^detector process-cache failed: Error: boom\n {4}at /);
+  });
+});
+
+describe('worker threads that die', () => {
+  const jobs = Array.from({ length: 400 }, (_, i) => ({ path: `/p/f${i}.js`, file: `f${i}.js` }));
+  afterEach(() => {
+    fake.crashOn.clear();
+    fake.started = 0;
+  });
+
+  it('a file that kills its worker gets an errors entry; every other file still gets its result', async () => {
+    fake.crashOn.add('f7.js').add('f300.js');
+    const outcomes = await analyzeAll(jobs, SETTINGS, 2);
+    expect(outcomes).toHaveLength(400);
+    const failed = outcomes.flatMap((o, i) => (o.result?.errors.length ? [`${jobs[i]!.file}: ${o.result.errors[0]!.message}`] : []));
+    expect(failed).toEqual([
+      'f7.js: analysis crashed its worker thread: worker died (run with --debug for the stack)',
+      'f300.js: analysis crashed its worker thread: worker died (run with --debug for the stack)',
+    ]);
+    expect(outcomes.every((o, i) => o.hash === jobs[i]!.file || o.result?.errors.length)).toBe(true);
+  });
+
+  it('workers that die before doing any work fail the scan (an internal error, exit code 2)', async () => {
+    fake.crashOn.add('*');
+    await expect(analyzeAll(jobs, SETTINGS, 2)).rejects.toThrow('worker died');
+    expect(fake.started).toBeLessThan(10);
+  });
+});
+
+describe('determinism', () => {
+  let a = '';
+  let b = '';
+  beforeAll(() => {
+    // The same 420 files, created in opposite orders in two folders: enough for two workers.
+    a = mkdtempSync(join(tmpdir(), 'statecheck-order-a-'));
+    b = mkdtempSync(join(tmpdir(), 'statecheck-order-b-'));
+    const files = Array.from({ length: 420 }, (_, i) => {
+      const name = `src/${['ä', 'a', 'B', 'b', 'Z', 'é', '_', '-'][i % 8]}${i % 3 === 0 ? '-' : ''}${i}.${['js', 'ts', 'mjs'][i % 3]}`;
+      const text = i % 5 === 0 ? `const seen${i} = new Set();\nexport function track(req) { seen${i}.add(req.ip); }\n` : i % 7 === 0 ? 'export const = ;\n' : `export const v${i} = ${i};\n`;
+      return { name, text };
+    });
+    files.push({ name: 'src/deep-1500.js', text: `const seen = new Set();\nexport const x =\n${'(\n'.repeat(1500)}1${'\n)'.repeat(1500)};\nexport function track(req) { seen.add(req.ip); }\n` });
+    for (const [root, list] of [[a, files], [b, [...files].reverse()]] as const) {
+      mkdirSync(join(root, 'src'));
+      for (const f of list) writeFileSync(join(root, f.name), f.text);
+    }
+  });
+  afterAll(() => {
+    rmSync(a, { recursive: true, force: true });
+    rmSync(b, { recursive: true, force: true });
+  });
+
+  const output = (cwd: string, format: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const { code, stdout, stderr } = runCli(['--format', format, '--no-cache', ...args, 'src'], cwd, env);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    return stdout.replace(/"durationMs": \d+/, '"durationMs": 0').split(cwd).join('<cwd>');
+  };
+
+  it('gives byte-identical JSON and SARIF whatever --jobs, the file system order or the locale', () => {
+    for (const format of ['json', 'sarif']) {
+      const reference = output(a, format, ['--jobs', '1']);
+      expect(output(b, format, ['--jobs', '2'], { LC_ALL: 'tr_TR.UTF-8', LANG: 'sv_SE.UTF-8' }), format).toBe(reference);
+    }
+    expect(output(b, 'json', ['--jobs', '3'])).toBe(output(a, 'json', ['--jobs', '2']));
+    const report = json(output(a, 'json', ['--jobs', '1']));
+    expect(report.summary.files).toBe(421);
+    expect(report.findings).toHaveLength(85);
+    expect(report.errors).toHaveLength(48);
+    // Sorted by UTF-16 code units, never by a locale's collation.
+    const files = report.findings.map((f) => f.file);
+    expect(files).toEqual([...files].sort());
+    expect(files).toContain('src/deep-1500.js');
+  }, 60_000);
+});
