@@ -1,7 +1,7 @@
 import type * as TS from 'typescript';
 
 /** The TypeScript module a host hands to the core (its own copy; never mixed with another). */
-export type TypeScript = typeof TS;
+export type TypeScript = typeof import('typescript');
 export type { TS };
 
 /** The nine fixed category ids (see DESIGN.md). */
