@@ -54,7 +54,6 @@ const SERVERLESS_PATHS = [
   /(^|\/)hooks\.server\.[cm]?[jt]s$/,
   /(^|\/)server\/(api|routes|middleware)\//,
   /(^|\/)(netlify|\.netlify)\/(edge-)?functions\//,
-  /(^|\/)api\/[^/]+\.[cm]?[jt]s$/,
 ];
 
 /**

@@ -1,10 +1,93 @@
-import { CATEGORY_INFO } from '../core/index.js';
+import { readFileSync } from 'node:fs';
+import type { ESLint, Linter } from 'eslint';
+import { OUT_OF_SCOPE_GLOBS, SOURCE_EXTENSIONS } from '../core/index.js';
+import type { StatecheckRule } from './create-rule.js';
+import noGlobalMutation from './no-global-mutation.js';
+import noInProcessScheduler from './no-in-process-scheduler.js';
+import noLocalFileWrite from './no-local-file-write.js';
+import noLocalSocketRegistry from './no-local-socket-registry.js';
+import noMemoryRateLimit from './no-memory-rate-limit.js';
+import noMemorySession from './no-memory-session.js';
+import noModuleState from './no-module-state.js';
+import noProcessCache from './no-process-cache.js';
+import noProcessLock from './no-process-lock.js';
 
-/** Placeholder until the ESLint rules land: the plugin's identity. */
-const plugin = {
-  meta: { name: 'statecheck', version: '0.1.0' },
-  rules: {},
-  categories: Object.keys(CATEGORY_INFO),
+export type { StatecheckSettings, Deployment } from './settings.js';
+export type { RuleOptions, StatecheckDocs, StatecheckRule } from './create-rule.js';
+
+/** The nine rules with their full metadata, by name without the `statecheck/` prefix. */
+export const rules: Readonly<Record<string, StatecheckRule>> = Object.fromEntries(
+  [
+    noModuleState,
+    noLocalFileWrite,
+    noMemorySession,
+    noProcessCache,
+    noMemoryRateLimit,
+    noLocalSocketRegistry,
+    noInProcessScheduler,
+    noProcessLock,
+    noGlobalMutation,
+  ].map((rule) => [rule.name, rule]),
+);
+
+/**
+ * The statecheck ESLint plugin, typed with ESLint's own types so that
+ * `defineConfig([statecheck.configs.recommended])` type-checks in `eslint.config.ts`.
+ */
+export interface StatecheckPlugin extends ESLint.Plugin {
+  meta: { name: string; version: string };
+  rules: NonNullable<ESLint.Plugin['rules']>;
+  configs: { recommended: Linter.Config; strict: Linter.Config };
+}
+
+/** `**\/*.{js,mjs,…,tsx}`: every file the CLI reads. */
+export const SOURCE_FILES = [`**/*.{${SOURCE_EXTENSIONS.map((ext) => ext.slice(1)).join(',')}}`];
+
+/**
+ * Folders `strict` lints although `recommended` (and the CLI) skip them: `scripts/` often
+ * holds long-running workers and queue consumers, whose process-bound state matters too.
+ */
+export const STRICT_INCLUDES = ['**/scripts/**'];
+
+function packageVersion(): string {
+  // rules/index.ts in the repository, dist/rules/index.js once built.
+  for (const path of ['../package.json', '../../package.json']) {
+    try {
+      const pkg: unknown = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
+      if (typeof pkg === 'object' && pkg !== null && Reflect.get(pkg, 'name') === 'statecheck') return String(Reflect.get(pkg, 'version'));
+    } catch {
+      // not at this depth
+    }
+  }
+  return '0.0.0';
+}
+
+const allErrors = (): Linter.RulesRecord => Object.fromEntries(Object.keys(rules).map((name) => [`statecheck/${name}`, 'error']));
+
+const plugin: StatecheckPlugin = {
+  meta: { name: 'statecheck', version: packageVersion() },
+  // The same objects: typescript-eslint's RuleModule and ESLint's RuleDefinition type the
+  // rule context differently, so they do not convert without a cast.
+  rules: rules as unknown as NonNullable<ESLint.Plugin['rules']>,
+  // Filled in below: the configs refer to the plugin.
+  configs: { recommended: {}, strict: {} },
+};
+
+plugin.configs.recommended = {
+  name: 'statecheck/recommended',
+  files: SOURCE_FILES,
+  // The CLI's default scope: tests, scripts, migrations, config files, build output, bundles.
+  ignores: [...OUT_OF_SCOPE_GLOBS],
+  plugins: { statecheck: plugin },
+  rules: allErrors(),
+};
+
+plugin.configs.strict = {
+  name: 'statecheck/strict',
+  files: SOURCE_FILES,
+  ignores: OUT_OF_SCOPE_GLOBS.filter((glob) => !STRICT_INCLUDES.includes(glob)),
+  plugins: { statecheck: plugin },
+  rules: allErrors(),
 };
 
 export default plugin;

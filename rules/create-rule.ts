@@ -1,0 +1,80 @@
+import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
+import type { TSESLint } from '@typescript-eslint/utils';
+import { type Category, CATEGORY_INFO } from '../core/index.js';
+import { reportFindings } from './analyze.js';
+
+/** Where the rule pages live; `<rule>` is the rule name without the plugin prefix. */
+export const DOCS_BASE_URL = 'https://github.com/statecheck/statecheck/blob/main/docs/rules/';
+
+/** The docs URL of a rule, as attached to `meta.docs.url`. */
+export function docsUrl(rule: string): string {
+  return `${DOCS_BASE_URL}${rule}.md`;
+}
+
+/** What statecheck adds to `meta.docs`. */
+export interface StatecheckDocs {
+  /** In `statecheck.configs.recommended`. */
+  recommended: boolean;
+  /** The core category the rule reports. */
+  category: Category;
+  /** Off when `settings.statecheck.deployment` is `'single-instance'`. */
+  scalingOnly: boolean;
+}
+
+/** `createRule({ name, meta, create })` with the docs URL attached once. */
+export const createRule = RuleCreator<StatecheckDocs>(docsUrl);
+
+/** The one option object every rule takes. */
+export interface RuleOptions {
+  /** State names or library labels (`finding.subject`) that are intentionally local. */
+  allow?: string[];
+}
+
+export type MessageId = 'found' | 'analysisFailed' | 'suppress';
+
+export type StatecheckRule = TSESLint.RuleModule<MessageId, [RuleOptions], StatecheckDocs> & { name: string };
+
+/**
+ * The rule of a category: metadata from the core's CATEGORY_INFO, and a `create` that reports
+ * the category's share of the file's one shared analysis.
+ */
+export function categoryRule(category: Category): StatecheckRule {
+  const info = CATEGORY_INFO[category];
+  return createRule<[RuleOptions], MessageId>({
+    name: info.rule,
+    meta: {
+      type: 'problem',
+      docs: { description: info.description, recommended: true, category, scalingOnly: info.scalingOnly },
+      hasSuggestions: true,
+      messages: {
+        // The core's own words: ESLint and the CLI print the same message.
+        found: '{{message}}',
+        analysisFailed: 'statecheck could not analyse this file for {{category}}: {{error}}',
+        suppress: 'Suppress it with `// statecheck-disable-next-line {{category}} -- <reason>` and say why this state is safe per instance',
+      },
+      schema: [
+        {
+          type: 'object',
+          properties: {
+            allow: {
+              type: 'array',
+              items: { type: 'string' },
+              uniqueItems: true,
+              description:
+                'Names of state that is intentionally local: the variable, field or class name of hand-rolled state (`productCache`), or the library label of a store (`lru-cache`).',
+            },
+          },
+          additionalProperties: false,
+        },
+      ],
+      defaultOptions: [{ allow: [] }],
+    },
+    create(context, [options]) {
+      return {
+        Program() {
+          reportFindings(context, category, options.allow ?? []);
+        },
+      };
+    },
+  });
+}

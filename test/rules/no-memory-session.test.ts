@@ -1,0 +1,58 @@
+import rule from '../../rules/no-memory-session.js';
+import { code, found, js, ruleTester, ts } from './tester.js';
+
+const noStore = code`
+  const express = require('express');
+  const session = require('express-session');
+
+  const app = express();
+  app.use(
+    session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false }),
+  );
+`;
+
+const fastify = code`
+  import Fastify from 'fastify';
+  import fastifyCookie from '@fastify/cookie';
+  import fastifySession from '@fastify/session';
+
+  const app = Fastify();
+  app.register(fastifyCookie);
+  app.register(fastifySession, { secret: process.env.SESSION_SECRET! });
+`;
+
+const renamed = code`
+  import makeSession from 'express-session';
+  export const sessions = makeSession({ secret: 's' });
+`;
+
+ruleTester.run('no-memory-session', rule, {
+  valid: [
+    // The fixed version: a shared store.
+    js({
+      code: code`
+        const session = require('express-session');
+        const { RedisStore } = require('connect-redis');
+        const { redis } = require('./redis');
+        module.exports = session({ store: new RedisStore({ client: redis }), secret: 's', resave: false });
+      `,
+    }),
+    // A local class that happens to be called MemoryStore is not express-session's.
+    ts({
+      code: code`
+        class MemoryStore { get(id: string) { return id; } }
+        export const store = new MemoryStore();
+      `,
+    }),
+    // Sessions in a signed cookie.
+    ts({ code: `import cookieSession from 'cookie-session';\nexport const sessions = cookieSession({ keys: ['k'] });\n` }),
+    js({ code: noStore, settings: { statecheck: { deployment: 'single-instance' } } }),
+    js({ code: noStore, options: [{ allow: ['express-session'] }] }),
+  ],
+  invalid: [
+    js({ code: noStore, errors: [found(noStore, 'memory-session', 6, 3)] }),
+    ts({ code: fastify, errors: [found(fastify, 'memory-session', 7, 1)] }),
+    // Renaming the import does not hide it.
+    ts({ code: renamed, errors: [{ ...found(renamed, 'memory-session', 2, 25), endLine: 2, endColumn: 53 }] }),
+  ],
+});
