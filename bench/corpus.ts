@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
+import { EXCLUDED_DIRECTORIES } from '../core/file-scope.js';
 
 /**
  * Real server-side packages, pinned, whose published sources (and their dependencies') make the
@@ -34,7 +35,7 @@ export function prepareCorpus(count: number): string {
     console.error(`bench: installing ${PACKAGES.length} packages into ${relative(process.cwd(), install)} (once)…`);
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-save', '--loglevel=error', ...PACKAGES], { cwd: install, stdio: 'inherit' });
   }
-  const target = join(BENCH_DIR, `corpus-${count}`);
+  const target = join(BENCH_DIR, `corpus-v2-${count}`);
   const marker = join(target, '.complete');
   if (existsSync(marker)) return target;
   rmSync(target, { recursive: true, force: true });
@@ -54,8 +55,12 @@ export function prepareCorpus(count: number): string {
   };
   walk(join(install, 'node_modules'));
   for (const file of files) {
-    // node_modules/<pkg>/… → src/<pkg>/… (no node_modules segment left)
-    const rel = relative(join(install, 'node_modules'), file).split('node_modules').join('deps');
+    // node_modules/<pkg>/dist/x.js → src/<pkg>/dist-src/x.js: no folder the default scope leaves out,
+    // so statecheck and the parse floor both read every file of the corpus.
+    const rel = relative(join(install, 'node_modules'), file)
+      .split(sep)
+      .map((segment, i, all) => (i < all.length - 1 && (EXCLUDED_DIRECTORIES.has(segment) || segment === 'deps') ? `${segment}-src` : segment))
+      .join(sep);
     const out = join(target, 'src', rel);
     mkdirSync(dirname(out), { recursive: true });
     copyFileSync(file, out);

@@ -41,7 +41,9 @@ function runCorpus(count: number, full: boolean): void {
   const cold1 = cli(['--jobs', '1', '--no-cache']);
   console.log(row('(b) statecheck cold, --jobs 1', cold1, floor, files));
   const cold = cli(['--cache-location', cache]);
-  console.log(row(`(b) statecheck cold, default jobs (${availableParallelism()})`, cold, floor, files));
+  const cold2 = full ? cli(['--jobs', '2', '--no-cache']) : undefined;
+  if (cold2) console.log(row('(b) statecheck cold, --jobs 2', cold2, floor, files));
+  console.log(row(`(b) statecheck cold, default jobs (${Math.max(1, availableParallelism() - 1)})`, cold, floor, files));
   if (!full) return;
   const warm = cli(['--cache-location', cache]);
   console.log(row('(c) warm cache, nothing changed', warm, floor, files));

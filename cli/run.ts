@@ -34,7 +34,7 @@ Options:
       --fail-on <level>    exit 1 on findings at or above: error (default) or warn
       --max-warnings <n>   exit 1 when there are more than <n> warnings
   -q, --quiet              report errors only, not warnings
-  -j, --jobs <n>           worker threads (default: the number of CPU cores)
+  -j, --jobs <n>           worker threads (default: CPU cores minus one)
       --no-cache           do not read or write the result cache
       --cache-location <d> where the cache lives (default: node_modules/.cache/statecheck)
       --shard <i>/<n>      scan only shard i of n (CI matrices); combine with \`statecheck merge\`
