@@ -1,19 +1,13 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
-import { CATEGORIES, type Category, categoryOfRule, type Severity } from '../core/index.js';
+import { CATEGORIES, type Category, categoryOfRule, checkDeployment, checkPackages, type PackageSetting, type Severity } from '../core/index.js';
 import { DEFAULT_LIMITS } from './analyze-file.js';
 import { readOwnFile } from './files.js';
 import { UsageError } from './scan.js';
 
 export type RuleSetting = Severity | 'off';
 
-/** Extra packages to treat as process-local state: `"@acme/cache": "process-cache"`. */
-export interface PackageSetting {
-  category: Category;
-  /** Exports that create state; all exports when omitted. */
-  exports?: string[];
-}
 
 /** The validated configuration, with paths resolved against the config file's folder. */
 export interface Config {
@@ -137,10 +131,9 @@ function validate(cwd: string, file: string, raw: unknown, prefix: string): Conf
     if (typeof value.defaultScope !== 'boolean') fail('defaultScope', 'expected true or false');
     config.defaultScope = value.defaultScope as boolean;
   }
-  if (value.deployment !== undefined) {
-    if (value.deployment !== 'single-instance' && value.deployment !== 'multi-instance') fail('deployment', 'expected "single-instance" or "multi-instance"');
-    config.singleInstance = value.deployment === 'single-instance';
-  }
+  const deployment = checkDeployment(value.deployment);
+  if (!('value' in deployment)) fail('deployment', deployment.expected);
+  else config.singleInstance = deployment.value;
   if (value.rules !== undefined) {
     if (value.rules === null || typeof value.rules !== 'object' || Array.isArray(value.rules)) fail('rules', 'expected an object of rule or category names');
     for (const [rule, setting] of Object.entries(value.rules as Record<string, unknown>)) {
@@ -168,18 +161,8 @@ function validate(cwd: string, file: string, raw: unknown, prefix: string): Conf
     if (typeof value.skipGenerated !== 'boolean') fail('skipGenerated', 'expected true or false');
     config.skipGenerated = value.skipGenerated as boolean;
   }
-  if (value.packages !== undefined) {
-    if (value.packages === null || typeof value.packages !== 'object' || Array.isArray(value.packages)) fail('packages', 'expected an object of package names');
-    for (const [pkg, setting] of Object.entries(value.packages as Record<string, unknown>)) {
-      const parsed = typeof setting === 'string' ? { category: setting } : setting;
-      if (parsed === null || typeof parsed !== 'object') fail(`packages.${pkg}`, 'expected a category name or { "category": …, "exports": […] }');
-      const { category, exports } = parsed as { category?: unknown; exports?: unknown };
-      if (typeof category !== 'string' || !(CATEGORIES as readonly string[]).includes(category)) {
-        fail(`packages.${pkg}`, `expected a category (${CATEGORIES.join(', ')})`);
-      }
-      if (exports !== undefined && (!Array.isArray(exports) || !exports.every((e) => typeof e === 'string'))) fail(`packages.${pkg}.exports`, 'expected an array of export names');
-      config.packages[pkg] = { category: category as Category, ...(exports ? { exports: exports as string[] } : {}) };
-    }
-  }
+  const packages = checkPackages(value.packages);
+  if (!('value' in packages)) fail(['packages', ...packages.path].join('.'), packages.expected);
+  else config.packages = packages.value;
   return config;
 }

@@ -11,6 +11,7 @@ export { CATEGORY_INFO, categoryOfRule, ruleIdOf, type CategoryInfo } from './ca
 export { CATALOGUE, type CatalogueEntry } from './catalogue.js';
 export { outOfScopeReason, isClientModule, isServerlessModule, SOURCE_EXTENSIONS, EXCLUDED_DIRECTORIES, OUT_OF_SCOPE_GLOBS } from './file-scope.js';
 export { lineStarts, lineOf } from './suppressions.js';
+export { checkDeployment, checkPackages, type Checked, type PackageSetting } from './settings.js';
 
 /** An exception thrown by one detector, reported instead of crashing the scan. */
 export interface DetectorError {

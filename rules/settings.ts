@@ -1,4 +1,4 @@
-import { type AnalyzeOptions, CATEGORIES, type Category } from '../core/index.js';
+import { type AnalyzeOptions, type Category, checkDeployment, checkPackages } from '../core/index.js';
 
 /** How the app is deployed: `single-instance` turns the scaling-only rules off. */
 export type Deployment = 'multi-instance' | 'single-instance';
@@ -43,32 +43,14 @@ function validate(raw: Record<string, unknown>): ResolvedSettings {
   for (const key of Object.keys(raw)) {
     if (key !== 'deployment' && key !== 'packages') throw invalid(`.${key}`, 'unknown setting (known: deployment, packages)', raw[key]);
   }
-  const { deployment, packages } = raw;
-  if (deployment !== undefined && deployment !== 'single-instance' && deployment !== 'multi-instance') {
-    throw invalid('.deployment', 'expected "single-instance" or "multi-instance"', deployment);
+  const deployment = checkDeployment(raw.deployment);
+  if (!('value' in deployment)) throw invalid('.deployment', deployment.expected, deployment.got);
+  const packages = checkPackages(raw.packages);
+  if (!('value' in packages)) {
+    const where = packages.path.length === 0 ? '' : `[${JSON.stringify(packages.path[0])}]${packages.path.slice(1).map((p) => `.${p}`).join('')}`;
+    throw invalid(`.packages${where}`, packages.expected, packages.got);
   }
-  return { singleInstance: deployment === 'single-instance', packages: packages === undefined ? {} : validatePackages(packages) };
-}
-
-function validatePackages(value: unknown): ResolvedSettings['packages'] {
-  if (!isRecord(value)) throw invalid('.packages', 'expected an object of package names', value);
-  const out: Record<string, { category: Category; exports?: readonly string[] }> = {};
-  for (const [name, setting] of Object.entries(value)) {
-    const where = `.packages[${JSON.stringify(name)}]`;
-    const entry = typeof setting === 'string' ? { category: setting } : setting;
-    if (!isRecord(entry)) throw invalid(where, 'expected a category name or { category, exports }', setting);
-    const { category, exports } = entry;
-    if (!isCategory(category)) throw invalid(where, `expected a category (${CATEGORIES.join(', ')})`, category);
-    if (exports !== undefined && !(Array.isArray(exports) && exports.every((e): e is string => typeof e === 'string'))) {
-      throw invalid(`${where}.exports`, 'expected an array of export names', exports);
-    }
-    out[name] = exports === undefined ? { category } : { category, exports };
-  }
-  return out;
-}
-
-function isCategory(value: unknown): value is Category {
-  return typeof value === 'string' && (CATEGORIES as readonly string[]).includes(value);
+  return { singleInstance: deployment.value, packages: packages.value };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
