@@ -1,4 +1,4 @@
-import { UsageError } from './scan.js';
+import { compareFindings, UsageError } from './scan.js';
 
 interface JsonReport {
   version: 1;
@@ -29,7 +29,7 @@ export function mergeReports(reports: readonly { file: string; text: string }[])
   if (parsed.every((p) => isJson(p.value))) {
     const values = parsed.map((p) => p.value as JsonReport);
     const findings = values.flatMap((v) => v.findings);
-    findings.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)));
+    findings.sort(compareFindings);
     const errors = values.flatMap((v) => v.errors);
     errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const sum = (key: 'files' | 'durationMs') => values.reduce((total, v) => total + (v.summary?.[key] ?? 0), 0);

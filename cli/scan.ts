@@ -146,7 +146,8 @@ export function display(cwd: string, path: string): string {
   return rel.startsWith('..') ? toPosix(path) : toPosix(rel);
 }
 
-export function compareFindings(a: Finding, b: Finding): number {
+/** Output order: file, line, column, rule. */
+export function compareFindings(a: Pick<Finding, 'file' | 'line' | 'column' | 'ruleId'>, b: Pick<Finding, 'file' | 'line' | 'column' | 'ruleId'>): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }

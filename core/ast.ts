@@ -91,6 +91,22 @@ export function skipOuter(ts: TypeScript, expr: TS.Expression): TS.Expression {
   }
 }
 
+/** The outermost of the wrappers `skipOuter` sees through: `(fn as Handler)!` for `fn`. */
+export function outerWrapper(ts: TypeScript, node: TS.Node): TS.Node {
+  let current = node;
+  while (
+    current.parent &&
+    (ts.isParenthesizedExpression(current.parent) ||
+      ts.isAsExpression(current.parent) ||
+      ts.isNonNullExpression(current.parent) ||
+      ts.isTypeAssertionExpression(current.parent) ||
+      ts.isSatisfiesExpression(current.parent))
+  ) {
+    current = current.parent;
+  }
+  return current;
+}
+
 /** The text of a property name (`a`, `'a'`, `1`, `#a`), or undefined for computed names. */
 export function nameText(ts: TypeScript, name: TS.Node | undefined): string | undefined {
   if (!name) return undefined;

@@ -1,4 +1,4 @@
-import { type CodeUnit, enclosingUnit, isFunctionNode, memberName, nameText, skipOuter, stringValue, walk } from './ast.js';
+import { type CodeUnit, enclosingUnit, isFunctionNode, memberName, nameText, outerWrapper, skipOuter, stringValue, walk } from './ast.js';
 import { type Binder, type Binding, collectNodes } from './binder.js';
 import type { TS, TypeScript } from './types.js';
 
@@ -133,8 +133,7 @@ export class Reachability {
     const ts = this.ts;
     if (ts.isFunctionDeclaration(unit) && unit.name) return this.binder.resolve(unit.name);
     if (ts.isFunctionExpression(unit) || ts.isArrowFunction(unit)) {
-      let node: TS.Node = unit;
-      while (node.parent && (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent))) node = node.parent;
+      const node = outerWrapper(ts, unit);
       const parent = node.parent;
       if (parent && ts.isVariableDeclaration(parent) && parent.initializer === node && ts.isIdentifier(parent.name)) {
         return this.binder.resolve(parent.name);
@@ -156,10 +155,7 @@ export class Reachability {
   /** What a reference to a function does with it: calls it here, passes it on, or lets it escape. */
   private referenceMask(ref: TS.Expression): number {
     const ts = this.ts;
-    let node: TS.Node = ref;
-    while (node.parent && (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isNonNullExpression(node.parent))) {
-      node = node.parent;
-    }
+    const node = outerWrapper(ts, ref);
     const parent = node.parent;
     if (!parent) return UNKNOWN;
     if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node) return this.maskAt(parent);
@@ -181,10 +177,7 @@ export class Reachability {
   /** Where an anonymous function is written decides when it runs. */
   private positionMask(fn: TS.Node): number {
     const ts = this.ts;
-    let node: TS.Node = fn;
-    while (node.parent && (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isSatisfiesExpression(node.parent))) {
-      node = node.parent;
-    }
+    const node = outerWrapper(ts, fn);
     const parent = node.parent;
     if (!parent) return UNKNOWN;
     if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node) return this.maskAt(parent);
@@ -208,10 +201,7 @@ export class Reachability {
 
   private objectMask(obj: TS.Node): number {
     const ts = this.ts;
-    let node: TS.Node = obj;
-    while (node.parent && (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isSatisfiesExpression(node.parent))) {
-      node = node.parent;
-    }
+    const node = outerWrapper(ts, obj);
     const parent = node.parent;
     // An options object passed to a call: its functions are callbacks of that call.
     if (parent && (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression !== node) {
@@ -399,9 +389,7 @@ export class Reachability {
   // const registry = new Registry()  at module scope: a singleton whose fields are shared.
   private noteInstance(created: TS.NewExpression, facts: ClassFacts): void {
     const ts = this.ts;
-    let node: TS.Node = created;
-    while (node.parent && (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent))) node = node.parent;
-    const parent = node.parent;
+    const parent = outerWrapper(ts, created).parent;
     const atModuleScope = this.maskAt(created) === LOAD;
     if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) {
       const binding = this.binder.resolve(parent.name);

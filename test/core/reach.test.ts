@@ -131,7 +131,6 @@ describe('request-time analysis', () => {
 });
 
 describe('start-up entry points and injected dependencies', () => {
-  const lines = (...l: string[]) => `${l.join('\n')}\n`;
 
   it('an exported init/setup/configure function is start-up code', () => {
     const code = lines(
@@ -167,7 +166,6 @@ describe('start-up entry points and injected dependencies', () => {
 });
 
 describe('handles and resettable singletons', () => {
-  const lines = (...l: string[]) => `${l.join('\n')}\n`;
 
   it('a timer handle is not state (the timer itself is reported by the scheduler rule)', () => {
     const code = lines('let poller;', 'export function startPolling() { poller = setInterval(() => {}, 1000); }', 'export function stopPolling() { clearInterval(poller); }');
