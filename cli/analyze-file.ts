@@ -6,6 +6,7 @@ import {
   type CoreFinding,
   lineOf,
   lineStarts,
+  type ModuleSummary,
   parseErrors,
   parseSource,
   ruleIdOf,
@@ -13,7 +14,8 @@ import {
   type TypeScript,
 } from '../core/index.js';
 import { readRegularFile } from './files.js';
-import type { Finding, ScanError } from './scan.js';
+import type { FileFinding, FileSummary, Located } from './link.js';
+import type { ScanError } from './scan.js';
 
 /** The core receives ts-morph's own TypeScript: nodes of one copy only. */
 const ts = morphTs as unknown as TypeScript;
@@ -37,8 +39,10 @@ export interface AnalysisSettings {
 
 /** One file's outcome: findings (severity applied later by the run) and errors. */
 export interface FileAnalysis {
-  findings: Omit<Finding, 'severity'>[];
+  findings: FileFinding[];
   errors: ScanError[];
+  /** With cross-file analysis: the file's exports, exported state and uses of other modules. */
+  summary?: FileSummary;
 }
 
 /**
@@ -215,7 +219,9 @@ function analyzeText(path: string, file: string, settings: AnalysisSettings, tex
     for (const failure of result.errors) {
       errors.push({ file, message: internalError(`detector ${failure.category} failed`, failure.error, settings.debug) });
     }
-    return { result: { findings: toFindings(file, text, result.findings), errors }, overflow: result.errors.some((e) => isStackOverflow(e.error)) };
+    const analysis: FileAnalysis = { findings: toFindings(file, text, result.findings), errors };
+    if (result.summary) analysis.summary = toFileSummary(text, result.summary);
+    return { result: analysis, overflow: result.errors.some((e) => isStackOverflow(e.error)) };
   } catch (error) {
     return { result: { findings: [], errors: [...errors, { file, message: internalError('analysis failed', error, settings.debug) }] }, overflow: isStackOverflow(error) };
   }
@@ -230,20 +236,33 @@ export function internalError(what: string, error: unknown, debug: boolean | und
   return debug && error instanceof Error && error.stack ? `${what}: ${error.stack}` : `${what}: ${detail} (run with --debug for the stack)`;
 }
 
-/** Converts core findings (offsets) to reported findings (1-based lines and columns). */
-function toFindings(file: string, text: string, found: readonly CoreFinding[]): Omit<Finding, 'severity'>[] {
+/** Offsets of one text as 1-based lines and columns, and the text of a line. */
+function positions(text: string) {
   const starts = lineStarts(text);
-  const position = (offset: number) => {
-    const line = lineOf(starts, offset);
-    return { line, column: offset - starts[line - 1]! + 1 };
+  return {
+    at(offset: number): Located {
+      const line = lineOf(starts, offset);
+      return { line, column: offset - starts[line - 1]! + 1 };
+    },
+    lineText(line: number): string {
+      return text.slice(starts[line - 1], starts[line] ?? text.length).trim().replace(/\s+/g, ' ');
+    },
   };
+}
+
+/** The fingerprint leaves out the path and line: it survives edits above the finding and file moves. */
+export function fingerprintBase(category: string, subject: string, lineText: string): string {
+  return createHash('sha256').update(`${category}\0${subject}\0${lineText}`).digest('hex').slice(0, 24);
+}
+
+/** Converts core findings (offsets) to reported findings (1-based lines and columns). */
+function toFindings(file: string, text: string, found: readonly CoreFinding[]): FileFinding[] {
+  const pos = positions(text);
   const occurrences = new Map<string, number>();
   return found.map((f) => {
-    const start = position(f.start);
-    const end = position(f.end);
-    // The fingerprint leaves out the path and line: it survives edits above the finding and file moves.
-    const lineText = text.slice(starts[start.line - 1], starts[start.line] ?? text.length).trim().replace(/\s+/g, ' ');
-    const base = createHash('sha256').update(`${f.category}\0${f.subject}\0${lineText}`).digest('hex').slice(0, 24);
+    const start = pos.at(f.start);
+    const end = pos.at(f.end);
+    const base = fingerprintBase(f.category, f.subject, pos.lineText(start.line));
     const occurrence = occurrences.get(base) ?? 0;
     occurrences.set(base, occurrence + 1);
     return {
@@ -256,8 +275,28 @@ function toFindings(file: string, text: string, found: readonly CoreFinding[]): 
       endColumn: end.column,
       message: f.message,
       suggestion: f.suggestion,
-      related: f.related.map((r) => ({ file, ...position(r.start), message: r.message })),
+      related: f.related.map((r) => ({ file, ...pos.at(r.start), message: r.message, ...(r.condition ? { condition: r.condition } : {}) })),
       fingerprint: `${base}:${occurrence}`,
+      ...(f.condition ? { condition: f.condition } : {}),
+      ...(f.factory !== undefined ? { factory: f.factory, what: f.what, subject: f.subject } : {}),
     };
   });
+}
+
+/** A module summary with lines and columns for the link step (which never sees the text). */
+function toFileSummary(text: string, summary: ModuleSummary): FileSummary {
+  const pos = positions(text);
+  return {
+    exports: summary.exports,
+    starExports: summary.starExports,
+    entry: summary.entry,
+    state: summary.state.map(({ start, end, writes, ...rest }) => {
+      const at = pos.at(start);
+      return { ...rest, at, end: pos.at(end), lineText: pos.lineText(at.line), writes: writes.map(({ start: w, end: _, ...write }) => ({ ...write, at: pos.at(w) })) };
+    }),
+    uses: summary.uses.map(({ start, end, ...rest }) => {
+      const at = pos.at(start);
+      return { ...rest, at, end: pos.at(end), ...(rest.call !== undefined ? { lineText: pos.lineText(at.line) } : {}) };
+    }),
+  };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
@@ -38,6 +38,10 @@ Options:
       --no-cache           do not read or write the result cache
       --cache-location <d> where the cache lives (default: node_modules/.cache/statecheck)
       --shard <i>/<n>      scan only shard i of n (CI matrices); combine with \`statecheck merge\`
+  -p, --project <file>     tsconfig.json or jsconfig.json whose path aliases apply to every file
+                           (default: the nearest one to each file)
+      --typed              also use the type checker: containers and stores recognised by type
+      --no-cross-file      analyse each file on its own, as the ESLint plugin does
       --max-file-size <b>  skip files larger than <b> bytes, with a notice (default: 1048576; 0: no limit)
       --no-skip-generated  also analyse generated files and minified bundles (skipped by default)
       --color              force coloured output
@@ -107,6 +111,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         'no-cache': { type: 'boolean' },
         'cache-location': { type: 'string' },
         shard: { type: 'string' },
+        project: { type: 'string', short: 'p' },
+        typed: { type: 'boolean' },
+        'no-cross-file': { type: 'boolean' },
         'max-file-size': { type: 'string' },
         'no-skip-generated': { type: 'boolean' },
         color: { type: 'boolean' },
@@ -141,6 +148,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (maxFileSize !== undefined && (!/^\d+$/.test(values['max-file-size']!) || !Number.isSafeInteger(maxFileSize))) {
       throw new UsageError(`--max-file-size: expected a whole number of bytes, got "${values['max-file-size']}"`, 'e.g. --max-file-size 2097152 for 2 MiB, or 0 for no limit');
     }
+    const project = values.project === undefined ? undefined : resolve(io.cwd, values.project);
+    if (project !== undefined && !isFile(project)) throw new UsageError(`--project: no such file: ${values.project}`, 'name a tsconfig.json or jsconfig.json');
+    if (values.typed && values['no-cross-file']) throw new UsageError('--typed and --no-cross-file cannot be combined', '--typed is part of the whole-program analysis');
     const cache = values['no-cache'] ? false : resolve(io.cwd, values['cache-location'] ?? DEFAULT_CACHE_LOCATION);
     if (values.baseline !== undefined && values['no-baseline']) throw new UsageError('--baseline and --no-baseline cannot be combined');
     const useColor = values['no-color'] ? false : values.color ? true : colorByEnvironment(io);
@@ -162,6 +172,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       severity: config.severity,
       analyze: { allow: config.allow, singleInstance: config.singleInstance, packages: config.packages },
       onProgress: progress?.update,
+      crossFile: !values['no-cross-file'],
+      ...(project !== undefined ? { project } : {}),
+      ...(values.typed ? { typed: true } : {}),
       limits: { maxFileSize: maxFileSize ?? config.maxFileSize, skipGenerated: values['no-skip-generated'] ? false : config.skipGenerated },
     });
     progress?.done();
@@ -270,4 +283,12 @@ function colorByEnvironment(io: Io): boolean {
 function isParseArgsError(error: unknown): error is Error {
   const code: unknown = error instanceof Error && 'code' in error ? error.code : undefined;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

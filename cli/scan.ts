@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
-import { type AnalyzeOptions, type Category, CATEGORY_INFO, type Severity, type Suggestion } from '../core/index.js';
+import { type AnalyzeOptions, type Category, CATEGORY_INFO, outOfScopeReason, type Severity, type Suggestion } from '../core/index.js';
 import { type AnalysisSettings, DEFAULT_LIMITS, type FileAnalysis, type FileJob, type Limits } from './analyze-file.js';
 import { cacheKey, ResultCache } from './cache.js';
 import { discover, type Selection, toPosix } from './files.js';
+import { link } from './link.js';
 import { analyzeAll } from './pool.js';
+import { ProjectLayout } from './project.js';
 import { packageVersion } from './version.js';
 
 export interface RelatedLocation {
@@ -65,6 +67,12 @@ export interface ScanOptions {
   shard?: { index: number; count: number };
   /** Files skipped with a notice: over a size, generated or minified. */
   limits?: Limits;
+  /** Whole-program analysis (default on): state, wrappers and callers across files. */
+  crossFile?: boolean;
+  /** tsconfig.json or jsconfig.json whose path aliases apply to every file (`--project`). */
+  project?: string;
+  /** Use a type-checked program (`--typed`). */
+  typed?: boolean;
 }
 
 /** A usage problem (bad path, bad option): exit code 2 with a hint. */
@@ -85,9 +93,16 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     throw new UsageError(`no such file or directory: ${discovery.missing.join(', ')}`, 'check the paths passed to statecheck');
   }
   const categories = (Object.keys(CATEGORY_INFO) as Category[]).filter((c) => options.severity?.[c] !== 'off');
-  const settings: AnalysisSettings = { analyze: { ...options.analyze, categories }, debug: options.debug ?? false, limits: options.limits ?? DEFAULT_LIMITS };
-  let files = discovery.files.map(({ path }) => ({ path, file: display(options.cwd, path) }));
-  if (options.shard) files = files.filter((f) => shardOf(f.file, options.shard!.count) === options.shard!.index - 1);
+  const crossFile = options.crossFile ?? true;
+  const analyze: AnalyzeOptions = { ...options.analyze, categories };
+  if (crossFile) Object.assign(analyze, { crossFile: true, projectSpecifiers: ProjectLayout.specifiers(options.cwd, options.project) });
+  const settings: AnalysisSettings = { analyze, debug: options.debug ?? false, limits: options.limits ?? DEFAULT_LIMITS };
+  const reported = (file: string) => !options.shard || shardOf(file, options.shard.count) === options.shard.index - 1;
+  const scanned = discovery.files.map(({ path }) => ({ path, file: display(options.cwd, path), context: false }));
+  // Cross-file analysis reads the rest of the program too (other shards, unchanged files, scripts
+  // that call server modules), to learn who writes and calls what; it reports only the selection.
+  const context = crossFile ? contextFiles(options, new Set(scanned.map((f) => f.path))) : [];
+  const files = [...scanned.map((f) => ({ ...f, context: !reported(f.file) })), ...context];
 
   const cache = options.cache === false || options.cache === undefined ? undefined : new ResultCache(options.cache, cacheKey(packageVersion() ?? '', { cwd: options.cwd, settings }));
   const results: FileAnalysis[] = new Array(files.length);
@@ -109,17 +124,22 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   options.onProgress?.(files.length, files.length);
 
   const findings: Finding[] = [];
-  const errors: ScanError[] = discovery.unreadable
-    .map((u) => ({ file: display(options.cwd, u.path), message: u.reason }))
-    .filter((e) => !options.shard || shardOf(e.file, options.shard.count) === options.shard.index - 1);
-  for (const result of results) {
-    for (const f of result.findings) {
-      const severity = (options.severity?.[f.category] as Severity | undefined) ?? 'error';
-      const { ruleId, category, ...rest } = f;
-      findings.push({ ruleId, category, severity, ...rest });
-    }
-    errors.push(...result.errors);
+  const errors: ScanError[] = discovery.unreadable.map((u) => ({ file: display(options.cwd, u.path), message: u.reason })).filter((e) => reported(e.file));
+  const linked = crossFile
+    ? link(
+        files.map((f, i) => ({ ...f, findings: results[i]!.findings, ...(results[i]!.summary ? { summary: results[i]!.summary } : {}) })),
+        new ProjectLayout(options.cwd, new Set(files.map((f) => f.path)), options.project),
+        analyze,
+      )
+    : results.flatMap((r, i) => (files[i]!.context ? [] : r.findings));
+  for (const f of linked) {
+    const severity = (options.severity?.[f.category] as Severity | undefined) ?? 'error';
+    const { ruleId, category, ...rest } = f;
+    findings.push({ ruleId, category, severity, ...rest });
   }
+  results.forEach((result, i) => {
+    if (!files[i]!.context) errors.push(...result.errors);
+  });
   findings.sort(compareFindings);
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
   return {
@@ -127,12 +147,32 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     errors,
     skipped: discovery.skipped.map((s) => ({ file: display(options.cwd, s.path), reason: s.reason })),
     summary: {
-      files: files.length,
+      files: files.filter((f) => !f.context).length,
       findings: findings.length,
       errors: errors.length,
       durationMs: Math.round(performance.now() - started),
     },
   };
+}
+
+/** Folders outside the server whose files call server modules: read for cross-file analysis only. */
+const CONTEXT_DIRECTORIES = /^inside (scripts|migrations|seeds|seeders)\/$/;
+
+/**
+ * Files the link step reads without reporting them: with `--changed`/`--since`, the rest of the
+ * selection; always, scripts and migrations (their calls of server modules are not requests).
+ */
+function contextFiles(options: ScanOptions, selected: ReadonlySet<string>): { path: string; file: string; context: true }[] {
+  const selection = options.selection ?? { base: options.cwd, include: [], exclude: [], defaultScope: true };
+  const paths = options.paths.length > 0 ? options.paths : ['.'];
+  const wide = discover(options.cwd, paths, { ...selection, only: undefined, defaultScope: false });
+  return wide.files
+    .filter(({ path }) => {
+      if (selected.has(path)) return false;
+      const reason = selection.defaultScope ? outOfScopeReason(toPosix(relative(selection.base, path))) : undefined;
+      return reason === undefined ? selection.only !== undefined : CONTEXT_DIRECTORIES.test(reason);
+    })
+    .map(({ path }) => ({ path, file: display(options.cwd, path), context: true as const }));
 }
 
 /** Which of `count` shards a file belongs to: a hash of its path, so shards stay stable as files come and go. */

@@ -3,8 +3,8 @@ import { Binder, collectNodes } from './binder.js';
 import { CATALOGUE, type CatalogueEntry, CLIENT_MODULES, catalogueIndex } from './catalogue.js';
 import { formatPath, ImportResolver } from './imports.js';
 import { CATEGORY_INFO } from './categories.js';
-import { Reachability } from './reach.js';
-import type { AnalyzeOptions, TS, TypeScript } from './types.js';
+import { Reachability, SYMBOLS } from './reach.js';
+import type { AnalyzeOptions, Condition, TS, TypeScript } from './types.js';
 
 /** A call, `new`, decorator or plugin registration that creates library state. */
 export interface LibraryCreation {
@@ -28,11 +28,14 @@ export class FileContext {
   private creationsCache: LibraryCreation[] | undefined;
   private readonly consumed = new Set<TS.Node>();
   private readonly memo = new Map<string, unknown>();
+  private readonly conditions = new Map<TS.Node, Condition>();
 
   constructor(
     readonly ts: TypeScript,
     readonly sourceFile: TS.SourceFile,
     private readonly extraPackages: AnalyzeOptions['packages'] = {},
+    /** Cross-file analysis: exported functions' contexts stay symbolic (see `runsIn`). */
+    readonly crossFile = false,
   ) {
     this.nodes = collectNodes(ts, sourceFile);
     this.binder = new Binder(ts, sourceFile, this.nodes);
@@ -40,12 +43,34 @@ export class FileContext {
     this.reach = new Reachability(ts, sourceFile, this.binder, {
       isScheduler: (call) => this.entriesFor(call).some((e) => e.category === 'in-process-scheduler'),
       nodes: this.nodes,
+      exportSymbols: crossFile,
       decoratorName: (decorator) => {
         const target = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
         const ref = this.imports.resolve(target);
         return ref && `${ref.module}#${formatPath(ref.path)}`;
       },
     });
+  }
+
+  /**
+   * Whether code at `node` can run in one of the `need` contexts (reach.ts bits). With
+   * cross-file analysis, code that runs there only if callers of an export in other files do
+   * counts too, and the condition is kept for the finding (`conditionOf`).
+   */
+  runsIn(node: TS.Node, need: number): boolean {
+    const mask = this.reach.maskAt(node);
+    if (mask & need) {
+      this.conditions.delete(node);
+      return true;
+    }
+    if (!(mask & SYMBOLS)) return false;
+    this.conditions.set(node, { exports: this.reach.symbolsOf(mask), need });
+    return true;
+  }
+
+  /** The condition `runsIn` found for a node, if it holds only conditionally. */
+  conditionOf(node: TS.Node): Condition | undefined {
+    return this.conditions.get(node);
   }
 
   forEachNode(visit: (node: TS.Node) => void): void {

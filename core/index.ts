@@ -4,6 +4,7 @@ import { DETECTORS } from './detectors/index.js';
 import { CATEGORY_INFO } from './categories.js';
 import { isClientModule, isServerlessModule } from './file-scope.js';
 import { applySuppressions } from './suppressions.js';
+import { isProjectSpecifier, type ModuleSummary, summarize } from './summary.js';
 import { type AnalyzeOptions, CATEGORIES, type Category, type CoreFinding, type TS, type TypeScript } from './types.js';
 
 export * from './types.js';
@@ -11,6 +12,12 @@ export { CATEGORY_INFO, categoryOfRule, ruleIdOf, type CategoryInfo } from './ca
 export { CATALOGUE, type CatalogueEntry } from './catalogue.js';
 export { outOfScopeReason, isClientModule, isServerlessModule, SOURCE_EXTENSIONS, EXCLUDED_DIRECTORIES, OUT_OF_SCOPE_GLOBS } from './file-scope.js';
 export { lineStarts, lineOf } from './suppressions.js';
+export { isProjectSpecifier, type ModuleSummary, type ImportUse, type SummaryState, type SummaryContext, type ExportTarget, type ModulePath } from './summary.js';
+export { classifyFacts, handRolledWhat, type WriteFacts } from './detectors/shared.js';
+export { isWrite, type ContainerKind } from './state.js';
+export { composeMessage, code, WRITTEN_AT_REQUEST_TIME } from './messages.js';
+export { escaped, LOAD, REQUEST, UNKNOWN, BACKGROUND, REQUEST_TIME, CONTEXTS } from './reach.js';
+export { SHARED_CONTEXT, ANY_CONTEXT } from './detectors/shared.js';
 export { checkDeployment, checkPackages, type Checked, type PackageSetting } from './settings.js';
 
 /** An exception thrown by one detector, reported instead of crashing the scan. */
@@ -22,6 +29,8 @@ export interface DetectorError {
 export interface AnalyzeResult {
   findings: CoreFinding[];
   errors: DetectorError[];
+  /** With `crossFile`: what the link step needs from this file (absent when it has nothing to say). */
+  summary?: ModuleSummary;
 }
 
 /**
@@ -29,21 +38,42 @@ export interface AnalyzeResult {
  * parsed `sourceFile` (parent pointers set). Findings are sorted by position.
  */
 export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions = {}): AnalyzeResult {
-  if (isClientModule(ts, sourceFile) || !mayHoldState(ts, sourceFile, options)) return { findings: [], errors: [] };
-  const ctx = new FileContext(ts, sourceFile, options.packages);
+  if (isClientModule(ts, sourceFile)) return { findings: [], errors: [] };
+  const crossFile = options.crossFile === true;
+  const holdsState = mayHoldState(ts, sourceFile, options);
+  // With cross-file analysis, a file that cannot hold state still matters when it uses project
+  // modules (writes their state, calls their functions).
+  if (!holdsState && !(crossFile && mayUseProjectModules(sourceFile.text, options.projectSpecifiers ?? []))) return { findings: [], errors: [] };
+  const ctx = new FileContext(ts, sourceFile, options.packages, crossFile);
   const findings: CoreFinding[] = [];
   const errors: DetectorError[] = [];
-  for (const category of activeCategories(ts, sourceFile, options)) {
+  for (const category of holdsState ? activeCategories(ts, sourceFile, options) : []) {
     try {
       findings.push(...DETECTORS[category](ctx));
     } catch (error) {
       errors.push({ category, error });
     }
   }
+  let summary: ModuleSummary | undefined;
+  if (crossFile) {
+    try {
+      summary = summarize(ctx, options.projectSpecifiers ?? [], options.honourEslintComments ?? false);
+    } catch (error) {
+      errors.push({ category: 'module-state', error });
+    }
+  }
   const allowed = findings.filter((f) => !isAllowed(f, options.allow?.[f.category]));
   const kept = applySuppressions(sourceFile.text, dedupe(allowed), options.honourEslintComments ?? false);
   kept.sort((a, b) => a.start - b.start || a.end - b.end || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
-  return { findings: kept, errors };
+  return { findings: kept, errors, ...(summary ? { summary } : {}) };
+}
+
+/** `from './x'`, `require('../y')`, `import('@/lib')`: a specifier that can name a project file. */
+function mayUseProjectModules(text: string, projectSpecifiers: readonly string[]): boolean {
+  for (const match of text.matchAll(/(?:\bfrom|\brequire\s*\(|\bimport\s*\(?)\s*['"`]([^'"`]+)['"`]/g)) {
+    if (isProjectSpecifier(match[1]!, projectSpecifiers)) return true;
+  }
+  return false;
 }
 
 const CATALOGUE_MODULES = new Set(CATALOGUE.flatMap((entry) => entry.modules.map((m) => m.split('/')[0]!)));
@@ -88,9 +118,13 @@ function mayBeState(ts: TypeScript, declaration: TS.VariableDeclaration): boolea
 
 /** The categories to run on this file, after the single-instance switch. */
 export function activeCategories(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions): readonly Category[] {
+  return categoriesFor(options, options.singleInstance ? isServerlessModule(ts, sourceFile) : false);
+}
+
+/** The categories to run on a file, given whether it is a serverless or SSR module. */
+export function categoriesFor(options: Pick<AnalyzeOptions, 'categories' | 'singleInstance'>, serverless: boolean): readonly Category[] {
   const requested = options.categories ?? CATEGORIES;
   if (!options.singleInstance) return requested;
-  const serverless = isServerlessModule(ts, sourceFile);
   return requested.filter((c) => !CATEGORY_INFO[c].scalingOnly && (c !== 'module-state' || serverless));
 }
 

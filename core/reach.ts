@@ -1,5 +1,6 @@
 import { type CodeUnit, enclosingUnit, isFunctionNode, memberName, nameText, outerWrapper, skipOuter, stringValue, walk } from './ast.js';
 import { type Binder, type Binding, collectNodes } from './binder.js';
+import { DEFAULT_EXPORT, declaredExportName, exportNameAt, isExportedObject } from './exports.js';
 import type { TS, TypeScript } from './types.js';
 
 /** When code can run. A unit can run in several of these; they form a bit mask. */
@@ -10,6 +11,17 @@ export const BACKGROUND = 8; // timer and cron callbacks, shutdown hooks
 
 /** Request time in the sense of DESIGN.md: per request, or possibly so because callers are unknown. */
 export const REQUEST_TIME = REQUEST | UNKNOWN;
+
+/**
+ * With cross-file analysis, the callers of an exported function are found in other files: its
+ * context is then a symbol, one bit per export name above the four contexts, settled by the
+ * CLI's link step. A file with more exported functions than bits falls back to UNKNOWN.
+ */
+const SYMBOL_SHIFT = 4;
+const MAX_SYMBOLS = 27;
+/** The bits of the four contexts. */
+export const CONTEXTS = LOAD | REQUEST | UNKNOWN | BACKGROUND;
+export const SYMBOLS = ((1 << (SYMBOL_SHIFT + MAX_SYMBOLS)) - 1) & ~((1 << SYMBOL_SHIFT) - 1);
 
 /** Array and promise methods that call their callback synchronously or once, in the caller's context. */
 const INHERITING_METHODS = new Set([
@@ -40,7 +52,7 @@ export function isStartupName(name: string | undefined): boolean {
 }
 
 /** What unknown callers mean for a function: start-up if its name says so. */
-function escaped(name: string | undefined): number {
+export function escaped(name: string | undefined): number {
   return isStartupName(name) ? LOAD : UNKNOWN;
 }
 
@@ -52,6 +64,8 @@ export interface ReachHooks {
   decoratorName(decorator: TS.Decorator): string | undefined;
   /** The file's nodes, when the host already collected them. */
   nodes?: readonly TS.Node[];
+  /** Give exported functions and classes symbolic contexts (cross-file analysis settles them). */
+  exportSymbols?: boolean;
 }
 
 /**
@@ -63,6 +77,7 @@ export class Reachability {
   private readonly masks = new Map<CodeUnit, number>();
   private readonly units: CodeUnit[] = [];
   private readonly classInfo = new Map<TS.ClassLikeDeclaration, ClassFacts>();
+  private readonly symbolNames: string[] = [];
 
   constructor(
     private readonly ts: TypeScript,
@@ -98,6 +113,41 @@ export class Reachability {
     return this.masks.get(unit) ?? 0;
   }
 
+  /** The export names whose symbols a mask holds. */
+  symbolsOf(mask: number): string[] {
+    const names: string[] = [];
+    this.symbolNames.forEach((name, i) => {
+      if (mask & (1 << (SYMBOL_SHIFT + i))) names.push(name);
+    });
+    return names;
+  }
+
+  /**
+   * The context the callers of export `name` give: a symbol with cross-file analysis, else
+   * what unknown callers mean for that name.
+   */
+  private exportMask(name: string): number {
+    if (!this.hooks.exportSymbols) return escaped(name);
+    let index = this.symbolNames.indexOf(name);
+    if (index < 0) {
+      if (this.symbolNames.length >= MAX_SYMBOLS) return escaped(name);
+      index = this.symbolNames.push(name) - 1;
+    }
+    return 1 << (SYMBOL_SHIFT + index);
+  }
+
+  /** The symbol of the export a node is in position of (`module.exports = fn`), when symbols are on. */
+  private exportPositionMask(node: TS.Node): number | undefined {
+    if (!this.hooks.exportSymbols) return undefined;
+    const ts = this.ts;
+    let name = exportNameAt(ts, this.binder, node);
+    if (name === undefined && ts.isFunctionDeclaration(node) && !node.name && hasExportModifier(ts, node)) name = DEFAULT_EXPORT;
+    if (name === undefined && (ts.isMethodDeclaration(node) || ts.isAccessor(node)) && ts.isObjectLiteralExpression(node.parent) && isExportedObject(ts, this.binder, node.parent)) {
+      name = nameText(ts, node.name);
+    }
+    return name === undefined ? undefined : this.exportMask(name);
+  }
+
   /** Facts about a class: is it a singleton, a Nest provider, which scope. */
   classFacts(cls: TS.ClassLikeDeclaration): ClassFacts {
     let facts = this.classInfo.get(cls);
@@ -124,7 +174,10 @@ export class Reachability {
     }
     // Function declarations and expressions: named ones by their references, others by position.
     const binding = this.functionBinding(unit);
-    if (binding) return this.bindingMask(binding) | (isExportedDeclaration(ts, binding) ? escaped(binding.name) : 0);
+    if (binding) {
+      const exported = declaredExportName(ts, binding);
+      return this.bindingMask(binding) | (exported === undefined ? 0 : this.hooks.exportSymbols ? this.exportMask(exported) : escaped(binding.name));
+    }
     return this.positionMask(unit);
   }
 
@@ -153,6 +206,10 @@ export class Reachability {
   }
 
   /** What a reference to a function does with it: calls it here, passes it on, or lets it escape. */
+  useMask(ref: TS.Expression): number {
+    return this.referenceMask(ref);
+  }
+
   private referenceMask(ref: TS.Expression): number {
     const ts = this.ts;
     const node = outerWrapper(ts, ref);
@@ -168,6 +225,8 @@ export class Reachability {
       }
       return UNKNOWN;
     }
+    const exported = this.exportPositionMask(node);
+    if (exported !== undefined) return exported;
     if (ts.isTypeOfExpression(parent) || ts.isPrefixUnaryExpression(parent)) return 0;
     if (ts.isBinaryExpression(parent) && isComparison(ts, parent.operatorToken.kind)) return 0;
     if ((ts.isIfStatement(parent) || ts.isConditionalExpression(parent)) && (parent as TS.IfStatement).expression === node) return 0;
@@ -182,6 +241,8 @@ export class Reachability {
     if (!parent) return UNKNOWN;
     if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node) return this.maskAt(parent);
     if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent, node);
+    const exported = this.exportPositionMask(fn);
+    if (exported !== undefined) return exported;
     // `{ fetch(req) {} }`, `{ handler: async () => {} }`: the object decides.
     if (ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isShorthandPropertyAssignment(parent)) {
       const mask = this.objectMask(parent.parent);
@@ -359,9 +420,9 @@ export class Reachability {
     }
     // `export class`, `export default class`, `module.exports = Cls`: constructed by unknown callers.
     const exported = isExportedClass(ts, cls);
-    if (exported) {
+    if (exported !== undefined) {
       facts.escapes = true;
-      facts.constructionMask |= UNKNOWN;
+      facts.constructionMask |= this.hooks.exportSymbols ? this.exportMask(exported) : UNKNOWN;
     }
     for (const ref of facts.classBinding?.references ?? []) {
       const parent = ref.parent;
@@ -374,7 +435,7 @@ export class Reachability {
         facts.constructionMask |= UNKNOWN;
       } else {
         facts.escapes = true;
-        facts.constructionMask |= UNKNOWN;
+        facts.constructionMask |= this.exportPositionMask(ref) ?? UNKNOWN;
       }
     }
     // A class expression assigned directly: `module.exports = new (class {})()` is rare; treat
@@ -454,9 +515,11 @@ export function isExportedDeclaration(ts: TypeScript, binding: Binding): boolean
   return false;
 }
 
-function isExportedClass(ts: TypeScript, cls: TS.ClassLikeDeclaration): boolean {
-  if (ts.isClassDeclaration(cls)) return hasExportModifier(ts, cls);
-  return false;
+/** The export name of `export class X` (`X`) or `export default class` (`default`). */
+function isExportedClass(ts: TypeScript, cls: TS.ClassLikeDeclaration): string | undefined {
+  if (!ts.isClassDeclaration(cls) || !hasExportModifier(ts, cls)) return undefined;
+  const isDefault = (ts.getModifiers(cls) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+  return isDefault || !cls.name ? DEFAULT_EXPORT : cls.name.text;
 }
 
 // @Injectable({ scope: Scope.REQUEST })

@@ -1,6 +1,7 @@
 import { memberName, nameText, skipOuter } from './ast.js';
 import type { Binding } from './binder.js';
 import type { FileContext } from './context.js';
+import { exportNamesOf } from './exports.js';
 import { REQUEST_TIME } from './reach.js';
 import type { TS, TypeScript } from './types.js';
 
@@ -26,6 +27,10 @@ export interface StatePiece {
   container: ContainerKind;
   where: 'module' | 'field' | 'static';
   writes: StateWrite[];
+  /** Cross-file analysis: the names module state is exported under (other files may write it). */
+  exports: string[];
+  /** Created lazily (`x ??= …`): resets alone are not state. */
+  lazy: boolean;
 }
 
 const MUTATORS: Record<ContainerKind, ReadonlySet<string>> = {
@@ -81,7 +86,7 @@ export function collectState(ctx: FileContext): StatePiece[] {
   const pieces: StatePiece[] = [];
   for (const binding of ctx.binder.moduleScope().values()) {
     const piece = moduleVariable(ctx, binding);
-    if (piece && piece.writes.length > 0) pieces.push(piece);
+    if (piece && (piece.writes.length > 0 || piece.exports.length > 0)) pieces.push(piece);
   }
   const classes: TS.ClassLikeDeclaration[] = [];
   ctx.forEachNode((node) => {
@@ -105,22 +110,35 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
   for (const ref of binding.references) {
     const write = writeThrough(ctx, ref, [], initContainer ?? 'value', mutable);
     if (write === 'lazy') lazy = true;
-    else if (write && ctx.reach.maskAt(write.node) & REQUEST_TIME) writes.push(write);
+    else if (write && ctx.runsIn(write.node, REQUEST_TIME)) writes.push(write);
   }
-  return { name: binding.name, nameNode: decl.name, container, where: 'module', writes: lazySingleton(ctx, lazy, writes) };
+  const exports = ctx.crossFile && container !== 'instance' ? exportNamesOf(ctx.ts, ctx.binder, binding) : [];
+  return { name: binding.name, nameNode: decl.name, container, where: 'module', writes: lazySingleton(ctx, lazy, writes), exports, lazy };
+}
+
+/** What the expression around a reference does to it (kind-agnostic; `isWrite` judges it). */
+export interface Access {
+  /** Members after the reference: `stats.hits.total` → ['hits', 'total'] (after `prefix`). */
+  chain: string[];
+  /** How many of `chain` come from the use itself, not the prefix. */
+  depth: number;
+  /** assign: `x = v`, `x.p += v`; update: `x++`; delete; call: `x.m(…)`; define: `Object.assign(x, …)`. */
+  op: 'assign' | 'update' | 'delete' | 'call' | 'define';
+  /** The writing expression. */
+  node: TS.Node;
+  /** Method name of a call. */
+  method?: string;
+  key?: TS.Expression;
+  values: TS.Expression[];
+  /** The assignment, for `x = …` shapes. */
+  assignment?: TS.BinaryExpression;
 }
 
 /**
- * If the reference `ref` (followed by member `prefix`) is written, the write. `this.cache` is
+ * How `ref` (followed by member `prefix`) is used when the use may write it: `this.cache` is
  * passed as `ref = this`, `prefix = ['cache']`.
  */
-function writeThrough(
-  ctx: FileContext,
-  ref: TS.Expression,
-  prefix: readonly string[],
-  kind: ContainerKind,
-  reassignable: boolean,
-): StateWrite | 'lazy' | undefined {
+export function accessAt(ctx: FileContext, ref: TS.Expression, prefix: readonly string[] = []): Access | undefined {
   const ts = ctx.ts;
   // Climb member accesses: stats.hits.total → chain ['hits', 'total'].
   let top: TS.Expression = ref;
@@ -147,31 +165,15 @@ function writeThrough(
   }
   const parent = top.parent;
   const depth = chain.length - prefix.length;
-  // A `let` holding some object (an injected service, a client): only reassigning it is a write;
-  // calling its methods or setting its members mutates state owned elsewhere.
-  if (kind === 'value' && depth > 0) return undefined;
-  // x = v, x.p = v, x[k] += v
   if (ts.isBinaryExpression(parent) && parent.left === top && isAssignment(ts, parent.operatorToken.kind)) {
-    if (depth === 0 && !reassignable) return undefined;
-    if (depth === 0 && isLazyInit(ctx, parent, top)) return 'lazy';
-    if (depth === 0 && (isClientValue(ctx, parent.right) || isTimerHandle(ctx, parent.right))) return undefined;
-    return { node: parent, key: keyExpr, values: [parent.right] };
+    return { chain, depth, op: 'assign', node: parent, key: keyExpr, values: [parent.right], assignment: parent };
   }
-  // x++, --x.count
   if ((ts.isPostfixUnaryExpression(parent) || ts.isPrefixUnaryExpression(parent)) && isUpdate(ts, parent)) {
-    if (depth === 0 && !reassignable) return undefined;
-    return { node: parent, key: keyExpr, values: [] };
+    return { chain, depth, op: 'update', node: parent, key: keyExpr, values: [] };
   }
-  if (ts.isDeleteExpression(parent) && depth > 0) return { node: parent, key: keyExpr, values: [] };
-  // x.set(k, v): the last chain segment is the method.
+  if (ts.isDeleteExpression(parent)) return { chain, depth, op: 'delete', node: parent, key: keyExpr, values: [] };
   if (ts.isCallExpression(parent) && parent.expression === top && depth > 0) {
-    const method = chain[chain.length - 1]!;
-    const receiverDepth = depth - 1;
-    const mutators = receiverDepth === 0 ? MUTATORS[kind] : kind === 'object' ? ANY_MUTATOR : undefined;
-    if (mutators?.has(method)) {
-      return { node: parent, method, key: parent.arguments[0], values: [...parent.arguments] };
-    }
-    return undefined;
+    return { chain, depth, op: 'call', node: parent, method: chain[chain.length - 1]!, key: parent.arguments[0], values: [...parent.arguments] };
   }
   // Object.assign(x, …), Object.defineProperty(x, …)
   if (ts.isCallExpression(parent) && parent.arguments[0] === top) {
@@ -182,10 +184,55 @@ function writeThrough(
       ctx.binder.isGlobal(callee.expression, 'Object') &&
       ['assign', 'defineProperty', 'defineProperties'].includes(callee.name.text)
     ) {
-      return { node: parent, values: parent.arguments.slice(1) };
+      return { chain, depth, op: 'define', node: parent, values: parent.arguments.slice(1) };
     }
   }
   return undefined;
+}
+
+/**
+ * Whether an access writes state of `kind`: `depth` members below the state, with `op` (and
+ * `method` for calls). Reassigning the state itself (`depth` 0) needs `reassignable`.
+ */
+export function isWrite(kind: ContainerKind, depth: number, op: Access['op'], method: string | undefined, reassignable: boolean): boolean {
+  // A `let` holding some object (an injected service, a client): only reassigning it is a write;
+  // calling its methods or setting its members mutates state owned elsewhere.
+  if (kind === 'value' && depth > 0) return false;
+  switch (op) {
+    case 'assign':
+    case 'update':
+      return depth > 0 || reassignable;
+    case 'delete':
+      return depth > 0;
+    case 'call': {
+      const receiverDepth = depth - 1;
+      const mutators = receiverDepth === 0 ? MUTATORS[kind] : kind === 'object' ? ANY_MUTATOR : undefined;
+      return method !== undefined && mutators !== undefined && mutators.has(method);
+    }
+    case 'define':
+      return true;
+  }
+}
+
+/**
+ * If the reference `ref` (followed by member `prefix`) is written, the write. `this.cache` is
+ * passed as `ref = this`, `prefix = ['cache']`.
+ */
+function writeThrough(
+  ctx: FileContext,
+  ref: TS.Expression,
+  prefix: readonly string[],
+  kind: ContainerKind,
+  reassignable: boolean,
+): StateWrite | 'lazy' | undefined {
+  const access = accessAt(ctx, ref, prefix);
+  if (!access || !isWrite(kind, access.depth, access.op, access.method, reassignable)) return undefined;
+  const { assignment, depth } = access;
+  if (assignment && depth === 0) {
+    if (isLazyInit(ctx, assignment, assignment.left)) return 'lazy';
+    if (isClientValue(ctx, assignment.right) || isTimerHandle(ctx, assignment.right)) return undefined;
+  }
+  return { node: access.node, ...(access.method !== undefined ? { method: access.method } : {}), key: access.key, values: access.values };
 }
 
 function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[] {
@@ -226,7 +273,7 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
     const consider = (ref: TS.Expression, prefix: string[]): void => {
       const write = writeThrough(ctx, ref, prefix, field.kind, !field.readonly);
       if (write === 'lazy') lazy = true;
-      if (!write || write === 'lazy' || !(ctx.reach.maskAt(write.node) & REQUEST_TIME)) return;
+      if (!write || write === 'lazy' || !ctx.runsIn(write.node, REQUEST_TIME)) return;
       const unit = ctx.unitOf(write.node);
       if (ts.isConstructorDeclaration(unit) || ts.isPropertyDeclaration(unit)) return;
       writes.push(write);
@@ -247,7 +294,7 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
     }
     writes = lazySingleton(ctx, lazy, writes);
     if (writes.length > 0) {
-      pieces.push({ name, nameNode: field.nameNode, container: field.kind, where: field.isStatic ? 'static' : 'field', writes });
+      pieces.push({ name, nameNode: field.nameNode, container: field.kind, where: field.isStatic ? 'static' : 'field', writes, exports: [], lazy });
     }
   }
   return pieces;
@@ -258,12 +305,14 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
  * lazy singleton: when every other write is a reset, there is no state to report.
  */
 function lazySingleton(ctx: FileContext, lazy: boolean, writes: StateWrite[]): StateWrite[] {
+  return lazy && writes.every((w) => isReset(ctx, w)) ? [] : writes;
+}
+
+/** `x = null`, `x = undefined`, `x = void 0`. */
+export function isReset(ctx: FileContext, w: StateWrite): boolean {
   const ts = ctx.ts;
-  const isReset = (w: StateWrite) => {
-    const value = w.values[0] && skipOuter(ts, w.values[0]);
-    return w.method === undefined && value !== undefined && (value.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined') || ts.isVoidExpression(value));
-  };
-  return lazy && writes.every(isReset) ? [] : writes;
+  const value = w.values[0] && skipOuter(ts, w.values[0]);
+  return w.method === undefined && value !== undefined && (value.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined') || ts.isVoidExpression(value));
 }
 
 /** `timer = setInterval(…)`: a handle, not state (the scheduler rule reports the timer). */

@@ -27,11 +27,22 @@ export interface Suggestion {
   packages: string[];
 }
 
+/**
+ * With cross-file analysis: code that runs in the `need` contexts (reach.ts bits) only if the
+ * callers of these exports of its file do. The CLI's link step settles it; without callers
+ * in view, an export's callers are unknown.
+ */
+export interface Condition {
+  exports: string[];
+  need: number;
+}
+
 /** A secondary location of a finding, e.g. a request-time write of the state. */
 export interface RelatedSpan {
   start: number;
   end: number;
   message: string;
+  condition?: Condition;
 }
 
 /** A finding as the core reports it: text offsets into the analysed source. */
@@ -45,6 +56,19 @@ export interface CoreFinding {
   related: RelatedSpan[];
   /** A short stable name of the piece of state (`sessions`, `express-session`), used for fingerprints. */
   subject: string;
+  /**
+   * Cross-file analysis only: when the finding holds. `related`: when any related location
+   * holds (state is a finding only if some write runs at request time).
+   */
+  condition?: Condition | 'related';
+  /**
+   * Cross-file analysis only: the export that creates this store or timer for its callers (a
+   * factory `createCache()` returning `new LRUCache()`, a wrapper around `setInterval`). Its
+   * call sites in other files are reported instead, when there are any.
+   */
+  factory?: string;
+  /** With `factory`: what the store or timer is (`` `new LRUCache(…)` (lru-cache) is a cache in process memory``). */
+  what?: string;
 }
 
 /** Options of one analysis run. */
@@ -68,6 +92,16 @@ export interface AnalyzeOptions {
   packages?: Readonly<Record<string, { category: Category; exports?: readonly string[] }>>;
   /** Identifiers or package names whose state is intentionally local, per category. */
   allow?: Partial<Record<Category, readonly string[]>>;
+  /**
+   * Whole-program analysis (the CLI): exported functions get symbolic contexts, findings that
+   * depend on other files carry a `condition`, and the result has a `summary` for the link step.
+   */
+  crossFile?: boolean;
+  /**
+   * Non-relative specifiers that can name project files with cross-file analysis: path alias
+   * prefixes (`@/`, `~/`) and workspace package names (`@acme/shared`).
+   */
+  projectSpecifiers?: readonly string[];
 }
 
 /** A detector's view of one file, shared by all detectors (built once per file). */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { includeIgnoreFile } from '@eslint/compat';
@@ -9,6 +9,7 @@ import { discover } from '../cli/files.js';
 import { scan } from '../cli/scan.js';
 import { CATEGORIES } from '../core/index.js';
 import plugin from '../rules/index.js';
+import { CROSS_FILE, CROSS_FILE_PROJECTS, type CrossFileExpected } from './helpers/cross-file.js';
 import { FIXTURES } from './helpers/fixtures.js';
 
 /** The two ways the README sets ESLint up: espree for JavaScript, or typescript-eslint for everything. */
@@ -96,6 +97,26 @@ describe.each(Object.keys(SETUPS))('ESLint (%s) and the CLI agree', (setupName) 
     const cli = await cliFindings(cwd, []);
     expect(cli.length).toBeGreaterThan(0);
     expect(sorted(await eslintFindings(eslint, cwd, ['.']))).toEqual(sorted(cli));
+  });
+});
+
+/**
+ * The cross-file projects mark where whole-program analysis differs from one file at a time:
+ * `crossFile` findings are the CLI's only, `eslintOnly` ones are cleared by callers the plugin
+ * cannot see. Everything else must agree.
+ */
+describe.each(CROSS_FILE_PROJECTS)('ESLint and the CLI on fixtures/cross-file/%s differ only where marked', (project) => {
+  it('per file, ESLint reports the unmarked findings and the eslintOnly ones', async () => {
+    const cwd = join(CROSS_FILE, project);
+    const expected = JSON.parse(readFileSync(join(cwd, 'expected.json'), 'utf8')) as CrossFileExpected;
+    const at = (f: { ruleId: string; file: string; line: number; column: number }) => `${f.ruleId} ${f.file} ${f.line}:${f.column}`;
+    const cli = (await scan({ cwd, paths: [] })).findings.map(at).sort();
+    expect(cli).toEqual(expected.findings.map(at).sort());
+    for (const setup of Object.values(SETUPS)) {
+      const eslint = (await eslintFindings(eslintFor(cwd, setup), cwd, ['.'])).map((f) => f.key.replace(/-\d+:\d+$/, '')).sort();
+      const perFile = [...expected.findings.filter((f) => !f.crossFile), ...expected.eslintOnly].map(at).sort();
+      expect(eslint).toEqual(perFile);
+    }
   });
 });
 

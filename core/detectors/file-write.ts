@@ -23,7 +23,7 @@ function fsWrites(ctx: FileContext): CoreFinding[] {
   const findings: CoreFinding[] = [];
   for (const { entry, node } of ctx.creations()) {
     if (entry.via !== 'fs-write' || !ts.isCallExpression(node)) continue;
-    if (!(ctx.reach.maskAt(node) & REQUEST_TIME)) continue;
+    if (!ctx.runsIn(node, REQUEST_TIME)) continue;
     const target = node.arguments[entry.pathArg ?? 0];
     if (target && isTempPath(ctx, target, 0) && removesFiles(ctx, node)) continue;
     findings.push(makeFinding(ctx, 'file-write', node, `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, entry.suggestion, entry.label));
@@ -79,7 +79,7 @@ function fileUploadMoves(ctx: FileContext): CoreFinding[] {
     if (!ts.isCallExpression(node)) continue;
     const callee = skipOuter(ts, node.expression);
     if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'mv' || node.arguments.length === 0) continue;
-    if (!fromUploadedFiles(ctx, callee.expression, 0) || !(ctx.reach.maskAt(node) & REQUEST_TIME)) continue;
+    if (!fromUploadedFiles(ctx, callee.expression, 0) || !ctx.runsIn(node, REQUEST_TIME)) continue;
     findings.push(
       makeFinding(ctx, 'file-write', node, `${snippet(ctx, node)} (express-fileupload) moves the upload into a local folder`, FILEUPLOAD, 'express-fileupload'),
     );

@@ -12,7 +12,7 @@ export function detectGlobalMutation(ctx: FileContext): CoreFinding[] {
   const groups = new Map<string, TS.Node[]>();
   for (const node of ctx.nodes) {
     const write = globalWrite(ctx, node);
-    if (!write || !(ctx.reach.maskAt(node) & REQUEST_TIME)) continue;
+    if (!write || !ctx.runsIn(node, REQUEST_TIME)) continue;
     const list = groups.get(write) ?? [];
     list.push(node);
     groups.set(write, list);

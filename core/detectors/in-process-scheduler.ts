@@ -24,7 +24,7 @@ function timers(ctx: FileContext): CoreFinding[] {
   for (const node of ctx.nodes) {
     if (!ts.isCallExpression(node)) continue;
     const timer = timerName(ctx, node.expression);
-    if (!timer || !(ctx.reach.maskAt(node) & SHARED_CONTEXT)) continue;
+    if (!timer || !ctx.runsIn(node, SHARED_CONTEXT)) continue;
     if (timer === 'setInterval') {
       findings.push(makeFinding(ctx, 'in-process-scheduler', node, `${snippet(ctx, node)} runs on a timer in the web process`, TIMERS, 'setInterval'));
     } else if (reschedulesItself(ctx, node)) {

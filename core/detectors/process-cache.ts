@@ -20,7 +20,7 @@ function memoizerFindings(ctx: FileContext): CoreFinding[] {
   const findings: CoreFinding[] = [];
   for (const { entry, node } of ctx.creations()) {
     if (entry.via !== 'memoize' || !ts.isCallExpression(node)) continue;
-    if (!(ctx.reach.maskAt(node) & SHARED_CONTEXT)) continue;
+    if (!ctx.runsIn(node, SHARED_CONTEXT)) continue;
     const target = node.arguments[0] && functionOf(ctx, node.arguments[0]);
     if (!target) continue;
     const promiseOption = node.arguments.slice(1).some((arg) => {
@@ -90,7 +90,7 @@ function moduleStoreFindings(ctx: FileContext): CoreFinding[] {
       const ref = ctx.imports.resolve(callee.expression);
       if (!ref || ref.path.length > 0) continue;
       const entry = ctx.entriesForModule(ref.module).find((e) => e.via === 'module' && e.writeMethods?.includes(callee.name.text));
-      if (!entry || !(ctx.reach.maskAt(node) & REQUEST_TIME)) continue;
+      if (!entry || !ctx.runsIn(node, REQUEST_TIME)) continue;
       const declaration = moduleDeclaration(ctx, callee.expression);
       if (!declaration) continue;
       const group = byDeclaration.get(declaration) ?? { entry, writes: [] };

@@ -1,9 +1,10 @@
-import { memberName, skipOuter, walk, words } from '../ast.js';
+import { memberName, outerWrapper, skipOuter, walk, words } from '../ast.js';
+import { unitExportNames } from '../exports.js';
 import { CATEGORY_INFO } from '../categories.js';
 import type { FileContext, LibraryCreation } from '../context.js';
 import { code, composeMessage, WRITTEN_AT_REQUEST_TIME } from '../messages.js';
-import { BACKGROUND, LOAD, UNKNOWN } from '../reach.js';
-import { collectState, type StatePiece } from '../state.js';
+import { BACKGROUND, LOAD, REQUEST, UNKNOWN } from '../reach.js';
+import { collectState, type ContainerKind, type StatePiece, type StateWrite } from '../state.js';
 import type { Category, CoreFinding, RelatedSpan, Suggestion, TS, TypeScript } from '../types.js';
 
 /** A detector: one category's findings in one file. */
@@ -11,6 +12,8 @@ export type Detector = (ctx: FileContext) => CoreFinding[];
 
 /** Contexts in which creating a store means one store for the whole process. */
 export const SHARED_CONTEXT = LOAD | UNKNOWN | BACKGROUND;
+/** Any context at all: the code runs. */
+export const ANY_CONTEXT = LOAD | REQUEST | UNKNOWN | BACKGROUND;
 
 export function makeFinding(
   ctx: FileContext,
@@ -21,7 +24,7 @@ export function makeFinding(
   subject: string,
   related: RelatedSpan[] = [],
 ): CoreFinding {
-  return {
+  const finding: CoreFinding = {
     category,
     start: node.getStart(ctx.sourceFile),
     end: node.getEnd(),
@@ -30,10 +33,61 @@ export function makeFinding(
     related,
     subject,
   };
+  if (ctx.crossFile) {
+    const condition = ctx.conditionOf(node);
+    if (condition) {
+      finding.condition = condition;
+      const factory = factoryOf(ctx, node, category, condition.exports);
+      if (factory !== undefined) Object.assign(finding, { factory, what });
+    } else if (related.length > 0 && related.every((r) => r.condition)) {
+      finding.condition = 'related';
+    }
+  }
+  return finding;
 }
 
 export function relatedWrites(ctx: FileContext, nodes: readonly TS.Node[], message = WRITTEN_AT_REQUEST_TIME): RelatedSpan[] {
-  return nodes.map((node) => ({ start: node.getStart(ctx.sourceFile), end: node.getEnd(), message }));
+  return nodes.map((node) => {
+    const condition = ctx.crossFile ? ctx.conditionOf(node) : undefined;
+    return { start: node.getStart(ctx.sourceFile), end: node.getEnd(), message, ...(condition ? { condition } : {}) };
+  });
+}
+
+/** Categories whose store or timer belongs to whoever calls the function that creates it. */
+const MOVES_TO_CALLERS: ReadonlySet<Category> = new Set([
+  'process-cache', 'memory-session', 'memory-rate-limit', 'socket-registry', 'in-process-scheduler', 'process-lock',
+]);
+
+/**
+ * The export that creates the store or starts the timer at `node` for its callers: the
+ * function it is written in returns it (`return new LRUCache(…)`, `() => session({…})`), or, for
+ * a timer, merely starts it; or a field or constructor of an exported class holds it.
+ */
+function factoryOf(ctx: FileContext, node: TS.Node, category: Category, exports: readonly string[]): string | undefined {
+  const ts = ctx.ts;
+  if (!MOVES_TO_CALLERS.has(category)) return undefined;
+  const unit = ctx.unitOf(node);
+  const name = unitExportNames(ts, ctx.binder, unit).find((n) => exports.includes(n));
+  if (name === undefined) return undefined;
+  const memberOfClass = ts.isPropertyDeclaration(unit) || ts.isConstructorDeclaration(unit);
+  return memberOfClass || category === 'in-process-scheduler' || isReturned(ctx, node, unit) ? name : undefined;
+}
+
+/** `return x`, an arrow's expression body, or a local `const x = …` that is returned. */
+function isReturned(ctx: FileContext, node: TS.Node, unit: TS.Node): boolean {
+  const ts = ctx.ts;
+  let outer = outerWrapper(ts, node);
+  if (ts.isAwaitExpression(outer.parent)) outer = outerWrapper(ts, outer.parent);
+  const parent = outer.parent;
+  if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === outer)) return ctx.unitOf(parent) === unit || parent === unit;
+  if (ts.isVariableDeclaration(parent) && parent.initializer === outer && ts.isIdentifier(parent.name)) {
+    const binding = ctx.binder.resolve(parent.name);
+    return (binding?.references ?? []).some((ref) => {
+      const up = outerWrapper(ts, ref).parent;
+      return (ts.isReturnStatement(up) || (ts.isShorthandPropertyAssignment(up) && ts.isReturnStatement(outerWrapper(ts, up.parent).parent))) && ctx.unitOf(up) === unit;
+    });
+  }
+  return false;
 }
 
 /** `session(…)`, `new LRUCache(…)`, `@Cron(…)`, `fastify.register(rateLimit, …)`. */
@@ -71,10 +125,9 @@ function unsafeCreations(ctx: FileContext): LibraryCreation[] {
  */
 function inCreationContext(ctx: FileContext, creation: LibraryCreation): boolean {
   const ts = ctx.ts;
-  const mask = ctx.reach.maskAt(creation.node);
   // A scheduled job or a file written per request is still process-bound, wherever it is created.
-  if (creation.entry.category === 'in-process-scheduler' || creation.entry.category === 'file-write') return mask !== 0;
-  if (!(mask & SHARED_CONTEXT)) return false;
+  if (creation.entry.category === 'in-process-scheduler' || creation.entry.category === 'file-write') return ctx.runsIn(creation.node, ANY_CONTEXT);
+  if (!ctx.runsIn(creation.node, SHARED_CONTEXT)) return false;
   const unit = ctx.unitOf(creation.node);
   if ((ts.isPropertyDeclaration(unit) || ts.isConstructorDeclaration(unit)) && ts.isClassLike(unit.parent)) {
     const facts = ctx.reach.classFacts(unit.parent);
@@ -100,37 +153,50 @@ const SOCKET_WORDS = new Set(['sockets', 'socket', 'connections', 'subscribers',
 const CONNECTION_PARAMS = new Set(['res', 'response', 'reply', 'ws', 'socket', 'conn', 'connection', 'client', 'stream', 'controller', 'writer', 'sse', 'peer']);
 const IP_PATTERN = /(^|\W)ip(\W|$)|\.ip\b|remoteAddress|x-forwarded-for|x-real-ip|clientIp/i;
 
+/** What a write says about the state it writes: a response object is stored, a key is the client IP. */
+export interface WriteFacts {
+  connection: boolean;
+  ipKey: boolean;
+}
+
+export function writeFacts(ctx: FileContext, write: StateWrite): WriteFacts {
+  const ts = ctx.ts;
+  const connection = write.values.some((value) => {
+    let found = false;
+    walk(ts, value, (node) => {
+      if (found || isFunctionLike(ts, node)) return false;
+      if (ts.isIdentifier(node) && CONNECTION_PARAMS.has(node.text)) {
+        const decl = ctx.binder.resolve(node)?.declaration;
+        if (decl && ts.isParameter(decl)) found = true;
+      }
+    });
+    return found;
+  });
+  return { connection, ipKey: write.key !== undefined && IP_PATTERN.test(write.key.getText(ctx.sourceFile)) };
+}
+
 /**
  * The most specific category for hand-rolled state: what is written (a response object, a key
  * derived from the client IP) first, then what the state is called.
  */
 export function classify(ctx: FileContext, piece: StatePiece): Category {
-  const ts = ctx.ts;
-  const name = words(piece.name);
-  const has = (set: ReadonlySet<string>) => name.some((w) => set.has(w)) || set.has(piece.name.toLowerCase());
-  const holdsConnection = piece.writes.some((w) =>
-    w.values.some((value) => {
-      let found = false;
-      walk(ts, value, (node) => {
-        if (found || isFunctionLike(ts, node)) return false;
-        if (ts.isIdentifier(node) && CONNECTION_PARAMS.has(node.text)) {
-          const decl = ctx.binder.resolve(node)?.declaration;
-          if (decl && ts.isParameter(decl)) found = true;
-        }
-      });
-      return found;
-    }),
-  );
-  if (holdsConnection && (piece.container === 'set' || piece.container === 'array' || piece.container === 'map')) return 'socket-registry';
+  return classifyFacts(piece.name, piece.container, piece.writes.map((w) => writeFacts(ctx, w)));
+}
+
+export function classifyFacts(stateName: string, container: ContainerKind, writes: readonly WriteFacts[]): Category {
+  const name = words(stateName);
+  const has = (set: ReadonlySet<string>) => name.some((w) => set.has(w)) || set.has(stateName.toLowerCase());
+  const holdsConnection = writes.some((w) => w.connection);
+  if (holdsConnection && (container === 'set' || container === 'array' || container === 'map')) return 'socket-registry';
   // A session store holds many sessions; a flag or a single value named `session…` does not.
-  if (has(SESSION_WORDS) && piece.container !== 'value') return 'memory-session';
-  const keyedByIp = piece.writes.some((w) => w.key !== undefined && IP_PATTERN.test(w.key.getText(ctx.sourceFile)));
+  if (has(SESSION_WORDS) && container !== 'value') return 'memory-session';
+  const keyedByIp = writes.some((w) => w.ipKey);
   // A rate limiter counts per client: a keyed container, not a scalar page-hit counter.
-  const keyed = piece.container === 'map' || piece.container === 'object';
+  const keyed = container === 'map' || container === 'object';
   if (keyed && (has(RATE_WORDS) || keyedByIp || (name.includes('rate') && name.includes('limit')))) return 'memory-rate-limit';
-  if (has(LOCK_WORDS) || (name.includes('in') && name.includes('flight')) || (name.includes('pending') && piece.container !== 'array')) return 'process-lock';
+  if (has(LOCK_WORDS) || (name.includes('in') && name.includes('flight')) || (name.includes('pending') && container !== 'array')) return 'process-lock';
   if (has(CACHE_WORDS)) return 'process-cache';
-  if (has(SOCKET_WORDS) && piece.container !== 'value') return 'socket-registry';
+  if (has(SOCKET_WORDS) && container !== 'value') return 'socket-registry';
   return 'module-state';
 }
 
@@ -150,19 +216,30 @@ const WHAT: Record<Category, string> = {
   'global-mutation': 'writes global state',
 };
 
+/** What a finding says about hand-rolled state: `` `stats` is shared mutable state written at request time``. */
+export function handRolledWhat(category: Category, name: string, where: StatePiece['where']): string {
+  const label = where === 'field' ? `this.${name}` : name;
+  const kind = where === 'field' ? ' (a field of a singleton)' : where === 'static' ? ' (a class static)' : '';
+  return `${code(label)}${kind} ${WHAT[category]}`;
+}
+
 /** Findings for hand-rolled state classified into `category`. */
 export function handRolledFindings(ctx: FileContext, category: Category): CoreFinding[] {
-  const classified = ctx.shared('hand-rolled', () => collectState(ctx).map((piece) => ({ piece, category: classify(ctx, piece) })));
+  // With cross-file analysis, exported module state is reported by the link step, which sees
+  // the writes of every file.
+  const classified = ctx.shared('hand-rolled', () =>
+    collectState(ctx)
+      .filter((piece) => piece.writes.length > 0 && !(ctx.crossFile && piece.exports.length > 0))
+      .map((piece) => ({ piece, category: classify(ctx, piece) })),
+  );
   return classified
     .filter((c) => c.category === category)
     .map(({ piece }) => {
-      const label = piece.where === 'field' ? `this.${piece.name}` : piece.name;
-      const kind = piece.where === 'field' ? ' (a field of a singleton)' : piece.where === 'static' ? ' (a class static)' : '';
       return makeFinding(
         ctx,
         category,
         piece.nameNode,
-        `${code(label)}${kind} ${WHAT[category]}`,
+        handRolledWhat(category, piece.name, piece.where),
         CATEGORY_INFO[category].suggestion,
         piece.name,
         relatedWrites(ctx, piece.writes.map((w) => w.node)),

@@ -26,7 +26,7 @@ function memberUses(ctx: FileContext, creation: TS.Node, members: ReadonlySet<st
   for (const node of ctx.nodes) {
     if (!ts.isPropertyAccessExpression(node) || !members.has(node.name.text)) continue;
     if (skipOuter(ts, node.expression).getText(ctx.sourceFile).replace(/\s+/g, '') !== holder) continue;
-    if (ctx.reach.maskAt(node) & REQUEST_TIME) uses.push(node);
+    if (ctx.runsIn(node, REQUEST_TIME)) uses.push(node);
   }
   return uses;
 }

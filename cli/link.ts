@@ -1,0 +1,262 @@
+import {
+  type AnalyzeOptions,
+  type Category,
+  CATEGORY_INFO,
+  categoriesFor,
+  classifyFacts,
+  composeMessage,
+  type Condition,
+  escaped,
+  type ExportTarget,
+  handRolledWhat,
+  type ImportUse,
+  isWrite,
+  type ModulePath,
+  REQUEST_TIME,
+  ruleIdOf,
+  type SummaryContext,
+  type SummaryState,
+  type Suggestion,
+  UNKNOWN,
+  WRITTEN_AT_REQUEST_TIME,
+  type WriteFacts,
+} from '../core/index.js';
+import { fingerprintBase } from './analyze-file.js';
+import type { ProjectLayout } from './project.js';
+import type { Finding, RelatedLocation } from './scan.js';
+
+/** A 1-based line and column. */
+export interface Located {
+  line: number;
+  column: number;
+}
+
+/** A module summary (core/summary.ts) with offsets turned into lines and columns. */
+export interface FileSummary {
+  exports: Record<string, ExportTarget>;
+  starExports: string[];
+  entry: boolean;
+  state: (Omit<SummaryState, 'start' | 'end' | 'writes'> & {
+    at: Located;
+    end: Located;
+    lineText: string;
+    writes: { at: Located; condition?: Condition; facts: WriteFacts }[];
+  })[];
+  uses: (Omit<ImportUse, 'start' | 'end'> & { at: Located; end: Located; lineText?: string })[];
+}
+
+/** A finding of one file's pass, before the link step settles what depends on other files. */
+export interface FileFinding extends Omit<Finding, 'severity' | 'related'> {
+  related: (RelatedLocation & { condition?: Condition })[];
+  condition?: Condition | 'related';
+  factory?: string;
+  what?: string;
+  /** With `factory`: the subject of the store, for the fingerprints of its call sites. */
+  subject?: string;
+}
+
+/** One analysed file as the link step sees it. */
+export interface LinkFile {
+  /** Absolute path. */
+  path: string;
+  /** Display path. */
+  file: string;
+  /** Read only to learn whom it calls (a script outside the server): never reported, never request time. */
+  context: boolean;
+  findings: readonly FileFinding[];
+  summary?: FileSummary;
+}
+
+interface Target {
+  file: number;
+  name: string;
+  rest: string[];
+}
+
+const MAX_DEPTH = 24;
+const CALLED_AT_REQUEST_TIME = 'called here at request time';
+const CALLED_HERE = 'called here';
+
+/**
+ * Joins per-file results into the program's: settles findings that depend on who calls a
+ * file's exports, reports exported state written in other files (at its declaration, with
+ * every request-time write), and moves stores and timers created by project wrappers to the
+ * wrappers' call sites. Returns the findings of the files that are not `context`.
+ */
+export function link(files: readonly LinkFile[], layout: ProjectLayout, options: AnalyzeOptions): Omit<Finding, 'severity'>[] {
+  const index = new Map(files.map((f, i) => [f.path, i]));
+  const resolveFrom = (from: number, specifier: string): number | undefined => {
+    const path = layout.resolve(files[from]!.path, specifier);
+    return path === undefined ? undefined : index.get(path);
+  };
+
+  const lookup = (file: number | undefined, path: readonly string[], depth: number): Target | undefined => {
+    const summary = file === undefined ? undefined : files[file]!.summary;
+    if (file === undefined || !summary || depth > MAX_DEPTH) return undefined;
+    if (path.length === 0) return summary.exports.default ? lookup(file, ['default'], depth + 1) : undefined;
+    const [name, ...rest] = path as [string, ...string[]];
+    const target = summary.exports[name];
+    if (target && 'local' in target) return { file, name, rest };
+    if (target) return lookup(resolveFrom(file, target.from.specifier), [...(target.from.viaDefault ? ['default'] : []), ...target.from.path, ...rest], depth + 1);
+    if (name === 'default') return undefined;
+    for (const star of summary.starExports) {
+      const found = lookup(resolveFrom(file, star), path, depth + 1);
+      if (found) return found;
+    }
+    // CommonJS `module.exports = counters`: `require('./counters').hits` is a member of it.
+    return summary.exports.default ? lookup(file, ['default', ...path], depth + 1) : undefined;
+  };
+  const targetOf = (from: number, use: ModulePath): Target | undefined =>
+    lookup(resolveFrom(from, use.specifier), [...(use.viaDefault ? ['default'] : []), ...use.path], 0);
+
+  // Every use, with the export it reaches.
+  const uses: { file: number; use: FileSummary['uses'][number]; target: Target }[] = [];
+  files.forEach((f, i) => {
+    for (const use of f.summary?.uses ?? []) {
+      const target = targetOf(i, use);
+      if (target) uses.push({ file: i, use, target });
+    }
+  });
+  const key = (file: number, name: string) => `${file}#${name}`;
+  const called = new Map<string, typeof uses>();
+  for (const entry of uses) {
+    if (entry.target.rest.length > 0) continue;
+    const k = key(entry.target.file, entry.target.name);
+    called.set(k, [...(called.get(k) ?? []), entry]);
+  }
+
+  // When each export runs: the union of its callers' contexts, to a fixed point.
+  const ext = new Map<string, number>();
+  const final = (file: number, name: string): number => {
+    const k = key(file, name);
+    const mask = called.has(k) ? (ext.get(k) ?? 0) : escaped(name);
+    return mask | (files[file]!.summary?.entry ? UNKNOWN : 0);
+  };
+  const contextOf = (file: number, context: SummaryContext): number => {
+    if (files[file]!.context) return 0;
+    let mask = context.mask;
+    for (const name of context.via) mask |= final(file, name);
+    return mask;
+  };
+  for (let round = 0, changed = true; changed && round < 64; round++) {
+    changed = false;
+    for (const [k, callers] of called) {
+      let mask = 0;
+      for (const { file, use } of callers) mask |= contextOf(file, use.context);
+      if (mask !== (ext.get(k) ?? 0)) {
+        ext.set(k, mask);
+        changed = true;
+      }
+    }
+  }
+  const holds = (file: number, condition: Condition): boolean => (condition.exports.reduce((m, n) => m | final(file, n), 0) & condition.need) !== 0;
+
+  const out: Omit<Finding, 'severity'>[] = [];
+  const bases = new Map<string, number>();
+  const fingerprint = (file: string, category: Category, subject: string, lineText: string) => {
+    const base = fingerprintBase(category, subject, lineText);
+    const n = bases.get(`${file}\0${base}`) ?? 0;
+    bases.set(`${file}\0${base}`, n + 1);
+    return `${base}:${n}`;
+  };
+  for (const f of files) {
+    for (const finding of f.findings) {
+      const [base, n] = finding.fingerprint.split(':');
+      bases.set(`${f.file}\0${base}`, Math.max(bases.get(`${f.file}\0${base}`) ?? 0, Number(n) + 1));
+    }
+  }
+
+  // Findings of each file's own pass, settled.
+  const factories = new Map<string, { file: number; finding: FileFinding; need: number }>();
+  files.forEach((f, i) => {
+    for (const finding of f.findings) {
+      const related: RelatedLocation[] = finding.related.filter((r) => !r.condition || holds(i, r.condition)).map(({ condition: _, ...r }) => r);
+      const condition = finding.condition;
+      if (condition === 'related' ? related.length === 0 : condition && !holds(i, condition)) continue;
+      if (finding.factory !== undefined && typeof condition === 'object' && called.has(key(i, finding.factory))) {
+        factories.set(key(i, finding.factory), { file: i, finding, need: condition.need });
+        continue;
+      }
+      if (typeof condition === 'object') {
+        // A write in a function other files call: where those calls run at request time.
+        for (const name of condition.exports) {
+          for (const caller of called.get(key(i, name)) ?? []) {
+            if (!(contextOf(caller.file, caller.use.context) & condition.need) || caller.use.call === undefined) continue;
+            related.push({ file: files[caller.file]!.file, ...caller.use.at, message: condition.need === REQUEST_TIME ? CALLED_AT_REQUEST_TIME : CALLED_HERE });
+          }
+        }
+      }
+      if (f.context) continue;
+      const { condition: _c, factory: _f, what: _w, subject: _s, ...plain } = finding;
+      out.push({ ...plain, related: sortRelated(related) });
+    }
+  });
+
+  // Exported state, with the writes of every file.
+  files.forEach((f, i) => {
+    if (f.context) return;
+    for (const state of f.summary?.state ?? []) {
+      const writes: (RelatedLocation & { facts: WriteFacts })[] = state.writes
+        .filter((w) => !w.condition || holds(i, w.condition))
+        .map((w) => ({ file: f.file, ...w.at, message: WRITTEN_AT_REQUEST_TIME, facts: w.facts }));
+      for (const { file, use, target } of uses) {
+        if (target.file !== i || !state.exports.includes(target.name) || !use.write) continue;
+        if (!isWrite(state.container, target.rest.length, use.write.op, use.write.method, false)) continue;
+        if (!(contextOf(file, use.context) & REQUEST_TIME)) continue;
+        writes.push({ file: files[file]!.file, ...use.at, message: WRITTEN_AT_REQUEST_TIME, facts: use.write.facts });
+      }
+      if (writes.length === 0) continue;
+      const category = classifyFacts(state.name, state.container, writes.map((w) => w.facts));
+      if (!reportable(f.summary!, category, state.name, state.suppressed, options)) continue;
+      const suggestion = CATEGORY_INFO[category].suggestion;
+      out.push(
+        finding(f.file, category, state.at, state.end, composeMessage(category, handRolledWhat(category, state.name, 'module'), suggestion), suggestion, sortRelated(writes.map(({ facts: _, ...w }) => w)), fingerprint(f.file, category, state.name, state.lineText)),
+      );
+    }
+  });
+
+  // Factories of factories: `export const makeUserCache = () => createCache()`.
+  for (let round = 0, changed = true; changed && round < MAX_DEPTH; round++) {
+    changed = false;
+    for (const { file, use, target } of uses) {
+      const origin = target.rest.length === 0 && use.call !== undefined ? factories.get(key(target.file, target.name)) : undefined;
+      if (!origin) continue;
+      for (const name of use.returnedBy ?? []) {
+        if (!called.has(key(file, name)) || factories.has(key(file, name))) continue;
+        factories.set(key(file, name), origin);
+        changed = true;
+      }
+    }
+  }
+  // Call sites of factories and wrappers in a shared context (module scope, start-up, singletons).
+  for (const { file, use, target } of uses) {
+    const origin = target.rest.length === 0 && use.call !== undefined ? factories.get(key(target.file, target.name)) : undefined;
+    const caller = files[file]!;
+    if (!origin || caller.context || !caller.summary) continue;
+    if ((use.returnedBy ?? []).some((name) => factories.has(key(file, name)))) continue;
+    if (!(contextOf(file, use.context) & origin.need)) continue;
+    const { finding: created } = origin;
+    if (!reportable(caller.summary, created.category, created.subject ?? created.category, use.suppressed, options)) continue;
+    const where = files[origin.file]!.file;
+    const what = `${use.call} calls \`${target.name}\` (${where}:${created.line}), where ${created.what}`;
+    out.push(
+      finding(caller.file, created.category, use.at, use.end, composeMessage(created.category, what, created.suggestion), created.suggestion, [{ file: where, line: created.line, column: created.column, message: 'created here' }], fingerprint(caller.file, created.category, created.subject ?? created.category, use.lineText ?? '')),
+    );
+  }
+  return out;
+}
+
+/** Whether a finding of `category` on `subject` survives the file's categories, suppressions and `allow`. */
+function reportable(summary: FileSummary, category: Category, subject: string, suppressed: readonly Category[] | undefined, options: AnalyzeOptions): boolean {
+  if (!categoriesFor(options, summary.entry).includes(category)) return false;
+  if (suppressed?.includes(category)) return false;
+  return !options.allow?.[category]?.includes(subject);
+}
+
+function finding(file: string, category: Category, at: Located, end: Located, message: string, suggestion: Suggestion, related: RelatedLocation[], fingerprint: string): Omit<Finding, 'severity'> {
+  return { ruleId: ruleIdOf(category), category, file, line: at.line, column: at.column, endLine: end.line, endColumn: end.column, message, suggestion, related, fingerprint };
+}
+
+function sortRelated(related: RelatedLocation[]): RelatedLocation[] {
+  return related.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line || a.column - b.column));
+}

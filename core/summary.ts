@@ -1,0 +1,238 @@
+import { skipOuter, stringValue } from './ast.js';
+import type { Binding } from './binder.js';
+import type { FileContext } from './context.js';
+import { snippet, writeFacts, type WriteFacts } from './detectors/shared.js';
+import { exportNameAt, exportNamesOf, unitExportNames } from './exports.js';
+import { isServerlessModule } from './file-scope.js';
+import { normalizeModule } from './imports.js';
+import { CONTEXTS } from './reach.js';
+import { accessAt, type Access, collectState, type ContainerKind } from './state.js';
+import { applySuppressions } from './suppressions.js';
+import { type Category, CATEGORIES, type Condition, type CoreFinding, type TS } from './types.js';
+
+/**
+ * When code runs, as far as one file can tell: the context bits it has for sure, plus the
+ * exports of its file whose callers (in other files) add theirs.
+ */
+export interface SummaryContext {
+  mask: number;
+  via: string[];
+}
+
+/** What an export name stands for: a module-scope binding of the file, or another module's export. */
+export type ExportTarget = { local: string } | { from: ModulePath };
+
+/** A path into another module: `specifier` as written, then export and member names. */
+export interface ModulePath {
+  specifier: string;
+  /** An ESM default import: the path starts at the module's default export. */
+  viaDefault: boolean;
+  path: string[];
+}
+
+/** Exported module state, written here or (the link step finds out) in other files. */
+export interface SummaryState {
+  name: string;
+  exports: string[];
+  container: ContainerKind;
+  start: number;
+  end: number;
+  lazy: boolean;
+  /** Writes in this file that can run at request time (some only if callers of an export do). */
+  writes: { start: number; end: number; condition?: Condition; facts: WriteFacts }[];
+  /** Categories a suppression comment turns off at the declaration. */
+  suppressed?: Category[];
+}
+
+/** A use of another project module's export: a call, a `new`, a write, or a reference passed on. */
+export interface ImportUse extends ModulePath {
+  start: number;
+  end: number;
+  /** When the use runs (a write, a call) or when what it passes on will be called. */
+  context: SummaryContext;
+  /** The use writes: what the expression does, with the facts classification needs. */
+  write?: { op: Access['op']; method?: string; facts: WriteFacts };
+  /** The use calls or constructs the export: `createCache(…)`, for messages. */
+  call?: string;
+  /** The call's value is returned by these exports of this file (a factory of a factory). */
+  returnedBy?: string[];
+  /** Categories a suppression comment turns off at the call. */
+  suppressed?: Category[];
+}
+
+/** Everything the link step needs to know about one module, without its AST. */
+export interface ModuleSummary {
+  exports: Record<string, ExportTarget>;
+  /** `export * from '…'` specifiers. */
+  starExports: string[];
+  /** Framework entry module (route handler, serverless function): the framework calls its exports. */
+  entry: boolean;
+  state: SummaryState[];
+  uses: ImportUse[];
+}
+
+/** Whether a specifier can name a file of the project: relative, absolute, or one of `projectSpecifiers`. */
+export function isProjectSpecifier(specifier: string, projectSpecifiers: readonly string[]): boolean {
+  if (specifier.startsWith('.') || specifier.startsWith('/')) return true;
+  return projectSpecifiers.some((p) => specifier === p || specifier.startsWith(p.endsWith('/') ? p : `${p}/`));
+}
+
+/** Builds a file's summary from its analysis context (run with `crossFile`). */
+export function summarize(ctx: FileContext, projectSpecifiers: readonly string[], honourEslintComments: boolean): ModuleSummary {
+  const ts = ctx.ts;
+  const summary: ModuleSummary = { exports: {}, starExports: [], entry: isServerlessModule(ts, ctx.sourceFile), state: [], uses: [] };
+  const project = (specifier: string | undefined): specifier is string => specifier !== undefined && isProjectSpecifier(specifier, projectSpecifiers);
+
+  // Re-exports written as `export … from '…'`.
+  for (const statement of ctx.sourceFile.statements) {
+    if (!ts.isExportDeclaration(statement) || statement.isTypeOnly) continue;
+    const specifier = stringValue(ts, statement.moduleSpecifier);
+    if (specifier === undefined) continue;
+    const clause = statement.exportClause;
+    if (!clause) summary.starExports.push(normalizeModule(specifier));
+    else if (ts.isNamespaceExport(clause)) summary.exports[clause.name.text] = { from: { specifier: normalizeModule(specifier), viaDefault: false, path: [] } };
+    else {
+      for (const element of clause.elements) {
+        if (element.isTypeOnly) continue;
+        const imported = (element.propertyName ?? element.name).text;
+        summary.exports[element.name.text] = { from: { specifier: normalizeModule(specifier), viaDefault: imported === 'default', path: imported === 'default' ? [] : [imported] } };
+      }
+    }
+  }
+
+  for (const binding of ctx.binder.bindings) {
+    const origin = importOrigin(ctx, binding);
+    if (ctx.binder.isModuleScope(binding)) {
+      for (const name of exportNamesOf(ts, ctx.binder, binding)) {
+        summary.exports[name] = origin && project(origin.specifier) ? { from: origin } : { local: binding.name };
+      }
+    }
+    if (!origin || !project(origin.specifier)) continue;
+    for (const ref of binding.references) addUse(ctx, summary, origin, ref);
+  }
+  // require('./stats').requests++, require('./registry').register(…)
+  for (const node of ctx.nodes) {
+    if (!ts.isCallExpression(node)) continue;
+    const specifier = ctx.imports.requiredModule(node);
+    if (!project(specifier)) continue;
+    const parent = skipOuterParent(ctx, node);
+    if (ts.isVariableDeclaration(parent) || ts.isAwaitExpression(parent)) continue;
+    // module.exports = require('./impl'), exports.db = require('./db')
+    const exported = exportNameAt(ts, ctx.binder, node);
+    if (exported !== undefined) {
+      summary.exports[exported] = { from: { specifier, viaDefault: false, path: [] } };
+      continue;
+    }
+    addUse(ctx, summary, { specifier, viaDefault: false, path: [] }, node);
+  }
+
+  for (const piece of collectState(ctx)) {
+    if (piece.where !== 'module' || piece.exports.length === 0) continue;
+    summary.state.push({
+      name: piece.name,
+      exports: piece.exports,
+      container: piece.container,
+      start: piece.nameNode.getStart(ctx.sourceFile),
+      end: piece.nameNode.getEnd(),
+      lazy: piece.lazy,
+      writes: piece.writes.map((w) => {
+        const condition = ctx.conditionOf(w.node);
+        return { start: w.node.getStart(ctx.sourceFile), end: w.node.getEnd(), ...(condition ? { condition } : {}), facts: writeFacts(ctx, w) };
+      }),
+    });
+  }
+  markSuppressed(ctx, [...summary.state, ...summary.uses.filter((u) => u.call !== undefined)], honourEslintComments);
+  return summary;
+}
+
+/** Notes the categories that suppression comments turn off at each declaration or call. */
+function markSuppressed(ctx: FileContext, items: (SummaryState | ImportUse)[], honourEslintComments: boolean): void {
+  const text = ctx.sourceFile.text;
+  if (items.length === 0 || !text.includes('-disable')) return;
+  const probes: CoreFinding[] = items.flatMap((item, i) =>
+    CATEGORIES.map((category) => ({ category, start: item.start, end: item.end, message: '', suggestion: { summary: '', packages: [] }, related: [], subject: String(i) })),
+  );
+  const kept = new Set(applySuppressions(text, probes, honourEslintComments).map((f) => `${f.subject}:${f.category}`));
+  items.forEach((item, i) => {
+    const off = CATEGORIES.filter((c) => !kept.has(`${i}:${c}`));
+    if (off.length > 0) item.suppressed = off;
+  });
+}
+
+function skipOuterParent(ctx: FileContext, node: TS.Node): TS.Node {
+  const ts = ctx.ts;
+  let current = node;
+  while (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isNonNullExpression(current.parent)) current = current.parent;
+  return current.parent;
+}
+
+/**
+ * The module path a binding stands for, when it comes from a module: `import { a } from './x'`
+ * → `./x` [a]; `import d from './x'` → default; `const { a } = require('./x')`; `const s = ns.stats`.
+ */
+function importOrigin(ctx: FileContext, binding: Binding): ModulePath | undefined {
+  const ts = ctx.ts;
+  const decl = binding.declaration;
+  const isImport = ts.isImportClause(decl) || ts.isImportSpecifier(decl) || ts.isNamespaceImport(decl) || ts.isImportEqualsDeclaration(decl);
+  const isVariable = ts.isVariableDeclaration(decl) || ts.isBindingElement(decl);
+  if (!isImport && !(isVariable && binding.kind === 'const')) return undefined;
+  if (isImport && (ts.isImportClause(decl) ? decl.isTypeOnly : ts.isImportSpecifier(decl) ? decl.isTypeOnly || decl.parent.parent.isTypeOnly : false)) return undefined;
+  const ref = ctx.imports.resolve(binding.id);
+  // `const entry = limits.get(ip)` holds a call's result, not the module's object.
+  if (!ref || ref.path.includes('()')) return undefined;
+  const viaDefault = ts.isImportClause(decl) || (ts.isImportSpecifier(decl) && (decl.propertyName ?? decl.name).text === 'default');
+  return { specifier: ref.module, viaDefault, path: ref.path };
+}
+
+/** Records what the expression around `ref` does with the export it stands for. */
+function addUse(ctx: FileContext, summary: ModuleSummary, origin: ModulePath, ref: TS.Expression): void {
+  const ts = ctx.ts;
+  const base = { specifier: origin.specifier, viaDefault: origin.viaDefault };
+  const access = accessAt(ctx, ref);
+  const write = access && { op: access.op, ...(access.method !== undefined ? { method: access.method } : {}), facts: writeFacts(ctx, { node: access.node, key: access.key, values: access.values }) };
+  if (access && access.op !== 'call') {
+    const node = access.node;
+    summary.uses.push({ ...base, path: [...origin.path, ...access.chain], start: node.getStart(ctx.sourceFile), end: node.getEnd(), context: contextOf(ctx, ctx.reach.maskAt(node)), write: write! });
+    return;
+  }
+  // Climb to the top of the member chain to see how the value is used.
+  let top: TS.Expression = ref;
+  const chain: string[] = [];
+  for (;;) {
+    const parent = top.parent;
+    if (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent) || ts.isAsExpression(parent)) top = parent;
+    else if (ts.isPropertyAccessExpression(parent) && parent.expression === top) {
+      chain.push(parent.name.text);
+      top = parent;
+    } else break;
+  }
+  const parent = top.parent;
+  // `const s = ns.stats`: an alias, whose own references are uses; `export { x }` is a re-export.
+  if ((ts.isVariableDeclaration(parent) && parent.initializer === top) || ts.isExportSpecifier(parent) || ts.isExportAssignment(parent)) return;
+  const isCall = (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === top;
+  const node = isCall ? parent : top;
+  const use: ImportUse = { ...base, path: [...origin.path, ...chain], start: node.getStart(ctx.sourceFile), end: node.getEnd(), context: contextOf(ctx, ctx.reach.useMask(top)) };
+  if (write) use.write = write;
+  if (isCall) {
+    use.call = snippet(ctx, parent);
+    const returnedBy = returningExports(ctx, parent);
+    if (returnedBy.length > 0) use.returnedBy = returnedBy;
+  }
+  summary.uses.push(use);
+}
+
+function contextOf(ctx: FileContext, mask: number): SummaryContext {
+  return { mask: mask & CONTEXTS, via: ctx.reach.symbolsOf(mask) };
+}
+
+/** The exports of this file that return the value of `call` (`export const make = () => createCache()`). */
+function returningExports(ctx: FileContext, call: TS.Node): string[] {
+  const ts = ctx.ts;
+  let outer: TS.Node = call;
+  while (ts.isParenthesizedExpression(outer.parent) || ts.isAsExpression(outer.parent) || ts.isAwaitExpression(outer.parent)) outer = outer.parent;
+  const parent = outer.parent;
+  const unit = ctx.unitOf(call);
+  if (!(ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === outer))) return [];
+  return unitExportNames(ts, ctx.binder, unit);
+}
+
