@@ -198,7 +198,6 @@ export function analyzeFile(path: string, file: string, settings: AnalysisSettin
 }
 
 function analyzeText(path: string, file: string, settings: AnalysisSettings, text: string): { result: FileAnalysis; overflow: boolean } {
-  const errors: ScanError[] = [];
   let sourceFile: TS.SourceFile;
   try {
     sourceFile = parseSource(ts, path, text);
@@ -209,13 +208,19 @@ function analyzeText(path: string, file: string, settings: AnalysisSettings, tex
       : internalError('parsing failed', error, settings.debug);
     return { result: { findings: [], errors: [{ file, message }] }, overflow: isStackOverflow(error) };
   }
+  return analyzeParsed(file, settings, text, sourceFile);
+}
+
+/** Analyses a parsed file (with the program's checker under `--typed`). Never throws. */
+export function analyzeParsed(file: string, settings: AnalysisSettings, text: string, sourceFile: TS.SourceFile, checker?: TS.TypeChecker): { result: FileAnalysis; overflow: boolean } {
+  const errors: ScanError[] = [];
   try {
     for (const problem of parseErrors(ts, sourceFile).slice(0, 1)) {
       const starts = lineStarts(text);
       const line = lineOf(starts, problem.start);
       errors.push({ file, message: `syntax error at ${line}:${problem.start - starts[line - 1]! + 1}: ${problem.message} (the rest of the file was still analysed)` });
     }
-    const result = analyzeSourceFile(ts, sourceFile, { ...settings.analyze, honourEslintComments: true });
+    const result = analyzeSourceFile(ts, sourceFile, { ...settings.analyze, honourEslintComments: true }, checker);
     for (const failure of result.errors) {
       errors.push({ file, message: internalError(`detector ${failure.category} failed`, failure.error, settings.debug) });
     }

@@ -61,8 +61,10 @@ export interface LinkFile {
   path: string;
   /** Display path. */
   file: string;
-  /** Read only to learn whom it calls (a script outside the server): never reported, never request time. */
+  /** Read for the link only (another shard, an unchanged file, a script): never reported. */
   context: boolean;
+  /** Outside the server (a script, a migration): its calls are never request time. */
+  outside?: boolean;
   findings: readonly FileFinding[];
   summary?: FileSummary;
 }
@@ -119,10 +121,16 @@ export function link(files: readonly LinkFile[], layout: ProjectLayout, options:
   });
   const key = (file: number, name: string) => `${file}#${name}`;
   const called = new Map<string, typeof uses>();
+  const usesOf = new Map<number, typeof uses>();
   for (const entry of uses) {
+    const into = usesOf.get(entry.target.file);
+    if (into) into.push(entry);
+    else usesOf.set(entry.target.file, [entry]);
     if (entry.target.rest.length > 0) continue;
     const k = key(entry.target.file, entry.target.name);
-    called.set(k, [...(called.get(k) ?? []), entry]);
+    const callers = called.get(k);
+    if (callers) callers.push(entry);
+    else called.set(k, [entry]);
   }
 
   // When each export runs: the union of its callers' contexts, to a fixed point.
@@ -133,7 +141,7 @@ export function link(files: readonly LinkFile[], layout: ProjectLayout, options:
     return mask | (files[file]!.summary?.entry ? UNKNOWN : 0);
   };
   const contextOf = (file: number, context: SummaryContext): number => {
-    if (files[file]!.context) return 0;
+    if (files[file]!.outside) return 0;
     let mask = context.mask;
     for (const name of context.via) mask |= final(file, name);
     return mask;
@@ -199,8 +207,8 @@ export function link(files: readonly LinkFile[], layout: ProjectLayout, options:
       const writes: (RelatedLocation & { facts: WriteFacts })[] = state.writes
         .filter((w) => !w.condition || holds(i, w.condition))
         .map((w) => ({ file: f.file, ...w.at, message: WRITTEN_AT_REQUEST_TIME, facts: w.facts }));
-      for (const { file, use, target } of uses) {
-        if (target.file !== i || !state.exports.includes(target.name) || !use.write) continue;
+      for (const { file, use, target } of usesOf.get(i) ?? []) {
+        if (!state.exports.includes(target.name) || !use.write) continue;
         if (!isWrite(state.container, target.rest.length, use.write.op, use.write.method, false)) continue;
         if (!(contextOf(file, use.context) & REQUEST_TIME)) continue;
         writes.push({ file: files[file]!.file, ...use.at, message: WRITTEN_AT_REQUEST_TIME, facts: use.write.facts });

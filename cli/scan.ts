@@ -7,6 +7,7 @@ import { discover, type Selection, toPosix } from './files.js';
 import { link } from './link.js';
 import { analyzeAll } from './pool.js';
 import { ProjectLayout } from './project.js';
+import { analyzeTyped } from './typed.js';
 import { packageVersion } from './version.js';
 
 export interface RelatedLocation {
@@ -104,7 +105,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const context = crossFile ? contextFiles(options, new Set(scanned.map((f) => f.path))) : [];
   const files = [...scanned.map((f) => ({ ...f, context: !reported(f.file) })), ...context];
 
-  const cache = options.cache === false || options.cache === undefined ? undefined : new ResultCache(options.cache, cacheKey(packageVersion() ?? '', { cwd: options.cwd, settings }));
+  // Types flow between files, so a file's typed result is not a function of its content alone:
+  // --typed does not use the cache.
+  const cache = options.cache === false || options.cache === undefined || options.typed ? undefined : new ResultCache(options.cache, cacheKey(packageVersion() ?? '', { cwd: options.cwd, settings }));
   const results: FileAnalysis[] = new Array(files.length);
   const pending: (FileJob & { index: number })[] = [];
   files.forEach((job, index) => {
@@ -113,7 +116,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     else pending.push({ ...job, index, ...(hit?.knownHash ? { knownHash: hit.knownHash } : {}) });
   });
   const reused = files.length - pending.length;
-  const outcomes = await analyzeAll(pending, settings, options.jobs ?? 1, (done) => options.onProgress?.(reused + done, files.length));
+  const outcomes = options.typed
+    ? analyzeTyped(pending, settings, options.cwd, options.project)
+    : await analyzeAll(pending, settings, options.jobs ?? 1, (done) => options.onProgress?.(reused + done, files.length));
   outcomes.forEach((outcome, i) => {
     const job = pending[i]!;
     const result = outcome.result ?? cache?.cached(job.path) ?? { findings: [], errors: [] };
@@ -162,17 +167,16 @@ const CONTEXT_DIRECTORIES = /^inside (scripts|migrations|seeds|seeders)\/$/;
  * Files the link step reads without reporting them: with `--changed`/`--since`, the rest of the
  * selection; always, scripts and migrations (their calls of server modules are not requests).
  */
-function contextFiles(options: ScanOptions, selected: ReadonlySet<string>): { path: string; file: string; context: true }[] {
+function contextFiles(options: ScanOptions, selected: ReadonlySet<string>): { path: string; file: string; context: true; outside: boolean }[] {
   const selection = options.selection ?? { base: options.cwd, include: [], exclude: [], defaultScope: true };
   const paths = options.paths.length > 0 ? options.paths : ['.'];
   const wide = discover(options.cwd, paths, { ...selection, only: undefined, defaultScope: false });
-  return wide.files
-    .filter(({ path }) => {
-      if (selected.has(path)) return false;
-      const reason = selection.defaultScope ? outOfScopeReason(toPosix(relative(selection.base, path))) : undefined;
-      return reason === undefined ? selection.only !== undefined : CONTEXT_DIRECTORIES.test(reason);
-    })
-    .map(({ path }) => ({ path, file: display(options.cwd, path), context: true as const }));
+  return wide.files.flatMap(({ path }) => {
+    if (selected.has(path)) return [];
+    const reason = selection.defaultScope ? outOfScopeReason(toPosix(relative(selection.base, path))) : undefined;
+    const wanted = reason === undefined ? selection.only !== undefined : CONTEXT_DIRECTORIES.test(reason);
+    return wanted ? [{ path, file: display(options.cwd, path), context: true as const, outside: reason !== undefined }] : [];
+  });
 }
 
 /** Which of `count` shards a file belongs to: a hash of its path, so shards stay stable as files come and go. */

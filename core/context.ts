@@ -36,6 +36,8 @@ export class FileContext {
     private readonly extraPackages: AnalyzeOptions['packages'] = {},
     /** Cross-file analysis: exported functions' contexts stay symbolic (see `runsIn`). */
     readonly crossFile = false,
+    /** A type checker (`--typed`): containers and stores are also recognised by type. */
+    readonly checker?: TS.TypeChecker,
   ) {
     this.nodes = collectNodes(ts, sourceFile);
     this.binder = new Binder(ts, sourceFile, this.nodes);
@@ -249,6 +251,36 @@ export class FileContext {
     return false;
   }
 
+  /**
+   * With a type checker: the container kind of a value's type (`Map`, `Set`, an array), even
+   * behind an alias or a factory's return type.
+   */
+  typedContainer(node: TS.Node): 'map' | 'set' | 'array' | undefined {
+    const checker = this.checker;
+    if (!checker) return undefined;
+    const type = checker.getTypeAtLocation(node);
+    if (checker.isArrayType(type) || checker.isTupleType(type)) return 'array';
+    const symbol = type.getSymbol();
+    if (!symbol || !isLibraryDeclaration(symbol)) return undefined;
+    const name = symbol.getName();
+    return name === 'Map' ? 'map' : name === 'Set' ? 'set' : undefined;
+  }
+
+  /**
+   * With a type checker: the catalogue store a value's type is (`LRUCache` declared in the
+   * lru-cache package), for stores whose every instance is process-local.
+   */
+  typedStore(node: TS.Node): CatalogueEntry | undefined {
+    const checker = this.checker;
+    if (!checker) return undefined;
+    const symbol = checker.getTypeAtLocation(node).getSymbol();
+    const file = symbol?.declarations?.[0]?.getSourceFile().fileName.replace(/\\/g, '/');
+    const pkg = file && /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
+    if (!symbol || !pkg) return undefined;
+    const module = pkg.startsWith('@types/') ? pkg.slice(7).replace(/^(.+)__/, '@$1/') : pkg;
+    return (INDEX.get(`${module}#${symbol.getName()}`) ?? []).find((e) => (e.via === 'new' || e.via === 'call-or-new') && !e.options);
+  }
+
   /** The text of what a created value is stored in: `io` for `const io = new Server()`, `this.io`. */
   holderText(node: TS.Node): string | undefined {
     const ts = this.ts;
@@ -327,3 +359,8 @@ function configuredEntry(module: string, category: CatalogueEntry['category']): 
 }
 
 export { CATALOGUE };
+
+/** Declared in TypeScript's own lib files (`Map` of lib.es2015.collection.d.ts), not a look-alike. */
+function isLibraryDeclaration(symbol: TS.Symbol): boolean {
+  return (symbol.declarations ?? []).some((d) => /(^|[\\/])lib\.[\w.]*\.d\.ts$/.test(d.getSourceFile().fileName));
+}

@@ -37,14 +37,14 @@ export interface AnalyzeResult {
  * Runs the detectors over one parsed file. `ts` is the host's TypeScript module, the one that
  * parsed `sourceFile` (parent pointers set). Findings are sorted by position.
  */
-export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions = {}): AnalyzeResult {
+export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions = {}, checker?: TS.TypeChecker): AnalyzeResult {
   if (isClientModule(ts, sourceFile)) return { findings: [], errors: [] };
   const crossFile = options.crossFile === true;
   const holdsState = mayHoldState(ts, sourceFile, options);
   // With cross-file analysis, a file that cannot hold state still matters when it uses project
   // modules (writes their state, calls their functions).
   if (!holdsState && !(crossFile && mayUseProjectModules(sourceFile.text, options.projectSpecifiers ?? []))) return { findings: [], errors: [] };
-  const ctx = new FileContext(ts, sourceFile, options.packages, crossFile);
+  const ctx = new FileContext(ts, sourceFile, options.packages, crossFile, checker);
   const findings: CoreFinding[] = [];
   const errors: DetectorError[] = [];
   for (const category of holdsState ? activeCategories(ts, sourceFile, options) : []) {

@@ -71,6 +71,9 @@ export function containerKind(ctx: FileContext, init: TS.Expression | undefined,
       if (owner === 'Array' && (method === 'from' || method === 'of')) return 'array';
     }
   }
+  // With a type checker: `const sessions: SessionMap = createStore()` is a Map.
+  const typed = ctx.typedContainer(e);
+  if (typed) return typed;
   if (mutableBinding) return 'value';
   // Module objects, clients and library stores are judged by their own detectors.
   if (ctx.imports.resolve(e) || ctx.libraryCreation(e)) return undefined;

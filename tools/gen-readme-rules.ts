@@ -118,9 +118,18 @@ An invalid setting stops ESLint with a message that names it
 
 Both run the same core and print the same messages at the same positions; a parity test holds them to it.
 \`eslint-disable\` comments for \`statecheck/*\` rules and \`statecheck-disable\` comments work in both. The
-plugin sees one file at a time, as ESLint hands it over; the CLI sees the project (\`.gitignore\`, its
-configuration file, baselines, changed-file selection), and project-wide analysis lands there, so in CI it may
-report more than the editor does. Use both: the plugin while you type, the CLI in CI.`;
+plugin sees one file at a time, as ESLint hands it over, which keeps it fast in the editor; the CLI sees
+the project (\`.gitignore\`, its configuration file, baselines, changed-file selection) and analyses it
+[across files](#across-files). So the two differ in exactly these ways:
+
+- the CLI reports exported state written only in other files, and stores created through project
+  wrappers at the wrappers' call sites (the plugin reports the store inside the wrapper instead);
+- the CLI drops what only runs at load time or from scripts when the callers are in other files (the
+  plugin, not seeing them, treats an exported function's callers as unknown, which is request time);
+- the CLI lists related locations in other files.
+
+\`statecheck --no-cross-file\` reports exactly what the plugin reports. Use both: the plugin while you
+type, the CLI in CI.`;
 }
 
 function ruleHeader(name: string): string {

@@ -1,6 +1,7 @@
 import { memberName, outerWrapper, skipOuter, walk, words } from '../ast.js';
 import { unitExportNames } from '../exports.js';
 import { CATEGORY_INFO } from '../categories.js';
+import type { CatalogueEntry } from '../catalogue.js';
 import type { FileContext, LibraryCreation } from '../context.js';
 import { code, composeMessage, WRITTEN_AT_REQUEST_TIME } from '../messages.js';
 import { BACKGROUND, LOAD, REQUEST, UNKNOWN } from '../reach.js';
@@ -138,11 +139,58 @@ function inCreationContext(ctx: FileContext, creation: LibraryCreation): boolean
 
 /** Findings for the catalogue's `call`/`new`/`register`/`decorator` rows of a category. */
 export function libraryFindings(ctx: FileContext, category: Category): CoreFinding[] {
-  return unsafeCreations(ctx)
-    .filter((c) => c.entry.category === category)
-    .map((c) =>
-      makeFinding(ctx, category, c.node, `${snippet(ctx, c.node)} (${c.entry.label}) ${c.entry.what}`, c.entry.suggestion, c.entry.label),
-    );
+  return [
+    ...unsafeCreations(ctx)
+      .filter((c) => c.entry.category === category)
+      .map((c) => makeFinding(ctx, category, c.node, `${snippet(ctx, c.node)} (${c.entry.label}) ${c.entry.what}`, c.entry.suggestion, c.entry.label)),
+    ...typedStores(ctx).filter((t) => t.entry.category === category).map((t) => makeFinding(ctx, category, t.name, t.what, t.entry.suggestion, t.entry.label)),
+  ];
+}
+
+/**
+ * With a type checker (`--typed`): module variables and fields of singletons whose type is a
+ * process-local store (`private cache: LRUCache<…>` filled by a factory from another package),
+ * where the creating call itself is not visible. A value created by a project function is left to
+ * the cross-file analysis of that function.
+ */
+function typedStores(ctx: FileContext): { name: TS.Node; entry: CatalogueEntry; what: string }[] {
+  if (!ctx.checker) return [];
+  return ctx.shared('typed-stores', () => {
+    const ts = ctx.ts;
+    const found: { name: TS.Node; entry: CatalogueEntry; what: string }[] = [];
+    const consider = (name: TS.Node, label: string, values: readonly (TS.Expression | undefined)[]) => {
+      if (values.some((v) => v !== undefined && (ctx.libraryCreation(v) || createdByProject(ctx, v)))) return;
+      const entry = ctx.typedStore(name);
+      const typeName = entry && ctx.checker!.getTypeAtLocation(name).getSymbol()?.getName();
+      if (entry && typeName) found.push({ name, entry, what: `${code(label)} holds a ${code(typeName)} (${entry.label}), which ${entry.what}` });
+    };
+    for (const binding of ctx.binder.moduleScope().values()) {
+      const decl = binding.declaration;
+      if (ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && decl.initializer) consider(decl.name, binding.name, [decl.initializer]);
+    }
+    for (const node of ctx.nodes) {
+      if (!ts.isClassLike(node) || !ctx.reach.classFacts(node).singleton) continue;
+      const assigned = ctx.reach.thisMembers(node);
+      for (const member of node.members) {
+        if (!ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name) || (ts.getModifiers(member) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) continue;
+        const writes = (assigned.get(member.name.text) ?? []).flatMap((a) => (ts.isBinaryExpression(a.parent) && a.parent.left === a ? [a.parent.right] : []));
+        if (!member.initializer && writes.length === 0) continue;
+        consider(member.name, `this.${member.name.text}`, [member.initializer, ...writes]);
+      }
+    }
+    return found;
+  });
+}
+
+/** `createCache()` with `createCache` imported from a project module (relative or aliased). */
+function createdByProject(ctx: FileContext, value: TS.Expression): boolean {
+  const ts = ctx.ts;
+  let e = skipOuter(ctx.ts, value);
+  if (ts.isAwaitExpression(e)) e = skipOuter(ts, e.expression);
+  if (!ts.isCallExpression(e) && !ts.isNewExpression(e)) return false;
+  const ref = ctx.imports.resolve(e.expression);
+  if (ref) return ref.module.startsWith('.') || ref.module.startsWith('@/') || ref.module.startsWith('~/');
+  return ts.isIdentifier(e.expression) && ctx.binder.resolve(e.expression) !== undefined;
 }
 
 const SESSION_WORDS = new Set(['session', 'sessions', 'sid', 'sids']);

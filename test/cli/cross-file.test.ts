@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { useTempDir } from '../helpers/tmp.js';
 import { CROSS_FILE, CROSS_FILE_PROJECTS, type CrossFileExpected, type ExpectedFinding, type Located } from '../helpers/cross-file.js';
 
 describe.each(CROSS_FILE_PROJECTS)('fixtures/cross-file/%s through the built CLI', (project) => {
@@ -31,5 +33,52 @@ describe.each(CROSS_FILE_PROJECTS)('fixtures/cross-file/%s through the built CLI
     const perFile = [...expected.findings.filter((f) => !f.crossFile).map(({ ruleId, category, file, line, column }) => ({ ruleId, category, file, line, column })), ...expected.eslintOnly];
     const order = (a: Located & { ruleId: string }, b: Located & { ruleId: string }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : 1));
     expect(got).toEqual(perFile.sort(order));
+  });
+});
+
+describe('cross-file analysis with the cache, shards and changed files', () => {
+  const dir = useTempDir('statecheck-cross-');
+  const json = (args: string[]) => {
+    const { stdout, stderr } = runCli(['--format', 'json', ...args], dir.path);
+    expect(stderr).toBe('');
+    return JSON.parse(stdout) as { findings: { file: string; line: number; column: number; ruleId: string; related: { file: string; line: number }[] }[]; summary: { files: number } };
+  };
+  const at = (r: ReturnType<typeof json>) => r.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column} <- ${f.related.map((x) => `${x.file}:${x.line}`).join(' ')}`);
+  const setUp = () => {
+    dir.write('package.json', '{ "name": "app", "private": true, "type": "module" }\n');
+    dir.write('src/stats.js', 'export const stats = { hits: 0 };\n');
+    dir.write('src/count.js', "import { stats } from './stats.js';\nexport function count(req, res, next) {\n  stats.hits++;\n  next();\n}\n");
+    for (let i = 0; i < 6; i++) dir.write(`src/route-${i}.js`, `export const route${i} = (req, res) => res.end('${i}');\n`);
+  };
+
+  it('re-links a cached file when another file changes what writes it', () => {
+    setUp();
+    const cache = ['--cache-location', '.cache'];
+    expect(at(json(cache))).toEqual(['statecheck/no-module-state src/stats.js:1:14 <- src/count.js:3']);
+    // stats.js is unchanged (served from the cache); the write in count.js goes away.
+    dir.write('src/count.js', "import { stats } from './stats.js';\nexport function count(req, res, next) {\n  console.log(stats.hits);\n  next();\n}\n");
+    expect(at(json(cache))).toEqual([]);
+    dir.write('src/count.js', "import { stats } from './stats.js';\nexport function count(req, res, next) {\n  stats.hits += 2;\n  next();\n}\n");
+    expect(at(json(cache))).toEqual(['statecheck/no-module-state src/stats.js:1:14 <- src/count.js:3']);
+  });
+
+  it('reports the same findings from shards as from one run, each in exactly one shard', () => {
+    setUp();
+    const single = at(json(['--no-cache']));
+    expect(single).toHaveLength(1);
+    const shards = [1, 2, 3].map((i) => json(['--no-cache', '--shard', `${i}/3`]));
+    expect(shards.reduce((n, s) => n + s.summary.files, 0)).toBe(8);
+    expect(shards.flatMap(at).sort()).toEqual(single);
+  });
+
+  it('with a changed-file selection, links against the rest of the project', () => {
+    setUp();
+    spawnSync('git', ['init', '-q'], { cwd: dir.path });
+    spawnSync('git', ['add', '.'], { cwd: dir.path });
+    spawnSync('git', ['-c', 'user.email=a@b', '-c', 'user.name=a', 'commit', '-qm', 'init'], { cwd: dir.path });
+    dir.write('src/stats.js', 'export const stats = { hits: 0, misses: 0 };\n');
+    const changed = json(['--no-cache', '--changed']);
+    expect(changed.summary.files).toBe(1);
+    expect(at(changed)).toEqual(['statecheck/no-module-state src/stats.js:1:14 <- src/count.js:3']);
   });
 });
