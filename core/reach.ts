@@ -195,26 +195,29 @@ export class Reachability {
     return undefined;
   }
 
-  /** Union of the contexts of every reference to a binding. */
+  /**
+   * Union of the contexts of every reference to a binding. Where the function escapes (stored,
+   * returned), its callers are unknown, which for a start-up name means load time; a call in an
+   * unknown context is just that.
+   */
   private bindingMask(binding: Binding): number {
     let mask = 0;
-    for (const ref of binding.references) {
-      const use = this.referenceMask(ref);
-      mask |= use === UNKNOWN ? escaped(binding.name) : use;
-    }
+    const escape = escaped(binding.name);
+    for (const ref of binding.references) mask |= this.referenceMask(ref, escape);
     return mask;
   }
 
   /** What a reference to a function does with it: calls it here, passes it on, or lets it escape. */
   useMask(ref: TS.Expression): number {
-    return this.referenceMask(ref);
+    return this.referenceMask(ref, UNKNOWN);
   }
 
-  private referenceMask(ref: TS.Expression): number {
+  /** `escape`: the context given when the function leaves the code this file can see. */
+  private referenceMask(ref: TS.Expression, escape: number): number {
     const ts = this.ts;
     const node = outerWrapper(ts, ref);
     const parent = node.parent;
-    if (!parent) return UNKNOWN;
+    if (!parent) return escape;
     if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node) return this.maskAt(parent);
     if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent, node);
     // `fn.call(this)`, `fn.apply(…)`: called here.
@@ -223,14 +226,14 @@ export class Reachability {
       if ((name === 'call' || name === 'apply') && ts.isCallExpression(parent.parent) && parent.parent.expression === parent) {
         return this.maskAt(parent.parent);
       }
-      return UNKNOWN;
+      return escape;
     }
     const exported = this.exportPositionMask(node);
     if (exported !== undefined) return exported;
     if (ts.isTypeOfExpression(parent) || ts.isPrefixUnaryExpression(parent)) return 0;
     if (ts.isBinaryExpression(parent) && isComparison(ts, parent.operatorToken.kind)) return 0;
     if ((ts.isIfStatement(parent) || ts.isConditionalExpression(parent)) && (parent as TS.IfStatement).expression === node) return 0;
-    return UNKNOWN;
+    return escape;
   }
 
   /** Where an anonymous function is written decides when it runs. */

@@ -35,6 +35,15 @@ describe('request-time analysis', () => {
     expect(lint(code, 'src/registry.js')).toEqual([]);
   });
 
+  it('a helper named like a start-up function is request time when a request-time caller calls it', () => {
+    const code = lines(
+      'const installed = new Set();',
+      'async function installModule(name) { installed.add(name); }',
+      'export async function checkDependencies(flow) { for (const n of flow) await installModule(n); }',
+    );
+    expect(lint(code, 'src/modules.js')).toEqual(['1:module-state']);
+  });
+
   it('the same helper called from a handler is request time', () => {
     const code = lines(
       "import express from 'express';",
