@@ -222,7 +222,7 @@ export function analyzeParsed(file: string, settings: AnalysisSettings, text: st
     }
     const result = analyzeSourceFile(ts, sourceFile, { ...settings.analyze, honourEslintComments: true }, checker);
     for (const failure of result.errors) {
-      errors.push({ file, message: internalError(`detector ${failure.category} failed`, failure.error, settings.debug) });
+      errors.push({ file, message: internalError(failure.category ? `detector ${failure.category} failed` : 'cross-file summary failed', failure.error, settings.debug) });
     }
     const analysis: FileAnalysis = { findings: toFindings(file, text, result.findings), errors };
     if (result.summary) analysis.summary = toFileSummary(text, result.summary);

@@ -20,9 +20,10 @@ export { escaped, LOAD, REQUEST, UNKNOWN, BACKGROUND, REQUEST_TIME, CONTEXTS } f
 export { SHARED_CONTEXT, ANY_CONTEXT } from './detectors/shared.js';
 export { checkDeployment, checkPackages, type Checked, type PackageSetting } from './settings.js';
 
-/** An exception thrown by one detector, reported instead of crashing the scan. */
+/** An exception thrown by one detector (or by the cross-file summary), reported instead of crashing the scan. */
 export interface DetectorError {
-  category: Category;
+  /** The detector's category; absent for the cross-file summary. */
+  category?: Category;
   error: unknown;
 }
 
@@ -59,7 +60,7 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
     try {
       summary = summarize(ctx, options.projectSpecifiers ?? [], options.honourEslintComments ?? false);
     } catch (error) {
-      errors.push({ category: 'module-state', error });
+      errors.push({ error });
     }
   }
   const allowed = findings.filter((f) => !isAllowed(f, options.allow?.[f.category]));

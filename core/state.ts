@@ -85,6 +85,10 @@ export function containerKind(ctx: FileContext, init: TS.Expression | undefined,
  * with the writes that can run at request time. Every hand-rolled detector shares this.
  */
 export function collectState(ctx: FileContext): StatePiece[] {
+  return ctx.shared('state-pieces', () => findState(ctx));
+}
+
+function findState(ctx: FileContext): StatePiece[] {
   const ts = ctx.ts;
   const pieces: StatePiece[] = [];
   for (const binding of ctx.binder.moduleScope().values()) {

@@ -91,7 +91,7 @@ function analyze({ ts, sourceFile }: ParsedFile, { singleInstance, packages }: R
     const result = analyzeSourceFile(ts, sourceFile, { singleInstance, packages, honourEslintComments: false });
     return {
       findings: result.findings,
-      failures: new Map(result.errors.map((e) => [e.category, messageOf(e.error)])),
+      failures: new Map(result.errors.flatMap((e) => (e.category ? [[e.category, messageOf(e.error)] as const] : []))),
     };
   } catch (error) {
     return { findings: [], failures: new Map(CATEGORIES.map((category) => [category, messageOf(error)])) };
