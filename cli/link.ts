@@ -126,8 +126,10 @@ export function link(files: readonly LinkFile[], layout: ProjectLayout, options:
     const into = usesOf.get(entry.target.file);
     if (into) into.push(entry);
     else usesOf.set(entry.target.file, [entry]);
-    if (entry.target.rest.length > 0) continue;
-    const k = key(entry.target.file, entry.target.name);
+    // `registry.register(…)`: a call of a method of an exported instance.
+    const method = entry.target.rest.length === 1 && entry.use.call !== undefined ? `${entry.target.name}.${entry.target.rest[0]}` : undefined;
+    if (entry.target.rest.length > 0 && method === undefined) continue;
+    const k = key(entry.target.file, method ?? entry.target.name);
     const callers = called.get(k);
     if (callers) callers.push(entry);
     else called.set(k, [entry]);
@@ -138,7 +140,10 @@ export function link(files: readonly LinkFile[], layout: ProjectLayout, options:
   const final = (file: number, name: string): number => {
     const k = key(file, name);
     const mask = called.has(k) ? (ext.get(k) ?? 0) : escaped(name);
-    return mask | (files[file]!.summary?.entry ? UNKNOWN : 0);
+    // An instance used whole elsewhere (passed on, stored) has methods anyone may call.
+    const dot = name.indexOf('.');
+    const passedOn = dot > 0 && called.has(key(file, name.slice(0, dot)));
+    return mask | (files[file]!.summary?.entry || passedOn ? UNKNOWN : 0);
   };
   const contextOf = (file: number, context: SummaryContext): number => {
     if (files[file]!.outside) return 0;

@@ -51,8 +51,12 @@ export function isStartupName(name: string | undefined): boolean {
   return name !== undefined && STARTUP_NAME.test(name);
 }
 
-/** What unknown callers mean for a function: start-up if its name says so. */
+/**
+ * What unknown callers mean for a function: start-up if its name says so. For a method of an
+ * exported instance (`registry.init`), the method's name.
+ */
 export function escaped(name: string | undefined): number {
+  if (name?.includes('.')) return escaped(name.slice(name.lastIndexOf('.') + 1));
   return isStartupName(name) ? LOAD : UNKNOWN;
 }
 
@@ -340,6 +344,7 @@ export class Reachability {
     }
     if (facts.nestRequestHandler) return REQUEST;
     let mask = facts.escapes ? escaped(name) : 0;
+    for (const instance of facts.exportedAs) mask |= this.exportMask(`${instance}.${name ?? ''}`);
     if (isStatic(ts, method)) {
       // Static methods: called as `Cls.m()`; the class binding's member uses tell.
       mask |= this.memberUseMask(facts.classBinding?.references ?? [], name, true);
@@ -402,6 +407,7 @@ export class Reachability {
       requestScoped: false,
       singleton: false,
       escapes: false,
+      exportedAs: [],
       constructionMask: 0,
       instanceBindings: [],
       classBinding: cls.name ? this.binder.resolve(cls.name) : undefined,
@@ -460,10 +466,17 @@ export class Reachability {
       if (binding && this.binder.isModuleScope(binding)) {
         facts.singleton = facts.singleton || atModuleScope;
         facts.instanceBindings.push(binding);
-        if (isExportedDeclaration(ts, binding)) facts.escapes = true;
+        // With cross-file analysis, an exported instance's methods are called by the files that
+        // import it: their contexts are symbols (`registry.register`), settled by the link step.
+        const declared = this.hooks.exportSymbols ? declaredExportName(ts, binding) : undefined;
+        if (declared !== undefined) facts.exportedAs.push(declared);
+        else if (isExportedDeclaration(ts, binding)) facts.escapes = true;
         for (const ref of binding.references) {
           const use = ref.parent;
-          if (!(ts.isPropertyAccessExpression(use) && use.expression === ref)) facts.escapes = true;
+          if (ts.isPropertyAccessExpression(use) && use.expression === ref) continue;
+          const exported = this.hooks.exportSymbols ? exportNameAt(ts, this.binder, ref) : undefined;
+          if (exported !== undefined) facts.exportedAs.push(exported);
+          else facts.escapes = true;
         }
       }
       return;
@@ -471,7 +484,9 @@ export class Reachability {
     // `export default new Registry()`, `module.exports = new Registry()`
     if (atModuleScope && parent && (ts.isExportAssignment(parent) || ts.isBinaryExpression(parent))) {
       facts.singleton = true;
-      facts.escapes = true;
+      const exported = this.hooks.exportSymbols ? exportNameAt(ts, this.binder, created) : undefined;
+      if (exported !== undefined) facts.exportedAs.push(exported);
+      else facts.escapes = true;
       return;
     }
     facts.escapes = true;
@@ -489,8 +504,10 @@ export interface ClassFacts {
   requestScoped: boolean;
   /** One instance serves every request: a Nest default-scope provider or an instance created at module scope. */
   singleton: boolean;
-  /** Instances or the class reach code outside this file. */
+  /** Instances or the class reach code outside this file (other than as `exportedAs`). */
   escapes: boolean;
+  /** With cross-file analysis: export names of the module's instance (`registry`, `default`). */
+  exportedAs: string[];
   /** When instances are constructed. */
   constructionMask: number;
   /** Module-level variables holding an instance. */
