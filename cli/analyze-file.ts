@@ -141,7 +141,8 @@ export function generatedReason(text: string): string | undefined {
   let lines = 1;
   let longest = 0;
   let start = 0;
-  for (let i = 0; i < text.length; i++) {
+  const lf = !text.includes('\r');
+  for (let i = lf ? text.indexOf('\n') : 0; i !== -1 && i < text.length; i = lf ? text.indexOf('\n', start) : i + 1) {
     const c = text.charCodeAt(i);
     if (c !== 10 && c !== 13) continue;
     if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
@@ -224,8 +225,9 @@ export function analyzeParsed(file: string, settings: AnalysisSettings, text: st
     for (const failure of result.errors) {
       errors.push({ file, message: internalError(failure.category ? `detector ${failure.category} failed` : 'cross-file summary failed', failure.error, settings.debug) });
     }
-    const analysis: FileAnalysis = { findings: toFindings(file, text, result.findings), errors };
-    if (result.summary) analysis.summary = toFileSummary(text, result.summary);
+    const pos = positions(text);
+    const analysis: FileAnalysis = { findings: toFindings(file, pos, result.findings), errors };
+    if (result.summary) analysis.summary = toFileSummary(pos, result.summary);
     return { result: analysis, overflow: result.errors.some((e) => isStackOverflow(e.error)) };
   } catch (error) {
     return { result: { findings: [], errors: [...errors, { file, message: internalError('analysis failed', error, settings.debug) }] }, overflow: isStackOverflow(error) };
@@ -243,17 +245,20 @@ export function internalError(what: string, error: unknown, debug: boolean | und
 
 /** Offsets of one text as 1-based lines and columns, and the text of a line. */
 function positions(text: string) {
-  const starts = lineStarts(text);
+  let computed: number[] | undefined;
+  const starts = () => (computed ??= lineStarts(text));
   return {
     at(offset: number): Located {
-      const line = lineOf(starts, offset);
-      return { line, column: offset - starts[line - 1]! + 1 };
+      const line = lineOf(starts(), offset);
+      return { line, column: offset - starts()[line - 1]! + 1 };
     },
     lineText(line: number): string {
-      return text.slice(starts[line - 1], starts[line] ?? text.length).trim().replace(/\s+/g, ' ');
+      return text.slice(starts()[line - 1], starts()[line] ?? text.length).trim().replace(/\s+/g, ' ');
     },
   };
 }
+
+type Positions = ReturnType<typeof positions>;
 
 /** The fingerprint leaves out the path and line: it survives edits above the finding and file moves. */
 export function fingerprintBase(category: string, subject: string, lineText: string): string {
@@ -261,8 +266,7 @@ export function fingerprintBase(category: string, subject: string, lineText: str
 }
 
 /** Converts core findings (offsets) to reported findings (1-based lines and columns). */
-function toFindings(file: string, text: string, found: readonly CoreFinding[]): FileFinding[] {
-  const pos = positions(text);
+function toFindings(file: string, pos: Positions, found: readonly CoreFinding[]): FileFinding[] {
   const occurrences = new Map<string, number>();
   return found.map((f) => {
     const start = pos.at(f.start);
@@ -289,8 +293,7 @@ function toFindings(file: string, text: string, found: readonly CoreFinding[]): 
 }
 
 /** A module summary with lines and columns for the link step (which never sees the text). */
-function toFileSummary(text: string, summary: ModuleSummary): FileSummary {
-  const pos = positions(text);
+function toFileSummary(pos: Positions, summary: ModuleSummary): FileSummary {
   return {
     exports: summary.exports,
     starExports: summary.starExports,

@@ -1,4 +1,4 @@
-import { type CodeUnit, enclosingUnit, formatCallee, hasProperty, isFunctionNode, memberName, objectProperty, skipOuter, stringValue } from './ast.js';
+import { type CodeUnit, formatCallee, hasProperty, isFunctionNode, memberName, objectProperty, skipOuter, stringValue } from './ast.js';
 import { Binder, collectNodes } from './binder.js';
 import { CATALOGUE, type CatalogueEntry, CLIENT_MODULES, catalogueIndex } from './catalogue.js';
 import { formatPath, ImportResolver } from './imports.js';
@@ -86,7 +86,7 @@ export class FileContext {
   }
 
   unitOf(node: TS.Node): CodeUnit {
-    return enclosingUnit(this.ts, node);
+    return this.reach.unitOf(node);
   }
 
   /** Whether `this` at `node` is the class itself (inside a static member). */

@@ -41,10 +41,12 @@ export interface AnalyzeResult {
 export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions = {}, checker?: TS.TypeChecker): AnalyzeResult {
   if (isClientModule(ts, sourceFile)) return { findings: [], errors: [] };
   const crossFile = options.crossFile === true;
-  const holdsState = mayHoldState(ts, sourceFile, options);
+  const specifiers = importedSpecifiers(sourceFile.text);
+  const holdsState = mayHoldState(ts, sourceFile, options, specifiers);
   // With cross-file analysis, a file that cannot hold state still matters when it uses project
   // modules (writes their state, calls their functions).
-  if (!holdsState && !(crossFile && mayUseProjectModules(sourceFile.text, options.projectSpecifiers ?? []))) return { findings: [], errors: [] };
+  const projectSpecifiers = options.projectSpecifiers ?? [];
+  if (!holdsState && !(crossFile && specifiers.some((s) => isProjectSpecifier(s, projectSpecifiers)))) return { findings: [], errors: [] };
   const ctx = new FileContext(ts, sourceFile, options.packages, crossFile, checker);
   const findings: CoreFinding[] = [];
   const errors: DetectorError[] = [];
@@ -69,18 +71,18 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
   return { findings: kept, errors, ...(summary ? { summary } : {}) };
 }
 
-/** `from './x'`, `require('../y')`, `import('@/lib')`: a specifier that can name a project file. */
-function mayUseProjectModules(text: string, projectSpecifiers: readonly string[]): boolean {
-  for (const match of text.matchAll(/(?:\bfrom|\brequire\s*\(|\bimport\s*\(?)\s*['"`]([^'"`]+)['"`]/g)) {
-    if (isProjectSpecifier(match[1]!, projectSpecifiers)) return true;
-  }
-  return false;
-}
-
 const CATALOGUE_MODULES = new Set(CATALOGUE.flatMap((entry) => entry.modules.map((m) => m.split('/')[0]!)));
 /** Globals and members whose mention can mean a finding without any import or module-level state. */
 const GLOBAL_TRIGGERS = /\b(?:globalThis|global|process\.env|setInterval|setTimeout|timers)\b|\.mv\(/;
-const QUOTED_MODULE = /['"`](?:node:)?((?:@[\w.-]+\/)?[\w.-]+)/g;
+/** A module specifier where the import resolver can bind it: `from '…'`, `require('…')`, `import('…')`. */
+const SPECIFIER = /(?:\bfrom|\brequire\s*\(|\bimport\s*\()\s*['"`]([^'"`\n]+)['"`]/g;
+
+/** The specifiers a file imports or requires, as written. */
+function importedSpecifiers(text: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(SPECIFIER)) found.push(match[1]!);
+  return found;
+}
 
 /**
  * A sound shortcut: a file can only have findings if it declares module-level variables or
@@ -88,13 +90,14 @@ const QUOTED_MODULE = /['"`](?:node:)?((?:@[\w.-]+\/)?[\w.-]+)/g;
  * (or the configuration) knows. Most library and utility files do none of these and skip the
  * analysis entirely.
  */
-function mayHoldState(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions): boolean {
+function mayHoldState(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions, specifiers: readonly string[]): boolean {
   const text = sourceFile.text;
   if (GLOBAL_TRIGGERS.test(text) || /\bclass\b/.test(text)) return true;
   if (sourceFile.statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => mayBeState(ts, d)))) return true;
-  for (const match of text.matchAll(QUOTED_MODULE)) {
-    const name = match[1]!;
-    if (CATALOGUE_MODULES.has(name) || (options.packages && Object.keys(options.packages).some((p) => p === name || p.startsWith(`${name}/`)))) return true;
+  const packages = options.packages ? Object.keys(options.packages) : [];
+  for (const specifier of specifiers) {
+    const name = /^(?:node:)?((?:@[\w.-]+\/)?[\w.-]+)/.exec(specifier)?.[1];
+    if (name !== undefined && (CATALOGUE_MODULES.has(name) || packages.some((p) => p === name || p.startsWith(`${name}/`)))) return true;
   }
   return false;
 }

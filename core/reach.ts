@@ -110,7 +110,19 @@ export class Reachability {
 
   /** The contexts in which `node`'s code can run. */
   maskAt(node: TS.Node): number {
-    return this.maskOf(enclosingUnit(this.ts, node));
+    return this.maskOf(this.unitOf(node));
+  }
+
+  private readonly units_ = new Map<TS.Node, CodeUnit>();
+
+  /** The unit a node runs in (memoised: the fixed point asks for the same nodes every round). */
+  unitOf(node: TS.Node): CodeUnit {
+    let unit = this.units_.get(node);
+    if (!unit) {
+      unit = enclosingUnit(this.ts, node);
+      this.units_.set(node, unit);
+    }
+    return unit;
   }
 
   maskOf(unit: CodeUnit): number {
