@@ -60,7 +60,7 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
   let summary: ModuleSummary | undefined;
   if (crossFile) {
     try {
-      summary = summarize(ctx, options.projectSpecifiers ?? [], options.honourEslintComments ?? false);
+      summary = summarize(ctx, projectSpecifiers, options.honourEslintComments ?? false, holdsState);
     } catch (error) {
       errors.push({ error });
     }

@@ -78,7 +78,7 @@ export function isProjectSpecifier(specifier: string, projectSpecifiers: readonl
 }
 
 /** Builds a file's summary from its analysis context (run with `crossFile`). */
-export function summarize(ctx: FileContext, projectSpecifiers: readonly string[], honourEslintComments: boolean): ModuleSummary {
+export function summarize(ctx: FileContext, projectSpecifiers: readonly string[], honourEslintComments: boolean, holdsState = true): ModuleSummary {
   const ts = ctx.ts;
   const summary: ModuleSummary = { exports: {}, starExports: [], entry: isServerlessModule(ts, ctx.sourceFile), state: [], uses: [] };
   const project = (specifier: string | undefined): specifier is string => specifier !== undefined && isProjectSpecifier(specifier, projectSpecifiers);
@@ -126,7 +126,7 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
     addUse(ctx, summary, { specifier, viaDefault: false, path: [] }, node);
   }
 
-  for (const piece of collectState(ctx)) {
+  for (const piece of holdsState ? collectState(ctx) : []) {
     if (piece.where !== 'module' || piece.exports.length === 0) continue;
     summary.state.push({
       name: piece.name,
@@ -175,13 +175,29 @@ function importOrigin(ctx: FileContext, binding: Binding): ModulePath | undefine
   const decl = binding.declaration;
   const isImport = ts.isImportClause(decl) || ts.isImportSpecifier(decl) || ts.isNamespaceImport(decl) || ts.isImportEqualsDeclaration(decl);
   const isVariable = ts.isVariableDeclaration(decl) || ts.isBindingElement(decl);
-  if (!isImport && !(isVariable && binding.kind === 'const')) return undefined;
+  if (!isImport && !(isVariable && binding.kind === 'const' && mayNameModule(ctx, decl))) return undefined;
   if (isImport && (ts.isImportClause(decl) ? decl.isTypeOnly : ts.isImportSpecifier(decl) ? decl.isTypeOnly || decl.parent.parent.isTypeOnly : false)) return undefined;
   const ref = ctx.imports.resolve(binding.id);
   // `const entry = limits.get(ip)` holds a call's result, not the module's object.
   if (!ref || ref.path.includes('()')) return undefined;
   const viaDefault = ts.isImportClause(decl) || (ts.isImportSpecifier(decl) && (decl.propertyName ?? decl.name).text === 'default');
   return { specifier: ref.module, viaDefault, path: ref.path };
+}
+
+/**
+ * Whether a `const` can stand for a module or a member of one: `require('./x')`, `await
+ * import('./x')`, `ns.stats`, `stats` — not a call's result or a literal (most constants).
+ */
+function mayNameModule(ctx: FileContext, decl: TS.VariableDeclaration | TS.BindingElement): boolean {
+  const ts = ctx.ts;
+  let node: TS.Node = decl;
+  while (ts.isBindingElement(node)) node = node.parent.parent;
+  if (!ts.isVariableDeclaration(node) || !node.initializer) return false;
+  let e = skipOuter(ts, node.initializer);
+  if (ts.isAwaitExpression(e)) e = skipOuter(ts, e.expression);
+  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) e = skipOuter(ts, e.expression);
+  if (ts.isIdentifier(e)) return true;
+  return ts.isCallExpression(e) && (e.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(e.expression) && e.expression.text === 'require'));
 }
 
 /** Records what the expression around `ref` does with the export it stands for. */
