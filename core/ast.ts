@@ -1,21 +1,26 @@
 import type { TS, TypeScript } from './types.js';
 
+/** The stack `walk`'s child callback pushes to: one callback for all walks, not a closure per call. */
+let walkStack: TS.Node[] = [];
+const pushChild = (child: TS.Node): undefined => {
+  walkStack.push(child);
+  return undefined;
+};
+
 /**
  * Visits `root` and its descendants in source order without recursion, so that deeply nested
  * input cannot overflow the stack. Return `false` from `visit` to skip a node's children.
  */
 export function walk(ts: TypeScript, root: TS.Node, visit: (node: TS.Node) => boolean | void): void {
   const stack: TS.Node[] = [root];
-  const push = (child: TS.Node): undefined => {
-    stack.push(child);
-    return undefined;
-  };
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (visit(node) === false) continue;
-    // Push the children, then reverse them in place so they pop in source order.
+    // Push the children, then reverse them in place so they pop in source order. (`visit` may
+    // walk another tree meanwhile: the callback's stack is set again for each node.)
     let low = stack.length;
-    ts.forEachChild(node, push);
+    walkStack = stack;
+    ts.forEachChild(node, pushChild);
     for (let high = stack.length - 1; low < high; low++, high--) {
       const swap = stack[low]!;
       stack[low] = stack[high]!;
@@ -35,20 +40,32 @@ export type FunctionNode =
   | TS.SetAccessorDeclaration
   | TS.ClassStaticBlockDeclaration;
 
-const functionKinds = new WeakMap<TypeScript, ReadonlySet<TS.SyntaxKind>>();
+const functionKinds = new WeakMap<TypeScript, Uint8Array>();
+// The last TypeScript copy asked about and its kind table: a host uses one copy.
+let lastTs: TypeScript | undefined;
+let lastKinds: Uint8Array = new Uint8Array(0);
 
 export function isFunctionNode(ts: TypeScript, node: TS.Node): node is FunctionNode {
-  // A kind set per TypeScript copy: this guard runs for every node of every file.
-  let kinds = functionKinds.get(ts);
-  if (!kinds) {
-    const k = ts.SyntaxKind;
-    kinds = new Set([
-      k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor,
-      k.GetAccessor, k.SetAccessor, k.ClassStaticBlockDeclaration,
-    ]);
-    functionKinds.set(ts, kinds);
+  // A kind table per TypeScript copy: this guard runs for every node of every file.
+  if (ts !== lastTs) {
+    let kinds = functionKinds.get(ts);
+    if (!kinds) {
+      const k = ts.SyntaxKind;
+      let size = 0;
+      for (const value of Object.values(k)) if (typeof value === 'number' && value >= size) size = value + 1;
+      kinds = new Uint8Array(size);
+      for (const kind of [
+        k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor,
+        k.GetAccessor, k.SetAccessor, k.ClassStaticBlockDeclaration,
+      ]) {
+        kinds[kind] = 1;
+      }
+      functionKinds.set(ts, kinds);
+    }
+    lastTs = ts;
+    lastKinds = kinds;
   }
-  return kinds.has(node.kind);
+  return lastKinds[node.kind] === 1;
 }
 
 /**

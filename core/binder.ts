@@ -1,4 +1,4 @@
-import { isFunctionNode, walk } from './ast.js';
+import { isFunctionNode } from './ast.js';
 import type { TS, TypeScript } from './types.js';
 
 export type BindingKind = 'var' | 'let' | 'const' | 'function' | 'class' | 'param' | 'import' | 'catch' | 'other';
@@ -16,6 +16,108 @@ export interface Binding {
   references: TS.Identifier[];
 }
 
+// What a node is to the binder, by syntax kind (see `kindTables`).
+const DECLARES_NOTHING = 0;
+const IDENTIFIER = 1;
+const VARIABLE = 2;
+const PARAMETER = 3;
+const FUNCTION_DECLARATION = 4;
+const CLASS_DECLARATION = 5;
+const FUNCTION_EXPRESSION = 6;
+const CLASS_EXPRESSION = 7;
+const IMPORT_CLAUSE = 8;
+const IMPORT_NAME = 9; // namespace import, import specifier
+const IMPORT_EQUALS = 10;
+const ENUM_OR_MODULE = 11;
+
+// Whether an identifier under a parent of this kind is a reference (see `isReference`).
+const REFERENCE = 0;
+const NOT_REFERENCE = 1;
+const IF_EXPRESSION = 2; // `a.b`: `a` is, `b` is not
+const IF_NOT_NAME = 3; // `{ a: b }`, `let a = b`: the value is, the declared or property name is not
+const EXPORT_SPECIFIER = 4;
+
+// The scope a declaration's name goes to (see `blockScope` and `functionScope`).
+const SCOPE_NONE = 0;
+const SCOPE_BLOCK = 1; // a block: the function's when it is a function body
+const SCOPE_BLOCK_LIKE = 2; // file, module block, case block, for/for-in/for-of
+const SCOPE_FUNCTION = 3;
+const SCOPE_FILE_OR_MODULE = 4;
+
+interface KindTables {
+  /** What a node of this kind declares (or IDENTIFIER). */
+  role: Uint8Array;
+  /** Whether an identifier whose parent has this kind is a reference. */
+  parent: Uint8Array;
+  /** Scope boundaries by kind. */
+  scope: Uint8Array;
+  /** Type-only kinds, left out by `collectNodes`. */
+  typeOnly: Uint8Array;
+}
+
+const tablesByModule = new WeakMap<TypeScript, KindTables>();
+
+/**
+ * Per-kind lookup tables for one TypeScript copy (kind numbers differ between versions): the
+ * binder looks at every node of a file, and one array read is much cheaper than a chain of
+ * `ts.isX` guards.
+ */
+function kindTables(ts: TypeScript): KindTables {
+  let tables = tablesByModule.get(ts);
+  if (tables) return tables;
+  let size = 0;
+  for (const value of Object.values(ts.SyntaxKind)) if (typeof value === 'number' && value >= size) size = value + 1;
+  const k = ts.SyntaxKind;
+  const role = new Uint8Array(size);
+  const parent = new Uint8Array(size);
+  const scope = new Uint8Array(size);
+  const typeOnly = new Uint8Array(size);
+  role[k.Identifier] = IDENTIFIER;
+  role[k.VariableDeclaration] = VARIABLE;
+  role[k.Parameter] = PARAMETER;
+  role[k.FunctionDeclaration] = FUNCTION_DECLARATION;
+  role[k.ClassDeclaration] = CLASS_DECLARATION;
+  role[k.FunctionExpression] = FUNCTION_EXPRESSION;
+  role[k.ClassExpression] = CLASS_EXPRESSION;
+  role[k.ImportClause] = IMPORT_CLAUSE;
+  role[k.NamespaceImport] = IMPORT_NAME;
+  role[k.ImportSpecifier] = IMPORT_NAME;
+  role[k.ImportEqualsDeclaration] = IMPORT_EQUALS;
+  role[k.EnumDeclaration] = ENUM_OR_MODULE;
+  role[k.ModuleDeclaration] = ENUM_OR_MODULE;
+
+  parent[k.PropertyAccessExpression] = IF_EXPRESSION;
+  for (const kind of [
+    k.QualifiedName, k.BindingElement, k.ImportClause, k.NamespaceImport, k.ImportSpecifier, k.LabeledStatement,
+    k.BreakStatement, k.ContinueStatement, k.MetaProperty, k.NamespaceExport, k.NamespaceExportDeclaration,
+  ]) {
+    parent[kind] = NOT_REFERENCE;
+  }
+  for (const kind of [
+    k.PropertyAssignment, k.PropertyDeclaration, k.MethodDeclaration, k.GetAccessor, k.SetAccessor, k.PropertySignature,
+    k.MethodSignature, k.EnumMember, k.JsxAttribute, k.VariableDeclaration, k.Parameter, k.FunctionDeclaration,
+    k.FunctionExpression, k.ClassDeclaration, k.ClassExpression, k.EnumDeclaration, k.ModuleDeclaration, k.ImportEqualsDeclaration,
+  ]) {
+    parent[kind] = IF_NOT_NAME;
+  }
+  parent[k.ExportSpecifier] = EXPORT_SPECIFIER;
+
+  scope[k.Block] = SCOPE_BLOCK;
+  for (const kind of [k.CaseBlock, k.ForStatement, k.ForInStatement, k.ForOfStatement]) scope[kind] = SCOPE_BLOCK_LIKE;
+  for (const kind of [k.SourceFile, k.ModuleBlock]) scope[kind] = SCOPE_FILE_OR_MODULE;
+  for (let kind = 0; kind < size; kind++) {
+    const node = { kind } as TS.Node;
+    if (isFunctionNode(ts, node)) scope[kind] = SCOPE_FUNCTION;
+    // `extends Base` is an expression we need; other type positions are not.
+    typeOnly[kind] = kind !== k.ExpressionWithTypeArguments && ts.isTypeNode(node) ? 1 : 0;
+  }
+  typeOnly[k.InterfaceDeclaration] = 1;
+  typeOnly[k.TypeAliasDeclaration] = 1;
+  tables = { role, parent, scope, typeOnly };
+  tablesByModule.set(ts, tables);
+  return tables;
+}
+
 /**
  * A small scope analysis: which declaration each identifier refers to. Enough to tell a
  * module-level `cache` from a parameter named `cache`, and an import from a local look-alike,
@@ -24,8 +126,14 @@ export interface Binding {
 export class Binder {
   readonly bindings: Binding[] = [];
   private readonly scopes = new Map<TS.Node, Map<string, Binding>>();
-  private readonly resolved = new Map<TS.Identifier, Binding>();
-  private readonly unresolved = new Set<TS.Identifier>();
+  /**
+   * Every identifier looked at: a reference to its binding, or `null` when it resolves to none
+   * (a global); a declaring identifier to the binding it declares (or joins, for `var x` twice).
+   */
+  private readonly resolved = new Map<TS.Identifier, Binding | null>();
+  private readonly tables: KindTables;
+  /** Kinds of the nodes that own a scope table in this file: the others are passed over quickly in `lookup`. */
+  private readonly scopeKinds: Uint8Array;
 
   /** `nodes`: the file's nodes outside type positions, as `collectNodes` gives them. */
   constructor(
@@ -33,33 +141,40 @@ export class Binder {
     readonly sourceFile: TS.SourceFile,
     nodes: readonly TS.Node[] = collectNodes(ts, sourceFile),
   ) {
+    const tables = (this.tables = kindTables(ts));
+    this.scopeKinds = new Uint8Array(tables.role.length);
+    const role = tables.role;
     const references: TS.Identifier[] = [];
-    for (const node of nodes) {
-      if (ts.isIdentifier(node)) {
-        if (isReference(ts, node)) references.push(node);
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      const r = role[node.kind]!;
+      if (r === DECLARES_NOTHING) continue;
+      if (r === IDENTIFIER) {
+        if (this.isReference(node as TS.Identifier)) references.push(node as TS.Identifier);
       } else {
-        this.declare(node);
+        this.declare(node, r);
       }
     }
-    for (const id of references) {
+    for (let i = 0; i < references.length; i++) {
+      const id = references[i]!;
       const binding = this.lookup(id);
       if (binding) {
         binding.references.push(id);
         this.resolved.set(id, binding);
       } else {
-        this.unresolved.add(id);
+        this.resolved.set(id, null);
       }
     }
   }
 
   /** The binding an identifier refers to, or undefined for globals and unresolvable names. */
   resolve(id: TS.Identifier): Binding | undefined {
-    return this.resolved.get(id) ?? this.declared.get(id);
+    return this.resolved.get(id) ?? undefined;
   }
 
   /** Whether an identifier names a global (`setInterval`, `globalThis`, `require`, …) not shadowed locally. */
   isGlobal(id: TS.Node, name?: string): id is TS.Identifier {
-    return this.ts.isIdentifier(id) && this.unresolved.has(id) && (name === undefined || id.text === name);
+    return this.ts.isIdentifier(id) && this.resolved.get(id) === null && (name === undefined || id.text === name);
   }
 
   /** Module-scope bindings by name. */
@@ -71,58 +186,79 @@ export class Binder {
     return binding.scope === this.sourceFile;
   }
 
-  private readonly declared = new Map<TS.Identifier, Binding>();
-
   private add(id: TS.Identifier, kind: BindingKind, declaration: TS.Node, scope: TS.Node): void {
     let table = this.scopes.get(scope);
     if (!table) {
       table = new Map();
       this.scopes.set(scope, table);
+      this.scopeKinds[scope.kind] = 1;
     }
+    const name = id.text;
     // `var x` twice, or a function and a var of one name: keep the first declaration.
-    const existing = table.get(id.text);
+    const existing = table.get(name);
     if (existing) {
-      this.declared.set(id, existing);
+      this.resolved.set(id, existing);
       return;
     }
-    const binding: Binding = { name: id.text, kind, id, declaration, scope, references: [] };
-    table.set(id.text, binding);
-    this.declared.set(id, binding);
+    const binding: Binding = { name, kind, id, declaration, scope, references: [] };
+    table.set(name, binding);
+    this.resolved.set(id, binding);
     this.bindings.push(binding);
   }
 
-  private declare(node: TS.Node): void {
+  private declare(node: TS.Node, role: number): void {
     const ts = this.ts;
-    if (ts.isVariableDeclaration(node)) {
-      const list = node.parent;
-      let kind: BindingKind = 'var';
-      let scope: TS.Node;
-      if (ts.isCatchClause(list)) {
-        kind = 'catch';
-        scope = list;
-      } else if (ts.isVariableDeclarationList(list) && list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using)) {
-        kind = list.flags & ts.NodeFlags.Let ? 'let' : 'const';
-        scope = blockScope(ts, list);
-      } else {
-        scope = functionScope(ts, node);
+    switch (role) {
+      case VARIABLE: {
+        const declaration = node as TS.VariableDeclaration;
+        const list = declaration.parent;
+        let kind: BindingKind = 'var';
+        let scope: TS.Node;
+        if (list.kind === ts.SyntaxKind.CatchClause) {
+          kind = 'catch';
+          scope = list;
+        } else if (list.kind === ts.SyntaxKind.VariableDeclarationList && list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using)) {
+          kind = list.flags & ts.NodeFlags.Let ? 'let' : 'const';
+          scope = this.scopeOf(list, false);
+        } else {
+          scope = this.scopeOf(declaration, true);
+        }
+        this.declarePattern(declaration.name, kind, declaration, scope);
+        return;
       }
-      this.declarePattern(node.name, kind, node, scope);
-    } else if (ts.isParameter(node)) {
-      this.declarePattern(node.name, 'param', node, node.parent);
-    } else if (ts.isFunctionDeclaration(node) && node.name) {
-      this.add(node.name, 'function', node, blockScope(ts, node));
-    } else if (ts.isClassDeclaration(node) && node.name) {
-      this.add(node.name, 'class', node, blockScope(ts, node));
-    } else if ((ts.isFunctionExpression(node) || ts.isClassExpression(node)) && node.name) {
-      this.add(node.name, ts.isClassExpression(node) ? 'class' : 'function', node, node);
-    } else if (ts.isImportClause(node) && node.name) {
-      this.add(node.name, 'import', node, this.sourceFile);
-    } else if (ts.isNamespaceImport(node) || ts.isImportSpecifier(node)) {
-      this.add(node.name, 'import', node, this.sourceFile);
-    } else if (ts.isImportEqualsDeclaration(node)) {
-      this.add(node.name, 'import', node, blockScope(ts, node));
-    } else if ((ts.isEnumDeclaration(node) || ts.isModuleDeclaration(node)) && ts.isIdentifier(node.name) && !(node.flags & ts.NodeFlags.GlobalAugmentation)) {
-      this.add(node.name, 'other', node, blockScope(ts, node));
+      case PARAMETER: {
+        const parameter = node as TS.ParameterDeclaration;
+        this.declarePattern(parameter.name, 'param', parameter, parameter.parent);
+        return;
+      }
+      case FUNCTION_DECLARATION:
+      case CLASS_DECLARATION: {
+        const name = (node as TS.FunctionDeclaration | TS.ClassDeclaration).name;
+        if (name) this.add(name, role === CLASS_DECLARATION ? 'class' : 'function', node, this.scopeOf(node, false));
+        return;
+      }
+      case FUNCTION_EXPRESSION:
+      case CLASS_EXPRESSION: {
+        const name = (node as TS.FunctionExpression | TS.ClassExpression).name;
+        if (name) this.add(name, role === CLASS_EXPRESSION ? 'class' : 'function', node, node);
+        return;
+      }
+      case IMPORT_CLAUSE: {
+        const name = (node as TS.ImportClause).name;
+        if (name) this.add(name, 'import', node, this.sourceFile);
+        return;
+      }
+      case IMPORT_NAME:
+        this.add((node as TS.NamespaceImport | TS.ImportSpecifier).name, 'import', node, this.sourceFile);
+        return;
+      case IMPORT_EQUALS:
+        this.add((node as TS.ImportEqualsDeclaration).name, 'import', node, this.scopeOf(node, false));
+        return;
+      case ENUM_OR_MODULE: {
+        const name = (node as TS.EnumDeclaration | TS.ModuleDeclaration).name;
+        if (name.kind === ts.SyntaxKind.Identifier && !(node.flags & ts.NodeFlags.GlobalAugmentation)) this.add(name, 'other', node, this.scopeOf(node, false));
+        return;
+      }
     }
   }
 
@@ -139,107 +275,123 @@ export class Binder {
     }
   }
 
+  /**
+   * The scope that owns a declaration: for `let`, `const`, classes and functions the nearest
+   * block, loop, function or file (a function's body block is the function's scope); for a
+   * `var` (`functionLevel`) the nearest function, module block or file.
+   */
+  private scopeOf(node: TS.Node, functionLevel: boolean): TS.Node {
+    const scope = this.tables.scope;
+    for (let current = node.parent; current; current = current.parent) {
+      const boundary = scope[current.kind]!;
+      if (boundary === SCOPE_NONE) continue;
+      if (functionLevel) {
+        if (boundary === SCOPE_FUNCTION || boundary === SCOPE_FILE_OR_MODULE) return current;
+      } else if (boundary === SCOPE_BLOCK) {
+        return scope[current.parent.kind] === SCOPE_FUNCTION ? current.parent : current;
+      } else {
+        return current;
+      }
+    }
+    return node.getSourceFile();
+  }
+
   private lookup(id: TS.Identifier): Binding | undefined {
-    let node: TS.Node | undefined = id.parent;
-    while (node) {
-      const table = this.scopes.get(node);
-      const found = table?.get(id.text);
+    const scopeKinds = this.scopeKinds;
+    let name: string | undefined;
+    for (let node: TS.Node | undefined = id.parent; node; node = node.parent) {
+      if (scopeKinds[node.kind] === 0) continue;
+      const found = this.scopes.get(node)?.get((name ??= id.text));
       if (found) return found;
-      node = node.parent;
     }
     return undefined;
   }
-}
 
-/** The scope that owns a `let`/`const`/class/function declaration: nearest block, loop, function or file. */
-function blockScope(ts: TypeScript, node: TS.Node): TS.Node {
-  let current = node.parent;
-  while (current) {
-    if (ts.isBlock(current)) return isFunctionNode(ts, current.parent) ? current.parent : current;
-    if (
-      ts.isSourceFile(current) ||
-      ts.isModuleBlock(current) ||
-      ts.isCaseBlock(current) ||
-      ts.isForStatement(current) ||
-      ts.isForInStatement(current) ||
-      ts.isForOfStatement(current) ||
-      isFunctionNode(ts, current)
-    ) {
-      return current;
+  /** Whether an identifier refers to a binding (as opposed to naming a property, label or declaration). */
+  private isReference(id: TS.Identifier): boolean {
+    const parent = id.parent;
+    if (!parent) return false;
+    switch (this.tables.parent[parent.kind]) {
+      case REFERENCE:
+        return true;
+      case IF_EXPRESSION:
+        return (parent as TS.PropertyAccessExpression).expression === id;
+      case IF_NOT_NAME:
+        return (parent as TS.NamedDeclaration).name !== id;
+      case EXPORT_SPECIFIER: {
+        // `export { a as b }` refers to local `a`; `export { a } from 'm'` refers to nothing local.
+        const specifier = parent as TS.ExportSpecifier;
+        if (specifier.parent.parent.moduleSpecifier) return false;
+        return (specifier.propertyName ?? specifier.name) === id;
+      }
+      default:
+        return false;
     }
-    current = current.parent;
   }
-  return node.getSourceFile();
 }
 
-/** The scope that owns a `var`: nearest function or file. */
-function functionScope(ts: TypeScript, node: TS.Node): TS.Node {
-  let current = node.parent;
-  while (current) {
-    if (isFunctionNode(ts, current) || ts.isSourceFile(current) || ts.isModuleBlock(current)) return current;
-    current = current.parent;
-  }
-  return node.getSourceFile();
+/** What `collectNodes`' callback works on: one callback for all calls, not one closure per call. */
+interface Collecting {
+  ts: TypeScript;
+  stack: TS.Node[];
+  typeOnly: Uint8Array;
+  /** The node whose children are being pushed, and whether to make it their parent. */
+  parent: TS.Node;
+  setParents: boolean;
 }
 
-/** Every node of a file in source order, leaving out type annotations, interfaces and type aliases. */
+const IDLE: Collecting = { ts: undefined as unknown as TypeScript, stack: [], typeOnly: new Uint8Array(0), parent: undefined as unknown as TS.Node, setParents: false };
+let collecting = IDLE;
+
+const pushKept = (child: TS.Node): undefined => {
+  const state = collecting;
+  if (state.setParents) {
+    (child as { parent: TS.Node }).parent = state.parent;
+    if (state.typeOnly[child.kind] === 1) setParentsBelow(state.ts, child);
+  }
+  if (state.typeOnly[child.kind] === 0) state.stack.push(child);
+  return undefined;
+};
+
+/**
+ * Every node of a file in source order, leaving out type annotations, interfaces and type aliases.
+ *
+ * A file parsed without `setParentNodes` gets its parent pointers here, on the way (JSDoc
+ * comments excepted): one walk over the tree instead of the parser's own and this one.
+ */
 export function collectNodes(ts: TypeScript, sourceFile: TS.SourceFile): TS.Node[] {
+  const typeOnly = kindTables(ts).typeOnly;
   const nodes: TS.Node[] = [];
-  walk(ts, sourceFile, (node) => {
-    if (isTypeOnly(ts, node)) return false;
+  if (typeOnly[sourceFile.kind] === 1) return nodes;
+  // Without recursion, so that deeply nested input cannot overflow the stack.
+  const stack: TS.Node[] = [sourceFile];
+  const state: Collecting = { ts, stack, typeOnly, parent: sourceFile, setParents: sourceFile.endOfFileToken.parent !== sourceFile };
+  while (stack.length > 0) {
+    const node = stack.pop()!;
     nodes.push(node);
-  });
+    // Push the kept children, then reverse them in place so they pop in source order.
+    let low = stack.length;
+    state.parent = node;
+    collecting = state;
+    ts.forEachChild(node, pushKept);
+    for (let high = stack.length - 1; low < high; low++, high--) {
+      const swap = stack[low]!;
+      stack[low] = stack[high]!;
+      stack[high] = swap;
+    }
+  }
+  collecting = IDLE;
   return nodes;
 }
 
-function isTypeOnly(ts: TypeScript, node: TS.Node): boolean {
-  if (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return true;
-  // `extends Base` is an expression we need; other type positions are not.
-  if (ts.isExpressionWithTypeArguments(node)) return false;
-  return ts.isTypeNode(node);
-}
-
-/** Whether an identifier refers to a binding (as opposed to naming a property, label or declaration). */
-function isReference(ts: TypeScript, id: TS.Identifier): boolean {
-  const parent = id.parent;
-  if (!parent) return false;
-  if (ts.isPropertyAccessExpression(parent)) return parent.expression === id;
-  if (ts.isQualifiedName(parent)) return false;
-  if (
-    ts.isPropertyAssignment(parent) ||
-    ts.isPropertyDeclaration(parent) ||
-    ts.isMethodDeclaration(parent) ||
-    ts.isGetAccessorDeclaration(parent) ||
-    ts.isSetAccessorDeclaration(parent) ||
-    ts.isPropertySignature(parent) ||
-    ts.isMethodSignature(parent) ||
-    ts.isEnumMember(parent) ||
-    ts.isJsxAttribute(parent)
-  ) {
-    return parent.name !== id;
+/** Sets the parent pointers in a subtree `collectNodes` leaves out (a type annotation). */
+function setParentsBelow(ts: TypeScript, root: TS.Node): void {
+  const pending: TS.Node[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    ts.forEachChild(node, (child) => {
+      (child as { parent: TS.Node }).parent = node;
+      pending.push(child);
+    });
   }
-  if (ts.isBindingElement(parent)) return false;
-  if (
-    ts.isVariableDeclaration(parent) ||
-    ts.isParameter(parent) ||
-    ts.isFunctionDeclaration(parent) ||
-    ts.isFunctionExpression(parent) ||
-    ts.isClassDeclaration(parent) ||
-    ts.isClassExpression(parent) ||
-    ts.isEnumDeclaration(parent) ||
-    ts.isModuleDeclaration(parent) ||
-    ts.isImportEqualsDeclaration(parent)
-  ) {
-    return parent.name !== id;
-  }
-  if (ts.isImportClause(parent) || ts.isNamespaceImport(parent) || ts.isImportSpecifier(parent)) return false;
-  if (ts.isExportSpecifier(parent)) {
-    // `export { a as b }` refers to local `a`; `export { a } from 'm'` refers to nothing local.
-    if (parent.parent.parent.moduleSpecifier) return false;
-    return (parent.propertyName ?? parent.name) === id;
-  }
-  if (ts.isLabeledStatement(parent) || ts.isBreakStatement(parent) || ts.isContinueStatement(parent)) return false;
-  if (ts.isMetaProperty(parent)) return false;
-  if (ts.isNamespaceExport(parent) || ts.isNamespaceExportDeclaration(parent)) return false;
-  return true;
 }
