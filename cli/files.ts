@@ -60,9 +60,11 @@ export function discover(cwd: string, paths: readonly string[], selection: Selec
   // A selected file is scanned, or reported with the reason it cannot be (`problem`).
   const add = (path: string, problem?: string) => {
     if (seen.has(path) || (selection.only && !selection.only.has(path))) return;
-    const rel = toPosix(relative(selection.base, path));
-    if (included && !included(rel)) return;
-    if (excluded?.(rel)) return;
+    if (included || excluded) {
+      const rel = toPosix(relative(selection.base, path));
+      if (included && !included(rel)) return;
+      if (excluded?.(rel)) return;
+    }
     seen.add(path);
     if (problem) result.unreadable.push({ path, reason: problem });
     else result.files.push({ path });
@@ -105,49 +107,88 @@ function walkDirectory(
 ): void {
   const scope = defaultScope ? outOfScopeReason : sourceOnly;
   const skipDirectory = (name: string) => (defaultScope ? EXCLUDED_DIRECTORIES.has(name) : ALWAYS_EXCLUDED.has(name));
-  const stack: { dir: string; layers: IgnoreLayer[] }[] = [{ dir, layers }];
+  // `rel`: the folder's path from `root`, with forward slashes ('' for the root itself).
+  const stack: { dir: string; rel: string; layers: IgnoreLayer[] }[] = [{ dir, rel: '', layers }];
   while (stack.length > 0) {
     const current = stack.pop()!;
-    const own = readGitignore(current.dir);
+    const entries = listFolder(current.dir, result);
+    if (!entries) continue;
+    // Only a folder that lists a .gitignore has one to read.
+    const own = entries.some((entry) => entry.name === '.gitignore') ? readGitignore(current.dir) : undefined;
     const active = own ? [...current.layers, own] : current.layers;
-    let entries: string[];
-    try {
-      entries = readdirSync(current.dir).sort();
-    } catch (error) {
-      result.unreadable.push({ path: current.dir, reason: `cannot list the folder: ${describe(error)}` });
-      continue;
-    }
-    const subdirectories: string[] = [];
-    for (const name of entries) {
-      const path = join(current.dir, name);
-      let stats: Stats | undefined;
-      let failure: unknown;
-      try {
-        stats = lstatSync(path);
-      } catch (error) {
-        failure = error;
-      }
-      if (stats?.isDirectory()) {
+    const prefix = current.dir.endsWith(sep) ? current.dir : current.dir + sep;
+    const subdirectories: { dir: string; rel: string }[] = [];
+    for (const { name, kind, failure } of entries) {
+      const path = prefix + name;
+      const rel = current.rel === '' ? name : `${current.rel}/${name}`;
+      if (kind?.isDirectory()) {
         if (skipDirectory(name) || isIgnored(path + sep, active)) continue;
-        subdirectories.push(path);
+        subdirectories.push({ dir: path, rel });
         continue;
       }
-      if (!SOURCE_EXTENSIONS.some((ext) => name.endsWith(ext))) continue;
-      if (scope(toPosix(relative(root, path)))) continue;
+      if (!isSourceName(name)) continue;
+      if (scope(rel)) continue;
       if (isIgnored(path, active)) continue;
-      if (!stats) {
-        // readdir gives a name that is not UTF-8 with U+FFFD in it: no file has that name.
+      if (!kind) {
         add(path, `cannot read: ${name.includes('\uFFFD') ? 'the file name is not valid UTF-8' : describe(failure)}`);
-      } else if (stats.isSymbolicLink()) {
+      } else if (kind.isSymbolicLink()) {
         const problem = linkProblem(path, root);
         if (problem !== 'directory') add(path, problem);
       } else {
-        add(path, stats.isFile() ? undefined : notRegular(stats));
+        add(path, kind.isFile() ? undefined : notRegular(kind));
       }
     }
-    for (let i = subdirectories.length - 1; i >= 0; i--) stack.push({ dir: subdirectories[i]!, layers: active });
+    for (let i = subdirectories.length - 1; i >= 0; i--) stack.push({ ...subdirectories[i]!, layers: active });
   }
 }
+
+/** A folder entry: what it is, or why that could not be told (`kind` undefined). */
+interface Entry {
+  name: string;
+  kind?: FileKind;
+  failure?: unknown;
+}
+
+/**
+ * A folder's entries sorted by name, with their types as the listing gives them (no stat call
+ * per entry), or undefined when the folder cannot be listed (reported in `result`).
+ */
+function listFolder(dir: string, result: Discovery): Entry[] | undefined {
+  let entries: Entry[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true }).map((dirent) => ({ name: dirent.name, kind: dirent }));
+  } catch {
+    // Where the file system gives no types, Node.js stats each entry and fails the whole listing
+    // when one cannot be: list the names, then stat them one by one.
+    try {
+      entries = readdirSync(dir).map((name) => ({ name }));
+    } catch (error) {
+      result.unreadable.push({ path: dir, reason: `cannot list the folder: ${describe(error)}` });
+      return undefined;
+    }
+  }
+  const prefix = dir.endsWith(sep) ? dir : dir + sep;
+  for (const entry of entries) {
+    // A name that is not valid UTF-8 comes with U+FFFD in it, and no file has that name: stat it
+    // to tell such a name from one that really holds U+FFFD.
+    if (entry.kind && !entry.name.includes('\uFFFD')) continue;
+    try {
+      entry.kind = lstatSync(prefix + entry.name);
+    } catch (error) {
+      entry.kind = undefined;
+      entry.failure = error;
+    }
+  }
+  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function isSourceName(name: string): boolean {
+  for (const ext of SOURCE_EXTENSIONS) if (name.endsWith(ext)) return true;
+  return false;
+}
+
+/** What a directory entry or a stat says a path is. */
+type FileKind = Pick<Stats, 'isFile' | 'isDirectory' | 'isSymbolicLink' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>;
 
 /** Folders never scanned, even with `defaultScope: false`. */
 const ALWAYS_EXCLUDED = new Set(['node_modules', '.git']);
@@ -193,11 +234,21 @@ function layersFor(dir: string): IgnoreLayer[] {
 
 function isIgnored(path: string, layers: readonly IgnoreLayer[]): boolean {
   for (const layer of layers) {
-    const rel = toPosix(relative(layer.base, path)) + (path.endsWith(sep) ? '/' : '');
+    const rel = toPosix(relativeTo(layer.base, path)) + (path.endsWith(sep) ? '/' : '');
     if (rel === '' || rel === '/' || rel.startsWith('..')) continue;
     if (layer.rules.ignores(rel)) return true;
   }
   return false;
+}
+
+/** `relative(base, path)`, without resolving both when `path` is inside `base` (the usual case). */
+function relativeTo(base: string, path: string): string {
+  const prefix = base.endsWith(sep) ? base : base + sep;
+  if (path.startsWith(prefix)) {
+    const rest = path.slice(prefix.length);
+    return rest.endsWith(sep) ? rest.slice(0, -sep.length) : rest;
+  }
+  return relative(base, path);
 }
 
 /**
@@ -228,11 +279,11 @@ function linkProblem(path: string, root: string): string | 'directory' | undefin
 }
 
 /** The reason for passing over a pipe, socket or device: reading it could block or never end. */
-export function notRegular(stats: Stats): string {
+export function notRegular(stats: FileKind): string {
   return `skipped: not a regular file (${fileKind(stats)})`;
 }
 
-function fileKind(stats: Stats): string {
+function fileKind(stats: FileKind): string {
   if (stats.isFIFO()) return 'a named pipe';
   if (stats.isSocket()) return 'a socket';
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
@@ -272,18 +323,23 @@ export function readRegularFile(path: string, maxBytes = Number.POSITIVE_INFINIT
     const stats = fstatSync(fd);
     if (!stats.isFile()) return { notRegular: fileKind(stats) };
     if (stats.size > maxBytes) return { tooLarge: stats.size };
-    // The size is a hint (a file may grow meanwhile, /proc files say 0): read to the end, up to the limit.
-    const chunks: Buffer[] = [];
+    // The size is a hint (a file may grow meanwhile, /proc files say 0): read to the end, up to the
+    // limit. One byte more than the size, so that a file that did not change is read in one go,
+    // into the buffer it is returned in.
+    let buffer = Buffer.allocUnsafe(Math.min(stats.size + 1, 16 * 1024 * 1024));
     let total = 0;
-    const buffer = Buffer.allocUnsafe(Math.min(Math.max(stats.size + 1, 64 * 1024), 16 * 1024 * 1024));
     for (;;) {
-      const count = readSync(fd, buffer, 0, buffer.length, null);
+      if (total === buffer.length) {
+        const larger = Buffer.allocUnsafe(Math.min(buffer.length * 2, buffer.length + 64 * 1024 * 1024));
+        buffer.copy(larger, 0, 0, total);
+        buffer = larger;
+      }
+      const count = readSync(fd, buffer, total, buffer.length - total, null);
       if (count === 0) break;
       total += count;
       if (total > maxBytes) return { tooLarge: total };
-      chunks.push(Buffer.from(buffer.subarray(0, count)));
     }
-    return { bytes: Buffer.concat(chunks, total) };
+    return { bytes: buffer.subarray(0, total) };
   } catch (error) {
     return { error: describe(error) };
   } finally {
