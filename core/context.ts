@@ -79,6 +79,32 @@ export class FileContext {
     for (const node of this.nodes) visit(node);
   }
 
+  private byKind: Map<TS.SyntaxKind, TS.Node[]> | undefined;
+
+  /** The file's nodes of these kinds, in source order (one pass builds the index for all). */
+  ofKinds(...kinds: TS.SyntaxKind[]): readonly TS.Node[] {
+    if (!this.byKind) {
+      this.byKind = new Map();
+      for (const node of this.nodes) {
+        const bucket = this.byKind.get(node.kind);
+        if (bucket) bucket.push(node);
+        else this.byKind.set(node.kind, [node]);
+      }
+    }
+    if (kinds.length === 1) return this.byKind.get(kinds[0]!) ?? [];
+    return kinds.flatMap((k) => this.byKind!.get(k) ?? []).sort((a, b) => a.pos - b.pos || a.end - b.end);
+  }
+
+  /** Calls, in source order. */
+  get calls(): readonly TS.CallExpression[] {
+    return this.ofKinds(this.ts.SyntaxKind.CallExpression) as readonly TS.CallExpression[];
+  }
+
+  /** Class declarations and expressions, in source order. */
+  get classes(): readonly TS.ClassLikeDeclaration[] {
+    return this.ofKinds(this.ts.SyntaxKind.ClassDeclaration, this.ts.SyntaxKind.ClassExpression) as readonly TS.ClassLikeDeclaration[];
+  }
+
   /** Computes a per-file value once, for detectors that share work. */
   shared<T>(key: string, compute: () => T): T {
     if (!this.memo.has(key)) this.memo.set(key, compute());
@@ -163,8 +189,7 @@ export class FileContext {
     if (this.creationsCache) return this.creationsCache;
     const ts = this.ts;
     const found: LibraryCreation[] = [];
-    for (const node of this.nodes) {
-      if (!ts.isCallExpression(node) && !ts.isNewExpression(node) && !ts.isDecorator(node)) continue;
+    for (const node of this.ofKinds(ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression, ts.SyntaxKind.Decorator) as readonly (TS.CallExpression | TS.NewExpression | TS.Decorator)[]) {
       for (const entry of this.entriesFor(node)) found.push({ entry, node });
     }
     this.creationsCache = found;
@@ -241,8 +266,7 @@ export class FileContext {
     if (!method || ts.isDecorator(creation.node)) return false;
     const holder = this.holderText(creation.node);
     if (!holder) return false;
-    for (const node of this.nodes) {
-      if (!ts.isCallExpression(node)) continue;
+    for (const node of this.calls) {
       const callee = skipOuter(ts, node.expression);
       if (memberName(ts, callee) === method && ts.isPropertyAccessExpression(callee) && formatCallee(ts, callee.expression, this.sourceFile) === holder) {
         return true;

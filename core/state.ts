@@ -95,11 +95,7 @@ function findState(ctx: FileContext): StatePiece[] {
     const piece = moduleVariable(ctx, binding);
     if (piece && (piece.writes.length > 0 || piece.exports.length > 0)) pieces.push(piece);
   }
-  const classes: TS.ClassLikeDeclaration[] = [];
-  ctx.forEachNode((node) => {
-    if (ts.isClassLike(node)) classes.push(node);
-  });
-  for (const cls of classes) pieces.push(...classState(ctx, cls));
+  for (const cls of ctx.classes) pieces.push(...classState(ctx, cls));
   return pieces;
 }
 

@@ -111,8 +111,7 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
     for (const ref of binding.references) addUse(ctx, summary, origin, ref);
   }
   // require('./stats').requests++, require('./registry').register(…)
-  for (const node of ctx.nodes) {
-    if (!ts.isCallExpression(node)) continue;
+  for (const node of ctx.calls) {
     const specifier = ctx.imports.requiredModule(node);
     if (!project(specifier)) continue;
     const parent = skipOuterParent(ctx, node);

@@ -75,8 +75,7 @@ function removesFiles(ctx: FileContext, write: TS.Node): boolean {
 function fileUploadMoves(ctx: FileContext): CoreFinding[] {
   const ts = ctx.ts;
   const findings: CoreFinding[] = [];
-  for (const node of ctx.nodes) {
-    if (!ts.isCallExpression(node)) continue;
+  for (const node of ctx.calls) {
     const callee = skipOuter(ts, node.expression);
     if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'mv' || node.arguments.length === 0) continue;
     if (!fromUploadedFiles(ctx, callee.expression, 0) || !ctx.runsIn(node, REQUEST_TIME)) continue;

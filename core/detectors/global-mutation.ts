@@ -10,7 +10,8 @@ import { makeFinding, relatedWrites } from './shared.js';
 // globalThis.currentUser = req.user; process.env.TENANT = id; delete process.env.X  (at request time)
 export function detectGlobalMutation(ctx: FileContext): CoreFinding[] {
   const groups = new Map<string, TS.Node[]>();
-  for (const node of ctx.nodes) {
+  const k = ctx.ts.SyntaxKind;
+  for (const node of ctx.ofKinds(k.BinaryExpression, k.PrefixUnaryExpression, k.PostfixUnaryExpression, k.DeleteExpression, k.CallExpression)) {
     const write = globalWrite(ctx, node);
     if (!write || !ctx.runsIn(node, REQUEST_TIME)) continue;
     const list = groups.get(write) ?? [];

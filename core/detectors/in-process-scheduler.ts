@@ -21,8 +21,7 @@ export function detectInProcessScheduler(ctx: FileContext): CoreFinding[] {
 function timers(ctx: FileContext): CoreFinding[] {
   const ts = ctx.ts;
   const findings: CoreFinding[] = [];
-  for (const node of ctx.nodes) {
-    if (!ts.isCallExpression(node)) continue;
+  for (const node of ctx.calls) {
     const timer = timerName(ctx, node.expression);
     if (!timer || !ctx.runsIn(node, SHARED_CONTEXT)) continue;
     if (timer === 'setInterval') {

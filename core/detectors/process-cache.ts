@@ -83,8 +83,7 @@ function moduleStoreFindings(ctx: FileContext): CoreFinding[] {
   const ts = ctx.ts;
   const entries = ctx.shared('module-stores', () => {
     const byDeclaration = new Map<TS.Node, { entry: import('../catalogue.js').CatalogueEntry; writes: TS.Node[] }>();
-    for (const node of ctx.nodes) {
-      if (!ts.isCallExpression(node)) continue;
+    for (const node of ctx.calls) {
       const callee = skipOuter(ts, node.expression);
       if (!ts.isPropertyAccessExpression(callee)) continue;
       const ref = ctx.imports.resolve(callee.expression);

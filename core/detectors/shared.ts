@@ -168,8 +168,8 @@ function typedStores(ctx: FileContext): { name: TS.Node; entry: CatalogueEntry; 
       const decl = binding.declaration;
       if (ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && decl.initializer) consider(decl.name, binding.name, [decl.initializer]);
     }
-    for (const node of ctx.nodes) {
-      if (!ts.isClassLike(node) || !ctx.reach.classFacts(node).singleton) continue;
+    for (const node of ctx.classes) {
+      if (!ctx.reach.classFacts(node).singleton) continue;
       const assigned = ctx.reach.thisMembers(node);
       for (const member of node.members) {
         if (!ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name) || (ts.getModifiers(member) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) continue;

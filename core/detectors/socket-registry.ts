@@ -23,8 +23,8 @@ function memberUses(ctx: FileContext, creation: TS.Node, members: ReadonlySet<st
   const holder = ctx.holderText(creation);
   if (!holder) return [];
   const uses: TS.PropertyAccessExpression[] = [];
-  for (const node of ctx.nodes) {
-    if (!ts.isPropertyAccessExpression(node) || !members.has(node.name.text)) continue;
+  for (const node of ctx.ofKinds(ts.SyntaxKind.PropertyAccessExpression) as readonly TS.PropertyAccessExpression[]) {
+    if (!members.has(node.name.text)) continue;
     if (skipOuter(ts, node.expression).getText(ctx.sourceFile).replace(/\s+/g, '') !== holder) continue;
     if (ctx.runsIn(node, REQUEST_TIME)) uses.push(node);
   }
@@ -49,8 +49,7 @@ function wsBroadcasts(ctx: FileContext): CoreFinding[] {
 function eventBuses(ctx: FileContext): CoreFinding[] {
   const ts = ctx.ts;
   const findings: CoreFinding[] = [];
-  for (const node of ctx.nodes) {
-    if (!ts.isNewExpression(node)) continue;
+  for (const node of ctx.ofKinds(ts.SyntaxKind.NewExpression) as readonly TS.NewExpression[]) {
     const entry = emitterEntry(ctx, node);
     if (!entry || ctx.unitOf(node) !== ctx.sourceFile) continue;
     const subscriptions = memberUses(ctx, node, SUBSCRIBE).filter((use) => isCalled(ts, use));
