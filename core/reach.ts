@@ -89,11 +89,22 @@ export class Reachability {
     private readonly binder: Binder,
     private readonly hooks: ReachHooks,
   ) {
-    for (const node of hooks.nodes ?? collectNodes(ts, sourceFile)) {
+    this.masks.set(sourceFile, LOAD);
+  }
+
+  private solved: 'no' | 'solving' | 'yes' = 'no';
+
+  /**
+   * Computes every unit's context on first use (many files never ask): iterate to a fixed point,
+   * as masks only grow. While solving, queries see the masks so far.
+   */
+  private solve(): void {
+    if (this.solved !== 'no') return;
+    this.solved = 'solving';
+    const ts = this.ts;
+    for (const node of this.hooks.nodes ?? collectNodes(ts, this.sourceFile)) {
       if (isFunctionNode(ts, node) || ts.isPropertyDeclaration(node)) this.units.push(node as CodeUnit);
     }
-    this.masks.set(sourceFile, LOAD);
-    // Iterate to a fixed point: masks only grow, and there are four bits.
     for (let round = 0; round < 32; round++) {
       let changed = false;
       this.classInfo.clear();
@@ -106,6 +117,7 @@ export class Reachability {
       }
       if (!changed) break;
     }
+    this.solved = 'yes';
   }
 
   /** The contexts in which `node`'s code can run. */
@@ -126,6 +138,7 @@ export class Reachability {
   }
 
   maskOf(unit: CodeUnit): number {
+    this.solve();
     return this.masks.get(unit) ?? 0;
   }
 
@@ -166,6 +179,7 @@ export class Reachability {
 
   /** Facts about a class: is it a singleton, a Nest provider, which scope. */
   classFacts(cls: TS.ClassLikeDeclaration): ClassFacts {
+    this.solve();
     let facts = this.classInfo.get(cls);
     if (!facts) {
       facts = this.computeClassFacts(cls);
