@@ -1,16 +1,21 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { type AnalysisSettings, type FileJob, internalError, type JobOutcome, runJob } from './analyze-file.js';
-import type { WorkerRequest } from './worker.js';
+import type { WorkerRequest, WorkerResponse } from './worker.js';
 
 /** Below this many files, starting workers (each loads TypeScript) costs more than it saves. */
 const MIN_FILES_PER_WORKER = 150;
-const BATCH = 24;
+/** Files per message: enough to make a message's cost negligible, few enough to balance the end of a run. */
+const BATCH = 32;
+/** Batches a worker holds at once: it starts on the next while its last results travel back. */
+const IN_FLIGHT = 2;
 
 /**
- * One core is left for the main thread and the garbage collector: measured on 2 cores, two
- * workers (each loading and warming up its own TypeScript) used 60% more CPU than one thread
- * and finished later.
+ * One core is left for the main thread and for V8's own threads: a single analysing thread
+ * keeps about 1.4 cores busy (TurboFan compiles the parser and the detectors, and the garbage
+ * collector marks, on background threads), and each worker loads and compiles TypeScript
+ * again (about 3.5 s of CPU on the 6,000-file bench corpus). Measured on 2 vCPUs, neither two
+ * workers nor the main thread plus one worker finished clearly before one thread.
  */
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism() - 1);
@@ -29,14 +34,15 @@ export async function analyzeAll(
   const workers = Math.min(jobs, Math.floor(files.length / MIN_FILES_PER_WORKER));
   if (workers > 1) return inWorkers(files, settings, workers, onDone);
   const results: JobOutcome[] = new Array(files.length);
-  files.forEach((job, i) => {
-    results[i] = runJob(job, settings);
+  for (let i = 0; i < files.length; i++) {
+    results[i] = runJob(files[i]!, settings);
     onDone?.(i + 1);
-  });
+  }
   // How deep the parser can recurse depends on the thread's stack: the main thread has less than
   // a worker. A file that ran out of stack here is analysed again on a worker, so that --jobs
   // never changes the result.
-  const overflowed = files.flatMap((_, i) => (results[i]!.overflow ? [i] : []));
+  const overflowed: number[] = [];
+  for (let i = 0; i < results.length; i++) if (results[i]!.overflow) overflowed.push(i);
   if (overflowed.length > 0 && isMainThread) {
     const again = await inWorkers(overflowed.map((i) => files[i]!), settings, 1);
     overflowed.forEach((index, i) => {
@@ -53,9 +59,9 @@ interface Batch {
 
 /**
  * Runs batches on worker threads. A worker that dies (out of memory, a crash in native code)
- * is replaced: its batch is retried file by file, and the one file that kills a worker on its
- * own gets an `errors` entry instead of failing the scan. Only when workers die before any has
- * finished a batch (they cannot start) does the scan fail.
+ * is replaced: the batches it held are retried file by file, and the one file that kills a
+ * worker on its own gets an `errors` entry instead of failing the scan. Only when workers die
+ * before any has finished a batch (they cannot start) does the scan fail.
  */
 async function inWorkers(files: readonly FileJob[], settings: AnalysisSettings, workers: number, onDone?: (count: number) => void): Promise<JobOutcome[]> {
   const results: JobOutcome[] = new Array(files.length);
@@ -68,18 +74,22 @@ async function inWorkers(files: readonly FileJob[], settings: AnalysisSettings, 
 
   const work = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(url);
-      let current: Batch | undefined;
+      // The settings travel once, with the worker; each message carries files only.
+      const worker = new Worker(url, { workerData: settings });
+      // The batches this worker holds, oldest first: answers come back in the order they were sent.
+      const held: Batch[] = [];
       let settled = false;
       const send = () => {
-        current = queue.shift();
-        if (!current) {
+        while (held.length < IN_FLIGHT && queue.length > 0) {
+          const batch = queue.shift()!;
+          held.push(batch);
+          const request: WorkerRequest = { batch: batch.start, files: [...batch.files] };
+          worker.postMessage(request);
+        }
+        if (held.length === 0) {
           settled = true;
           void worker.terminate().then(() => resolve());
-          return;
         }
-        const request: WorkerRequest = { batch: current.start, files: [...current.files], settings };
-        worker.postMessage(request);
       };
       const crashed = (error: unknown) => {
         if (settled) return;
@@ -90,19 +100,28 @@ async function inWorkers(files: readonly FileJob[], settings: AnalysisSettings, 
           reject(error);
           return;
         }
-        const batch = current;
-        if (batch && batch.files.length > 1) {
-          queue.unshift(...batch.files.map((job, i) => ({ start: batch.start + i, files: [job] })));
-        } else if (batch) {
-          const job = batch.files[0]!;
+        // A worker analyses its batches in order: the oldest one it held was being analysed when it
+        // died. That batch is retried one file at a time (a single file is the culprit); the others
+        // were not started and go back to the queue as they are.
+        const [suspect, ...waiting] = held;
+        const retry: Batch[] = [];
+        if (suspect && suspect.files.length > 1) {
+          retry.push(...suspect.files.map((job, i) => ({ start: suspect.start + i, files: [job] })));
+        } else if (suspect) {
+          const job = suspect.files[0]!;
           const message = internalError('analysis crashed its worker thread', error, settings.debug);
-          results[batch.start] = { result: { findings: [], errors: [{ file: job.file, message }] } };
+          results[suspect.start] = { result: { findings: [], errors: [{ file: job.file, message }] } };
           onDone?.(++done);
         }
+        retry.push(...waiting);
+        queue.unshift(...retry);
         work().then(resolve, reject);
       };
-      worker.on('message', (message: { batch: number; results: JobOutcome[] }) => {
-        const batch = current!;
+      worker.on('message', (message: WorkerResponse) => {
+        // A dying worker may still answer: its batches are already back in the queue.
+        const index = settled ? -1 : held.findIndex((b) => b.start === message.batch);
+        if (index < 0) return;
+        const [batch] = held.splice(index, 1) as [Batch];
         message.results.forEach((result, i) => {
           results[batch.start + i] = result;
         });

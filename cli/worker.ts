@@ -1,14 +1,22 @@
-import { parentPort } from 'node:worker_threads';
-import { type AnalysisSettings, type FileJob, runJob } from './analyze-file.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { type AnalysisSettings, type FileJob, type JobOutcome, runJob } from './analyze-file.js';
 
 /** A batch of files for one worker; results come back in the same order. */
 export interface WorkerRequest {
   batch: number;
   files: FileJob[];
-  settings: AnalysisSettings;
 }
 
+export interface WorkerResponse {
+  batch: number;
+  results: JobOutcome[];
+}
+
+/** The run's settings, the same for every batch: sent once, as the worker's `workerData`. */
+const settings = workerData as AnalysisSettings;
+
 parentPort?.on('message', (request: WorkerRequest) => {
-  const results = request.files.map((job) => runJob(job, request.settings));
-  parentPort!.postMessage({ batch: request.batch, results });
+  const results = request.files.map((job) => runJob(job, settings));
+  const response: WorkerResponse = { batch: request.batch, results };
+  parentPort!.postMessage(response);
 });
