@@ -1,5 +1,6 @@
 // One measurement in a fresh process (plain JavaScript over the build, so no loader slows the
-// worker threads): prints { ms, rssMb } as JSON on the last line of stderr.
+// worker threads): prints { ms, rssMb, cpuMs } as JSON on the last line of stderr (cpuMs: user +
+// system time of the process and its threads, steadier than ms on a shared machine).
 // Usage: node bench/measure.mjs parse <dir> | node bench/measure.mjs cli <dir> <args...>
 import { readFileSync } from 'node:fs';
 import { ts } from 'ts-morph';
@@ -20,4 +21,5 @@ if (mode === 'parse') {
   await run(args, { cwd: dir, stdout: () => {}, stderr: () => {}, isTTY: false, env: { NO_COLOR: '1' } });
 }
 const ms = performance.now() - started;
-process.stderr.write(`\n${JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+const usage = process.resourceUsage();
+process.stderr.write(`\n${JSON.stringify({ ms, rssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 })}\n`);
