@@ -298,6 +298,7 @@ function toFileSummary(pos: Positions, summary: ModuleSummary): FileSummary {
     exports: summary.exports,
     starExports: summary.starExports,
     entry: summary.entry,
+    commonJs: summary.commonJs,
     state: summary.state.map(({ start, end, writes, ...rest }) => {
       const at = pos.at(start);
       return { ...rest, at, end: pos.at(end), lineText: pos.lineText(at.line), writes: writes.map(({ start: w, end: _, ...write }) => ({ ...write, at: pos.at(w) })) };

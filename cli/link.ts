@@ -36,6 +36,7 @@ export interface FileSummary {
   exports: Record<string, ExportTarget>;
   starExports: string[];
   entry: boolean;
+  commonJs: boolean;
   state: (Omit<SummaryState, 'start' | 'end' | 'writes'> & {
     at: Located;
     end: Located;
@@ -106,7 +107,7 @@ export function link(files: readonly LinkFile[], layout: ProjectLayout, options:
       if (found) return found;
     }
     // CommonJS `module.exports = counters`: `require('./counters').hits` is a member of it.
-    return summary.exports.default ? lookup(file, ['default', ...path], depth + 1) : undefined;
+    return summary.commonJs && summary.exports.default ? lookup(file, ['default', ...path], depth + 1) : undefined;
   };
   const targetOf = (from: number, use: ModulePath): Target | undefined =>
     lookup(resolveFrom(from, use.specifier), [...(use.viaDefault ? ['default'] : []), ...use.path], 0);

@@ -67,6 +67,8 @@ export interface ModuleSummary {
   starExports: string[];
   /** Framework entry module (route handler, serverless function): the framework calls its exports. */
   entry: boolean;
+  /** A CommonJS module (no ESM syntax): members of `module.exports = x` are members of `x`. */
+  commonJs: boolean;
   state: SummaryState[];
   uses: ImportUse[];
 }
@@ -80,7 +82,10 @@ export function isProjectSpecifier(specifier: string, projectSpecifiers: readonl
 /** Builds a file's summary from its analysis context (run with `crossFile`). */
 export function summarize(ctx: FileContext, projectSpecifiers: readonly string[], honourEslintComments: boolean, holdsState = true): ModuleSummary {
   const ts = ctx.ts;
-  const summary: ModuleSummary = { exports: {}, starExports: [], entry: isServerlessModule(ts, ctx.sourceFile), state: [], uses: [] };
+  const esm = ctx.sourceFile.statements.some(
+    (s) => ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || (ts.isExportAssignment(s) && !s.isExportEquals) || (ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
+  );
+  const summary: ModuleSummary = { exports: {}, starExports: [], entry: isServerlessModule(ts, ctx.sourceFile), commonJs: !esm, state: [], uses: [] };
   const project = (specifier: string | undefined): specifier is string => specifier !== undefined && isProjectSpecifier(specifier, projectSpecifiers);
 
   // Re-exports written as `export … from '…'`.

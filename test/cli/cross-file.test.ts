@@ -62,6 +62,15 @@ describe('cross-file analysis with the cache, shards and changed files', () => {
     expect(at(json(cache))).toEqual(['statecheck/no-module-state src/stats.js:1:14 <- src/count.js:3']);
   });
 
+  it('does not mistake a missing ESM export for a member of the default export', () => {
+    dir.write('package.json', '{ "name": "app", "private": true, "type": "module" }\n');
+    dir.write('src/stats.js', 'const stats = { hits: 0, byRoute: new Map() };\nexport default stats;\nexport const version = 1;\n');
+    dir.write('src/count.js', "import * as ns from './stats.js';\nexport function count(req) {\n  ns.byRoute.set(req.path, 1);\n}\n");
+    expect(at(json(['--no-cache']))).toEqual([]);
+    dir.write('src/count.js', "import * as ns from './stats.js';\nexport function count(req) {\n  ns.default.byRoute.set(req.path, 1);\n}\n");
+    expect(at(json(['--no-cache']))).toEqual(['statecheck/no-module-state src/stats.js:1:7 <- src/count.js:3']);
+  });
+
   it('reports the same findings from shards as from one run, each in exactly one shard', () => {
     setUp();
     const single = at(json(['--no-cache']));
