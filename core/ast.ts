@@ -40,32 +40,48 @@ export type FunctionNode =
   | TS.SetAccessorDeclaration
   | TS.ClassStaticBlockDeclaration;
 
-const functionKinds = new WeakMap<TypeScript, Uint8Array>();
-// The last TypeScript copy asked about and its kind table: a host uses one copy.
-let lastTs: TypeScript | undefined;
-let lastKinds: Uint8Array = new Uint8Array(0);
+/** Kind tables for the guards below, per TypeScript copy (kind numbers differ between versions). */
+interface AstKinds {
+  /** FunctionNode kinds. */
+  functions: Uint8Array;
+  /** The wrappers `skipOuter` sees through. */
+  wrappers: Uint8Array;
+}
 
-export function isFunctionNode(ts: TypeScript, node: TS.Node): node is FunctionNode {
-  // A kind table per TypeScript copy: this guard runs for every node of every file.
-  if (ts !== lastTs) {
-    let kinds = functionKinds.get(ts);
-    if (!kinds) {
-      const k = ts.SyntaxKind;
-      let size = 0;
-      for (const value of Object.values(k)) if (typeof value === 'number' && value >= size) size = value + 1;
-      kinds = new Uint8Array(size);
-      for (const kind of [
+const kindsByModule = new WeakMap<TypeScript, AstKinds>();
+// The last TypeScript copy asked about and its tables: a host uses one copy.
+let lastTs: TypeScript | undefined;
+let lastKinds: AstKinds = { functions: new Uint8Array(0), wrappers: new Uint8Array(0) };
+
+/** These guards run for every node of every file: one array read instead of a chain of `ts.isX`. */
+function astKinds(ts: TypeScript): AstKinds {
+  if (ts === lastTs) return lastKinds;
+  let kinds = kindsByModule.get(ts);
+  if (!kinds) {
+    const k = ts.SyntaxKind;
+    let size = 0;
+    for (const value of Object.values(k)) if (typeof value === 'number' && value >= size) size = value + 1;
+    const table = (list: TS.SyntaxKind[]) => {
+      const result = new Uint8Array(size);
+      for (const kind of list) result[kind] = 1;
+      return result;
+    };
+    kinds = {
+      functions: table([
         k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor,
         k.GetAccessor, k.SetAccessor, k.ClassStaticBlockDeclaration,
-      ]) {
-        kinds[kind] = 1;
-      }
-      functionKinds.set(ts, kinds);
-    }
-    lastTs = ts;
-    lastKinds = kinds;
+      ]),
+      wrappers: table([k.ParenthesizedExpression, k.AsExpression, k.NonNullExpression, k.TypeAssertionExpression, k.SatisfiesExpression]),
+    };
+    kindsByModule.set(ts, kinds);
   }
-  return lastKinds[node.kind] === 1;
+  lastTs = ts;
+  lastKinds = kinds;
+  return kinds;
+}
+
+export function isFunctionNode(ts: TypeScript, node: TS.Node): node is FunctionNode {
+  return astKinds(ts).functions[node.kind] === 1;
 }
 
 /**
@@ -92,35 +108,17 @@ export function enclosingUnit(ts: TypeScript, node: TS.Node): CodeUnit {
 
 /** Skips parentheses and type-only wrappers: `(x as Foo)!` → `x`. */
 export function skipOuter(ts: TypeScript, expr: TS.Expression): TS.Expression {
+  const wrappers = astKinds(ts).wrappers;
   let e = expr;
-  for (;;) {
-    if (
-      ts.isParenthesizedExpression(e) ||
-      ts.isAsExpression(e) ||
-      ts.isNonNullExpression(e) ||
-      ts.isTypeAssertionExpression(e) ||
-      ts.isSatisfiesExpression(e)
-    ) {
-      e = e.expression;
-    } else {
-      return e;
-    }
-  }
+  while (wrappers[e.kind] === 1) e = (e as TS.ParenthesizedExpression).expression;
+  return e;
 }
 
 /** The outermost of the wrappers `skipOuter` sees through: `(fn as Handler)!` for `fn`. */
 export function outerWrapper(ts: TypeScript, node: TS.Node): TS.Node {
+  const wrappers = astKinds(ts).wrappers;
   let current = node;
-  while (
-    current.parent &&
-    (ts.isParenthesizedExpression(current.parent) ||
-      ts.isAsExpression(current.parent) ||
-      ts.isNonNullExpression(current.parent) ||
-      ts.isTypeAssertionExpression(current.parent) ||
-      ts.isSatisfiesExpression(current.parent))
-  ) {
-    current = current.parent;
-  }
+  while (current.parent && wrappers[current.parent.kind] === 1) current = current.parent;
   return current;
 }
 
