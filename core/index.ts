@@ -36,7 +36,7 @@ export interface AnalyzeResult {
 
 /**
  * Runs the detectors over one parsed file. `ts` is the host's TypeScript module, the one that
- * parsed `sourceFile` (parent pointers set). Findings are sorted by position.
+ * parsed `sourceFile` (with or without parent pointers: the analysis sets them). Findings are sorted by position.
  */
 export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions = {}, checker?: TS.TypeChecker): AnalyzeResult {
   if (isClientModule(ts, sourceFile)) return { findings: [], errors: [] };
@@ -93,7 +93,7 @@ function importedSpecifiers(text: string): string[] {
 function mayHoldState(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions, specifiers: readonly string[]): boolean {
   const text = sourceFile.text;
   if (GLOBAL_TRIGGERS.test(text) || /\bclass\b/.test(text)) return true;
-  if (sourceFile.statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => mayBeState(ts, d)))) return true;
+  if (sourceFile.statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => mayBeState(ts, s.declarationList, d)))) return true;
   const packages = options.packages ? Object.keys(options.packages) : [];
   for (const specifier of specifiers) {
     const name = /^(?:node:)?((?:@[\w.-]+\/)?[\w.-]+)/.exec(specifier)?.[1];
@@ -104,8 +104,8 @@ function mayHoldState(ts: TypeScript, sourceFile: TS.SourceFile, options: Analyz
 
 // let x; var y = 1; const cache = new Map(); const registry = new Registry()  — but not
 // const fs = require('fs'), const PORT = 3000, const handler = () => {…}
-function mayBeState(ts: TypeScript, declaration: TS.VariableDeclaration): boolean {
-  if (!(declaration.parent.flags & ts.NodeFlags.Const)) return true;
+function mayBeState(ts: TypeScript, list: TS.VariableDeclarationList, declaration: TS.VariableDeclaration): boolean {
+  if (!(list.flags & ts.NodeFlags.Const)) return true;
   let init = declaration.initializer;
   while (init && (ts.isParenthesizedExpression(init) || ts.isAsExpression(init) || ts.isSatisfiesExpression(init))) init = init.expression;
   if (!init) return false;
@@ -148,9 +148,13 @@ function dedupe(findings: CoreFinding[]): CoreFinding[] {
   });
 }
 
-/** Parses text with the host's TypeScript, as the core expects it (parents set, script kind by extension). */
+/**
+ * Parses text with the host's TypeScript, as the core expects it (script kind by extension).
+ * Parent pointers are left to the core's own walk over the tree (`collectNodes`), which sets
+ * them as it goes instead of TypeScript walking every tree once more.
+ */
 export function parseSource(ts: TypeScript, fileName: string, text: string): TS.SourceFile {
-  return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, scriptKind(ts, fileName));
+  return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, scriptKind(ts, fileName));
 }
 
 export function scriptKind(ts: TypeScript, fileName: string): TS.ScriptKind {
