@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ts as morphTs } from 'ts-morph';
+import { createRequire } from 'node:module';
 import {
   analyzeSourceFile,
   type AnalyzeOptions,
@@ -17,8 +17,22 @@ import { readRegularFile } from './files.js';
 import type { FileFinding, FileSummary, Located } from './link.js';
 import type { ScanError } from './scan.js';
 
+const require = createRequire(import.meta.url);
+let loaded: typeof import('ts-morph') | undefined;
+
+/**
+ * ts-morph, loaded on first use: a warm run whose files are all cached never parses and never
+ * pays for loading TypeScript. `require` also spares the ES module loader's scan of the
+ * exports of TypeScript's CommonJS bundle.
+ */
+export function tsMorph(): typeof import('ts-morph') {
+  return (loaded ??= require('ts-morph') as typeof import('ts-morph'));
+}
+
 /** The core receives ts-morph's own TypeScript: nodes of one copy only. */
-const ts = morphTs as unknown as TypeScript;
+export function typescript(): TypeScript {
+  return tsMorph().ts as unknown as TypeScript;
+}
 
 /** Which files are skipped (with a notice in `errors`) instead of analysed. */
 export interface Limits {
@@ -201,7 +215,7 @@ export function analyzeFile(path: string, file: string, settings: AnalysisSettin
 function analyzeText(path: string, file: string, settings: AnalysisSettings, text: string): { result: FileAnalysis; overflow: boolean } {
   let sourceFile: TS.SourceFile;
   try {
-    sourceFile = parseSource(ts, path, text);
+    sourceFile = parseSource(typescript(), path, text);
   } catch (error) {
     // TypeScript's parser recurses: `((((…))))` thousands deep exhausts the stack.
     const message = isStackOverflow(error)
@@ -216,12 +230,12 @@ function analyzeText(path: string, file: string, settings: AnalysisSettings, tex
 export function analyzeParsed(file: string, settings: AnalysisSettings, text: string, sourceFile: TS.SourceFile, checker?: TS.TypeChecker): { result: FileAnalysis; overflow: boolean } {
   const errors: ScanError[] = [];
   try {
-    for (const problem of parseErrors(ts, sourceFile).slice(0, 1)) {
+    for (const problem of parseErrors(typescript(), sourceFile).slice(0, 1)) {
       const starts = lineStarts(text);
       const line = lineOf(starts, problem.start);
       errors.push({ file, message: `syntax error at ${line}:${problem.start - starts[line - 1]! + 1}: ${problem.message} (the rest of the file was still analysed)` });
     }
-    const result = analyzeSourceFile(ts, sourceFile, { ...settings.analyze, honourEslintComments: true }, checker);
+    const result = analyzeSourceFile(typescript(), sourceFile, { ...settings.analyze, honourEslintComments: true }, checker);
     for (const failure of result.errors) {
       errors.push({ file, message: internalError(failure.category ? `detector ${failure.category} failed` : 'cross-file summary failed', failure.error, settings.debug) });
     }

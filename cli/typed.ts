@@ -1,10 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Project, ts as morphTs } from 'ts-morph';
-import { scriptKind, type TS, type TypeScript } from '../core/index.js';
-import { type AnalysisSettings, analyzeParsed, contentHash, type JobOutcome, readSource } from './analyze-file.js';
-
-const ts = morphTs as unknown as TypeScript;
+import { scriptKind, type TS } from '../core/index.js';
+import { type AnalysisSettings, analyzeParsed, contentHash, type JobOutcome, readSource, tsMorph, typescript } from './analyze-file.js';
 
 /**
  * `--typed`: one type-checked program over the scanned files (with the options of `--project`
@@ -13,6 +10,7 @@ const ts = morphTs as unknown as TypeScript;
  * is the memory cost of `--typed`.
  */
 export function analyzeTyped(files: readonly { path: string; file: string }[], settings: AnalysisSettings, cwd: string, project: string | undefined): JobOutcome[] {
+  const ts = typescript();
   const texts = new Map<string, string>();
   const outcomes: JobOutcome[] = files.map((f) => {
     const read = readSource(f.path, settings.limits);
@@ -23,7 +21,7 @@ export function analyzeTyped(files: readonly { path: string; file: string }[], s
   // ts-morph's Project brings TypeScript's lib declarations (kept in memory) and resolves
   // packages' declarations from node_modules; the scanned files are added as statecheck read
   // them (limits, encodings).
-  const morph = new Project({ compilerOptions: compilerOptions(cwd, project) as never, skipAddingFilesFromTsConfig: true });
+  const morph = new (tsMorph().Project)({ compilerOptions: compilerOptions(cwd, project) as never, skipAddingFilesFromTsConfig: true });
   for (const [path, text] of texts) morph.createSourceFile(path, text, { overwrite: true, scriptKind: scriptKind(ts, path) as never });
   const program = morph.getProgram().compilerObject as unknown as TS.Program;
   const checker = program.getTypeChecker();
@@ -40,6 +38,7 @@ export function analyzeTyped(files: readonly { path: string; file: string }[], s
 
 /** Compiler options from `--project` or the root's config, JavaScript allowed, nothing emitted. */
 function compilerOptions(cwd: string, project: string | undefined): TS.CompilerOptions {
+  const ts = typescript();
   const config = project ?? ['tsconfig.json', 'jsconfig.json'].map((name) => join(cwd, name)).find((file) => existsSync(file));
   const defaults: TS.CompilerOptions = { allowJs: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.Latest, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler };
   if (!config) return defaults;
