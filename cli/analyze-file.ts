@@ -122,11 +122,17 @@ export function decodeSource(bytes: Uint8Array): SourceRead {
 
 const BINARY = 'skipped: binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)';
 
+/** Decoders are stateless between `decode` calls without `stream`: one of each serves every file. */
+const DECODERS = {
+  strict: { 'utf-8': new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }), 'utf-16le': new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true }) },
+  lenient: { 'utf-8': new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }), 'utf-16le': new TextDecoder('utf-16le', { fatal: false, ignoreBOM: true }) },
+};
+
 function decode(encoding: 'utf-8' | 'utf-16le', bytes: Uint8Array): { text: string; invalid: boolean } {
   try {
-    return { text: new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes), invalid: false };
+    return { text: DECODERS.strict[encoding].decode(bytes), invalid: false };
   } catch {
-    return { text: new TextDecoder(encoding, { fatal: false, ignoreBOM: true }).decode(bytes), invalid: true };
+    return { text: DECODERS.lenient[encoding].decode(bytes), invalid: true };
   }
 }
 

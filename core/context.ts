@@ -92,8 +92,17 @@ export class FileContext {
       }
     }
     if (kinds.length === 1) return this.byKind.get(kinds[0]!) ?? [];
-    return kinds.flatMap((k) => this.byKind!.get(k) ?? []).sort((a, b) => a.pos - b.pos || a.end - b.end);
+    const key = kinds.join(',');
+    let merged = this.mergedKinds.get(key);
+    if (!merged) {
+      // Source order as the walk gives it: by start, an enclosing node before the nodes inside it.
+      merged = kinds.flatMap((k) => this.byKind!.get(k) ?? []).sort((a, b) => a.pos - b.pos || b.end - a.end);
+      this.mergedKinds.set(key, merged);
+    }
+    return merged;
   }
+
+  private readonly mergedKinds = new Map<string, TS.Node[]>();
 
   /** Calls, in source order. */
   get calls(): readonly TS.CallExpression[] {
