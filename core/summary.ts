@@ -37,7 +37,6 @@ export interface SummaryState {
   container: ContainerKind;
   start: number;
   end: number;
-  lazy: boolean;
   /** Writes in this file that can run at request time (some only if callers of an export do). */
   writes: { start: number; end: number; condition?: Condition; facts: WriteFacts }[];
   /** Categories a suppression comment turns off at the declaration. */
@@ -138,7 +137,6 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
       container: piece.container,
       start: piece.nameNode.getStart(ctx.sourceFile),
       end: piece.nameNode.getEnd(),
-      lazy: piece.lazy,
       writes: piece.writes.map((w) => {
         const condition = ctx.conditionOf(w.node);
         return { start: w.node.getStart(ctx.sourceFile), end: w.node.getEnd(), ...(condition ? { condition } : {}), facts: writeFacts(ctx, w) };
