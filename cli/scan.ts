@@ -103,7 +103,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // Cross-file analysis reads the rest of the program too (other shards, unchanged files, scripts
   // that call server modules), to learn who writes and calls what; it reports only the selection.
   const context = crossFile ? contextFiles(options, new Set(scanned.map((f) => f.path))) : [];
-  const files = [...scanned.map((f) => ({ ...f, context: !reported(f.file) })), ...context];
+  // Without the link step, other shards' files are not read at all.
+  const files = [...scanned.map((f) => ({ ...f, context: !reported(f.file) })).filter((f) => crossFile || !f.context), ...context];
 
   // Types flow between files, so a file's typed result is not a function of its content alone:
   // --typed does not use the cache.
