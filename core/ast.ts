@@ -18,14 +18,19 @@ export function walk(ts: TypeScript, root: TS.Node, visit: (node: TS.Node) => bo
     if (visit(node) === false) continue;
     // Push the children, then reverse them in place so they pop in source order. (`visit` may
     // walk another tree meanwhile: the callback's stack is set again for each node.)
-    let low = stack.length;
+    const low = stack.length;
     walkStack = stack;
     ts.forEachChild(node, pushChild);
-    for (let high = stack.length - 1; low < high; low++, high--) {
-      const swap = stack[low]!;
-      stack[low] = stack[high]!;
-      stack[high] = swap;
-    }
+    reverseFrom(stack, low);
+  }
+}
+
+/** Reverses `stack[low…]` in place: children pushed in source order then pop in source order. */
+export function reverseFrom<T>(stack: T[], low: number): void {
+  for (let high = stack.length - 1; low < high; low++, high--) {
+    const swap = stack[low]!;
+    stack[low] = stack[high]!;
+    stack[high] = swap;
   }
 }
 
@@ -120,6 +125,14 @@ export function outerWrapper(ts: TypeScript, node: TS.Node): TS.Node {
   let current = node;
   while (current.parent && wrappers[current.parent.kind] === 1) current = current.parent;
   return current;
+}
+
+/** Whether a value is returned as it is: `return x`, `return await x`, or an arrow's expression body. */
+export function isReturnedValue(ts: TypeScript, node: TS.Node): boolean {
+  let outer = outerWrapper(ts, node);
+  if (ts.isAwaitExpression(outer.parent)) outer = outerWrapper(ts, outer.parent);
+  const parent = outer.parent;
+  return ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === outer);
 }
 
 /** The text of a property name (`a`, `'a'`, `1`, `#a`), or undefined for computed names. */

@@ -1,4 +1,4 @@
-import { isFunctionNode } from './ast.js';
+import { isFunctionNode, reverseFrom } from './ast.js';
 import type { TS, TypeScript } from './types.js';
 
 export type BindingKind = 'var' | 'let' | 'const' | 'function' | 'class' | 'param' | 'import' | 'catch' | 'other';
@@ -370,15 +370,11 @@ export function collectNodes(ts: TypeScript, sourceFile: TS.SourceFile): TS.Node
     const node = stack.pop()!;
     nodes.push(node);
     // Push the kept children, then reverse them in place so they pop in source order.
-    let low = stack.length;
+    const low = stack.length;
     state.parent = node;
     collecting = state;
     ts.forEachChild(node, pushKept);
-    for (let high = stack.length - 1; low < high; low++, high--) {
-      const swap = stack[low]!;
-      stack[low] = stack[high]!;
-      stack[high] = swap;
-    }
+    reverseFrom(stack, low);
   }
   collecting = IDLE;
   return nodes;

@@ -55,7 +55,8 @@ export function isExportedObject(ts: TypeScript, binder: Binder, obj: TS.ObjectL
   return ts.isBinaryExpression(parent) && parent.right === outer && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && isModuleExports(ts, binder, skipOuter(ts, parent.left));
 }
 
-function hasModifier(ts: TypeScript, node: TS.Node, kind: TS.SyntaxKind): boolean {
+/** Whether a declaration carries a modifier (`export`, `default`, `static`). */
+export function hasModifier(ts: TypeScript, node: TS.Node, kind: TS.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
 }
 

@@ -1,6 +1,6 @@
 import { type CodeUnit, enclosingUnit, isFunctionNode, memberName, nameText, outerWrapper, skipOuter, stringValue, walk } from './ast.js';
 import { type Binder, type Binding, collectNodes } from './binder.js';
-import { DEFAULT_EXPORT, declaredExportName, exportNameAt, isExportedObject } from './exports.js';
+import { DEFAULT_EXPORT, declaredExportName, exportNameAt, hasModifier, isExportedObject } from './exports.js';
 import type { TS, TypeScript } from './types.js';
 
 /** When code can run. A unit can run in several of these; they form a bit mask. */
@@ -170,7 +170,7 @@ export class Reachability {
     if (!this.hooks.exportSymbols) return undefined;
     const ts = this.ts;
     let name = exportNameAt(ts, this.binder, node);
-    if (name === undefined && ts.isFunctionDeclaration(node) && !node.name && hasExportModifier(ts, node)) name = DEFAULT_EXPORT;
+    if (name === undefined && ts.isFunctionDeclaration(node) && !node.name && hasModifier(ts, node, ts.SyntaxKind.ExportKeyword)) name = DEFAULT_EXPORT;
     if (name === undefined && (ts.isMethodDeclaration(node) || ts.isAccessor(node)) && ts.isObjectLiteralExpression(node.parent) && isExportedObject(ts, this.binder, node.parent)) {
       name = nameText(ts, node.name);
     }
@@ -494,9 +494,9 @@ export class Reachability {
         facts.instanceBindings.push(binding);
         // With cross-file analysis, an exported instance's methods are called by the files that
         // import it: their contexts are symbols (`registry.register`), settled by the link step.
-        const declared = this.hooks.exportSymbols ? declaredExportName(ts, binding) : undefined;
-        if (declared !== undefined) facts.exportedAs.push(declared);
-        else if (isExportedDeclaration(ts, binding)) facts.escapes = true;
+        const declared = declaredExportName(ts, binding);
+        if (declared !== undefined && this.hooks.exportSymbols) facts.exportedAs.push(declared);
+        else if (declared !== undefined) facts.escapes = true;
         for (const ref of binding.references) {
           const use = ref.parent;
           if (ts.isPropertyAccessExpression(use) && use.expression === ref) continue;
@@ -542,30 +542,13 @@ export interface ClassFacts {
 }
 
 function isStatic(ts: TypeScript, node: TS.Node): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
-}
-
-function hasExportModifier(ts: TypeScript, node: TS.Node): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
-}
-
-/** `export function f`, `export const f = …`, `export default function`. */
-export function isExportedDeclaration(ts: TypeScript, binding: Binding): boolean {
-  const decl = binding.declaration;
-  if (ts.isFunctionDeclaration(decl) || ts.isClassDeclaration(decl)) return hasExportModifier(ts, decl);
-  if (ts.isVariableDeclaration(decl) || ts.isBindingElement(decl)) {
-    let node: TS.Node = decl;
-    while (node && !ts.isVariableStatement(node)) node = node.parent;
-    return node !== undefined && hasExportModifier(ts, node);
-  }
-  return false;
+  return hasModifier(ts, node, ts.SyntaxKind.StaticKeyword);
 }
 
 /** The export name of `export class X` (`X`) or `export default class` (`default`). */
 function isExportedClass(ts: TypeScript, cls: TS.ClassLikeDeclaration): string | undefined {
-  if (!ts.isClassDeclaration(cls) || !hasExportModifier(ts, cls)) return undefined;
-  const isDefault = (ts.getModifiers(cls) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
-  return isDefault || !cls.name ? DEFAULT_EXPORT : cls.name.text;
+  if (!ts.isClassDeclaration(cls) || !hasModifier(ts, cls, ts.SyntaxKind.ExportKeyword)) return undefined;
+  return hasModifier(ts, cls, ts.SyntaxKind.DefaultKeyword) || !cls.name ? DEFAULT_EXPORT : cls.name.text;
 }
 
 // @Injectable({ scope: Scope.REQUEST })

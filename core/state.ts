@@ -119,6 +119,33 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
   return { name: binding.name, nameNode: decl.name, container, where: 'module', writes: lazySingleton(ctx, lazy, writes), exports, lazy };
 }
 
+/**
+ * The member chain above a reference, seeing through parentheses and type wrappers:
+ * `stats.hits.total` → chain [...prefix, 'hits', 'total'], `top` the outermost access, `key` the
+ * last element access's argument.
+ */
+export function memberChain(ctx: FileContext, ref: TS.Expression, prefix: readonly string[] = []): { top: TS.Expression; chain: string[]; key?: TS.Expression } {
+  const ts = ctx.ts;
+  let top: TS.Expression = ref;
+  const chain = [...prefix];
+  let key: TS.Expression | undefined;
+  for (;;) {
+    const parent: TS.Node = top.parent;
+    if (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent) || ts.isAsExpression(parent)) {
+      top = parent;
+    } else if (ts.isPropertyAccessExpression(parent) && parent.expression === top) {
+      chain.push(parent.name.text);
+      top = parent;
+    } else if (ts.isElementAccessExpression(parent) && parent.expression === top) {
+      chain.push(memberName(ts, parent) ?? '[]');
+      key = parent.argumentExpression;
+      top = parent;
+    } else {
+      return { top, chain, ...(key ? { key } : {}) };
+    }
+  }
+}
+
 /** What the expression around a reference does to it (kind-agnostic; `isWrite` judges it). */
 export interface Access {
   /** Members after the reference: `stats.hits.total` → ['hits', 'total'] (after `prefix`). */
@@ -143,29 +170,7 @@ export interface Access {
  */
 export function accessAt(ctx: FileContext, ref: TS.Expression, prefix: readonly string[] = []): Access | undefined {
   const ts = ctx.ts;
-  // Climb member accesses: stats.hits.total → chain ['hits', 'total'].
-  let top: TS.Expression = ref;
-  const chain = [...prefix];
-  let keyExpr: TS.Expression | undefined;
-  for (;;) {
-    const parent: TS.Node = top.parent;
-    if (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent) || ts.isAsExpression(parent)) {
-      top = parent;
-      continue;
-    }
-    if (ts.isPropertyAccessExpression(parent) && parent.expression === top) {
-      chain.push(parent.name.text);
-      top = parent;
-      continue;
-    }
-    if (ts.isElementAccessExpression(parent) && parent.expression === top) {
-      chain.push(memberName(ts, parent) ?? '[]');
-      keyExpr = parent.argumentExpression;
-      top = parent;
-      continue;
-    }
-    break;
-  }
+  const { top, chain, key: keyExpr } = memberChain(ctx, ref, prefix);
   const parent = top.parent;
   const depth = chain.length - prefix.length;
   if (ts.isBinaryExpression(parent) && parent.left === top && isAssignment(ts, parent.operatorToken.kind)) {

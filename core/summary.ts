@@ -1,4 +1,4 @@
-import { skipOuter, stringValue } from './ast.js';
+import { isReturnedValue, outerWrapper, skipOuter, stringValue } from './ast.js';
 import type { Binding } from './binder.js';
 import type { FileContext } from './context.js';
 import { snippet, writeFacts, type WriteFacts } from './detectors/shared.js';
@@ -6,7 +6,7 @@ import { exportNameAt, exportNamesOf, unitExportNames } from './exports.js';
 import { isServerlessModule } from './file-scope.js';
 import { normalizeModule } from './imports.js';
 import { CONTEXTS } from './reach.js';
-import { accessAt, type Access, collectState, type ContainerKind } from './state.js';
+import { accessAt, type Access, collectState, type ContainerKind, memberChain } from './state.js';
 import { applySuppressions } from './suppressions.js';
 import { type Category, CATEGORIES, type Condition, type CoreFinding, type TS } from './types.js';
 
@@ -118,7 +118,7 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
   for (const node of ctx.calls) {
     const specifier = ctx.imports.requiredModule(node);
     if (!project(specifier)) continue;
-    const parent = skipOuterParent(ctx, node);
+    const parent = outerWrapper(ts, node).parent;
     if (ts.isVariableDeclaration(parent) || ts.isAwaitExpression(parent)) continue;
     // module.exports = require('./impl'), exports.db = require('./db')
     const exported = exportNameAt(ts, ctx.binder, node);
@@ -159,13 +159,6 @@ function markSuppressed(ctx: FileContext, items: (SummaryState | ImportUse)[], h
     const off = CATEGORIES.filter((c) => !kept.has(`${i}:${c}`));
     if (off.length > 0) item.suppressed = off;
   });
-}
-
-function skipOuterParent(ctx: FileContext, node: TS.Node): TS.Node {
-  const ts = ctx.ts;
-  let current = node;
-  while (ts.isParenthesizedExpression(current.parent) || ts.isAsExpression(current.parent) || ts.isNonNullExpression(current.parent)) current = current.parent;
-  return current.parent;
 }
 
 /**
@@ -213,17 +206,8 @@ function addUse(ctx: FileContext, summary: ModuleSummary, origin: ModulePath, re
     summary.uses.push({ ...base, path: [...origin.path, ...access.chain], start: node.getStart(ctx.sourceFile), end: node.getEnd(), context: contextOf(ctx, ctx.reach.maskAt(node)), write: write! });
     return;
   }
-  // Climb to the top of the member chain to see how the value is used.
-  let top: TS.Expression = ref;
-  const chain: string[] = [];
-  for (;;) {
-    const parent = top.parent;
-    if (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent) || ts.isAsExpression(parent)) top = parent;
-    else if (ts.isPropertyAccessExpression(parent) && parent.expression === top) {
-      chain.push(parent.name.text);
-      top = parent;
-    } else break;
-  }
+  // The top of the member chain tells how the value is used.
+  const { top, chain } = memberChain(ctx, ref);
   const parent = top.parent;
   // `const s = ns.stats`: an alias, whose own references are uses; `export { x }` is a re-export.
   if ((ts.isVariableDeclaration(parent) && parent.initializer === top) || ts.isExportSpecifier(parent) || ts.isExportAssignment(parent)) return;
@@ -245,12 +229,6 @@ function contextOf(ctx: FileContext, mask: number): SummaryContext {
 
 /** The exports of this file that return the value of `call` (`export const make = () => createCache()`). */
 function returningExports(ctx: FileContext, call: TS.Node): string[] {
-  const ts = ctx.ts;
-  let outer: TS.Node = call;
-  while (ts.isParenthesizedExpression(outer.parent) || ts.isAsExpression(outer.parent) || ts.isAwaitExpression(outer.parent)) outer = outer.parent;
-  const parent = outer.parent;
-  const unit = ctx.unitOf(call);
-  if (!(ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === outer))) return [];
-  return unitExportNames(ts, ctx.binder, unit);
+  return isReturnedValue(ctx.ts, call) ? unitExportNames(ctx.ts, ctx.binder, ctx.unitOf(call)) : [];
 }
 

@@ -1,4 +1,4 @@
-import { memberName, outerWrapper, skipOuter, walk, words } from '../ast.js';
+import { isReturnedValue, memberName, outerWrapper, skipOuter, walk, words } from '../ast.js';
 import { unitExportNames } from '../exports.js';
 import { CATEGORY_INFO } from '../categories.js';
 import type { CatalogueEntry } from '../catalogue.js';
@@ -77,10 +77,9 @@ function factoryOf(ctx: FileContext, node: TS.Node, category: Category, exports:
 /** `return x`, an arrow's expression body, or a local `const x = …` that is returned. */
 function isReturned(ctx: FileContext, node: TS.Node, unit: TS.Node): boolean {
   const ts = ctx.ts;
-  let outer = outerWrapper(ts, node);
-  if (ts.isAwaitExpression(outer.parent)) outer = outerWrapper(ts, outer.parent);
+  if (isReturnedValue(ts, node)) return true;
+  const outer = outerWrapper(ts, node);
   const parent = outer.parent;
-  if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === outer)) return ctx.unitOf(parent) === unit || parent === unit;
   if (ts.isVariableDeclaration(parent) && parent.initializer === outer && ts.isIdentifier(parent.name)) {
     const binding = ctx.binder.resolve(parent.name);
     return (binding?.references ?? []).some((ref) => {
