@@ -275,7 +275,7 @@ function safeList(dir: string): string[] {
   }
 }
 
-function isFile(path: string): boolean {
+export function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
   } catch {

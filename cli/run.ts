@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
@@ -7,6 +7,7 @@ import { DEFAULT_CACHE_LOCATION } from './cache.js';
 import { loadConfig } from './config.js';
 import { mergeReports } from './merge.js';
 import { defaultJobs } from './pool.js';
+import { isFile } from './project.js';
 import { changedFiles } from './git.js';
 import { summaryLine } from './reporters/pretty.js';
 import { FORMATS, REPORTERS } from './reporters/index.js';
@@ -283,12 +284,4 @@ function colorByEnvironment(io: Io): boolean {
 function isParseArgsError(error: unknown): error is Error {
   const code: unknown = error instanceof Error && 'code' in error ? error.code : undefined;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { scriptKind, type TS } from '../core/index.js';
-import { type AnalysisSettings, analyzeParsed, contentHash, type JobOutcome, readSource, tsMorph, typescript } from './analyze-file.js';
+import { type AnalysisSettings, analyzeParsed, type JobOutcome, readSource, tsMorph, typescript } from './analyze-file.js';
 
 /**
  * `--typed`: one type-checked program over the scanned files (with the options of `--project`
@@ -11,12 +11,11 @@ import { type AnalysisSettings, analyzeParsed, contentHash, type JobOutcome, rea
  */
 export function analyzeTyped(files: readonly { path: string; file: string }[], settings: AnalysisSettings, cwd: string, project: string | undefined): JobOutcome[] {
   const ts = typescript();
+  // No content hashes: the cache is not used with --typed.
+  const reads = files.map((f) => readSource(f.path, settings.limits));
   const texts = new Map<string, string>();
-  const outcomes: JobOutcome[] = files.map((f) => {
-    const read = readSource(f.path, settings.limits);
-    if ('error' in read) return { result: { findings: [], errors: [{ file: f.file, message: read.error }] } };
-    texts.set(f.path, read.text);
-    return { hash: contentHash(read.text), ...(read.notice ? { result: { findings: [], errors: [{ file: f.file, message: read.notice }] } } : {}) };
+  reads.forEach((read, i) => {
+    if ('text' in read) texts.set(files[i]!.path, read.text);
   });
   // ts-morph's Project brings TypeScript's lib declarations (kept in memory) and resolves
   // packages' declarations from node_modules; the scanned files are added as statecheck read
@@ -26,13 +25,13 @@ export function analyzeTyped(files: readonly { path: string; file: string }[], s
   const program = morph.getProgram().compilerObject as unknown as TS.Program;
   const checker = program.getTypeChecker();
   return files.map((f, i) => {
-    const outcome = outcomes[i]!;
-    const text = texts.get(f.path);
-    const sourceFile = text === undefined ? undefined : program.getSourceFile(f.path);
-    if (text === undefined || !sourceFile) return outcome;
-    const { result } = analyzeParsed(f.file, settings, text, sourceFile, checker);
-    if (outcome.result) result.errors.unshift(...outcome.result.errors);
-    return { hash: outcome.hash!, result };
+    const read = reads[i]!;
+    if ('error' in read) return { result: { findings: [], errors: [{ file: f.file, message: read.error }] } };
+    const sourceFile = program.getSourceFile(f.path);
+    if (!sourceFile) return { result: { findings: [], errors: [{ file: f.file, message: 'not analysed: not part of the type-checked program' }] } };
+    const { result } = analyzeParsed(f.file, settings, read.text, sourceFile, checker);
+    if (read.notice) result.errors.unshift({ file: f.file, message: read.notice });
+    return { result };
   });
 }
 
