@@ -151,10 +151,14 @@ function dedupe(findings: CoreFinding[]): CoreFinding[] {
 /**
  * Parses text with the host's TypeScript, as the core expects it (script kind by extension).
  * Parent pointers are left to the core's own walk over the tree (`collectNodes`), which sets
- * them as it goes instead of TypeScript walking every tree once more.
+ * them as it goes instead of TypeScript walking every tree once more. JSDoc comments are not
+ * parsed (no detector reads them; typescript-eslint skips them for the same reason): in
+ * JavaScript files TypeScript otherwise parses every one, about a tenth of the parse.
  */
 export function parseSource(ts: TypeScript, fileName: string, text: string): TS.SourceFile {
-  return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, scriptKind(ts, fileName));
+  // `jsDocParsingMode` arrived in TypeScript 5.3; older versions ignore it and parse JSDoc.
+  const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode?.ParseNone };
+  return ts.createSourceFile(fileName, text, options, false, scriptKind(ts, fileName));
 }
 
 export function scriptKind(ts: TypeScript, fileName: string): TS.ScriptKind {
