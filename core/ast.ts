@@ -59,6 +59,12 @@ let lastTs: TypeScript | undefined;
 let lastKinds: AstKinds = { functions: new Uint8Array(0), wrappers: new Uint8Array(0) };
 
 /** These guards run for every node of every file: one array read instead of a chain of `ts.isX`. */
+/** The kinds of node `isFunctionNode` accepts. */
+export function functionKinds(ts: TypeScript): TS.SyntaxKind[] {
+  const k = ts.SyntaxKind;
+  return [k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor, k.GetAccessor, k.SetAccessor, k.ClassStaticBlockDeclaration];
+}
+
 function astKinds(ts: TypeScript): AstKinds {
   if (ts === lastTs) return lastKinds;
   let kinds = kindsByModule.get(ts);
@@ -72,10 +78,7 @@ function astKinds(ts: TypeScript): AstKinds {
       return result;
     };
     kinds = {
-      functions: table([
-        k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor,
-        k.GetAccessor, k.SetAccessor, k.ClassStaticBlockDeclaration,
-      ]),
+      functions: table(functionKinds(ts)),
       wrappers: table([k.ParenthesizedExpression, k.AsExpression, k.NonNullExpression, k.TypeAssertionExpression, k.SatisfiesExpression]),
     };
     kindsByModule.set(ts, kinds);

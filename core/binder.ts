@@ -353,22 +353,34 @@ const pushKept = (child: TS.Node): undefined => {
   return undefined;
 };
 
+/** A file's nodes outside type positions: all in source order, and by syntax kind. */
+export interface NodeIndex {
+  nodes: TS.Node[];
+  /** Nodes of each kind, in source order (undefined for a kind the file lacks). */
+  byKind: (TS.Node[] | undefined)[];
+}
+
 /**
  * Every node of a file in source order, leaving out type annotations, interfaces and type aliases.
  *
  * A file parsed without `setParentNodes` gets its parent pointers here, on the way (JSDoc
- * comments excepted): one walk over the tree instead of the parser's own and this one.
+ * comments excepted): one walk over the tree instead of the parser's own and this one. The
+ * same walk sorts the nodes by kind, for detectors that look at a few kinds only.
  */
-export function collectNodes(ts: TypeScript, sourceFile: TS.SourceFile): TS.Node[] {
+export function indexNodes(ts: TypeScript, sourceFile: TS.SourceFile): NodeIndex {
   const typeOnly = kindTables(ts).typeOnly;
   const nodes: TS.Node[] = [];
-  if (typeOnly[sourceFile.kind] === 1) return nodes;
+  const byKind: (TS.Node[] | undefined)[] = new Array(typeOnly.length).fill(undefined);
+  if (typeOnly[sourceFile.kind] === 1) return { nodes, byKind };
   // Without recursion, so that deeply nested input cannot overflow the stack.
   const stack: TS.Node[] = [sourceFile];
   const state: Collecting = { ts, stack, typeOnly, parent: sourceFile, setParents: sourceFile.endOfFileToken.parent !== sourceFile };
   while (stack.length > 0) {
     const node = stack.pop()!;
     nodes.push(node);
+    const bucket = byKind[node.kind];
+    if (bucket === undefined) byKind[node.kind] = [node];
+    else bucket.push(node);
     // Push the kept children, then reverse them in place so they pop in source order.
     const low = stack.length;
     state.parent = node;
@@ -377,7 +389,12 @@ export function collectNodes(ts: TypeScript, sourceFile: TS.SourceFile): TS.Node
     reverseFrom(stack, low);
   }
   collecting = IDLE;
-  return nodes;
+  return { nodes, byKind };
+}
+
+/** Every node of a file in source order (see `indexNodes`). */
+export function collectNodes(ts: TypeScript, sourceFile: TS.SourceFile): TS.Node[] {
+  return indexNodes(ts, sourceFile).nodes;
 }
 
 /** Sets the parent pointers in a subtree `collectNodes` leaves out (a type annotation). */

@@ -1,4 +1,4 @@
-import { type CodeUnit, enclosingUnit, isFunctionNode, memberName, nameText, outerWrapper, skipOuter, stringValue, walk } from './ast.js';
+import { type CodeUnit, enclosingUnit, functionKinds, isFunctionNode, memberName, nameText, outerWrapper, skipOuter, stringValue, walk } from './ast.js';
 import { type Binder, type Binding, collectNodes } from './binder.js';
 import { DEFAULT_EXPORT, declaredExportName, exportNameAt, hasModifier, isExportedObject } from './exports.js';
 import type { TS, TypeScript } from './types.js';
@@ -66,8 +66,8 @@ export interface ReachHooks {
   isScheduler(call: TS.CallExpression | TS.NewExpression): boolean;
   /** The decorator's package member, e.g. `@nestjs/common#Controller`. */
   decoratorName(decorator: TS.Decorator): string | undefined;
-  /** The file's nodes, when the host already collected them. */
-  nodes?: readonly TS.Node[];
+  /** The file's nodes of some kinds in source order, when the host has them indexed. */
+  ofKinds?(...kinds: TS.SyntaxKind[]): readonly TS.Node[];
   /** Give exported functions and classes symbolic contexts (cross-file analysis settles them). */
   exportSymbols?: boolean;
 }
@@ -102,9 +102,9 @@ export class Reachability {
     if (this.solved !== 'no') return;
     this.solved = 'solving';
     const ts = this.ts;
-    for (const node of this.hooks.nodes ?? collectNodes(ts, this.sourceFile)) {
-      if (isFunctionNode(ts, node) || ts.isPropertyDeclaration(node)) this.units.push(node as CodeUnit);
-    }
+    const kinds = [...functionKinds(ts), ts.SyntaxKind.PropertyDeclaration];
+    if (this.hooks.ofKinds) this.units.push(...(this.hooks.ofKinds(...kinds) as CodeUnit[]));
+    else for (const node of collectNodes(ts, this.sourceFile)) if (kinds.includes(node.kind)) this.units.push(node as CodeUnit);
     for (let round = 0; round < 32; round++) {
       let changed = false;
       this.classInfo.clear();
