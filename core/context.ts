@@ -1,5 +1,5 @@
 import { type CodeUnit, formatCallee, hasProperty, isFunctionNode, memberName, objectProperty, skipOuter, stringValue } from './ast.js';
-import { Binder, collectNodes } from './binder.js';
+import { Binder, indexNodes } from './binder.js';
 import { CATALOGUE, type CatalogueEntry, CLIENT_MODULES, catalogueIndex } from './catalogue.js';
 import { formatPath, ImportResolver } from './imports.js';
 import { CATEGORY_INFO } from './categories.js';
@@ -13,6 +13,19 @@ export interface LibraryCreation {
 }
 
 const INDEX = catalogueIndex();
+const CATALOGUE_PACKAGES = new Set(CATALOGUE.flatMap((entry) => entry.modules.map(packageName)));
+
+/** The package a specifier names: `node:fs/promises` → `fs`, `@scope/pkg/sub` → `@scope/pkg`. */
+export function packageName(specifier: string): string {
+  const parts = (specifier.startsWith('node:') ? specifier.slice(5) : specifier).split('/');
+  return parts[0]!.startsWith('@') && parts.length > 1 ? `${parts[0]}/${parts[1]}` : parts[0]!;
+}
+
+/** Whether a specifier loads a package the catalogue or the configuration (`packages`) knows. */
+export function namesPackage(specifier: string, extraPackages: AnalyzeOptions['packages'] = {}): boolean {
+  const name = packageName(specifier);
+  return CATALOGUE_PACKAGES.has(name) || Object.keys(extraPackages).some((p) => packageName(p) === name);
+}
 const MAX_DEPTH = 8;
 
 /**
@@ -38,13 +51,21 @@ export class FileContext {
     readonly crossFile = false,
     /** A type checker (`--typed`): containers and stores are also recognised by type. */
     readonly checker?: TS.TypeChecker,
+    /**
+     * The module specifiers the file imports or requires, when known: a file that names no
+     * catalogued or configured package has no library creations, and skips looking for them.
+     */
+    specifiers?: readonly string[],
   ) {
-    this.nodes = collectNodes(ts, sourceFile);
+    this.namesPackages = specifiers === undefined || specifiers.some((s) => namesPackage(s, extraPackages));
+    const index = indexNodes(ts, sourceFile);
+    this.nodes = index.nodes;
+    this.byKind = index.byKind;
     this.binder = new Binder(ts, sourceFile, this.nodes);
     this.imports = new ImportResolver(ts, this.binder);
     this.reach = new Reachability(ts, sourceFile, this.binder, {
       isScheduler: (call) => this.entriesFor(call).some((e) => e.category === 'in-process-scheduler'),
-      nodes: this.nodes,
+      ofKinds: (...kinds) => this.ofKinds(...kinds),
       exportSymbols: crossFile,
       decoratorName: (decorator) => {
         const target = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
@@ -79,24 +100,16 @@ export class FileContext {
     for (const node of this.nodes) visit(node);
   }
 
-  private byKind: Map<TS.SyntaxKind, TS.Node[]> | undefined;
+  private readonly byKind: readonly (TS.Node[] | undefined)[];
 
-  /** The file's nodes of these kinds, in source order (one pass builds the index for all). */
+  /** The file's nodes of these kinds, in source order. */
   ofKinds(...kinds: TS.SyntaxKind[]): readonly TS.Node[] {
-    if (!this.byKind) {
-      this.byKind = new Map();
-      for (const node of this.nodes) {
-        const bucket = this.byKind.get(node.kind);
-        if (bucket) bucket.push(node);
-        else this.byKind.set(node.kind, [node]);
-      }
-    }
-    if (kinds.length === 1) return this.byKind.get(kinds[0]!) ?? [];
+    if (kinds.length === 1) return this.byKind[kinds[0]!] ?? [];
     const key = kinds.join(',');
     let merged = this.mergedKinds.get(key);
     if (!merged) {
       // Source order as the walk gives it: by start, an enclosing node before the nodes inside it.
-      merged = kinds.flatMap((k) => this.byKind!.get(k) ?? []).sort((a, b) => a.pos - b.pos || b.end - a.end);
+      merged = kinds.flatMap((k) => this.byKind[k] ?? []).sort((a, b) => a.pos - b.pos || b.end - a.end);
       this.mergedKinds.set(key, merged);
     }
     return merged;
@@ -171,7 +184,11 @@ export class FileContext {
     return CATALOGUE.filter((e) => e.modules.includes(module));
   }
 
+  /** Whether the file can use a catalogued or configured package at all. */
+  private readonly namesPackages: boolean;
+
   private lookup(expr: TS.Expression): CatalogueEntry[] {
+    if (!this.namesPackages) return [];
     const ref = this.imports.resolve(expr);
     if (!ref) return [];
     const known = INDEX.get(`${ref.module}#${formatPath(ref.path)}`);

@@ -1,5 +1,4 @@
-import { CATALOGUE } from './catalogue.js';
-import { FileContext } from './context.js';
+import { FileContext, namesPackage } from './context.js';
 import { DETECTORS } from './detectors/index.js';
 import { CATEGORY_INFO } from './categories.js';
 import { isClientModule, isServerlessModule } from './file-scope.js';
@@ -47,7 +46,7 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
   // modules (writes their state, calls their functions).
   const projectSpecifiers = options.projectSpecifiers ?? [];
   if (!holdsState && !(crossFile && specifiers.some((s) => isProjectSpecifier(s, projectSpecifiers)))) return { findings: [], errors: [] };
-  const ctx = new FileContext(ts, sourceFile, options.packages, crossFile, checker);
+  const ctx = new FileContext(ts, sourceFile, options.packages, crossFile, checker, specifiers);
   const findings: CoreFinding[] = [];
   const errors: DetectorError[] = [];
   for (const category of holdsState ? activeCategories(ts, sourceFile, options) : []) {
@@ -71,7 +70,6 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
   return { findings: kept, errors, ...(summary ? { summary } : {}) };
 }
 
-const CATALOGUE_MODULES = new Set(CATALOGUE.flatMap((entry) => entry.modules.map((m) => m.split('/')[0]!)));
 /** Globals and members whose mention can mean a finding without any import or module-level state. */
 const GLOBAL_TRIGGERS = /\b(?:globalThis|global|process\.env|setInterval|setTimeout|timers)\b|\.mv\(/;
 /** A module specifier where the import resolver can bind it: `from '…'`, `require('…')`, `import('…')`. */
@@ -94,12 +92,7 @@ function mayHoldState(ts: TypeScript, sourceFile: TS.SourceFile, options: Analyz
   const text = sourceFile.text;
   if (GLOBAL_TRIGGERS.test(text) || /\bclass\b/.test(text)) return true;
   if (sourceFile.statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => mayBeState(ts, s.declarationList, d)))) return true;
-  const packages = options.packages ? Object.keys(options.packages) : [];
-  for (const specifier of specifiers) {
-    const name = /^(?:node:)?((?:@[\w.-]+\/)?[\w.-]+)/.exec(specifier)?.[1];
-    if (name !== undefined && (CATALOGUE_MODULES.has(name) || packages.some((p) => p === name || p.startsWith(`${name}/`)))) return true;
-  }
-  return false;
+  return specifiers.some((specifier) => namesPackage(specifier, options.packages));
 }
 
 // let x; var y = 1; const cache = new Map(); const registry = new Registry()  — but not

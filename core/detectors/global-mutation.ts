@@ -7,8 +7,12 @@ import { isLazyInit } from '../state.js';
 import type { CoreFinding, TS } from '../types.js';
 import { makeFinding, relatedWrites } from './shared.js';
 
+const GLOBAL_NAMES = /\b(?:globalThis|global|process)\b/;
+
 // globalThis.currentUser = req.user; process.env.TENANT = id; delete process.env.X  (at request time)
 export function detectGlobalMutation(ctx: FileContext): CoreFinding[] {
+  // Every global write goes through one of these names (an alias of `globalThis` too).
+  if (!GLOBAL_NAMES.test(ctx.sourceFile.text)) return [];
   const groups = new Map<string, TS.Node[]>();
   const k = ctx.ts.SyntaxKind;
   for (const node of ctx.ofKinds(k.BinaryExpression, k.PrefixUnaryExpression, k.PostfixUnaryExpression, k.DeleteExpression, k.CallExpression)) {
