@@ -136,8 +136,13 @@ function decode(encoding: 'utf-8' | 'utf-16le', bytes: Uint8Array): { text: stri
   }
 }
 
+/** Control bytes other than white space and ESC. */
+const CONTROL_BYTE = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]/;
+
 /** A NUL byte, or more than one byte in ten a control character other than white space and ESC. */
 function looksBinary(head: Uint8Array): boolean {
+  // Most files have no control byte at all: one native search says so.
+  if (!CONTROL_BYTE.test(Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('latin1'))) return false;
   let control = 0;
   for (const byte of head) {
     if (byte === 0) return true;
@@ -157,6 +162,10 @@ export function generatedReason(text: string): string | undefined {
   const header = LEADING_COMMENTS.exec(text.slice(0, 4096))?.[0] ?? '';
   const marker = GENERATED_HEADER.exec(header);
   if (marker) return `generated: its header says "${marker[0].trim()}"`;
+  // A source map comment asks for the longest line; without one only the average line length
+  // matters, and counting can stop once the lines are too many for it to be over 500.
+  const mapped = /^\/\/[#@] sourceMappingURL=/m.test(text.slice(-4096));
+  if (text.length < 2048 && !mapped) return undefined;
   // Lines end at LF, CR and CRLF, as in lineStarts().
   let lines = 1;
   let longest = 0;
@@ -169,12 +178,13 @@ export function generatedReason(text: string): string | undefined {
     longest = Math.max(longest, i - start);
     start = i + 1;
     lines++;
+    if (!mapped && lines * 500 >= text.length) return undefined;
   }
   longest = Math.max(longest, text.length - start);
   const average = Math.round(text.length / lines);
   // Hand-written code averages well under 100 characters a line; bundlers write one huge line.
   if (text.length >= 2048 && average > 500) return `minified: lines average ${average} characters`;
-  if (longest > 1000 && /^\/\/[#@] sourceMappingURL=/m.test(text.slice(-4096))) return `minified: a source map comment and a ${longest}-character line`;
+  if (longest > 1000 && mapped) return `minified: a source map comment and a ${longest}-character line`;
   return undefined;
 }
 

@@ -13,12 +13,39 @@ export interface LibraryCreation {
 }
 
 const INDEX = catalogueIndex();
+const packageNames = new Map<string, string>();
 const CATALOGUE_PACKAGES = new Set(CATALOGUE.flatMap((entry) => entry.modules.map(packageName)));
+
+/**
+ * Two lists in source order as one, as the walk gives it: by start, an enclosing node before
+ * the nodes inside it.
+ */
+function mergeInSourceOrder(a: readonly TS.Node[], b: readonly TS.Node[]): TS.Node[] {
+  if (a.length === 0 || b.length === 0) return a.length === 0 ? [...b] : [...a];
+  const out: TS.Node[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    out[k++] = x.pos < y.pos || (x.pos === y.pos && x.end >= y.end) ? (i++, x) : (j++, y);
+  }
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
 
 /** The package a specifier names: `node:fs/promises` → `fs`, `@scope/pkg/sub` → `@scope/pkg`. */
 export function packageName(specifier: string): string {
-  const parts = (specifier.startsWith('node:') ? specifier.slice(5) : specifier).split('/');
-  return parts[0]!.startsWith('@') && parts.length > 1 ? `${parts[0]}/${parts[1]}` : parts[0]!;
+  let name = packageNames.get(specifier);
+  if (name === undefined) {
+    const parts = (specifier.startsWith('node:') ? specifier.slice(5) : specifier).split('/');
+    name = parts[0]!.startsWith('@') && parts.length > 1 ? `${parts[0]}/${parts[1]}` : parts[0]!;
+    // Specifiers repeat across files; a run over a huge tree keeps only a bounded number.
+    if (packageNames.size < 10_000) packageNames.set(specifier, name);
+  }
+  return name;
 }
 
 /** Whether a specifier loads a package the catalogue or the configuration (`packages`) knows. */
@@ -108,8 +135,8 @@ export class FileContext {
     const key = kinds.join(',');
     let merged = this.mergedKinds.get(key);
     if (!merged) {
-      // Source order as the walk gives it: by start, an enclosing node before the nodes inside it.
-      merged = kinds.flatMap((k) => this.byKind[k] ?? []).sort((a, b) => a.pos - b.pos || b.end - a.end);
+      merged = [];
+      for (const kind of kinds) merged = mergeInSourceOrder(merged, this.byKind[kind] ?? []);
       this.mergedKinds.set(key, merged);
     }
     return merged;

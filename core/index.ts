@@ -89,9 +89,9 @@ function importedSpecifiers(text: string): string[] {
  * analysis entirely.
  */
 function mayHoldState(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions, specifiers: readonly string[]): boolean {
+  if (sourceFile.statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => mayBeState(ts, s.declarationList, d)))) return true;
   const text = sourceFile.text;
   if (GLOBAL_TRIGGERS.test(text) || /\bclass\b/.test(text)) return true;
-  if (sourceFile.statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => mayBeState(ts, s.declarationList, d)))) return true;
   return specifiers.some((specifier) => namesPackage(specifier, options.packages));
 }
 
