@@ -212,7 +212,7 @@ export class FileContext {
   }
 
   /** Whether the file can use a catalogued or configured package at all. */
-  private readonly namesPackages: boolean;
+  readonly namesPackages: boolean;
 
   private lookup(expr: TS.Expression): CatalogueEntry[] {
     if (!this.namesPackages) return [];

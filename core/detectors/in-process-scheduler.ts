@@ -14,12 +14,15 @@ export function detectInProcessScheduler(ctx: FileContext): CoreFinding[] {
   return [...libraryFindings(ctx, 'in-process-scheduler'), ...timers(ctx)];
 }
 
+const TIMER_NAMES = /set(?:Interval|Timeout)/;
+
 /**
  * `setInterval` started outside a request (a per-connection heartbeat inside a handler is fine),
  * and a `setTimeout` that reschedules the function it runs in.
  */
 function timers(ctx: FileContext): CoreFinding[] {
-  const ts = ctx.ts;
+  // Every way to reach the timer functions names them (`const { setInterval: every } = …` too).
+  if (!TIMER_NAMES.test(ctx.sourceFile.text)) return [];
   const findings: CoreFinding[] = [];
   for (const node of ctx.calls) {
     const timer = timerName(ctx, node.expression);

@@ -80,6 +80,7 @@ function rootIdentifier(ts: FileContext['ts'], expr: TS.Expression): TS.Identifi
 
 /** `const cache = require('memory-cache')`: the module is the store; `cache.put(…)` at request time writes it. */
 function moduleStoreFindings(ctx: FileContext): CoreFinding[] {
+  if (!ctx.namesPackages) return [];
   const ts = ctx.ts;
   const entries = ctx.shared('module-stores', () => {
     const byDeclaration = new Map<TS.Node, { entry: import('../catalogue.js').CatalogueEntry; writes: TS.Node[] }>();
