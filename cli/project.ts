@@ -110,12 +110,16 @@ export class ProjectLayout {
 
   /** A scanned file at `base`, by TypeScript's and Node's rules: as is, `.js` → `.ts`, added extension, index file. */
   private file(base: string): string | undefined {
-    const candidates = [base];
+    if (this.files.has(base)) return base;
     const ext = /\.[cm]?jsx?$/.exec(base)?.[0];
-    if (ext) for (const replacement of SOURCE_FOR[ext] ?? []) candidates.push(base.slice(0, -ext.length) + replacement);
-    for (const extension of RESOLUTION_EXTENSIONS) candidates.push(base + extension);
-    for (const extension of RESOLUTION_EXTENSIONS) candidates.push(join(base, `index${extension}`));
-    return candidates.find((c) => this.files.has(c));
+    for (const replacement of ext ? (SOURCE_FOR[ext] ?? []) : []) {
+      const candidate = base.slice(0, -ext!.length) + replacement;
+      if (this.files.has(candidate)) return candidate;
+    }
+    for (const extension of RESOLUTION_EXTENSIONS) if (this.files.has(base + extension)) return base + extension;
+    const index = join(base, 'index');
+    for (const extension of RESOLUTION_EXTENSIONS) if (this.files.has(index + extension)) return index + extension;
+    return undefined;
   }
 
   /** The tsconfig.json or jsconfig.json nearest to `dir`, up to the root. */
