@@ -9,10 +9,18 @@ import { prepareCorpus } from './corpus.js';
 interface Measurement {
   ms: number;
   rssMb: number;
+  /** User + system CPU time of the process and its threads (V8 compiles and collects on its own threads). */
+  cpuMs: number;
 }
 
 const FULL = Number(process.env.BENCH_FILES ?? 6000);
 const HALF = Math.round(FULL / 2);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+
+/** The run with the median time. */
+function median(runs: readonly Measurement[]): Measurement {
+  return [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)]!;
+}
 
 function measure(args: string[]): Measurement {
   const result = spawnSync(process.execPath, [join('bench', 'measure.mjs'), ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -26,7 +34,7 @@ function measure(args: string[]): Measurement {
 
 function row(label: string, m: Measurement, floor: Measurement, files: number): string {
   const ratio = (m.ms / floor.ms).toFixed(2);
-  return `${label.padEnd(42)} ${m.ms.toFixed(0).padStart(7)} ms  ${ratio.padStart(5)}×  ${Math.round((files / m.ms) * 1000).toString().padStart(6)} files/s  ${m.rssMb.toFixed(0).padStart(5)} MB`;
+  return `${label.padEnd(56)} ${m.ms.toFixed(0).padStart(7)} ms  ${ratio.padStart(5)}×  ${Math.round((files / m.ms) * 1000).toString().padStart(6)} files/s  ${m.rssMb.toFixed(0).padStart(5)} MB  ${(m.cpuMs / 1000).toFixed(1).padStart(5)} s CPU`;
 }
 
 function runCorpus(count: number, full: boolean): void {
@@ -34,14 +42,21 @@ function runCorpus(count: number, full: boolean): void {
   const cache = join(dir, '.statecheck-cache');
   const files = Number(spawnSync('sh', ['-c', `find src -type f | wc -l`], { cwd: dir, encoding: 'utf8' }).stdout.trim());
   console.log(`\ncorpus: ${files} files (${dir})`);
-  const floor = measure(['parse', dir]);
-  console.log(row('(a) read + ts.createSourceFile, 1 thread', floor, floor, files));
   const cli = (extra: string[]) => measure(['cli', dir, '--format', 'json', ...extra]);
+  // The ratio that matters most, measured ROUNDS times interleaved (the median of each), so that
+  // a burst of load on a shared machine does not decide it.
+  const samples: Measurement[][] = [[], [], []];
+  for (let round = 0; round < ROUNDS; round++) {
+    samples[0]!.push(measure(['parse', dir]));
+    samples[1]!.push(cli(['--jobs', '1', '--no-cache']));
+    samples[2]!.push(cli(['--jobs', '1', '--no-cache', '--no-cross-file']));
+  }
+  const [floor, cold1, perFile] = samples.map(median) as [Measurement, Measurement, Measurement];
+  const of = ROUNDS > 1 ? ` (median of ${ROUNDS})` : '';
+  console.log(row(`(a) read + ts.createSourceFile, 1 thread${of}`, floor, floor, files));
+  console.log(row(`(b) statecheck cold, --jobs 1${of}`, cold1, floor, files));
+  console.log(row(`    per file only (--no-cross-file), --jobs 1${of}`, perFile, floor, files));
   rmSync(cache, { recursive: true, force: true });
-  const cold1 = cli(['--jobs', '1', '--no-cache']);
-  console.log(row('(b) statecheck cold, --jobs 1', cold1, floor, files));
-  const perFile = cli(['--jobs', '1', '--no-cache', '--no-cross-file']);
-  console.log(row('    per file only (--no-cross-file), --jobs 1', perFile, floor, files));
   console.log(`    cross-file analysis costs ${(((cold1.ms - perFile.ms) / perFile.ms) * 100).toFixed(0)}% time, ${(cold1.rssMb - perFile.rssMb).toFixed(0)} MB peak RSS over per file`);
   const cold = cli(['--cache-location', cache]);
   const cold2 = full ? cli(['--jobs', '2', '--no-cache']) : undefined;
