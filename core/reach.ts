@@ -42,10 +42,12 @@ const NEST_REQUEST_CLASSES = new Set(['Controller', 'Resolver', 'WebSocketGatewa
 
 /**
  * Names of start-up entry points: `init(runtime)`, `setupRoutes(app)`, `configure()`,
- * `bootstrap()`. An exported function named so is called while the server starts, so its
- * writes (dependency injection into module variables, registries) are load time.
+ * `bootstrap()`, also marked private (`Namespace._configure = function (Type) {…}`, how
+ * modules with cyclic dependencies inject them). An exported function named so is called while
+ * the server starts, so its writes (dependency injection into module variables, registries)
+ * are load time.
  */
-const STARTUP_NAME = /^(init|initiali[sz]e|setup|setUp|configure|bootstrap|boot|install)(?:[A-Z_0-9]|$)|^(main|start|startup|startServer)$/;
+const STARTUP_NAME = /^_*(?:(init|initiali[sz]e|setup|setUp|configure|bootstrap|boot|install)(?:[A-Z_0-9]|$)|(main|start|startup|startServer)$)/;
 
 export function isStartupName(name: string | undefined): boolean {
   return name !== undefined && STARTUP_NAME.test(name);

@@ -155,6 +155,18 @@ describe('start-up entry points and injected dependencies', () => {
     expect(lint(code, 'src/api.js')).toEqual([]);
   });
 
+  it('a start-up name marked private is start-up code too (how cyclic dependencies are injected)', () => {
+    const code = lines(
+      'var Type; // cyclic',
+      'function Namespace(name) { this.name = name; }',
+      'module.exports = Namespace;',
+      'Namespace.prototype.define = function (name) { return new Type(name); };',
+      'Namespace._configure = function (Type_) { Type = Type_; };',
+    );
+    expect(lint(code, 'src/namespace.js')).toEqual([]);
+    expect(lint(code.replace('_configure', '_register'), 'src/namespace.js')).toEqual(['1:module-state']);
+  });
+
   it('a request-time name is not', () => {
     const code = lines('let lastUser;', 'export function recordLogin(user) { lastUser = user; }');
     expect(lint(code)).toEqual(['1:module-state']);
