@@ -319,6 +319,9 @@ export class Reachability {
       if (this.binder.isGlobal(callee, 'setInterval')) return BACKGROUND;
       return this.calledFunctionMask(callee, outer);
     }
+    // A function written in place of the callee (the UMD wrapper `(function (factory) { … })(function
+    // (exports) { … })`) runs now and calls its parameter itself.
+    if (ts.isFunctionExpression(callee) || ts.isArrowFunction(callee)) return outer;
     const method = memberName(ts, callee);
     if (method !== undefined) {
       if (INHERITING_METHODS.has(method)) return outer;

@@ -24,6 +24,23 @@ describe('request-time analysis', () => {
     expect(lint(code)).toEqual([]);
   });
 
+  it('the factory a UMD wrapper calls is load time; a callback of an unknown function is not', () => {
+    const umd = lines(
+      'var __assign;',
+      'var __extends;',
+      '(function (factory) {',
+      '  var root = typeof global === "object" ? global : {};',
+      '  factory(function (id, v) { return (root[id] = v); });',
+      '})(function (exporter) {',
+      '  __assign = Object.assign;',
+      '  __extends = function (d, b) { d.prototype = Object.create(b.prototype); };',
+      '  exporter("__assign", __assign);',
+      '});',
+    );
+    expect(lint(umd, 'src/helpers.js')).toEqual([]);
+    expect(lint(umd.replace('})(function (exporter)', '}); register(function (exporter)'), 'src/helpers.js')).toEqual(['1:module-state', '2:module-state']);
+  });
+
   it('a local helper only called at load time is load time, even through other helpers', () => {
     const code = lines(
       'const registry = new Map();',
