@@ -1,4 +1,4 @@
-import { memberName, nameText, skipOuter } from './ast.js';
+import { memberName, nameText, outerWrapper, skipOuter } from './ast.js';
 import type { Binding } from './binder.js';
 import type { FileContext } from './context.js';
 import { exportNamesOf } from './exports.js';
@@ -110,13 +110,50 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
   const initContainer = mutable && decl.initializer ? containerKind(ctx, decl.initializer, false) : container;
   const writes: StateWrite[] = [];
   let lazy = false;
+  const initial = decl.initializer && skipOuter(ts, decl.initializer);
+  const selfReplacing = initial && (ts.isFunctionExpression(initial) || ts.isArrowFunction(initial)) ? initial : undefined;
   for (const ref of binding.references) {
     const write = writeThrough(ctx, ref, [], initContainer ?? 'value', mutable);
     if (write === 'lazy') lazy = true;
-    else if (write && ctx.runsIn(write.node, REQUEST_TIME)) writes.push(write);
+    else if (write && !(selfReplacing && redefinesItself(ctx, write, selfReplacing)) && ctx.runsIn(write.node, REQUEST_TIME)) writes.push(write);
   }
   const exports = ctx.crossFile && container !== 'instance' ? exportNamesOf(ctx.ts, ctx.binder, binding) : [];
   return { name: binding.name, nameNode: decl.name, container, where: 'module', writes: lazySingleton(ctx, lazy, writes), exports, lazy };
+}
+
+/**
+ * The lazy function definition: `var extend = function (d, b) { extend = Object.setPrototypeOf ||
+ * function (d, b) {…}; return extend(d, b); }` replaces itself, on its first call, with code
+ * every instance picks alike. Its variable holds code, not data.
+ */
+function redefinesItself(ctx: FileContext, write: StateWrite, fn: TS.Node): boolean {
+  const ts = ctx.ts;
+  if (!ts.isBinaryExpression(write.node) || write.node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+  let inside = false;
+  for (let node: TS.Node | undefined = write.node.parent; node && !inside; node = node.parent) inside = node === fn;
+  return inside && isCode(ctx, write.node.right, 0);
+}
+
+/** A function, a class, a global's member (`Object.assign`) or a choice among those. */
+function isCode(ctx: FileContext, expr: TS.Expression, depth: number): boolean {
+  const ts = ctx.ts;
+  const e = skipOuter(ts, expr);
+  if (depth > 8) return false;
+  if (ts.isFunctionExpression(e) || ts.isArrowFunction(e) || ts.isClassExpression(e)) return true;
+  if (ts.isConditionalExpression(e)) return isCode(ctx, e.whenTrue, depth + 1) && isCode(ctx, e.whenFalse, depth + 1);
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    // `a && f` is f or a falsy value; `a || f` and `a ?? f` are one of two.
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return isCode(ctx, e.right, depth + 1);
+    if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) return isCode(ctx, e.left, depth + 1) && isCode(ctx, e.right, depth + 1);
+    return false;
+  }
+  // Object.assign, Object.assign.bind(Object)
+  let root: TS.Expression = e;
+  if (ts.isCallExpression(root) && ts.isPropertyAccessExpression(root.expression) && root.expression.name.text === 'bind') root = root.expression.expression;
+  if (!ts.isPropertyAccessExpression(root)) return false;
+  while (ts.isPropertyAccessExpression(root)) root = skipOuter(ts, root.expression);
+  return ctx.binder.isGlobal(root);
 }
 
 /**
@@ -349,13 +386,10 @@ export function isLazyInit(ctx: FileContext, assignment: TS.BinaryExpression, ta
   if (op !== ts.SyntaxKind.EqualsToken) return false;
   const text = exprText(ctx, target);
   const right = skipOuter(ts, assignment.right);
-  if (
-    ts.isBinaryExpression(right) &&
-    (right.operatorToken.kind === ts.SyntaxKind.BarBarToken || right.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken) &&
-    exprText(ctx, right.left) === text
-  ) {
-    return true;
-  }
+  if (isOrElse(ts, right) && exprText(ctx, right.left) === text) return true;
+  // x || (x = create()), the expression form of `x ||= create()`
+  const outer = outerWrapper(ts, assignment).parent;
+  if (isOrElse(ts, outer) && skipOuter(ts, outer.right) === assignment && exprText(ctx, outer.left) === text) return true;
   const unit = ctx.unitOf(assignment);
   let child: TS.Node = assignment;
   for (let node = assignment.parent; node && node !== unit; child = node, node = node.parent) {
@@ -370,6 +404,11 @@ export function isLazyInit(ctx: FileContext, assignment: TS.BinaryExpression, ta
     }
   }
   return false;
+}
+
+/** `a || b`, `a ?? b`. */
+function isOrElse(ts: TypeScript, node: TS.Node): node is TS.BinaryExpression {
+  return ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.BarBarToken || node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken);
 }
 
 function exprText(ctx: FileContext, expr: TS.Expression): string {

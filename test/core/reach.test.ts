@@ -204,6 +204,26 @@ describe('start-up entry points and injected dependencies', () => {
 });
 
 describe('handles and resettable singletons', () => {
+  it('`x || (x = create())` is a lazy initialisation, as `x ||= create()` is', () => {
+    const code = lines('let elementType;', 'export function element(props) {', '  elementType || (elementType = Symbol.for("react.element"));', '  return { $$typeof: elementType, props };', '}');
+    expect(lint(code, 'src/jsx.js')).toEqual([]);
+    expect(lint(code.replace('elementType || (', 'props.ready || ('), 'src/jsx.js')).toEqual(['1:module-state']);
+  });
+
+  it('a function variable that replaces itself with code on its first call holds code, not data', () => {
+    const code = lines(
+      'var extendStatics = function (d, b) {',
+      '  extendStatics = Object.setPrototypeOf || ({ __proto__: [] } instanceof Array && function (d, b) { d.__proto__ = b; }) || function (d, b) { Object.assign(d, b); };',
+      '  return extendStatics(d, b);',
+      '};',
+      'export function inherit(d, b) { extendStatics(d, b); }',
+    );
+    expect(lint(code, 'src/extend.js')).toEqual([]);
+    // Data written by the function, or code chosen elsewhere per call, is state.
+    expect(lint(code.replace('extendStatics = Object.setPrototypeOf ||', 'extendStatics = b.handler ||'), 'src/extend.js')).toEqual(['1:module-state']);
+    expect(lint(code.replace('{ extendStatics(d, b); }', '{ extendStatics = d.fast ? function () {} : b; }'), 'src/extend.js')).toEqual(['1:module-state']);
+  });
+
 
   it('a timer handle is not state (the timer itself is reported by the scheduler rule)', () => {
     const code = lines('let poller;', 'export function startPolling() { poller = setInterval(() => {}, 1000); }', 'export function stopPolling() { clearInterval(poller); }');
