@@ -118,7 +118,7 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
     else if (write && !(selfReplacing && redefinesItself(ctx, write, selfReplacing)) && ctx.runsIn(write.node, REQUEST_TIME)) writes.push(write);
   }
   const exports = ctx.crossFile && container !== 'instance' ? exportNamesOf(ctx.ts, ctx.binder, binding) : [];
-  return { name: binding.name, nameNode: decl.name, container, where: 'module', writes: lazySingleton(ctx, lazy, writes), exports, lazy };
+  return { name: binding.name, nameNode: decl.name, container, where: 'module', writes: stateWrites(ctx, lazy, writes), exports, lazy };
 }
 
 /**
@@ -337,7 +337,7 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
         }
       }
     }
-    writes = lazySingleton(ctx, lazy, writes);
+    writes = stateWrites(ctx, lazy, writes);
     if (writes.length > 0) {
       pieces.push({ name, nameNode: field.nameNode, container: field.kind, where: field.isStatic ? 'static' : 'field', writes, exports: [], lazy });
     }
@@ -349,8 +349,45 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
  * A lazily created resource that is also reset (`browser = null` after `close()`) is still a
  * lazy singleton: when every other write is a reset, there is no state to report.
  */
-function lazySingleton(ctx: FileContext, lazy: boolean, writes: StateWrite[]): StateWrite[] {
-  return lazy && writes.every((w) => isReset(ctx, w)) ? [] : writes;
+/**
+ * The writes that make a piece state: none for a lazy singleton that is only ever reset, nor for
+ * a pool of outgoing connections (every value it is given is one: `pools.set(tenant, new
+ * pg.Pool(…))`, `sessions[host] = http2.connect(host)`), which each instance opens for itself.
+ */
+function stateWrites(ctx: FileContext, lazy: boolean, writes: StateWrite[]): StateWrite[] {
+  if (lazy && writes.every((w) => isReset(ctx, w))) return [];
+  const adding = writes.filter((w) => w.values.length > 0);
+  if (adding.length > 0 && adding.every((w) => holdsConnection(ctx, w.values[w.values.length - 1]!, 0))) return [];
+  return writes;
+}
+
+/** Calls that open a connection to another service with Node's own modules. */
+const CONNECTORS = new Set(['http2#connect', 'net#connect', 'net#createConnection', 'tls#connect']);
+
+/** A connection opened here (`await mysql.createPool(…)`, `http2.connect(…)`), or a local, array or object holding one. */
+function holdsConnection(ctx: FileContext, value: TS.Expression, depth: number): boolean {
+  const ts = ctx.ts;
+  let e = skipOuter(ts, value);
+  if (ts.isAwaitExpression(e)) e = skipOuter(ts, e.expression);
+  if (depth > 6) return false;
+  if (ts.isNewExpression(e) || ts.isCallExpression(e)) {
+    // new Redis(…), new pg.Pool(…), knex(config), mysql.createPool(…), axios.create() — not
+    // axios.get(url), whose result is data.
+    const ref = ctx.imports.resolve(e.expression);
+    if (!ref) return false;
+    if (CONNECTORS.has(`${ref.module}#${ref.path.join('.')}`)) return true;
+    const last = ref.path[ref.path.length - 1];
+    return ctx.isClientModule(ref.module) && (ts.isNewExpression(e) || last === undefined || /^(?:create|connect)/.test(last));
+  }
+  if (ts.isArrayLiteralExpression(e)) return e.elements.some((element) => holdsConnection(ctx, element, depth + 1));
+  if (ts.isObjectLiteralExpression(e)) {
+    return e.properties.some((p) => (ts.isPropertyAssignment(p) ? holdsConnection(ctx, p.initializer, depth + 1) : ts.isShorthandPropertyAssignment(p) && holdsConnection(ctx, p.name, depth + 1)));
+  }
+  if (ts.isIdentifier(e)) {
+    const decl = ctx.binder.resolve(e)?.declaration;
+    return decl !== undefined && ts.isVariableDeclaration(decl) && decl.initializer !== undefined && holdsConnection(ctx, decl.initializer, depth + 1);
+  }
+  return false;
 }
 
 /** `x = null`, `x = undefined`, `x = void 0`. */
