@@ -112,13 +112,15 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
   let lazy = false;
   const initial = decl.initializer && skipOuter(ts, decl.initializer);
   const selfReplacing = initial && (ts.isFunctionExpression(initial) || ts.isArrowFunction(initial)) ? initial : undefined;
+  let handle = false;
   for (const ref of binding.references) {
     const write = writeThrough(ctx, ref, [], initContainer ?? 'value', mutable);
     if (write === 'lazy') lazy = true;
+    else if (write === 'handle') handle = true;
     else if (write && !(selfReplacing && redefinesItself(ctx, write, selfReplacing)) && ctx.runsIn(write.node, REQUEST_TIME)) writes.push(write);
   }
   const exports = ctx.crossFile && container !== 'instance' ? exportNamesOf(ctx.ts, ctx.binder, binding) : [];
-  return { name: binding.name, nameNode: decl.name, container, where: 'module', writes: stateWrites(ctx, lazy, writes), exports, lazy };
+  return { name: binding.name, nameNode: decl.name, container, where: 'module', writes: stateWrites(ctx, lazy || handle, writes), exports, lazy };
 }
 
 /**
@@ -269,13 +271,13 @@ function writeThrough(
   prefix: readonly string[],
   kind: ContainerKind,
   reassignable: boolean,
-): StateWrite | 'lazy' | undefined {
+): StateWrite | 'lazy' | 'handle' | undefined {
   const access = accessAt(ctx, ref, prefix);
   if (!access || !isWrite(kind, access.depth, access.op, access.method, reassignable)) return undefined;
   const { assignment, depth } = access;
   if (assignment && depth === 0) {
     if (isLazyInit(ctx, assignment, assignment.left)) return 'lazy';
-    if (isClientValue(ctx, assignment.right) || isTimerHandle(ctx, assignment.right)) return undefined;
+    if (isClientValue(ctx, assignment.right) || isTimerHandle(ctx, assignment.right)) return 'handle';
   }
   return { node: access.node, ...(access.method !== undefined ? { method: access.method } : {}), key: access.key, values: access.values };
 }
@@ -315,10 +317,12 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
     if (!field.isStatic && !facts.singleton) continue;
     let writes: StateWrite[] = [];
     let lazy = false;
+    let handle = false;
     const consider = (ref: TS.Expression, prefix: string[]): void => {
       const write = writeThrough(ctx, ref, prefix, field.kind, !field.readonly);
       if (write === 'lazy') lazy = true;
-      if (!write || write === 'lazy' || !ctx.runsIn(write.node, REQUEST_TIME)) return;
+      if (write === 'handle') handle = true;
+      if (!write || write === 'lazy' || write === 'handle' || !ctx.runsIn(write.node, REQUEST_TIME)) return;
       const unit = ctx.unitOf(write.node);
       if (ts.isConstructorDeclaration(unit) || ts.isPropertyDeclaration(unit)) return;
       writes.push(write);
@@ -337,7 +341,7 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
         }
       }
     }
-    writes = stateWrites(ctx, lazy, writes);
+    writes = stateWrites(ctx, lazy || handle, writes);
     if (writes.length > 0) {
       pieces.push({ name, nameNode: field.nameNode, container: field.kind, where: field.isStatic ? 'static' : 'field', writes, exports: [], lazy });
     }
@@ -350,12 +354,13 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
  * lazy singleton: when every other write is a reset, there is no state to report.
  */
 /**
- * The writes that make a piece state: none for a lazy singleton that is only ever reset, nor for
+ * The writes that make a piece state: none for a lazy singleton or a handle (a client, a timer)
+ * that is otherwise only ever reset, nor for
  * a pool of outgoing connections (every value it is given is one: `pools.set(tenant, new
  * pg.Pool(…))`, `sessions[host] = http2.connect(host)`), which each instance opens for itself.
  */
-function stateWrites(ctx: FileContext, lazy: boolean, writes: StateWrite[]): StateWrite[] {
-  if (lazy && writes.every((w) => isReset(ctx, w))) return [];
+function stateWrites(ctx: FileContext, resettable: boolean, writes: StateWrite[]): StateWrite[] {
+  if (resettable && writes.every((w) => isReset(ctx, w))) return [];
   const adding = writes.filter((w) => w.values.length > 0);
   if (adding.length > 0 && adding.every((w) => holdsConnection(ctx, w.values[w.values.length - 1]!, 0))) return [];
   return writes;

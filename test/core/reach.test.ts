@@ -230,6 +230,15 @@ describe('handles and resettable singletons', () => {
     expect(lint(code)).toEqual(['2:in-process-scheduler']);
   });
 
+  it('a timer or client handle that is also reset to null is still a handle', () => {
+    const timer = lines('let runningTimer = null;', 'export function schedule(ms) { runningTimer = setInterval(() => {}, ms); }', 'export function stop() { clearInterval(runningTimer); runningTimer = null; }');
+    expect(lint(timer)).toEqual(['2:in-process-scheduler']);
+    const client = lines("import Redis from 'ioredis';", 'let client;', 'export function connect(url) { client = new Redis(url); }', 'export async function disconnect() { await client.quit(); client = null; }');
+    expect(lint(client)).toEqual([]);
+    const user = lines('let current;', 'export function signIn(user) { current = user; }', 'export function signOut() { current = null; }');
+    expect(lint(user)).toEqual(['1:module-state']);
+  });
+
   it('a lazily created resource that is reset to null on close is a lazy singleton', () => {
     const code = lines(
       'let browser = null;',
