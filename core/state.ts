@@ -457,14 +457,15 @@ function exprText(ctx: FileContext, expr: TS.Expression): string {
   return skipOuter(ctx.ts, expr).getText(ctx.sourceFile).replace(/\s+/g, '').replace(/^this\./, 'this.');
 }
 
-// !x, x == null, x === undefined, typeof x === 'undefined', !x || …
+// !x, x == null, x === undefined, typeof x === 'undefined', !x || …, a && !x
 function testsAbsence(ctx: FileContext, cond: TS.Expression, text: string): boolean {
   const ts = ctx.ts;
   const e = skipOuter(ts, cond);
   if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return exprText(ctx, e.operand) === text;
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
-    if (op === ts.SyntaxKind.BarBarToken) return testsAbsence(ctx, e.left, text) || testsAbsence(ctx, e.right, text);
+    // `!x || stale()` (a refresh), `ready && !x` (both must hold: x is absent)
+    if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.AmpersandAmpersandToken) return testsAbsence(ctx, e.left, text) || testsAbsence(ctx, e.right, text);
     if (op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsEqualsToken) {
       const [a, b] = [skipOuter(ts, e.left), skipOuter(ts, e.right)];
       const isNullish = (x: TS.Expression) =>

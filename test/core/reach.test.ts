@@ -210,6 +210,12 @@ describe('handles and resettable singletons', () => {
     expect(lint(code.replace('elementType || (', 'props.ready || ('), 'src/jsx.js')).toEqual(['1:module-state']);
   });
 
+  it('a write guarded by `ready && !x` is a lazy initialisation', () => {
+    const code = lines('let themeLoaded = false;', 'export function render(theme) {', '  if (theme && !themeLoaded) {', '    themeLoaded = true;', '  }', '}');
+    expect(lint(code, 'src/theme.js')).toEqual([]);
+    expect(lint(code.replace('theme && !themeLoaded', 'theme'), 'src/theme.js')).toEqual(['1:module-state']);
+  });
+
   it('a function variable that replaces itself with code on its first call holds code, not data', () => {
     const code = lines(
       'var extendStatics = function (d, b) {',
