@@ -350,6 +350,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     what: 'runs the job inside the web process', suggestion: SCHEDULER_FIX,
   },
   {
+    label: 'cronosjs', category: 'in-process-scheduler', modules: ['cronosjs'], exports: ['scheduleTask', 'CronosTask'], via: 'call-or-new',
+    what: 'runs the job inside the web process', suggestion: SCHEDULER_FIX,
+  },
+  {
     label: 'bree', category: 'in-process-scheduler', modules: ['bree'], exports: [''], via: 'new',
     what: 'runs the jobs from the web process', suggestion: SCHEDULER_FIX,
   },

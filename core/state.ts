@@ -277,7 +277,8 @@ function writeThrough(
   const { assignment, depth } = access;
   if (assignment && depth === 0) {
     if (isLazyInit(ctx, assignment, assignment.left)) return 'lazy';
-    if (isClientValue(ctx, assignment.right) || isTimerHandle(ctx, assignment.right)) return 'handle';
+    // A client, a timer, or what a library creates (its own rule reports the creation).
+    if (isClientValue(ctx, assignment.right) || isTimerHandle(ctx, assignment.right) || ctx.libraryCreation(assignment.right)) return 'handle';
   }
   return { node: access.node, ...(access.method !== undefined ? { method: access.method } : {}), key: access.key, values: access.values };
 }

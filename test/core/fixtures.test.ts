@@ -47,7 +47,7 @@ const LIBRARIES = [
   'memoizee', 'mem', 'p-memoize', 'lodash',
   'multer', 'formidable', 'busboy', 'fs', 'fs/promises', 'fs-extra', 'lowdb/node', 'nedb', 'better-sqlite3', 'sqlite3',
   'socket.io', '@socket.io/redis-adapter', 'ws', 'events',
-  'node-cron', 'cron', 'node-schedule', 'toad-scheduler', '@nestjs/schedule',
+  'node-cron', 'cron', 'node-schedule', 'toad-scheduler', 'cronosjs', '@nestjs/schedule',
   'async-mutex', 'async-lock', 'redlock',
 ];
 
