@@ -58,13 +58,13 @@ const kindsByModule = new WeakMap<TypeScript, AstKinds>();
 let lastTs: TypeScript | undefined;
 let lastKinds: AstKinds = { functions: new Uint8Array(0), wrappers: new Uint8Array(0) };
 
-/** These guards run for every node of every file: one array read instead of a chain of `ts.isX`. */
 /** The kinds of node `isFunctionNode` accepts. */
 export function functionKinds(ts: TypeScript): TS.SyntaxKind[] {
   const k = ts.SyntaxKind;
   return [k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor, k.GetAccessor, k.SetAccessor, k.ClassStaticBlockDeclaration];
 }
 
+/** These guards run for every node of every file: one array read instead of a chain of `ts.isX`. */
 function astKinds(ts: TypeScript): AstKinds {
   if (ts === lastTs) return lastKinds;
   let kinds = kindsByModule.get(ts);

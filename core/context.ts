@@ -53,6 +53,7 @@ export function namesPackage(specifier: string, extraPackages: AnalyzeOptions['p
   const name = packageName(specifier);
   return CATALOGUE_PACKAGES.has(name) || Object.keys(extraPackages).some((p) => packageName(p) === name);
 }
+
 const MAX_DEPTH = 8;
 
 /**

@@ -351,14 +351,11 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
 }
 
 /**
- * A lazily created resource that is also reset (`browser = null` after `close()`) is still a
- * lazy singleton: when every other write is a reset, there is no state to report.
- */
-/**
- * The writes that make a piece state: none for a lazy singleton or a handle (a client, a timer)
- * that is otherwise only ever reset, nor for
- * a pool of outgoing connections (every value it is given is one: `pools.set(tenant, new
- * pg.Pool(…))`, `sessions[host] = http2.connect(host)`), which each instance opens for itself.
+ * The writes that make a piece state. There are none when the piece is a lazily created
+ * resource or a handle (a client, a timer) whose every other write is a reset (`browser = null`
+ * after `close()`), nor when it is a pool of outgoing connections: every value it is given is
+ * one (`pools.set(tenant, new pg.Pool(…))`, `sessions[host] = http2.connect(host)`), which each
+ * instance opens for itself.
  */
 function stateWrites(ctx: FileContext, resettable: boolean, writes: StateWrite[]): StateWrite[] {
   if (resettable && writes.every((w) => isReset(ctx, w))) return [];
