@@ -110,8 +110,7 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
   const initContainer = mutable && decl.initializer ? containerKind(ctx, decl.initializer, false) : container;
   const writes: StateWrite[] = [];
   let lazy = false;
-  const initial = decl.initializer && skipOuter(ts, decl.initializer);
-  const selfReplacing = initial && (ts.isFunctionExpression(initial) || ts.isArrowFunction(initial)) ? initial : undefined;
+  const selfReplacing = decl.initializer && initialFunction(ts, decl.initializer);
   let handle = false;
   for (const ref of binding.references) {
     const write = writeThrough(ctx, ref, [], initContainer ?? 'value', mutable);
@@ -121,6 +120,16 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
   }
   const exports = ctx.crossFile && container !== 'instance' ? exportNamesOf(ctx.ts, ctx.binder, binding) : [];
   return { name: binding.name, nameNode: decl.name, container, where: 'module', writes: stateWrites(ctx, lazy || handle, writes), exports, lazy };
+}
+
+/**
+ * The function a variable starts as: `function () {…}`, or the fallback of TypeScript's emitted
+ * helpers, `var __assign = (this && this.__assign) || function () {…}`.
+ */
+function initialFunction(ts: TypeScript, init: TS.Expression): TS.FunctionExpression | TS.ArrowFunction | undefined {
+  let e = skipOuter(ts, init);
+  while (isOrElse(ts, e)) e = skipOuter(ts, e.right);
+  return ts.isFunctionExpression(e) || ts.isArrowFunction(e) ? e : undefined;
 }
 
 /**

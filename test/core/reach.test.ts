@@ -225,6 +225,15 @@ describe('handles and resettable singletons', () => {
       'export function inherit(d, b) { extendStatics(d, b); }',
     );
     expect(lint(code, 'src/extend.js')).toEqual([]);
+    // TypeScript's emitted helper falls back to such a function.
+    const emitted = lines(
+      'var __assign = (this && this.__assign) || function () {',
+      '  __assign = Object.assign || function (t) { for (var i = 1; i < arguments.length; i++) Object.keys(arguments[i]).forEach(function (k) { t[k] = arguments[i][k]; }); return t; };',
+      '  return __assign.apply(this, arguments);',
+      '};',
+      'exports.merge = function (a, b) { return __assign({}, a, b); };',
+    );
+    expect(lint(emitted, 'src/merge.js')).toEqual([]);
     // Data written by the function, or code chosen elsewhere per call, is state.
     expect(lint(code.replace('extendStatics = Object.setPrototypeOf ||', 'extendStatics = b.handler ||'), 'src/extend.js')).toEqual(['1:module-state']);
     expect(lint(code.replace('{ extendStatics(d, b); }', '{ extendStatics = d.fast ? function () {} : b; }'), 'src/extend.js')).toEqual(['1:module-state']);
