@@ -124,10 +124,6 @@ export class FileContext {
     return this.conditions.get(node);
   }
 
-  forEachNode(visit: (node: TS.Node) => void): void {
-    for (const node of this.nodes) visit(node);
-  }
-
   private readonly byKind: readonly (TS.Node[] | undefined)[];
 
   /** The file's nodes of these kinds, in source order. */

@@ -29,8 +29,6 @@ export interface StatePiece {
   writes: StateWrite[];
   /** Cross-file analysis: the names module state is exported under (other files may write it). */
   exports: string[];
-  /** Created lazily (`x ??= …`): resets alone are not state. */
-  lazy: boolean;
 }
 
 const MUTATORS: Record<ContainerKind, ReadonlySet<string>> = {
@@ -89,7 +87,6 @@ export function collectState(ctx: FileContext): StatePiece[] {
 }
 
 function findState(ctx: FileContext): StatePiece[] {
-  const ts = ctx.ts;
   const pieces: StatePiece[] = [];
   for (const binding of ctx.binder.moduleScope().values()) {
     const piece = moduleVariable(ctx, binding);
@@ -109,17 +106,16 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
   if (!container) return undefined;
   const initContainer = mutable && decl.initializer ? containerKind(ctx, decl.initializer, false) : container;
   const writes: StateWrite[] = [];
-  let lazy = false;
+  // Created lazily or holding a handle: writes that only reset it are not state.
+  let resettable = false;
   const selfReplacing = decl.initializer && initialFunction(ts, decl.initializer);
-  let handle = false;
   for (const ref of binding.references) {
     const write = writeThrough(ctx, ref, [], initContainer ?? 'value', mutable);
-    if (write === 'lazy') lazy = true;
-    else if (write === 'handle') handle = true;
+    if (write === 'lazy' || write === 'handle') resettable = true;
     else if (write && !(selfReplacing && redefinesItself(ctx, write, selfReplacing)) && ctx.runsIn(write.node, REQUEST_TIME)) writes.push(write);
   }
   const exports = ctx.crossFile && container !== 'instance' ? exportNamesOf(ctx.ts, ctx.binder, binding) : [];
-  return { name: binding.name, nameNode: decl.name, container, where: 'module', writes: stateWrites(ctx, lazy || handle, writes), exports, lazy };
+  return { name: binding.name, nameNode: decl.name, container, where: 'module', writes: stateWrites(ctx, resettable, writes), exports };
 }
 
 /**
@@ -152,13 +148,9 @@ function isCode(ctx: FileContext, expr: TS.Expression, depth: number): boolean {
   if (depth > 8) return false;
   if (ts.isFunctionExpression(e) || ts.isArrowFunction(e) || ts.isClassExpression(e)) return true;
   if (ts.isConditionalExpression(e)) return isCode(ctx, e.whenTrue, depth + 1) && isCode(ctx, e.whenFalse, depth + 1);
-  if (ts.isBinaryExpression(e)) {
-    const op = e.operatorToken.kind;
-    // `a && f` is f or a falsy value; `a || f` and `a ?? f` are one of two.
-    if (op === ts.SyntaxKind.AmpersandAmpersandToken) return isCode(ctx, e.right, depth + 1);
-    if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) return isCode(ctx, e.left, depth + 1) && isCode(ctx, e.right, depth + 1);
-    return false;
-  }
+  // `a || f` and `a ?? f` are one of two; `a && f` is f or a falsy value.
+  if (isOrElse(ts, e)) return isCode(ctx, e.left, depth + 1) && isCode(ctx, e.right, depth + 1);
+  if (ts.isBinaryExpression(e)) return e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && isCode(ctx, e.right, depth + 1);
   // Object.assign, Object.assign.bind(Object)
   let root: TS.Expression = e;
   if (ts.isCallExpression(root) && ts.isPropertyAccessExpression(root.expression) && root.expression.name.text === 'bind') root = root.expression.expression;
@@ -326,12 +318,10 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
   for (const [name, field] of fields) {
     if (!field.isStatic && !facts.singleton) continue;
     let writes: StateWrite[] = [];
-    let lazy = false;
-    let handle = false;
+    let resettable = false;
     const consider = (ref: TS.Expression, prefix: string[]): void => {
       const write = writeThrough(ctx, ref, prefix, field.kind, !field.readonly);
-      if (write === 'lazy') lazy = true;
-      if (write === 'handle') handle = true;
+      if (write === 'lazy' || write === 'handle') resettable = true;
       if (!write || write === 'lazy' || write === 'handle' || !ctx.runsIn(write.node, REQUEST_TIME)) return;
       const unit = ctx.unitOf(write.node);
       if (ts.isConstructorDeclaration(unit) || ts.isPropertyDeclaration(unit)) return;
@@ -351,9 +341,9 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
         }
       }
     }
-    writes = stateWrites(ctx, lazy || handle, writes);
+    writes = stateWrites(ctx, resettable, writes);
     if (writes.length > 0) {
-      pieces.push({ name, nameNode: field.nameNode, container: field.kind, where: field.isStatic ? 'static' : 'field', writes, exports: [], lazy });
+      pieces.push({ name, nameNode: field.nameNode, container: field.kind, where: field.isStatic ? 'static' : 'field', writes, exports: [] });
     }
   }
   return pieces;
