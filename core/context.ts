@@ -80,12 +80,11 @@ export class FileContext {
     /** A type checker (`--typed`): containers and stores are also recognised by type. */
     readonly checker?: TS.TypeChecker,
     /**
-     * The module specifiers the file imports or requires, when known: a file that names no
-     * catalogued or configured package has no library creations, and skips looking for them.
+     * Whether the file imports or requires a catalogued or configured package (`namesPackage`):
+     * a file that names none has no library creations, and skips looking for them.
      */
-    specifiers?: readonly string[],
+    readonly namesPackages = true,
   ) {
-    this.namesPackages = specifiers === undefined || specifiers.some((s) => namesPackage(s, extraPackages));
     const index = indexNodes(ts, sourceFile);
     this.nodes = index.nodes;
     this.byKind = index.byKind;
@@ -207,9 +206,6 @@ export class FileContext {
   entriesForModule(module: string): CatalogueEntry[] {
     return CATALOGUE.filter((e) => e.modules.includes(module));
   }
-
-  /** Whether the file can use a catalogued or configured package at all. */
-  readonly namesPackages: boolean;
 
   private lookup(expr: TS.Expression): CatalogueEntry[] {
     if (!this.namesPackages) return [];

@@ -41,12 +41,13 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
   if (isClientModule(ts, sourceFile)) return { findings: [], errors: [] };
   const crossFile = options.crossFile === true;
   const specifiers = importedSpecifiers(sourceFile.text);
-  const holdsState = mayHoldState(ts, sourceFile, options, specifiers);
+  const namesPackages = specifiers.some((specifier) => namesPackage(specifier, options.packages));
+  const holdsState = namesPackages || mayHoldState(ts, sourceFile);
   // With cross-file analysis, a file that cannot hold state still matters when it uses project
   // modules (writes their state, calls their functions).
   const projectSpecifiers = options.projectSpecifiers ?? [];
   if (!holdsState && !(crossFile && specifiers.some((s) => isProjectSpecifier(s, projectSpecifiers)))) return { findings: [], errors: [] };
-  const ctx = new FileContext(ts, sourceFile, options.packages, crossFile, checker, specifiers);
+  const ctx = new FileContext(ts, sourceFile, options.packages, crossFile, checker, namesPackages);
   const findings: CoreFinding[] = [];
   const errors: DetectorError[] = [];
   for (const category of holdsState ? activeCategories(ts, sourceFile, options) : []) {
@@ -85,14 +86,13 @@ function importedSpecifiers(text: string): string[] {
 /**
  * A sound shortcut: a file can only have findings if it declares module-level variables or
  * classes, mentions a global that can be written or a timer, or names a package the catalogue
- * (or the configuration) knows. Most library and utility files do none of these and skip the
- * analysis entirely.
+ * (or the configuration) knows, which the caller tests. Most library and utility files do none
+ * of these and skip the analysis entirely.
  */
-function mayHoldState(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions, specifiers: readonly string[]): boolean {
+function mayHoldState(ts: TypeScript, sourceFile: TS.SourceFile): boolean {
   if (sourceFile.statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => mayBeState(ts, s.declarationList, d)))) return true;
   const text = sourceFile.text;
-  if (GLOBAL_TRIGGERS.test(text) || /\bclass\b/.test(text)) return true;
-  return specifiers.some((specifier) => namesPackage(specifier, options.packages));
+  return GLOBAL_TRIGGERS.test(text) || /\bclass\b/.test(text);
 }
 
 // let x; var y = 1; const cache = new Map(); const registry = new Registry()  — but not
