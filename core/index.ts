@@ -66,7 +66,7 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
     }
   }
   const allowed = findings.filter((f) => !isAllowed(f, options.allow?.[f.category]));
-  const kept = applySuppressions(sourceFile.text, dedupe(allowed), options.honourEslintComments ?? false);
+  const kept = applySuppressions(ts, sourceFile, dedupe(allowed), options.honourEslintComments ?? false);
   kept.sort((a, b) => a.start - b.start || a.end - b.end || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
   return { findings: kept, errors, ...(summary ? { summary } : {}) };
 }
