@@ -1,10 +1,11 @@
-import { compareFindings, UsageError } from './scan.js';
+import { compareFindings, countSkipped, type SkippedFile, UsageError } from './scan.js';
 
 interface JsonReport {
   version: 1;
   findings: { file: string; line: number; column: number; ruleId: string; severity: string }[];
   errors: { file: string; message: string }[];
-  summary: { files: number; findings: number; errors: number; durationMs: number };
+  skipped?: SkippedFile[];
+  summary: { files: number; findings: number; errors: number; skipped?: Partial<Record<SkippedFile['kind'], number>>; durationMs: number };
 }
 
 interface SarifLog {
@@ -32,12 +33,15 @@ export function mergeReports(reports: readonly { file: string; text: string }[])
     findings.sort(compareFindings);
     const errors = values.flatMap((v) => v.errors);
     errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const skipped = values.flatMap((v) => v.skipped ?? []);
+    skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const sum = (key: 'files' | 'durationMs') => values.reduce((total, v) => total + (v.summary?.[key] ?? 0), 0);
     const merged: JsonReport = {
       version: 1,
       findings,
       errors,
-      summary: { files: sum('files'), findings: findings.length, errors: errors.length, durationMs: sum('durationMs') },
+      skipped,
+      summary: { files: sum('files'), findings: findings.length, errors: errors.length, skipped: countSkipped(skipped), durationMs: sum('durationMs') },
     };
     return { text: `${JSON.stringify(merged, null, 2)}\n`, failing: findings.some((f) => f.severity === 'error') };
   }

@@ -7,6 +7,7 @@ export function json(result: ScanResult, _options: ReporterOptions): string {
     version: 1,
     findings: result.findings,
     errors: result.errors,
+    skipped: result.skipped,
     summary: result.baseline ? { ...result.summary, baseline: result.baseline } : result.summary,
   };
   return `${JSON.stringify(report, null, 2)}\n`;

@@ -2,6 +2,7 @@ import { CATEGORIES, CATEGORY_INFO, type Category } from '../../core/index.js';
 import type { Finding, ScanResult } from '../scan.js';
 import { mdCode, mdMessage, mdText, splitCodeSpans } from './escape.js';
 import type { ReporterOptions } from './index.js';
+import { skippedCounts } from './pretty.js';
 import { docsUrl, sentence } from './sarif.js';
 
 const NONE = '—';
@@ -89,7 +90,8 @@ function errorSection(result: ScanResult): string[] {
 function summaryNotes(result: ScanResult): string[] {
   const notes: string[] = [];
   if (result.errors.length > 0) notes.push(`${plural(result.errors.length, 'file')} not analysed`);
-  if (result.skipped.length > 0) notes.push(`${plural(result.skipped.length, 'named file')} outside the server-code scope skipped`);
+  if (result.skipped.length > 0) notes.push(skippedCounts(result));
+  if (result.outOfScope.length > 0) notes.push(`${plural(result.outOfScope.length, 'named file')} outside the server-code scope skipped`);
   if (result.baseline) notes.push(`${plural(result.baseline.suppressed, 'known finding')} hidden by the baseline ${mdCode(result.baseline.file)}`);
   return notes;
 }

@@ -30,8 +30,11 @@ const NAMES = [
   '\u202eevil.js',
   '@org-team.js',
 ];
-/** Not analysable (binary), so it is an `errors` entry with a hostile name. */
+/** Skipped on purpose (binary), so it is a `skipped` entry with a hostile name. */
 const BINARY = 'bin|ary\n::warning file=x::forged.js';
+/** A syntax error, so it is an `errors` entry with a hostile name. */
+const BROKEN = 'bro|ken\n::warning file=x::forged.js';
+const SYNTAX_ERROR = 'syntax error at 1:14: Variable declaration expected. (the rest of the file was still analysed)';
 /** A finding whose message quotes a string key with an escape, `::` and a pipe. */
 const GLOBALS = [
   "const express = require('express');",
@@ -60,6 +63,7 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
     for (const name of NAMES) writeFileSync(join(dir, 'src', name), SAMPLE_APP);
     writeFileSync(join(dir, 'src', 'globals.js'), GLOBALS);
     writeFileSync(join(dir, 'src', BINARY), Buffer.from([0, 1, 2, 3, 0, 0xff]));
+    writeFileSync(join(dir, 'src', BROKEN), 'export const = ;\n');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -73,10 +77,11 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
   it('json: the exact names and messages, control characters escaped by JSON', () => {
     const text = run('json');
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
-    const report = JSON.parse(text) as { findings: { file: string; message: string }[]; errors: { file: string; message: string }[] };
+    const report = JSON.parse(text) as { findings: { file: string; message: string }[]; errors: { file: string; message: string }[]; skipped: unknown[] };
     expect(report.findings).toHaveLength(FINDINGS);
     expect([...new Set(report.findings.map((f) => f.file))].sort()).toEqual([...FILES, 'src/globals.js'].sort());
-    expect(report.errors).toEqual([{ file: `src/${BINARY}`, message: 'skipped: binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)' }]);
+    expect(report.errors).toEqual([{ file: `src/${BROKEN}`, message: SYNTAX_ERROR }]);
+    expect(report.skipped).toEqual([{ file: `src/${BINARY}`, kind: 'binary', reason: 'binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)' }]);
     expect(report.findings.find((f) => f.file === 'src/globals.js')!.message).toMatch(/^`globalThis\. \[2J::error file=forged\.js::pwned\|ce…` is a global/);
   });
 
@@ -89,7 +94,7 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
     const log = JSON.parse(text) as {
       runs: {
         results: { locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string } } }[] }[];
-        invocations: { toolExecutionNotifications: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+        invocations: { toolExecutionNotifications: { level: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
       }[];
     };
     expect(ajv.validate(schema, log), ajv.errorsText()).toBe(true);
@@ -98,8 +103,8 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
     expect(uris).toHaveLength(FINDINGS);
     for (const uri of uris) expect(uri.uri).not.toMatch(/[\s|`<>%\u0000-\u001f](?![0-9A-F]{2})/u);
     expect([...new Set(uris.map((u) => decode(u.uri)))].sort()).toEqual([...FILES, 'src/globals.js'].sort());
-    const notification = log.runs[0]!.invocations[0]!.toolExecutionNotifications[0]!;
-    expect(decode(notification.locations[0]!.physicalLocation.artifactLocation.uri)).toBe(`src/${BINARY}`);
+    const notifications = log.runs[0]!.invocations[0]!.toolExecutionNotifications.map((n) => `${n.level} ${decode(n.locations[0]!.physicalLocation.artifactLocation.uri)}`);
+    expect(notifications).toEqual([`warning src/${BROKEN}`, `note src/${BINARY}`]);
   });
 
   it('github: one workflow command per finding and error, each on its own line; nothing else starts with ::', () => {
@@ -117,7 +122,7 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
       expect(match, line).not.toBeNull();
       files.push(unescape(/(?:^|,)file=([^,]*)/.exec(match![2]!)![1]!));
     }
-    expect([...new Set(files)].sort()).toEqual([...FILES, 'src/globals.js', `src/${BINARY}`].sort());
+    expect([...new Set(files)].sort()).toEqual([...FILES, 'src/globals.js', `src/${BROKEN}`].sort());
     expect(commands.find((c) => c.includes('globals.js'))).toMatch(/::`globalThis\. \[2J::error file=forged\.js::pwned\|ce…` is a global/);
   });
 
@@ -137,7 +142,7 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
     // Outside code spans, HTML is escaped: the raw tag appears only inside backticks.
     expect(text.replace(/`[^`\n]*`/g, '')).not.toContain('<img');
     const notAnalysed = text.slice(text.indexOf('## Files not analysed')).trimEnd().split('\n');
-    expect(notAnalysed).toEqual(['## Files not analysed (1)', '', '- `src/bin|ary ::warning file=x::forged.js`: skipped: binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)']);
+    expect(notAnalysed).toEqual(['## Files not analysed (1)', '', `- \`src/bro|ken ::warning file=x::forged.js\`: ${SYNTAX_ERROR}`]);
   });
 
   it('pretty: names shown with escapes, contents and messages stripped of control sequences', () => {
@@ -154,7 +159,7 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
       ].sort(),
     );
     expect(text).toContain('  4:3  error  `globalThis. [2J::error file=forged.js::pwned|ce…` is a global');
-    expect(text).toContain('  src/bin|ary\\n::warning file=x::forged.js: skipped: binary file');
+    expect(text).toContain(`  src/bro|ken\\n::warning file=x::forged.js: ${SYNTAX_ERROR}`);
   });
 
   it('pretty with colours: the only escape sequences are its own colours', () => {

@@ -6,9 +6,9 @@ const code = (lines: number) => Array.from({ length: lines }, (_, i) => `const v
 
 describe('binary files', () => {
   it('calls a file binary for a NUL byte or more than one control byte in ten', () => {
-    expect(decodeSource(Buffer.from('const a = 1;\0\n'))).toHaveProperty('error');
+    expect(decodeSource(Buffer.from('const a = 1;\0\n'))).toHaveProperty('skip', 'binary');
     const noisy = Buffer.from('ab\x01cd\x02ef\x03gh\x04ij\x05kl\x06mn\x07');
-    expect(decodeSource(noisy)).toHaveProperty('error');
+    expect(decodeSource(noisy)).toHaveProperty('skip', 'binary');
   });
 
   it('reads text with a few control bytes, tabs, form feeds and ESC', () => {

@@ -39,7 +39,7 @@ function finding(category: Category, overrides: Partial<Finding> = {}): Finding 
 }
 
 function result(findings: Finding[], errors: ScanResult['errors'] = [], files = 3): ScanResult {
-  return { findings, errors, skipped: [], summary: { files, findings: findings.length, errors: errors.length, durationMs: 5 } };
+  return { findings, errors, skipped: [], outOfScope: [], summary: { files, findings: findings.length, errors: errors.length, skipped: {}, durationMs: 5 } };
 }
 
 // A small, realistic scan: a session store (warn), a module-level cache written in two

@@ -212,3 +212,11 @@ describe('statecheck-disable comments', () => {
     expect(positions(lint(`export const Help = () => <p>{/* statecheck-disable -- legacy view */}</p>;\n${state}`, 'src/view.tsx'))).toEqual([]);
   });
 });
+
+describe('line numbers', () => {
+  it('U+2028 and U+2029 end a line, for ESLint as for the CLI', () => {
+    const text = '/* a\u2028b\u2029c */\nlet hits = 0;\nexport function count() { hits++; }\n';
+    expect(positions(lint(text, 'src/a.js'))).toEqual(['4:5 statecheck/no-module-state']);
+    expect(positions(lint(text, 'src/a.ts'))).toEqual(['4:5 statecheck/no-module-state']);
+  });
+});
