@@ -1,3 +1,4 @@
+import { reportJson } from './reporters/escape.js';
 import { compareFindings, countSkipped, type SkippedFile, UsageError } from './scan.js';
 
 interface JsonReport {
@@ -43,7 +44,7 @@ export function mergeReports(reports: readonly { file: string; text: string }[])
       skipped,
       summary: { files: sum('files'), findings: findings.length, errors: errors.length, skipped: countSkipped(skipped), durationMs: sum('durationMs') },
     };
-    return { text: `${JSON.stringify(merged, null, 2)}\n`, failing: findings.some((f) => f.severity === 'error') };
+    return { text: reportJson(merged), failing: findings.some((f) => f.severity === 'error') };
   }
   if (parsed.every((p) => isSarif(p.value))) {
     const logs = parsed.map((p) => p.value as SarifLog);
@@ -59,7 +60,7 @@ export function mergeReports(reports: readonly { file: string; text: string }[])
     if (run.invocations?.[0] && notifications.length > 0) {
       run.invocations[0].toolExecutionNotifications = [...(run.invocations[0].toolExecutionNotifications ?? []), ...notifications];
     }
-    return { text: `${JSON.stringify(first, null, 2)}\n`, failing: run.results.some((r) => r.level === 'error') };
+    return { text: reportJson(first), failing: run.results.some((r) => r.level === 'error') };
   }
   throw new UsageError('merge: reports must all be statecheck JSON (version 1) or all SARIF 2.1.0', 'write each shard with the same --format');
 }

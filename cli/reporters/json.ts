@@ -1,4 +1,5 @@
 import type { ScanResult } from '../scan.js';
+import { reportJson } from './escape.js';
 import type { ReporterOptions } from './index.js';
 
 /** The JSON output contract of DESIGN.md, version 1. */
@@ -10,5 +11,5 @@ export function json(result: ScanResult, _options: ReporterOptions): string {
     skipped: result.skipped,
     summary: result.baseline ? { ...result.summary, baseline: result.baseline } : result.summary,
   };
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return reportJson(report);
 }

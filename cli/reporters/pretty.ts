@@ -3,6 +3,7 @@ import { lineStarts } from '../../core/index.js';
 import { decodeSource } from '../analyze-file.js';
 import { readRegularFile } from '../files.js';
 import { type Finding, type ScanResult, SKIP_KINDS, type SkipKind } from '../scan.js';
+import { guardCommands } from './escape.js';
 import type { ReporterOptions } from './index.js';
 
 const CONTEXT_LINES = 1;
@@ -72,7 +73,9 @@ export function pretty(result: ScanResult, options: ReporterOptions): string {
     out.push('');
   }
   out.push(summaryLine(result, options));
-  return `${out.join('\n')}\n`;
+  // Names are escaped and messages sanitized above; what is left that a CI runner would read as
+  // a command (a root file named `::error::x.js`, `##[` in a message) is neutralised here.
+  return `${guardCommands(out.join('\n'))}\n`;
 }
 
 /** The one-line summary, also printed on the terminal when a report goes to a file. */
@@ -87,9 +90,9 @@ export function summaryLine(result: ScanResult, options: ReporterOptions): strin
     skipped += `; ${plural(result.baseline.suppressed, 'known finding')} suppressed by ${printableName(result.baseline.file)}`;
     if (result.baseline.stale > 0) skipped += `, ${plural(result.baseline.stale, 'baseline entry', 'baseline entries')} no longer found (prune with --update-baseline)`;
   }
-  if (result.findings.length === 0) return `${c.green('✔')} no process-bound state found (${scanned}${skipped})`;
+  if (result.findings.length === 0) return guardCommands(`${c.green('✔')} no process-bound state found (${scanned}${skipped})`);
   const counts = `${plural(result.findings.length, 'finding')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`;
-  return `${errors > 0 ? c.red('✖') : c.yellow('⚠')} ${c.bold(counts)} in ${scanned}${skipped}`;
+  return guardCommands(`${errors > 0 ? c.red('✖') : c.yellow('⚠')} ${c.bold(counts)} in ${scanned}${skipped}`);
 }
 
 const SKIP_LABELS: Record<SkipKind, string> = {

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { type Category, CATEGORIES, CATEGORY_INFO, type CategoryInfo, ruleIdOf } from '../../core/index.js';
 import type { Finding, ScanError, ScanResult, SkippedFile } from '../scan.js';
-import { mdCode, mdMessage } from './escape.js';
+import { mdCode, mdMessage, reportJson } from './escape.js';
 import type { ReporterOptions } from './index.js';
 import { packageVersion as toolVersion } from '../version.js';
 
@@ -52,7 +52,7 @@ export function sarif(result: ScanResult, options: ReporterOptions): string {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return reportJson(log);
 }
 
 function rule(info: CategoryInfo) {
