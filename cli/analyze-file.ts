@@ -422,6 +422,7 @@ function toFindings(file: string, pos: Positions, found: readonly CoreFinding[])
       fingerprint: `${base}:${occurrence}`,
       ...(f.condition ? { condition: f.condition } : {}),
       ...(f.factory !== undefined ? { factory: f.factory, what: f.what, subject: f.subject } : {}),
+      ...(f.suppressed ? { suppressed: f.suppressed } : {}),
     };
   });
 }

@@ -39,3 +39,36 @@ describe('suppression directives count only in comments', () => {
     expect(scan()).toEqual(['src/app.js 4:9 memory-session', 'src/app.js 5:7 module-state']);
   });
 });
+
+describe('a suppression inside a wrapper', () => {
+  const WRAPPER = [
+    "const { LRUCache } = require('lru-cache');",
+    'function createCache(max) {',
+    '  // statecheck-disable-next-line process-cache -- the caches this makes hold immutable data',
+    '  return new LRUCache({ max });',
+    '}',
+    'module.exports = { createCache };',
+    '',
+  ].join('\n');
+  const caller = (name: string, suppression = '') =>
+    `const { createCache } = require('./lib/cache');\n${suppression}const ${name} = createCache(100);\nmodule.exports = (req, res) => { ${name}.set(req.id, req.user); res.end(); };\n`;
+  const at = () => {
+    const { stdout, stderr } = runCli(['--format', 'json', '--no-cache', 'src'], tmp.path);
+    expect(stderr).toBe('');
+    return (JSON.parse(stdout) as Report).findings.map((f) => `${f.file} ${f.line}:${f.column} ${f.category}`);
+  };
+
+  it('covers the creation only: each call site in another file is a finding until it has its own suppression', () => {
+    tmp.write('src/lib/cache.js', WRAPPER);
+    tmp.write('src/sessions.js', caller('sessions'));
+    tmp.write('src/countries.js', caller('countries', '// statecheck-disable-next-line process-cache -- country names never change\n'));
+    expect(at()).toEqual(['src/sessions.js 2:18 process-cache']);
+  });
+
+  it('silences the creation where the creation is the finding (no caller in another file)', () => {
+    tmp.write('src/lib/cache.js', WRAPPER.replace('module.exports = { createCache };', 'const local = createCache(10);\nmodule.exports = (req) => local.get(req.id);'));
+    expect(at()).toEqual([]);
+    tmp.write('src/lib/cache.js', WRAPPER.replace('  // statecheck-disable-next-line process-cache -- the caches this makes hold immutable data\n', '').replace('module.exports = { createCache };', 'const local = createCache(10);\nmodule.exports = (req) => local.get(req.id);'));
+    expect(at()).toEqual(['src/lib/cache.js 3:10 process-cache']);
+  });
+});
