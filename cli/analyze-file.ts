@@ -15,7 +15,7 @@ import {
 } from '../core/index.js';
 import { readRegularFile } from './files.js';
 import type { FileFinding, FileSummary, Located } from './link.js';
-import type { ScanError } from './scan.js';
+import type { ScanError, SkipKind, SkippedFile } from './scan.js';
 
 const require = createRequire(import.meta.url);
 let loaded: typeof import('ts-morph') | undefined;
@@ -34,7 +34,7 @@ export function typescript(): TypeScript {
   return tsMorph().ts as unknown as TypeScript;
 }
 
-/** Which files are skipped (with a notice in `errors`) instead of analysed. */
+/** Which files are skipped (listed in `skipped`) instead of analysed. */
 export interface Limits {
   /** Files larger than this many bytes are skipped; 0: no limit. */
   maxFileSize: number;
@@ -51,37 +51,46 @@ export interface AnalysisSettings {
   limits?: Limits;
 }
 
-/** One file's outcome: findings (severity applied later by the run) and errors. */
+/** One file's outcome: findings (severity applied later by the run), errors, or why it was skipped. */
 export interface FileAnalysis {
   findings: FileFinding[];
   errors: ScanError[];
+  /** The file was not analysed on purpose (generated, minified, too large, binary, …). */
+  skipped?: SkippedFile;
   /** With cross-file analysis: the file's exports, exported state and uses of other modules. */
   summary?: FileSummary;
 }
 
 /**
- * A source file's text, with `notice` when it had to be repaired to be read (invalid UTF-8), or
- * why it is not analysed: unreadable, not a regular file, over `maxFileSize`, binary, or (with
- * `skipGenerated`) generated or minified.
+ * A source file's text, with `notice` when it had to be repaired to be read (invalid UTF-8);
+ * `error` when it cannot be read; `skip` when it is not analysed on purpose: not a regular
+ * file, over `maxFileSize`, binary, or (with `skipGenerated`) generated or minified.
  */
-export type SourceRead = { text: string; notice?: string } | { error: string };
+export type SourceRead = { text: string; notice?: string } | { error: string } | { skip: SkipKind; reason: string };
 
 /** Reads a source file as text, or says why it cannot be read. */
 export function readSource(path: string, limits: Limits = DEFAULT_LIMITS): SourceRead {
   const max = limits.maxFileSize > 0 ? limits.maxFileSize : Number.POSITIVE_INFINITY;
   const read = readRegularFile(path, max);
   if ('error' in read) return { error: `cannot read: ${read.error}` };
-  if ('notRegular' in read) return { error: `skipped: not a regular file (${read.notRegular})` };
+  if ('notRegular' in read) return { skip: 'not-regular', reason: `not a regular file (${read.notRegular})` };
   if ('tooLarge' in read) {
     let [size, limit] = [formatSize(read.tooLarge), formatSize(max)];
     if (size === limit) [size, limit] = [`${read.tooLarge} bytes`, `${max} bytes`];
     limit = limit.replace(/ bytes$/, '-byte');
-    return { error: `skipped: ${size} is over the ${limit} limit (maxFileSize)` };
+    return { skip: 'too-large', reason: `${size} is over the ${limit} limit (maxFileSize)` };
   }
   const decoded = decodeSource(read.bytes);
-  if ('error' in decoded) return decoded;
-  const generated = limits.skipGenerated ? generatedReason(decoded.text) : undefined;
-  return generated ? { error: `skipped: looks ${generated} (skipGenerated)` } : decoded;
+  if (!('text' in decoded) || !limits.skipGenerated) return decoded;
+  const marker = generatedMarker(decoded.text);
+  if (marker !== undefined) return { skip: 'generated', reason: `looks generated: its header says "${marker}" (skipGenerated)` };
+  const minified = minifiedReason(decoded.text);
+  return minified !== undefined ? { skip: 'minified', reason: `looks minified: ${minified} (skipGenerated)` } : decoded;
+}
+
+/** The result of a file that was not read: an `errors` entry, or a `skipped` one. */
+export function notAnalysed(file: string, read: { error: string } | { skip: SkipKind; reason: string }): FileAnalysis {
+  return 'error' in read ? { findings: [], errors: [{ file, message: read.error }] } : { findings: [], errors: [], skipped: { file, kind: read.skip, reason: read.reason } };
 }
 
 /** `1536` → `1.5 KiB`, `10485760` → `10 MiB`. */
@@ -112,15 +121,15 @@ export function decodeSource(bytes: Uint8Array): SourceRead {
     if (bytes[0] === 0xfe) body.swap16();
     ({ text, invalid } = decode('utf-16le', body));
     invalid ||= bytes.length % 2 === 1;
-    if (text.slice(0, SNIFF_BYTES).includes('\0')) return { error: BINARY };
+    if (text.slice(0, SNIFF_BYTES).includes('\0')) return BINARY;
   } else {
-    if (looksBinary(bytes.subarray(0, SNIFF_BYTES))) return { error: BINARY };
+    if (looksBinary(bytes.subarray(0, SNIFF_BYTES))) return BINARY;
     ({ text, invalid } = decode('utf-8', bytes));
   }
   return invalid ? { text, notice: `invalid ${encoding}: undecodable bytes were replaced with U+FFFD and the file was analysed` } : { text };
 }
 
-const BINARY = 'skipped: binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)';
+const BINARY: SourceRead = { skip: 'binary', reason: 'binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)' };
 
 /** Decoders are stateless between `decode` calls without `stream`: one of each serves every file. */
 const DECODERS = {
@@ -151,17 +160,100 @@ function looksBinary(head: Uint8Array): boolean {
   return control * 10 > head.length;
 }
 
-// Markers of generated code in a file's leading comments: `// @generated`, `Code generated by
-// protoc-gen-go. DO NOT EDIT.`, `THIS FILE IS AUTOGENERATED`, `/* generated */`.
-const GENERATED_HEADER = /@generated\b|\bdo not (?:edit|modify)\b|\bauto-?generated\b|\b(?:file|code) (?:is |was |has been )?(?:automatically |auto-?)?generated\b|^\W*generated\W*$/im;
-// `\s` one character at a time keeps the match linear.
-const LEADING_COMMENTS = /^(?:#![^\n]*)?(?:\s|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*/;
+/**
+ * The comments before a file's first line of code (after a `#!` line), within its first 4 KiB.
+ * Line comments on consecutive lines are one comment; each comes as its text without `//` or
+ * `/*`…`*\/`.
+ */
+function headerComments(text: string): string[] {
+  const head = text.slice(0, 4096);
+  const comments: string[] = [];
+  let i = head.startsWith('#!') ? head.indexOf('\n') : 0;
+  // Whether the last comment was a line comment that a line comment on the next line continues.
+  let continues = false;
+  while (i >= 0 && i < head.length) {
+    const c = head[i]!;
+    if (c === '\n') {
+      if (continues && head.startsWith('//', skipBlanks(head, i + 1))) i = skipBlanks(head, i + 1);
+      else {
+        continues = false;
+        i++;
+      }
+      continue;
+    }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (head.startsWith('//', i)) {
+      const end = lineEnd(head, i);
+      const body = head.slice(i + 2, end);
+      if (continues) comments[comments.length - 1] += `\n${body}`;
+      else comments.push(body);
+      continues = true;
+      i = end;
+      continue;
+    }
+    if (head.startsWith('/*', i)) {
+      const end = head.indexOf('*/', i + 2);
+      comments.push(head.slice(i + 2, end === -1 ? head.length : end));
+      continues = false;
+      i = end === -1 ? head.length : end + 2;
+      continue;
+    }
+    break;
+  }
+  return comments;
+}
 
-/** Why a file looks generated or minified (`skipGenerated`), if it does. */
-export function generatedReason(text: string): string | undefined {
-  const header = LEADING_COMMENTS.exec(text.slice(0, 4096))?.[0] ?? '';
-  const marker = GENERATED_HEADER.exec(header);
-  if (marker) return `generated: its header says "${marker[0].trim()}"`;
+/** Spaces and tabs from `i` on (not line breaks). */
+function skipBlanks(text: string, i: number): number {
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  return i;
+}
+
+/** Where the line holding `i` ends (JavaScript line terminators). */
+function lineEnd(text: string, i: number): number {
+  const match = /[\n\r\u2028\u2029]/.exec(text.slice(i));
+  return match ? i + match.index : text.length;
+}
+
+/**
+ * Established markers of generated code, looked for in the file's header comments only (see
+ * `headerComments`; never in a comment that follows code, never a phrase anywhere). The README
+ * lists them ("Files it does not analyse"):
+ * - `@generated`, in any header comment: Meta's convention (Relay, Hermes), also written by
+ *   protobuf-ts, Apollo codegen and others;
+ * - `DO NOT EDIT` or `DO NOT MODIFY`, in the file's first comment (lint and type-check
+ *   directives aside);
+ * - a generator's banner at the start of a comment line: `Code generated by … DO NOT EDIT.` (Go's
+ *   convention, kept by ts-proto, buf, sqlc and protoc plugins), `This file was (automatically)
+ *   generated by …` / `This file is generated automatically by …` (json-schema-to-typescript,
+ *   openapi-typescript, kysely-codegen, date-fns' build), `auto-generated by …` (NAPI-RS).
+ */
+const GENERATED_TAG = /(?:^|[\s*])(@generated)\b/;
+const DO_NOT_EDIT = /\b(do not (?:edit|modify))\b/i;
+const BANNERS = [
+  /^[\s*]*(Code generated\b.*?\bDO NOT EDIT)\b/m,
+  /^[\s*]*(This file (?:was|is|has been) (?:automatically |auto[- ]?)?generated (?:automatically )?by)\b/im,
+  /^[\s*]*(auto[- ]?generated by)\b/im,
+];
+/** Comments that are directives to a tool, not the file's own first comment. */
+const TOOL_DIRECTIVE = /^[\s*]*(?:eslint|tslint:|jshint|prettier-ignore|istanbul |c8 |@ts-|@flow\b|@jsx)/;
+
+/** The marker a header comment carries, as written. */
+function generatedMarker(text: string): string | undefined {
+  const comments = headerComments(text);
+  const first = comments.find((c) => !TOOL_DIRECTIVE.test(c));
+  for (const comment of comments) {
+    const marker = GENERATED_TAG.exec(comment) ?? (comment === first ? DO_NOT_EDIT.exec(comment) : null) ?? BANNERS.map((b) => b.exec(comment)).find((m) => m !== null);
+    if (marker) return marker[1]!.replace(/\s+/g, ' ').slice(0, 80);
+  }
+  return undefined;
+}
+
+/** Why a file looks like a minified bundle (`skipGenerated`), if it does. */
+export function minifiedReason(text: string): string | undefined {
   // A source map comment asks for the longest line; without one only the average line length
   // matters, and counting can stop once the lines are too many for it to be over 500.
   const mapped = /^\/\/[#@] sourceMappingURL=/m.test(text.slice(-4096));
@@ -183,8 +275,8 @@ export function generatedReason(text: string): string | undefined {
   longest = Math.max(longest, text.length - start);
   const average = Math.round(text.length / lines);
   // Hand-written code averages well under 100 characters a line; bundlers write one huge line.
-  if (text.length >= 2048 && average > 500) return `minified: lines average ${average} characters`;
-  if (longest > 1000 && mapped) return `minified: a source map comment and a ${longest}-character line`;
+  if (text.length >= 2048 && average > 500) return `lines average ${average} characters`;
+  if (longest > 1000 && mapped) return `a source map comment and a ${longest}-character line`;
   return undefined;
 }
 
@@ -209,7 +301,7 @@ export interface JobOutcome {
 /** Reads a job's file, skips the analysis when its content hash is the cached one, else analyses it. */
 export function runJob(job: FileJob, settings: AnalysisSettings): JobOutcome {
   const read = readSource(job.path, settings.limits);
-  if ('error' in read) return { result: { findings: [], errors: [{ file: job.file, message: read.error }] } };
+  if (!('text' in read)) return { result: notAnalysed(job.file, read) };
   const hash = contentHash(read.text);
   if (hash === job.knownHash) return { hash };
   const { result, overflow } = analyzeText(job.path, job.file, settings, read.text);
@@ -246,7 +338,10 @@ function analyzeText(path: string, file: string, settings: AnalysisSettings, tex
 export function analyzeParsed(file: string, settings: AnalysisSettings, text: string, sourceFile: TS.SourceFile, checker?: TS.TypeChecker): { result: FileAnalysis; overflow: boolean } {
   const errors: ScanError[] = [];
   try {
-    for (const problem of parseErrors(typescript(), sourceFile).slice(0, 1)) {
+    const problems = parseErrors(typescript(), sourceFile);
+    // TypeScript reads Flow's annotations as syntax errors: what it recovers is not the file.
+    if (problems.length > 0 && isFlow(text)) return { result: { findings: [], errors: [], skipped: { file, kind: 'flow', reason: FLOW } }, overflow: false };
+    for (const problem of problems.slice(0, 1)) {
       const starts = lineStarts(text);
       const line = lineOf(starts, problem.start);
       errors.push({ file, message: `syntax error at ${line}:${problem.start - starts[line - 1]! + 1}: ${problem.message} (the rest of the file was still analysed)` });
@@ -262,6 +357,13 @@ export function analyzeParsed(file: string, settings: AnalysisSettings, text: st
   } catch (error) {
     return { result: { findings: [], errors: [...errors, { file, message: internalError('analysis failed', error, settings.debug) }] }, overflow: isStackOverflow(error) };
   }
+}
+
+const FLOW = 'Flow syntax is not supported (`@flow` file with Flow annotations)';
+
+/** A `@flow` (or `@flow strict`) pragma in the header comments: Flow's own test. */
+function isFlow(text: string): boolean {
+  return headerComments(text).some((comment) => /(?:^|[\s*])@flow\b/.test(comment));
 }
 
 function isStackOverflow(error: unknown): boolean {
@@ -318,6 +420,7 @@ function toFindings(file: string, pos: Positions, found: readonly CoreFinding[])
       fingerprint: `${base}:${occurrence}`,
       ...(f.condition ? { condition: f.condition } : {}),
       ...(f.factory !== undefined ? { factory: f.factory, what: f.what, subject: f.subject } : {}),
+      ...(f.suppressed ? { suppressed: f.suppressed } : {}),
     };
   });
 }

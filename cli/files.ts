@@ -283,7 +283,8 @@ export function notRegular(stats: FileKind): string {
   return `skipped: not a regular file (${fileKind(stats)})`;
 }
 
-function fileKind(stats: FileKind): string {
+/** What a path that is not a regular file is: `a named pipe`, `a socket`, `a device`. */
+export function fileKind(stats: FileKind): string {
   if (stats.isFIFO()) return 'a named pipe';
   if (stats.isSocket()) return 'a socket';
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';

@@ -54,6 +54,8 @@ export interface FileFinding extends Omit<Finding, 'severity' | 'related'> {
   what?: string;
   /** With `factory`: the subject of the store, for the fingerprints of its call sites. */
   subject?: string;
+  /** With `factory`: silenced at the creation, which covers the creation only (core/types.ts). */
+  suppressed?: true;
 }
 
 /** One analysed file as the link step sees it. */
@@ -200,8 +202,8 @@ export function link(files: readonly LinkFile[], layout: ProjectLayout, options:
           }
         }
       }
-      if (f.context) continue;
-      const { condition: _c, factory: _f, what: _w, subject: _s, ...plain } = finding;
+      if (f.context || finding.suppressed) continue;
+      const { condition: _c, factory: _f, what: _w, subject: _s, suppressed: _x, ...plain } = finding;
       out.push({ ...plain, related: sortRelated(related) });
     }
   });

@@ -1,10 +1,12 @@
-import { compareFindings, UsageError } from './scan.js';
+import { reportJson } from './reporters/escape.js';
+import { compareFindings, countSkipped, type SkippedFile, UsageError } from './scan.js';
 
 interface JsonReport {
   version: 1;
   findings: { file: string; line: number; column: number; ruleId: string; severity: string }[];
   errors: { file: string; message: string }[];
-  summary: { files: number; findings: number; errors: number; durationMs: number };
+  skipped?: SkippedFile[];
+  summary: { files: number; findings: number; errors: number; skipped?: Partial<Record<SkippedFile['kind'], number>>; durationMs: number };
 }
 
 interface SarifLog {
@@ -32,14 +34,17 @@ export function mergeReports(reports: readonly { file: string; text: string }[])
     findings.sort(compareFindings);
     const errors = values.flatMap((v) => v.errors);
     errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const skipped = values.flatMap((v) => v.skipped ?? []);
+    skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const sum = (key: 'files' | 'durationMs') => values.reduce((total, v) => total + (v.summary?.[key] ?? 0), 0);
     const merged: JsonReport = {
       version: 1,
       findings,
       errors,
-      summary: { files: sum('files'), findings: findings.length, errors: errors.length, durationMs: sum('durationMs') },
+      skipped,
+      summary: { files: sum('files'), findings: findings.length, errors: errors.length, skipped: countSkipped(skipped), durationMs: sum('durationMs') },
     };
-    return { text: `${JSON.stringify(merged, null, 2)}\n`, failing: findings.some((f) => f.severity === 'error') };
+    return { text: reportJson(merged), failing: findings.some((f) => f.severity === 'error') };
   }
   if (parsed.every((p) => isSarif(p.value))) {
     const logs = parsed.map((p) => p.value as SarifLog);
@@ -55,7 +60,7 @@ export function mergeReports(reports: readonly { file: string; text: string }[])
     if (run.invocations?.[0] && notifications.length > 0) {
       run.invocations[0].toolExecutionNotifications = [...(run.invocations[0].toolExecutionNotifications ?? []), ...notifications];
     }
-    return { text: `${JSON.stringify(first, null, 2)}\n`, failing: run.results.some((r) => r.level === 'error') };
+    return { text: reportJson(first), failing: run.results.some((r) => r.level === 'error') };
   }
   throw new UsageError('merge: reports must all be statecheck JSON (version 1) or all SARIF 2.1.0', 'write each shard with the same --format');
 }

@@ -9,6 +9,7 @@ import { mergeReports } from './merge.js';
 import { defaultJobs } from './pool.js';
 import { isFile } from './project.js';
 import { changedFiles } from './git.js';
+import { terminalLine, terminalLines } from './reporters/escape.js';
 import { summaryLine } from './reporters/pretty.js';
 import { FORMATS, REPORTERS } from './reporters/index.js';
 import { scan, type ScanResult, UsageError } from './scan.js';
@@ -158,7 +159,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const colors = pc.createColors(useColor);
 
     const config = loadConfig(io.cwd, values.config);
-    for (const warning of config.warnings) io.stderr(`statecheck: ${warning}\n`);
+    // Warnings quote the configuration file (its keys): escaped, like everything printed from a file.
+    for (const warning of config.warnings) io.stderr(`statecheck: ${terminalLine(warning)}\n`);
     const only = values.changed || values.since !== undefined ? changedFiles(io.cwd, values.since) : undefined;
     const machine = values.format !== 'pretty' && values.format !== 'markdown';
     const progress = io.stderrIsTTY && !machine && values.output === undefined ? progressLine(io) : undefined;
@@ -183,7 +185,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const baselineFile = values.baseline ?? BASELINE_FILE;
     if (values['update-baseline']) {
       writeBaseline(io.cwd, baselineFile, result.findings);
-      io.stdout(`statecheck: wrote ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} to ${baselineFile}\n`);
+      io.stdout(`statecheck: wrote ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} to ${terminalLine(baselineFile)}\n`);
       return 0;
     }
     if (!values['no-baseline'] && (values.baseline !== undefined || baselineExists(io.cwd, baselineFile))) {
@@ -202,7 +204,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       const target = resolve(io.cwd, values.output);
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, text);
-      io.stdout(`${summaryLine(reported, { cwd: io.cwd, colors })}\n${colors.dim(`report written to ${values.output}`)}\n`);
+      io.stdout(`${summaryLine(reported, { cwd: io.cwd, colors })}\n${colors.dim(`report written to ${terminalLine(values.output)}`)}\n`);
     } else {
       io.stdout(text);
     }
@@ -212,11 +214,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (error instanceof UsageError || isParseArgsError(error)) {
       const message = error instanceof Error ? error.message : String(error);
       const hint = error instanceof UsageError && error.hint ? error.hint : 'run `statecheck --help` for usage';
-      io.stderr(`statecheck: ${message}\n  ${hint}\n`);
+      // Messages quote names and text from files (configuration keys, a baseline's first bytes).
+      io.stderr(`statecheck: ${terminalLine(message)}\n  ${terminalLine(hint)}\n`);
       return 2;
     }
-    io.stderr(`statecheck: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    io.stderr(`statecheck: internal error: ${terminalLine(error instanceof Error ? error.message : String(error))}\n`);
+    if (debug && error instanceof Error && error.stack) io.stderr(`${terminalLines(error.stack)}\n`);
     else io.stderr('  run with --debug for the stack trace, and please report it\n');
     return 2;
   }

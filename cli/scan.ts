@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { lstatSync } from 'node:fs';
 import { relative } from 'node:path';
 import { type AnalyzeOptions, type Category, CATEGORY_INFO, outOfScopeReason, type Severity, type Suggestion } from '../core/index.js';
 import { type AnalysisSettings, DEFAULT_LIMITS, type FileAnalysis, type FileJob, type Limits } from './analyze-file.js';
 import { cacheKey, ResultCache } from './cache.js';
-import { discover, type Selection, toPosix } from './files.js';
+import { discover, fileKind, type Selection, toPosix } from './files.js';
 import { link } from './link.js';
 import { analyzeAll } from './pool.js';
 import { ProjectLayout } from './project.js';
@@ -38,12 +39,27 @@ export interface ScanError {
   message: string;
 }
 
+/** Why a file was not analysed on purpose (the JSON report's `skipped` list and `summary.skipped`). */
+export const SKIP_KINDS = ['generated', 'minified', 'too-large', 'binary', 'not-regular', 'flow'] as const;
+
+export type SkipKind = (typeof SKIP_KINDS)[number];
+
+/** A file not analysed on purpose: generated, minified, too large, binary, not a regular file, Flow. */
+export interface SkippedFile {
+  file: string;
+  kind: SkipKind;
+  reason: string;
+}
+
 export interface ScanResult {
   findings: Finding[];
+  /** Files that could not be read or parsed (fully). */
   errors: ScanError[];
+  /** Files not analysed on purpose. */
+  skipped: SkippedFile[];
   /** Files named on the command line but outside the default scope. */
-  skipped: { file: string; reason: string }[];
-  summary: { files: number; findings: number; errors: number; durationMs: number };
+  outOfScope: { file: string; reason: string }[];
+  summary: { files: number; findings: number; errors: number; skipped: Partial<Record<SkipKind, number>>; durationMs: number };
   /** Set when a baseline filtered the findings. */
   baseline?: { file: string; suppressed: number; stale: number };
 }
@@ -66,7 +82,7 @@ export interface ScanOptions {
   cache?: string | false;
   /** `{ index: 1, count: 3 }`: analyse only the first of three deterministic shards. */
   shard?: { index: number; count: number };
-  /** Files skipped with a notice: over a size, generated or minified. */
+  /** Files skipped on purpose: over a size, generated or minified. */
   limits?: Limits;
   /** Whole-program analysis (default on): state, wrappers and callers across files. */
   crossFile?: boolean;
@@ -130,7 +146,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   options.onProgress?.(files.length, files.length);
 
   const findings: Finding[] = [];
-  const errors: ScanError[] = discovery.unreadable.map((u) => ({ file: display(options.cwd, u.path), message: u.reason })).filter((e) => reported(e.file));
+  const errors: ScanError[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const { path, reason } of discovery.unreadable) {
+    const file = display(options.cwd, path);
+    if (!reported(file)) continue;
+    const kind = notRegularKind(path);
+    if (kind !== undefined) skipped.push({ file, kind: 'not-regular', reason: `not a regular file (${kind})` });
+    else errors.push({ file, message: reason });
+  }
   const linked = crossFile
     ? link(
         files.map((f, i) => ({ ...f, findings: results[i]!.findings, ...(results[i]!.summary ? { summary: results[i]!.summary } : {}) })),
@@ -144,21 +168,50 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     findings.push({ ruleId, category, severity, ...rest });
   }
   results.forEach((result, i) => {
-    if (!files[i]!.context) errors.push(...result.errors);
+    if (files[i]!.context) return;
+    errors.push(...result.errors);
+    if (result.skipped) skipped.push(result.skipped);
   });
   findings.sort(compareFindings);
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return {
     findings,
     errors,
-    skipped: discovery.skipped.map((s) => ({ file: display(options.cwd, s.path), reason: s.reason })),
+    skipped,
+    outOfScope: discovery.skipped.map((s) => ({ file: display(options.cwd, s.path), reason: s.reason })),
     summary: {
       files: files.filter((f) => !f.context).length,
       findings: findings.length,
       errors: errors.length,
+      skipped: countSkipped(skipped),
       durationMs: Math.round(performance.now() - started),
     },
   };
+}
+
+/** `summary.skipped`: how many files were skipped for each reason, in the order of SKIP_KINDS. */
+export function countSkipped(skipped: readonly Pick<SkippedFile, 'kind'>[]): Partial<Record<SkipKind, number>> {
+  const counts: Partial<Record<SkipKind, number>> = {};
+  for (const kind of SKIP_KINDS) {
+    const n = skipped.filter((s) => s.kind === kind).length;
+    if (n > 0) counts[kind] = n;
+  }
+  return counts;
+}
+
+/**
+ * What a path discovery passed over is, when it is itself a pipe, socket or device (skipped on
+ * purpose: reading it could block or never end), rather than a file or link that could not be
+ * read.
+ */
+function notRegularKind(path: string): string | undefined {
+  try {
+    const stats = lstatSync(path);
+    return stats.isFile() || stats.isDirectory() || stats.isSymbolicLink() ? undefined : fileKind(stats);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Folders outside the server whose files call server modules: read for cross-file analysis only. */

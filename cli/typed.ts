@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { scriptKind, type TS } from '../core/index.js';
-import { type AnalysisSettings, analyzeParsed, type JobOutcome, readSource, tsMorph, typescript } from './analyze-file.js';
+import { type AnalysisSettings, analyzeParsed, type JobOutcome, notAnalysed, readSource, tsMorph, typescript } from './analyze-file.js';
 
 /**
  * `--typed`: one type-checked program over the scanned files (with the options of `--project`
@@ -26,7 +26,7 @@ export function analyzeTyped(files: readonly { path: string; file: string }[], s
   const checker = program.getTypeChecker();
   return files.map((f, i) => {
     const read = reads[i]!;
-    if ('error' in read) return { result: { findings: [], errors: [{ file: f.file, message: read.error }] } };
+    if (!('text' in read)) return { result: notAnalysed(f.file, read) };
     const sourceFile = program.getSourceFile(f.path);
     if (!sourceFile) return { result: { findings: [], errors: [{ file: f.file, message: 'not analysed: not part of the type-checked program' }] } };
     const { result } = analyzeParsed(f.file, settings, read.text, sourceFile, checker);

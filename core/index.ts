@@ -66,7 +66,14 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
     }
   }
   const allowed = findings.filter((f) => !isAllowed(f, options.allow?.[f.category]));
-  const kept = applySuppressions(sourceFile.text, dedupe(allowed), options.honourEslintComments ?? false);
+  const unique = dedupe(allowed);
+  const kept = applySuppressions(ts, sourceFile, unique, options.honourEslintComments ?? false);
+  // A wrapper's store is reported at its call sites by the link step: a suppression at the
+  // creation is kept as a mark, so that the call sites are still found (and reported).
+  if (crossFile && kept.length < unique.length) {
+    const left = new Set(kept.map(findingKey));
+    for (const f of unique) if (f.factory !== undefined && !left.has(findingKey(f))) kept.push({ ...f, suppressed: true });
+  }
   kept.sort((a, b) => a.start - b.start || a.end - b.end || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
   return { findings: kept, errors, ...(summary ? { summary } : {}) };
 }
@@ -134,11 +141,15 @@ export function isAllowed(finding: CoreFinding, allow: readonly string[] | undef
 function dedupe(findings: CoreFinding[]): CoreFinding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const key = `${f.category}:${f.start}:${f.end}`;
+    const key = findingKey(f);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
+}
+
+function findingKey(f: CoreFinding): string {
+  return `${f.category}:${f.start}:${f.end}`;
 }
 
 /**

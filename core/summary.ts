@@ -154,7 +154,7 @@ function markSuppressed(ctx: FileContext, items: (SummaryState | ImportUse)[], h
   const probes: CoreFinding[] = items.flatMap((item, i) =>
     CATEGORIES.map((category) => ({ category, start: item.start, end: item.end, message: '', suggestion: { summary: '', packages: [] }, related: [], subject: String(i) })),
   );
-  const kept = new Set(applySuppressions(text, probes, honourEslintComments).map((f) => `${f.subject}:${f.category}`));
+  const kept = new Set(applySuppressions(ctx.ts, ctx.sourceFile, probes, honourEslintComments).map((f) => `${f.subject}:${f.category}`));
   items.forEach((item, i) => {
     const off = CATEGORIES.filter((c) => !kept.has(`${i}:${c}`));
     if (off.length > 0) item.suppressed = off;

@@ -1,5 +1,5 @@
 import { categoryOfRule } from './categories.js';
-import type { Category, CoreFinding } from './types.js';
+import type { Category, CoreFinding, TS, TypeScript } from './types.js';
 
 interface Directive {
   /** 1-based line the directive applies to; for blocks, the first line. */
@@ -11,8 +11,6 @@ interface Directive {
   reason: boolean;
   source: 'statecheck' | 'eslint';
 }
-
-const DIRECTIVE = /(?:\/\/|\/\*)\s*(statecheck|eslint)-(disable-next-line|disable-line|disable|enable)\b([^\n]*?)(?:\*\/|$)/gm;
 
 const OTHER_BREAKS = /[\r\u2028\u2029]/;
 
@@ -45,12 +43,50 @@ export function lineOf(starts: readonly number[], offset: number): number {
   return lo + 1;
 }
 
-function parse(text: string, honourEslint: boolean): Directive[] {
+/** Where a directive may start: cheap to find, then confirmed against the file's real comments. */
+const CANDIDATE = /(?:\/\/|\/\*)\s*(?:statecheck|eslint)-(?:disable|enable)/g;
+
+/** A directive comment's text after `//` or inside `/* … *\/`. */
+const DIRECTIVE = /^\s*(statecheck|eslint)-(disable-next-line|disable-line|disable|enable)\b([\s\S]*)$/;
+
+/** The directive comments of a parsed file, found once for the detectors' pass and the cross-file summary. */
+const found = new WeakMap<TS.SourceFile, readonly DirectiveComment[]>();
+
+interface DirectiveComment {
+  /** Offset of `//` or `/*`. */
+  start: number;
+  /** The text after `//` or inside `/* … *\/`. */
+  body: string;
+  /** Offset just past the comment. */
+  end: number;
+}
+
+function directiveComments(ts: TypeScript, sourceFile: TS.SourceFile): readonly DirectiveComment[] {
+  let comments = found.get(sourceFile);
+  if (!comments) {
+    const text = sourceFile.text;
+    const candidates = [...text.matchAll(CANDIDATE)].map((m) => m.index);
+    const real = candidates.length > 0 ? commentsAt(ts, sourceFile, candidates) : new Map<number, Comment>();
+    comments = candidates.flatMap((start) => {
+      const comment = real.get(start);
+      if (!comment) return [];
+      const block = comment.kind === ts.SyntaxKind.MultiLineCommentTrivia;
+      const bodyEnd = block && text.startsWith('*/', comment.end - 2) ? comment.end - 2 : comment.end;
+      return [{ start, body: text.slice(start + 2, bodyEnd), end: comment.end }];
+    });
+    found.set(sourceFile, comments);
+  }
+  return comments;
+}
+
+function parse(text: string, comments: readonly DirectiveComment[], honourEslint: boolean): Directive[] {
   const starts = lineStarts(text);
   const directives: Directive[] = [];
   const open: Directive[] = [];
-  for (const match of text.matchAll(DIRECTIVE)) {
-    const source = match[1] as 'statecheck' | 'eslint';
+  for (const comment of comments) {
+    const match = DIRECTIVE.exec(comment.body);
+    if (!match) continue;
+    const source = match[1] === 'eslint' ? 'eslint' : 'statecheck';
     if (source === 'eslint' && !honourEslint) continue;
     const kind = match[2]!;
     const [list = '', ...reasonParts] = match[3]!.split(/\s--\s?|\s--$/);
@@ -67,12 +103,13 @@ function parse(text: string, honourEslint: boolean): Directive[] {
       // eslint-disable-line other/rule: not about us.
       if (categories.size === 0) continue;
     }
-    const line = lineOf(starts, match.index);
+    const line = lineOf(starts, comment.start);
     if (kind === 'enable') {
       for (const block of open.splice(0)) block.endLine = line;
       continue;
     }
-    const target = kind === 'disable-next-line' ? line + 1 : line;
+    // As in ESLint: the line after the comment's last line.
+    const target = kind === 'disable-next-line' ? lineOf(starts, comment.end - 1) + 1 : line;
     const directive: Directive = { line: target, endLine: kind === 'disable' ? Number.MAX_SAFE_INTEGER : target, categories, reason, source };
     directives.push(directive);
     if (kind === 'disable') open.push(directive);
@@ -80,15 +117,81 @@ function parse(text: string, honourEslint: boolean): Directive[] {
   return directives;
 }
 
+interface Comment {
+  end: number;
+  kind: TS.CommentKind;
+}
+
+/**
+ * The comments that start at the given offsets (sorted), found through the syntax tree: an
+ * offset inside a string, template, regular expression or JSX text is in a token, not a
+ * comment. Each offset is looked up in the trivia before the node that holds it
+ * (`getLeadingCommentRanges`/`getTrailingCommentRanges`), or, between a node's own punctuation
+ * (`f(a, /* x *\/)`), by TypeScript's scanner over that stretch, which holds no literal.
+ */
+function commentsAt(ts: TypeScript, sourceFile: TS.SourceFile, offsets: readonly number[]): Map<number, Comment> {
+  const text = sourceFile.text;
+  const result = new Map<number, Comment>();
+  const inTrivia = (pos: number, wanted: readonly number[]) => {
+    for (const range of [...(ts.getLeadingCommentRanges(text, pos) ?? []), ...(ts.getTrailingCommentRanges(text, pos) ?? [])]) {
+      if (wanted.includes(range.pos)) result.set(range.pos, { end: range.end, kind: range.kind });
+    }
+  };
+  let scanner: TS.Scanner | undefined;
+  const inGap = (from: number, wanted: readonly number[]) => {
+    scanner ??= ts.createScanner(ts.ScriptTarget.Latest, false, sourceFile.languageVariant, text);
+    scanner.setText(text, from, text.length - from);
+    const last = wanted[wanted.length - 1]!;
+    for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
+      const end = scanner.getTextPos();
+      const start = end - scanner.getTokenText().length;
+      if (start > last) break;
+      if ((kind === ts.SyntaxKind.SingleLineCommentTrivia || kind === ts.SyntaxKind.MultiLineCommentTrivia) && wanted.includes(start)) result.set(start, { end, kind });
+    }
+  };
+  const visit = (node: TS.Node, wanted: readonly number[]): void => {
+    let from = 0;
+    if (!ts.isSourceFile(node)) {
+      from = node.getStart(sourceFile);
+      const leading = wanted.filter((o) => o < from);
+      if (leading.length > 0) inTrivia(node.pos, leading);
+      wanted = wanted.filter((o) => o >= from);
+      if (wanted.length === 0 || isTextToken(ts, node)) return;
+    }
+    let i = 0;
+    ts.forEachChild(node, (child) => {
+      const before: number[] = [];
+      while (i < wanted.length && wanted[i]! < child.pos) before.push(wanted[i++]!);
+      if (before.length > 0) inGap(from, before);
+      const inside: number[] = [];
+      while (i < wanted.length && wanted[i]! < child.end) inside.push(wanted[i++]!);
+      if (inside.length > 0) visit(child, inside);
+      from = Math.max(from, child.end);
+      return i >= wanted.length ? true : undefined;
+    });
+    if (i < wanted.length) inGap(from, wanted.slice(i));
+  };
+  visit(sourceFile, offsets);
+  return result;
+}
+
+/** Tokens whose text may hold `//` or `/*`: strings, templates, regular expressions, JSX text. */
+function isTextToken(ts: TypeScript, node: TS.Node): boolean {
+  return ts.isStringLiteral(node) || ts.isTemplateLiteralToken(node) || ts.isRegularExpressionLiteral(node) || ts.isJsxText(node);
+}
+
 /**
  * Drops findings silenced by `statecheck-disable-next-line <category|rule> -- reason`,
  * `statecheck-disable-line`, block `statecheck-disable`/`statecheck-enable`, and (when asked)
- * ESLint's own `eslint-disable*` comments for statecheck rules. A statecheck comment without a
- * reason silences nothing; the finding says so.
+ * ESLint's own `eslint-disable*` comments for statecheck rules. Only real comments count: the
+ * same text in a string, template, regular expression or JSX text is not a directive. A
+ * statecheck comment without a reason silences nothing; the finding says so.
  */
-export function applySuppressions(text: string, findings: CoreFinding[], honourEslint: boolean): CoreFinding[] {
-  if (!text.includes('-disable')) return findings;
-  const directives = parse(text, honourEslint);
+export function applySuppressions(ts: TypeScript, sourceFile: TS.SourceFile, findings: CoreFinding[], honourEslint: boolean): CoreFinding[] {
+  const text = sourceFile.text;
+  // Most files have no directive at all: one native search says so, before any walk.
+  if (findings.length === 0 || !text.includes('-disable')) return findings;
+  const directives = parse(text, directiveComments(ts, sourceFile), honourEslint);
   if (directives.length === 0) return findings;
   const starts = lineStarts(text);
   const kept: CoreFinding[] = [];

@@ -69,6 +69,12 @@ export interface CoreFinding {
   factory?: string;
   /** With `factory`: what the store or timer is (`` `new LRUCache(…)` (lru-cache) is a cache in process memory``). */
   what?: string;
+  /**
+   * With `factory`: a suppression comment at the creation silences it. It covers the creation
+   * only: the call sites in other files stay findings of their own, which need their own
+   * suppression (what is stored, and so whether a local copy is fine, is decided there).
+   */
+  suppressed?: true;
 }
 
 /** Options of one analysis run. */

@@ -1,4 +1,42 @@
-import { sanitize } from './pretty.js';
+import { printableName, sanitize } from './pretty.js';
+
+// GitHub Actions runners read every line a step prints, stdout and stderr, for workflow
+// commands: `::name …::data` at the start of a line (after white space), and the older
+// `##[name …]data` anywhere in a line. Text that came from a scanned or configuration file must
+// not be able to start one (`::add-mask::`, `::stop-commands::` would hide every later
+// annotation).
+
+/**
+ * Neutralises workflow commands in text for people: `::` at the start of a line becomes
+ * `\x3a:`, `##[` becomes `#\x23[`, both visible escapes like those of `printableName`.
+ */
+export function guardCommands(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/^((?:\s|\u001b\[[0-9;]*m)*):(?=:)/gm, '$1\\x3a').replace(/##\[/g, '#\\x23[');
+}
+
+/**
+ * Text from a file (a configuration key, a name, a parse error quoting the file) on one line of
+ * the terminal or of a CI log: control, line-breaking and bidirectional characters as visible
+ * escapes, workflow commands neutralised.
+ */
+export function terminalLine(text: string): string {
+  return guardCommands(printableName(text));
+}
+
+/** Several lines (a stack trace): each line as `terminalLine` shows it. */
+export function terminalLines(text: string): string {
+  return text.split(/\r\n|\n/).map(terminalLine).join('\n');
+}
+
+/**
+ * JSON for a report: the same value once parsed, with `#` of `##[` written `\u0023`, so the raw
+ * text holds no workflow command when a CI step prints it. (Pretty-printed JSON never starts a
+ * line with `::`: every string is indented and quoted.)
+ */
+export function reportJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2).replace(/##\[/g, '#\\u0023[')}\n`;
+}
 
 // GitHub Actions workflow commands: `::name key=value,key=value::data`, one per line.
 // The runner unescapes exactly these sequences (actions/runner ActionCommand.cs).
@@ -51,8 +89,9 @@ export function mdText(text: string, cell = false): string {
 export function mdCode(text: string, cell = false): string {
   const flat = sanitize(text.replace(NEWLINE, ' '));
   if (flat === '') return '';
-  // `a\|b` cannot be written as a code span in a table: `\\|` would end the cell there.
-  if (cell && /\\\|/.test(flat)) return `<code>${escapeText(flat)}</code>`;
+  // `a\|b` cannot be written as a code span in a table: `\\|` would end the cell there. Nor can
+  // `##[` be escaped inside a code span: HTML code, where `\[` is an escape, holds both.
+  if ((cell && /\\\|/.test(flat)) || flat.includes('##[')) return `<code>${escapeText(flat)}</code>`;
   const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   const pad = /^`|`$/.test(flat) || (/^ /.test(flat) && / $/.test(flat) && flat.trim() !== '') ? ' ' : '';
@@ -98,6 +137,14 @@ function closingQuote(text: string, from: number): number {
     if (text[j] === '`' && (j + 1 === text.length || /[\s.,:;!?)\]}'"]/.test(text[j + 1]!))) return j;
   }
   return -1;
+}
+
+/**
+ * A path as inline code, with control, line-breaking and bidirectional characters shown as
+ * escapes (`\u202e`, `\n`), as pretty output shows them: a crafted name cannot pass for another.
+ */
+export function mdPath(file: string, cell = false): string {
+  return mdCode(printableName(file), cell);
 }
 
 /** A statecheck message (prose with quoted code) as safe Markdown. */

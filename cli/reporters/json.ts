@@ -1,4 +1,5 @@
 import type { ScanResult } from '../scan.js';
+import { reportJson } from './escape.js';
 import type { ReporterOptions } from './index.js';
 
 /** The JSON output contract of DESIGN.md, version 1. */
@@ -7,7 +8,8 @@ export function json(result: ScanResult, _options: ReporterOptions): string {
     version: 1,
     findings: result.findings,
     errors: result.errors,
+    skipped: result.skipped,
     summary: result.baseline ? { ...result.summary, baseline: result.baseline } : result.summary,
   };
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return reportJson(report);
 }

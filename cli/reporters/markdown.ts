@@ -1,7 +1,8 @@
 import { CATEGORIES, CATEGORY_INFO, type Category } from '../../core/index.js';
 import type { Finding, ScanResult } from '../scan.js';
-import { mdCode, mdMessage, mdText, splitCodeSpans } from './escape.js';
+import { mdCode, mdMessage, mdPath, mdText, splitCodeSpans } from './escape.js';
 import type { ReporterOptions } from './index.js';
+import { skippedCounts } from './pretty.js';
 import { docsUrl, sentence } from './sarif.js';
 
 const NONE = '—';
@@ -64,12 +65,12 @@ export function stateLabel(message: string): string {
 }
 
 function where(file: string, line: number): string {
-  return mdCode(`${file}:${line}`, true);
+  return mdPath(`${file}:${line}`, true);
 }
 
 function writes(f: Finding): string {
   const places = [...new Set(f.related.map((r) => `${r.file}:${r.line}`))];
-  return places.length > 0 ? places.map((p) => mdCode(p, true)).join(', ') : NONE;
+  return places.length > 0 ? places.map((p) => mdPath(p, true)).join(', ') : NONE;
 }
 
 function moveTo(f: Finding): string {
@@ -82,15 +83,16 @@ function errorSection(result: ScanResult): string[] {
   return [
     `## Files not analysed (${result.errors.length})`,
     '',
-    ...result.errors.map((e) => `- ${mdCode(e.file)}: ${mdText(e.message)}`),
+    ...result.errors.map((e) => `- ${mdPath(e.file)}: ${mdText(e.message)}`),
   ];
 }
 
 function summaryNotes(result: ScanResult): string[] {
   const notes: string[] = [];
   if (result.errors.length > 0) notes.push(`${plural(result.errors.length, 'file')} not analysed`);
-  if (result.skipped.length > 0) notes.push(`${plural(result.skipped.length, 'named file')} outside the server-code scope skipped`);
-  if (result.baseline) notes.push(`${plural(result.baseline.suppressed, 'known finding')} hidden by the baseline ${mdCode(result.baseline.file)}`);
+  if (result.skipped.length > 0) notes.push(skippedCounts(result));
+  if (result.outOfScope.length > 0) notes.push(`${plural(result.outOfScope.length, 'named file')} outside the server-code scope skipped`);
+  if (result.baseline) notes.push(`${plural(result.baseline.suppressed, 'known finding')} hidden by the baseline ${mdPath(result.baseline.file)}`);
   return notes;
 }
 

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
+import { lineStarts } from '../../core/index.js';
 import { decodeSource } from '../analyze-file.js';
 import { readRegularFile } from '../files.js';
-import type { Finding, ScanResult } from '../scan.js';
+import { type Finding, type ScanResult, SKIP_KINDS, type SkipKind } from '../scan.js';
+import { guardCommands } from './escape.js';
 import type { ReporterOptions } from './index.js';
 
 const CONTEXT_LINES = 1;
@@ -71,7 +73,9 @@ export function pretty(result: ScanResult, options: ReporterOptions): string {
     out.push('');
   }
   out.push(summaryLine(result, options));
-  return `${out.join('\n')}\n`;
+  // Names are escaped and messages sanitized above; what is left that a CI runner would read as
+  // a command (a root file named `::error::x.js`, `##[` in a message) is neutralised here.
+  return `${guardCommands(out.join('\n'))}\n`;
 }
 
 /** The one-line summary, also printed on the terminal when a report goes to a file. */
@@ -80,22 +84,44 @@ export function summaryLine(result: ScanResult, options: ReporterOptions): strin
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.length - errors;
   const scanned = `${plural(result.summary.files, 'file')} scanned in ${result.summary.durationMs} ms`;
-  let skipped = result.skipped.length > 0 ? `, ${plural(result.skipped.length, 'named file')} outside the server-code scope skipped` : '';
+  let skipped = result.outOfScope.length > 0 ? `, ${plural(result.outOfScope.length, 'named file')} outside the server-code scope skipped` : '';
+  if (result.skipped.length > 0) skipped += `; ${skippedCounts(result)}`;
   if (result.baseline) {
     skipped += `; ${plural(result.baseline.suppressed, 'known finding')} suppressed by ${printableName(result.baseline.file)}`;
     if (result.baseline.stale > 0) skipped += `, ${plural(result.baseline.stale, 'baseline entry', 'baseline entries')} no longer found (prune with --update-baseline)`;
   }
-  if (result.findings.length === 0) return `${c.green('✔')} no process-bound state found (${scanned}${skipped})`;
+  if (result.findings.length === 0) return guardCommands(`${c.green('✔')} no process-bound state found (${scanned}${skipped})`);
   const counts = `${plural(result.findings.length, 'finding')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`;
-  return `${errors > 0 ? c.red('✖') : c.yellow('⚠')} ${c.bold(counts)} in ${scanned}${skipped}`;
+  return guardCommands(`${errors > 0 ? c.red('✖') : c.yellow('⚠')} ${c.bold(counts)} in ${scanned}${skipped}`);
 }
 
-/** The lines of a file as the analysis saw them (same decoding: BOM, UTF-16), for code frames. */
+const SKIP_LABELS: Record<SkipKind, string> = {
+  generated: 'generated',
+  minified: 'minified',
+  'too-large': 'too large',
+  binary: 'binary',
+  'not-regular': 'not a regular file',
+  flow: 'Flow',
+};
+
+/** `3 files skipped (2 generated, 1 minified)`: the files not analysed on purpose, by reason. */
+export function skippedCounts(result: Pick<ScanResult, 'skipped' | 'summary'>): string {
+  const counts = SKIP_KINDS.flatMap((kind) => (result.summary.skipped[kind] ? [`${result.summary.skipped[kind]} ${SKIP_LABELS[kind]}`] : []));
+  return `${plural(result.skipped.length, 'file')} skipped (${counts.join(', ')})`;
+}
+
+/**
+ * The lines of a file as the analysis saw them, for code frames: the same decoding (BOM, UTF-16)
+ * and the same line ends (LF, CR, CRLF, U+2028, U+2029: JavaScript's, as ESLint counts them).
+ */
 function readLines(path: string): string[] | undefined {
   const read = readRegularFile(path, 64 * 1024 * 1024);
   if (!('bytes' in read)) return undefined;
   const decoded = decodeSource(read.bytes);
-  return 'text' in decoded ? decoded.text.split(/\r\n|\r|\n/) : undefined;
+  if (!('text' in decoded)) return undefined;
+  const text = decoded.text;
+  const starts = lineStarts(text);
+  return starts.map((start, i) => text.slice(start, starts[i + 1] ?? text.length).replace(/(?:\r\n|[\r\n\u2028\u2029])$/, ''));
 }
 
 function frame(lines: readonly string[], f: Finding, c: ReporterOptions['colors']): string[] {

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { type Category, CATEGORIES, CATEGORY_INFO, type CategoryInfo, ruleIdOf } from '../../core/index.js';
-import type { Finding, ScanError, ScanResult } from '../scan.js';
-import { mdCode, mdMessage } from './escape.js';
+import type { Finding, ScanError, ScanResult, SkippedFile } from '../scan.js';
+import { mdCode, mdMessage, reportJson } from './escape.js';
 import type { ReporterOptions } from './index.js';
 import { packageVersion as toolVersion } from '../version.js';
 
@@ -19,7 +19,8 @@ export function docsUrl(category: Category): string {
 
 /**
  * SARIF 2.1.0 for GitHub code scanning and other SARIF viewers: one run, every rule described,
- * results with stable `partialFingerprints`, unreadable files as tool notifications.
+ * results with stable `partialFingerprints`, unreadable files as tool notifications (warnings),
+ * files skipped on purpose as notes.
  * Deterministic: no timestamps, so the same scan gives the same bytes.
  */
 export function sarif(result: ScanResult, options: ReporterOptions): string {
@@ -40,7 +41,7 @@ export function sarif(result: ScanResult, options: ReporterOptions): string {
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: result.errors.map(notification),
+            toolExecutionNotifications: [...result.errors.map(notification), ...result.skipped.map(skippedNote)],
           },
         ],
         originalUriBaseIds: {
@@ -51,7 +52,7 @@ export function sarif(result: ScanResult, options: ReporterOptions): string {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return reportJson(log);
 }
 
 function rule(info: CategoryInfo) {
@@ -111,6 +112,16 @@ function notification(e: ScanError) {
     level: 'warning',
     message: { text: `statecheck could not analyse this file: ${e.message}` },
     locations: [{ physicalLocation: { artifactLocation: artifact(e.file) } }],
+  };
+}
+
+/** A file not analysed on purpose: a note, not a warning. */
+function skippedNote(s: SkippedFile) {
+  return {
+    level: 'note',
+    message: { text: `statecheck skipped this file: ${s.reason}` },
+    locations: [{ physicalLocation: { artifactLocation: artifact(s.file) } }],
+    properties: { skipped: s.kind },
   };
 }
 

@@ -76,7 +76,9 @@ describe('shards', () => {
   it('put every file in exactly one shard, and merged shard reports equal a single run', () => {
     for (let i = 0; i < 12; i++) dir.write(`src/m${i}.js`, `const list${i} = [];\nexport function add(x) { list${i}.push(x); }\n`);
     dir.write('src/app.js', SAMPLE_APP);
+    for (let i = 0; i < 4; i++) dir.write(`src/gen${i}.js`, `// @generated\n${SAMPLE_APP}`);
     const single = report(['--no-cache']);
+    expect(single.skipped).toHaveLength(4);
     const shardFiles: string[] = [];
     const seen: string[] = [];
     for (let i = 1; i <= 3; i++) {

@@ -83,7 +83,7 @@ describe('statecheck CLI', () => {
     const { code, stdout } = runCli(['--format', 'json'], tmp.path);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
-    expect(Object.keys(report)).toEqual(['version', 'findings', 'errors', 'summary']);
+    expect(Object.keys(report)).toEqual(['version', 'findings', 'errors', 'skipped', 'summary']);
     expect(report.version).toBe(1);
     expect(report.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(['src/app.js:4', 'src/app.js:5', 'src/lib/b.ts:1']);
     const finding = report.findings[1];
@@ -101,7 +101,7 @@ describe('statecheck CLI', () => {
       related: [{ file: 'src/app.js', line: 7, column: 3, message: 'written here at request time' }],
     });
     expect(finding.suggestion.packages.length).toBeGreaterThan(0);
-    expect(report.summary).toMatchObject({ files: 2, findings: 3, errors: 0 });
+    expect(report.summary).toMatchObject({ files: 2, findings: 3, errors: 0, skipped: {} });
     expect(typeof report.summary.durationMs).toBe('number');
   });
 
@@ -114,6 +114,15 @@ describe('statecheck CLI', () => {
     expect(report.errors).toEqual([{ file: 'src/broken.ts', message: expect.stringMatching(/^syntax error at 1:\d+: /) }]);
     expect(report.findings.filter((f: { file: string }) => f.file === 'src/app.js')).toHaveLength(2);
     expect(report.summary.errors).toBe(1);
+  });
+
+  it('counts lines in code frames as the finding does: U+2028 and U+2029 end a line, as in ESLint', () => {
+    // Line 3 ends inside the comment (U+2028), line 4 too (U+2029): `seen` is on line 6.
+    write('src/app.js', "const express = require('express');\nconst app = express();\n/* a\u2028b\u2029c */\nconst seen = new Set();\napp.get('/', (req, res) => { seen.add(req.ip); res.end(); });\n");
+    const { stdout } = runCli(['src'], tmp.path);
+    expect(stdout).toMatch(/^ {2}6:7 {2}error {2}`seen`/m);
+    expect(stdout).toContain(['      5 │ c */', '    > 6 │ const seen = new Set();', '        │       ^^^^', "      7 │ app.get('/', (req, res) => { seen.add(req.ip); res.end(); });"].join('\n'));
+    expect(JSON.parse(runCli(['--format', 'json', 'src'], tmp.path).stdout).findings[0]).toMatchObject({ line: 6, column: 7, related: [{ line: 7, column: 30 }] });
   });
 
   it('honours ESLint disable comments for statecheck rules', () => {

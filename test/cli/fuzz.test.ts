@@ -111,12 +111,13 @@ interface Report {
   version: number;
   findings: { ruleId: string; category: string; severity: string; file: string; line: number; column: number; endLine: number; endColumn: number; message: string; related: { file: string; line: number; column: number; message: string }[]; fingerprint: string }[];
   errors: { file: string; message: string }[];
-  summary: { files: number; findings: number; errors: number; durationMs: number };
+  skipped: { file: string; kind: string; reason: string }[];
+  summary: { files: number; findings: number; errors: number; skipped: Record<string, number>; durationMs: number };
 }
 
 /** The JSON output contract of DESIGN.md, checked field by field. */
 function checkContract(report: Report, lines: (file: string) => number): void {
-  expect(Object.keys(report).sort()).toEqual(['errors', 'findings', 'summary', 'version']);
+  expect(Object.keys(report).sort()).toEqual(['errors', 'findings', 'skipped', 'summary', 'version']);
   expect(report.version).toBe(1);
   for (const f of report.findings) {
     const where = `${f.file}:${f.line}:${f.column}`;
@@ -134,8 +135,12 @@ function checkContract(report: Report, lines: (file: string) => number): void {
   for (const e of report.errors) {
     expect(typeof e.file === 'string' && typeof e.message === 'string' && e.message.length > 0, JSON.stringify(e)).toBe(true);
   }
+  for (const s of report.skipped) {
+    expect(typeof s.file === 'string' && typeof s.kind === 'string' && s.reason.length > 0, JSON.stringify(s)).toBe(true);
+  }
   expect(report.summary.findings).toBe(report.findings.length);
   expect(report.summary.errors).toBe(report.errors.length);
+  expect(Object.values(report.summary.skipped).reduce((a, b) => a + b, 0)).toBe(report.skipped.length);
 }
 
 describe(`fuzzing: ${MUTANTS} mutants of the category fixtures (seed ${SEED})`, () => {
@@ -174,7 +179,7 @@ describe(`fuzzing: ${MUTANTS} mutants of the category fixtures (seed ${SEED})`, 
     const expected = mutants.filter((m) => m.file.startsWith(`b${batch}/`)).map((m) => m.file);
     // Every mutant was discovered and scanned; whatever it gave is about one of them.
     expect(report.summary.files).toBe(expected.length);
-    for (const file of [...report.findings.map((f) => f.file), ...report.errors.map((e) => e.file)]) expect(expected, describeMutant(file)).toContain(file);
+    for (const file of [...report.findings.map((f) => f.file), ...report.errors.map((e) => e.file), ...report.skipped.map((s) => s.file)]) expect(expected, describeMutant(file)).toContain(file);
     // Analysis problems are reported as such, never as a crash of statecheck itself.
     for (const e of report.errors) expect(e.message, describeMutant(e.file)).not.toMatch(/^(analysis failed|parsing failed|analysis crashed|detector )/);
     reports.push(report);
@@ -189,5 +194,6 @@ describe(`fuzzing: ${MUTANTS} mutants of the category fixtures (seed ${SEED})`, 
     expect(all.summary.files).toBe(MUTANTS);
     expect(all.findings).toEqual(reports.flatMap((r) => r.findings));
     expect(all.errors).toEqual(reports.flatMap((r) => r.errors));
+    expect(all.skipped).toEqual(reports.flatMap((r) => r.skipped));
   });
 });

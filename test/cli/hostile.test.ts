@@ -44,7 +44,8 @@ const SETTINGS: AnalysisSettings = { analyze: {}, debug: false, limits: DEFAULT_
 interface Report {
   findings: { file: string; line: number; column: number; category: string; related: { line: number; column: number }[] }[];
   errors: { file: string; message: string }[];
-  summary: { files: number; findings: number; errors: number; durationMs: number };
+  skipped: { file: string; kind: string; reason: string }[];
+  summary: { files: number; findings: number; errors: number; skipped: Record<string, number>; durationMs: number };
 }
 
 function json(stdout: string): Report {
@@ -71,11 +72,9 @@ describe('fixtures/hostile as committed', () => {
       'src/utf16le.ts 2:7 module-state',
       'src/utf8-bom.ts 1:7 module-state',
     ]);
-    expect(report.errors).toEqual([
-      { file: 'src/generated.ts', message: 'skipped: looks generated: its header says "@generated" (skipGenerated)' },
-      { file: 'src/syntax-error.ts', message: 'syntax error at 2:16: Expression expected. (the rest of the file was still analysed)' },
-    ]);
-    expect(report.summary).toMatchObject({ files: 10, findings: 7, errors: 2 });
+    expect(report.errors).toEqual([{ file: 'src/syntax-error.ts', message: 'syntax error at 2:16: Expression expected. (the rest of the file was still analysed)' }]);
+    expect(report.skipped).toEqual([{ file: 'src/generated.ts', kind: 'generated', reason: 'looks generated: its header says "@generated" (skipGenerated)' }]);
+    expect(report.summary).toMatchObject({ files: 10, findings: 7, errors: 1, skipped: { generated: 1 } });
   });
 });
 
@@ -152,34 +151,41 @@ describe.runIf(POSIX)('a scan of hostile input', () => {
     const errors = json(result.stdout).errors.map((e) => `${e.file}: ${e.message}`);
     expect(errors).toEqual(
       [
-        'src/binary.js: skipped: binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)',
         'src/broken.js: skipped: broken symbolic link (its target does not exist)',
-        'src/bundle-10mb.js: skipped: 10 MiB is over the 1 MiB limit (maxFileSize)',
-        'src/bundle-sourcemap.js: skipped: looks minified: a source map comment and a 1517-character line (skipGenerated)',
         'src/deep-arrays.ts: not analysed: nested too deeply for the parser (Maximum call stack size exceeded)',
         'src/deep-parens.js: not analysed: nested too deeply for the parser (Maximum call stack size exceeded)',
-        'src/generated.ts: skipped: looks generated: its header says "@generated" (skipGenerated)',
         'src/invalid-utf8.js: invalid UTF-8: undecodable bytes were replaced with U+FFFD and the file was analysed',
         'src/link-outside.js: skipped: symbolic link to a file outside the scanned folder (not followed)',
         'src/loop.js: skipped: symbolic link loop (not followed)',
-        'src/one-line-1mb.js: skipped: looks minified: lines average 1000001 characters (skipGenerated)',
         'src/syntax-error.ts: syntax error at 2:16: Expression expected. (the rest of the file was still analysed)',
-        'src/fifo.js: skipped: not a regular file (a named pipe)',
         'src/latin1-\uFFFD.js: cannot read: the file name is not valid UTF-8',
       ].sort(),
     );
   });
 
-  it('loses no file: each is in findings, in errors, or has nothing to report', () => {
+  it('lists the files it skipped on purpose in skipped, with the kind and the reason, and counts them by kind', () => {
     const report = json(result.stdout);
-    const accounted = new Set([...report.findings.map((f) => f.file), ...report.errors.map((e) => e.file)]);
+    expect(report.skipped.map((s) => `${s.file}: ${s.kind}: ${s.reason}`)).toEqual([
+      'src/binary.js: binary: binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)',
+      'src/bundle-10mb.js: too-large: 10 MiB is over the 1 MiB limit (maxFileSize)',
+      'src/bundle-sourcemap.js: minified: looks minified: a source map comment and a 1517-character line (skipGenerated)',
+      'src/fifo.js: not-regular: not a regular file (a named pipe)',
+      'src/generated.ts: generated: looks generated: its header says "@generated" (skipGenerated)',
+      'src/one-line-1mb.js: minified: looks minified: lines average 1000001 characters (skipGenerated)',
+    ]);
+    expect(report.summary.skipped).toEqual({ generated: 1, minified: 2, 'too-large': 1, binary: 1, 'not-regular': 1 });
+  });
+
+  it('loses no file: each is in findings, in errors, in skipped, or has nothing to report', () => {
+    const report = json(result.stdout);
+    const accounted = new Set([...report.findings.map((f) => f.file), ...report.errors.map((e) => e.file), ...report.skipped.map((s) => s.file)]);
     const silent = ['src/deep-chain.js', 'src/empty.js', 'src/link-inside.js', 'src/ok.js'];
     const names = (sub: string): string[] =>
       readdirSync(join(dir, sub), { withFileTypes: true }).flatMap((e) => (e.isDirectory() && !e.isSymbolicLink() ? names(`${sub}/${e.name}`) : /\.[jt]s$/.test(e.name) ? [`${sub}/${e.name}`] : []));
     for (const file of names('src')) expect(accounted.has(file) || silent.includes(file), file).toBe(true);
     for (const file of silent) expect(accounted.has(file), file).toBe(false);
     // Scanned: the regular files and the link inside the folder; the other links, the pipe and the undecodable name are errors only.
-    expect(report.summary).toEqual({ files: 26, findings: report.findings.length, errors: report.errors.length, durationMs: report.summary.durationMs });
+    expect(report.summary).toEqual({ files: 26, findings: report.findings.length, errors: report.errors.length, skipped: report.summary.skipped, durationMs: report.summary.durationMs });
     expect(report.findings.some((f) => f.file.includes('secret') || f.file.startsWith('src/linked-folder'))).toBe(false);
   });
 
@@ -191,7 +197,10 @@ describe.runIf(POSIX)('a scan of hostile input', () => {
     expect(pretty.stdout).toMatch(/^src\/new\\nline\.js$/m);
     expect(pretty.stdout).toMatch(/^src\/\\x1b\[31mred\.js$/m);
     expect(pretty.stdout).toContain('    > 2 │ const seen = new Set(); //  fake line  reversed \n');
-    expect(pretty.stdout).toContain('  src/fifo.js: skipped: not a regular file (a named pipe)\n');
+    expect(pretty.stdout).toContain('  src/loop.js: skipped: symbolic link loop (not followed)\n');
+    // Files skipped on purpose: one line, counted by kind.
+    expect(pretty.stdout).toMatch(/ in 26 files scanned in \d+ ms; 6 files skipped \(1 generated, 2 minified, 1 too large, 1 binary, 1 not a regular file\)\n$/);
+    expect(pretty.stdout).not.toContain('src/fifo.js');
   });
 });
 
@@ -230,7 +239,8 @@ describe('unusual files named on the command line', () => {
     const result = spawnSync(process.execPath, [BIN, '--format', 'json', '--no-cache', 'pipe.js', 'app.js'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
     expect(result.signal).toBeNull();
     expect(result.status).toBe(1);
-    expect(json(result.stdout).errors).toEqual([{ file: 'pipe.js', message: 'skipped: not a regular file (a named pipe)' }]);
+    expect(json(result.stdout).errors).toEqual([]);
+    expect(json(result.stdout).skipped).toEqual([{ file: 'pipe.js', kind: 'not-regular', reason: 'not a regular file (a named pipe)' }]);
     expect(json(result.stdout).findings).toHaveLength(2);
   });
 
@@ -295,7 +305,11 @@ describe('reading a file (in process)', () => {
 
   it('a file replaced by a folder after discovery is skipped', () => {
     mkdirSync(join(dir, 'now-a-folder.js'));
-    expect(runJob({ path: join(dir, 'now-a-folder.js'), file: 'x.js' }, SETTINGS).result?.errors).toEqual([{ file: 'x.js', message: 'skipped: not a regular file (a directory)' }]);
+    expect(runJob({ path: join(dir, 'now-a-folder.js'), file: 'x.js' }, SETTINGS).result).toEqual({
+      findings: [],
+      errors: [],
+      skipped: { file: 'x.js', kind: 'not-regular', reason: 'not a regular file (a directory)' },
+    });
   });
 });
 
@@ -318,15 +332,16 @@ describe('limits', () => {
     const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', ...args], dir);
     expect(stderr).toBe('');
     const report = json(stdout);
-    return { code, errors: report.errors.map((e) => `${e.file}: ${e.message}`), files: [...new Set(report.findings.map((f) => f.file))] };
+    expect(report.errors).toEqual([]);
+    return { code, skipped: report.skipped.map((e) => `${e.file}: ${e.kind}: ${e.reason}`), files: [...new Set(report.findings.map((f) => f.file))] };
   };
 
-  it('default: over 1 MiB and generated files are skipped with a notice; notices do not change the exit code', () => {
+  it('default: over 1 MiB and generated files are skipped and listed; skipping does not change the exit code', () => {
     expect(errors(['src'])).toEqual({
       code: 1,
-      errors: [
-        'src/generated.ts: skipped: looks generated: its header says "file was automatically generated" (skipGenerated)',
-        'src/large.js: skipped: 2 MiB is over the 1 MiB limit (maxFileSize)',
+      skipped: [
+        'src/generated.ts: generated: looks generated: its header says "DO NOT EDIT" (skipGenerated)',
+        'src/large.js: too-large: 2 MiB is over the 1 MiB limit (maxFileSize)',
       ],
       files: ['src/app.js'],
     });
@@ -334,16 +349,16 @@ describe('limits', () => {
   });
 
   it('--max-file-size and --no-skip-generated lift them', () => {
-    expect(errors(['--max-file-size', '0', '--no-skip-generated', 'src'])).toEqual({ code: 1, errors: [], files: ['src/app.js', 'src/generated.ts', 'src/large.js'] });
+    expect(errors(['--max-file-size', '0', '--no-skip-generated', 'src'])).toEqual({ code: 1, skipped: [], files: ['src/app.js', 'src/generated.ts', 'src/large.js'] });
     expect(errors(['--max-file-size', '3000000', 'src']).files).toEqual(['src/app.js', 'src/large.js']);
-    expect(errors(['--max-file-size', '100', 'src/app.js']).errors).toEqual(['src/app.js: skipped: 250 bytes is over the 100-byte limit (maxFileSize)']);
+    expect(errors(['--max-file-size', '100', 'src/app.js']).skipped).toEqual(['src/app.js: too-large: 250 bytes is over the 100-byte limit (maxFileSize)']);
   });
 
   it('maxFileSize and skipGenerated in statecheck.config.json do the same; the flags win', () => {
     write('statecheck.config.json', JSON.stringify({ maxFileSize: 4 * 1024 * 1024, skipGenerated: false }));
     try {
-      expect(errors(['src'])).toEqual({ code: 1, errors: [], files: ['src/app.js', 'src/generated.ts', 'src/large.js'] });
-      expect(errors(['--max-file-size', '1048576', 'src']).errors).toEqual(['src/large.js: skipped: 2 MiB is over the 1 MiB limit (maxFileSize)']);
+      expect(errors(['src'])).toEqual({ code: 1, skipped: [], files: ['src/app.js', 'src/generated.ts', 'src/large.js'] });
+      expect(errors(['--max-file-size', '1048576', 'src']).skipped).toEqual(['src/large.js: too-large: 2 MiB is over the 1 MiB limit (maxFileSize)']);
     } finally {
       rmSync(join(dir, 'statecheck.config.json'));
     }

@@ -6,7 +6,9 @@ import formats from 'ajv-formats';
 import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, CATEGORY_INFO, type Category, ruleIdOf } from '../../core/index.js';
+import { mergeReports } from '../../cli/merge.js';
 import { github } from '../../cli/reporters/github.js';
+import { json } from '../../cli/reporters/json.js';
 import { FORMATS, REPORTERS, type ReporterOptions } from '../../cli/reporters/index.js';
 import { markdown } from '../../cli/reporters/markdown.js';
 import { summaryLine } from '../../cli/reporters/pretty.js';
@@ -39,7 +41,7 @@ function finding(category: Category, overrides: Partial<Finding> = {}): Finding 
 }
 
 function result(findings: Finding[], errors: ScanResult['errors'] = [], files = 3): ScanResult {
-  return { findings, errors, skipped: [], summary: { files, findings: findings.length, errors: errors.length, durationMs: 5 } };
+  return { findings, errors, skipped: [], outOfScope: [], summary: { files, findings: findings.length, errors: errors.length, skipped: {}, durationMs: 5 } };
 }
 
 // A small, realistic scan: a session store (warn), a module-level cache written in two
@@ -205,13 +207,14 @@ describe('markdown reporter', () => {
       ]),
       OPTIONS,
     );
-    const rows = ['a\\|b.ts:1', '`` `x`.ts:2 ``', 'up/<img', 'two lines.ts:4', 'back\\\\\\|slash.ts:5'].map((w) => rowFor(out, w));
+    const rows = ['a\\|b.ts:1', '`` `x`.ts:2 ``', 'up/<img', 'two\\nlines.ts:4', 'back\\\\\\|slash.ts:5'].map((w) => rowFor(out, w));
     for (const row of rows) expect(cells(row)).toHaveLength(5);
     expect(cells(rows[0]!).slice(0, 2)).toEqual(['`fs.writeFile(a \\|\\| b)`', '`a\\|b.ts:1`']);
     expect(cells(rows[1]!).slice(0, 3)).toEqual(['``` tpl`${id}`` ```', '`` `x`.ts:2 ``', '`` `x`.ts:7 ``']);
     // inside a code span `<` is literal text, never HTML
     expect(cells(rows[2]!)[1]).toBe('`up/<img src=x onerror=alert(1)>.ts:3`');
-    expect(cells(rows[3]!).slice(0, 2)).toEqual(['No code here \\| at all', '`two lines.ts:4`']);
+    // A line break in a name is shown escaped, as pretty output shows it.
+    expect(cells(rows[3]!).slice(0, 2)).toEqual(['No code here \\| at all', '`two\\nlines.ts:4`']);
     // `a\|b` cannot be a code span in a table cell: HTML code with escaped text instead
     expect(cells(rows[4]!)[1]).toBe('<code>back\\\\\\|slash.ts:5</code>');
   });
@@ -339,6 +342,33 @@ describe('sarif reporter', () => {
     ]);
   });
 
+  it('lists files skipped on purpose as notes, valid against the schema', () => {
+    const skipped: ScanResult = {
+      ...SMALL,
+      skipped: [
+        { file: 'src/gen.ts', kind: 'generated', reason: 'looks generated: its header says "@generated" (skipGenerated)' },
+        { file: 'public/app.js', kind: 'minified', reason: 'looks minified: lines average 4000 characters (skipGenerated)' },
+      ],
+      summary: { ...SMALL.summary, skipped: { generated: 1, minified: 1 } },
+    };
+    const log = JSON.parse(sarif(skipped, OPTIONS));
+    expect(valid(log)).toBe(true);
+    expect(log.runs[0].invocations[0].toolExecutionNotifications.slice(1)).toEqual([
+      {
+        level: 'note',
+        message: { text: 'statecheck skipped this file: looks generated: its header says "@generated" (skipGenerated)' },
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'src/gen.ts', uriBaseId: '%SRCROOT%' } } }],
+        properties: { skipped: 'generated' },
+      },
+      {
+        level: 'note',
+        message: { text: 'statecheck skipped this file: looks minified: lines average 4000 characters (skipGenerated)' },
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'public/app.js', uriBaseId: '%SRCROOT%' } } }],
+        properties: { skipped: 'minified' },
+      },
+    ]);
+  });
+
   it('encodes file names as URI references and points outside the working directory with file: URIs', () => {
     const run = JSON.parse(sarif(hostile, OPTIONS)).runs[0];
     const uris = run.results.map((r: { locations: { physicalLocation: { artifactLocation: unknown } }[] }) => r.locations[0]!.physicalLocation.artifactLocation);
@@ -352,5 +382,24 @@ describe('sarif reporter', () => {
   it('is deterministic: the same scan gives the same bytes', () => {
     expect(sarif(SMALL, OPTIONS)).toBe(sarif(structuredClone(SMALL), OPTIONS));
     expect(sarif(SMALL, OPTIONS)).not.toMatch(/TimeUtc/);
+  });
+});
+
+describe('json reports', () => {
+  const forging = result([finding('global-mutation', { file: 'src/##[error]x.ts', message: '`globalThis.##[error]forged` is a global' })]);
+
+  it('hold no `##[` in their text, and the exact strings once parsed; merge keeps it so', () => {
+    const text = json(forging, OPTIONS);
+    expect(text).not.toContain('##[');
+    expect(text).toContain('#\\u0023[error]forged');
+    expect(JSON.parse(text)).toMatchObject({ findings: [{ file: 'src/##[error]x.ts', message: '`globalThis.##[error]forged` is a global' }] });
+    const merged = mergeReports([{ file: 'a.json', text }, { file: 'b.json', text: json(result([]), OPTIONS) }]).text;
+    expect(merged).not.toContain('##[');
+    expect(JSON.parse(merged).findings[0].file).toBe('src/##[error]x.ts');
+    expect(sarif(forging, OPTIONS)).not.toContain('##[');
+  });
+
+  it('markdown shows `##[` as HTML code, where it can be escaped', () => {
+    expect(markdown(forging, OPTIONS)).not.toContain('##[');
   });
 });

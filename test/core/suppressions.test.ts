@@ -57,4 +57,27 @@ describe('suppressions', () => {
     ].join('\n');
     expect(lint(code, 'src/app.ts', { honourEslintComments: true })).toEqual(['4:module-state']);
   });
+
+  it('a directive starts its comment: one quoted inside another comment is prose', () => {
+    expect(lint(handler('// see /* statecheck-disable -- quoted in a note */'))).toEqual(['4:module-state']);
+  });
+
+  it('a block comment spans lines: its names and reason count, and next-line means the line after it ends', () => {
+    const comment = '/* statecheck-disable-next-line module-state\n   -- per-instance metric, scraped per pod */';
+    expect(lint(handler(comment))).toEqual([]);
+    expect(lint(handler(`${comment}\n`))).toEqual(['6:module-state']);
+  });
+
+  it('directive text in strings, templates, regular expressions and JSX text is not a comment', () => {
+    for (const decoy of [
+      "const a = '/* statecheck-disable -- x */';",
+      'const a = `// statecheck-disable -- x\\n`;',
+      'const a = `${0}/* statecheck-disable -- x */${1}`;',
+      'const a = /\\/* statecheck-disable -- x */;',
+    ]) {
+      expect(lint(handler(decoy)), decoy).toEqual(['4:module-state']);
+    }
+    expect(lint(handler('const a = <p>/* statecheck-disable -- x */</p>;'), 'src/app.tsx')).toEqual(['4:module-state']);
+    expect(lint(handler('f(1, /* statecheck-disable -- between punctuation */);'))).toEqual([]);
+  });
 });

@@ -194,3 +194,29 @@ describe('the suppression suggestion', () => {
     });
   });
 });
+
+describe('statecheck-disable comments', () => {
+  const state = 'let hits = 0;\nexport function count() { hits++; }\n';
+
+  it.each([
+    ['a string', 'src/a.js', "const banner = '/* statecheck-disable -- generated banner */';"],
+    ['a template literal', 'src/a.ts', 'const banner = `${1} // statecheck-disable -- banner\\n`;'],
+    ['a regular expression', 'src/a.js', 'const directive = /\\/* statecheck-disable -- x */;'],
+    ['JSX text', 'src/view.tsx', 'export const Help = () => <p>/* statecheck-disable -- shown to users */</p>;'],
+  ])('count only in comments, not in %s', (_, filename, decoy) => {
+    expect(positions(lint(`${decoy}\n${state}`, filename))).toEqual(['2:5 statecheck/no-module-state']);
+  });
+
+  it('apply in real comments, also inside JSX', () => {
+    expect(positions(lint(`/* statecheck-disable -- legacy module */\n${state}`, 'src/a.js'))).toEqual([]);
+    expect(positions(lint(`export const Help = () => <p>{/* statecheck-disable -- legacy view */}</p>;\n${state}`, 'src/view.tsx'))).toEqual([]);
+  });
+});
+
+describe('line numbers', () => {
+  it('U+2028 and U+2029 end a line, for ESLint as for the CLI', () => {
+    const text = '/* a\u2028b\u2029c */\nlet hits = 0;\nexport function count() { hits++; }\n';
+    expect(positions(lint(text, 'src/a.js'))).toEqual(['4:5 statecheck/no-module-state']);
+    expect(positions(lint(text, 'src/a.ts'))).toEqual(['4:5 statecheck/no-module-state']);
+  });
+});
