@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { type AnalyzeOptions, type Category, CATEGORY_INFO, outOfScopeReason, type Severity, type Suggestion } from '../core/index.js';
 import { type AnalysisSettings, DEFAULT_LIMITS, type FileAnalysis, type FileJob, type Limits } from './analyze-file.js';
 import { cacheKey, ResultCache } from './cache.js';
-import { discover, type Selection, toPosix } from './files.js';
+import { discover, isOutside, type Selection, toPosix } from './files.js';
 import { link } from './link.js';
 import { analyzeAll } from './pool.js';
 import { ProjectLayout } from './project.js';
@@ -99,7 +99,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   if (crossFile) Object.assign(analyze, { crossFile: true, projectSpecifiers: ProjectLayout.specifiers(options.cwd, options.project) });
   const settings: AnalysisSettings = { analyze, debug: options.debug ?? false, limits: options.limits ?? DEFAULT_LIMITS };
   const reported = (file: string) => !options.shard || shardOf(file, options.shard.count) === options.shard.index - 1;
-  const scanned = discovery.files.map(({ path }) => ({ path, file: display(options.cwd, path), context: false }));
+  const scanned = discovery.files.map(({ path, source }) => ({ path, ...(source !== undefined ? { source } : {}), file: display(options.cwd, path), context: false }));
   // Cross-file analysis reads the rest of the program too (other shards, unchanged files, scripts
   // that call server modules), to learn who writes and calls what; it reports only the selection.
   const context = crossFile ? contextFiles(options, new Set(scanned.map((f) => f.path))) : [];
@@ -168,15 +168,15 @@ const CONTEXT_DIRECTORIES = /^inside (scripts|migrations|seeds|seeders)\/$/;
  * Files the link step reads without reporting them: with `--changed`/`--since`, the rest of the
  * selection; always, scripts and migrations (their calls of server modules are not requests).
  */
-function contextFiles(options: ScanOptions, selected: ReadonlySet<string>): { path: string; file: string; context: true; outside: boolean }[] {
+function contextFiles(options: ScanOptions, selected: ReadonlySet<string>): { path: string; source?: string; file: string; context: true; outside: boolean }[] {
   const selection = options.selection ?? { base: options.cwd, include: [], exclude: [], defaultScope: true };
   const paths = options.paths.length > 0 ? options.paths : ['.'];
   const wide = discover(options.cwd, paths, { ...selection, only: undefined, defaultScope: false });
-  return wide.files.flatMap(({ path }) => {
+  return wide.files.flatMap(({ path, source }) => {
     if (selected.has(path)) return [];
     const reason = selection.defaultScope ? outOfScopeReason(toPosix(relative(selection.base, path))) : undefined;
     const wanted = reason === undefined ? selection.only !== undefined : CONTEXT_DIRECTORIES.test(reason);
-    return wanted ? [{ path, file: display(options.cwd, path), context: true as const, outside: reason !== undefined }] : [];
+    return wanted ? [{ path, ...(source !== undefined ? { source } : {}), file: display(options.cwd, path), context: true as const, outside: reason !== undefined }] : [];
   });
 }
 
@@ -188,7 +188,7 @@ export function shardOf(file: string, count: number): number {
 /** Path relative to the working directory with forward slashes (absolute when outside it). */
 export function display(cwd: string, path: string): string {
   const rel = relative(cwd, path);
-  return rel.startsWith('..') ? toPosix(path) : toPosix(rel);
+  return isOutside(rel) ? toPosix(path) : toPosix(rel);
 }
 
 /** Output order: file, line, column, rule. */

@@ -9,10 +9,10 @@ import { type AnalysisSettings, analyzeParsed, type JobOutcome, readSource, tsMo
  * its checker. Every AST and the checker stay in memory until the last file is analysed: this
  * is the memory cost of `--typed`.
  */
-export function analyzeTyped(files: readonly { path: string; file: string }[], settings: AnalysisSettings, cwd: string, project: string | undefined): JobOutcome[] {
+export function analyzeTyped(files: readonly { path: string; file: string; source?: string }[], settings: AnalysisSettings, cwd: string, project: string | undefined): JobOutcome[] {
   const ts = typescript();
   // No content hashes: the cache is not used with --typed.
-  const reads = files.map((f) => readSource(f.path, settings.limits));
+  const reads = files.map((f) => readSource(f.source ?? f.path, settings.limits));
   const texts = new Map<string, string>();
   reads.forEach((read, i) => {
     if ('text' in read) texts.set(files[i]!.path, read.text);
