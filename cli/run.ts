@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
-import { applyBaseline, BASELINE_FILE, baselineExists, readBaseline, writeBaseline } from './baseline.js';
+import { applyBaseline, type Baseline, BASELINE_FILE, baselineName, covers, coversAll, entryPath, findBaseline, readBaseline, type RunExtent, writeBaseline } from './baseline.js';
 import { DEFAULT_CACHE_LOCATION } from './cache.js';
 import { loadConfig } from './config.js';
 import { mergeReports } from './merge.js';
@@ -180,17 +180,38 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     });
     progress?.done();
 
-    const baselineFile = values.baseline ?? BASELINE_FILE;
+    // What this run looked at: a partial run updates and judges only its own part of the baseline.
+    const extent: RunExtent = {
+      cwd: io.cwd,
+      paths: positionals.length > 0 ? positionals.map((p) => resolve(io.cwd, p)) : [io.cwd],
+      ...(only ? { only } : {}),
+      ...(shard ? { shard } : {}),
+    };
+    const baselinePath = findBaseline(io.cwd, values.baseline);
     if (values['update-baseline']) {
-      writeBaseline(io.cwd, baselineFile, result.findings);
-      io.stdout(`statecheck: wrote ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} to ${baselineFile}\n`);
+      const target = baselinePath ?? resolve(io.cwd, BASELINE_FILE);
+      const name = baselineName(io.cwd, target);
+      let previous: Baseline | undefined;
+      try {
+        if (existsSync(target)) previous = readBaseline(io.cwd, target, name);
+      } catch (error) {
+        // A broken baseline is replaced by a run that covers all of it; a partial run would lose the rest.
+        if (!coversAll(extent, target)) throw error;
+      }
+      const kept = writeBaseline(io.cwd, target, result.findings, previous, extent);
+      const written = `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}`;
+      io.stdout(`statecheck: wrote ${written} to ${name}${kept > 0 ? ` and kept ${kept} ${kept === 1 ? 'entry' : 'entries'} of files outside this run` : ''}\n`);
       return 0;
     }
-    if (!values['no-baseline'] && (values.baseline !== undefined || baselineExists(io.cwd, baselineFile))) {
-      if (!baselineExists(io.cwd, baselineFile)) throw new UsageError(`baseline not found: ${baselineFile}`, 'create it with `statecheck --update-baseline`');
-      const outcome = applyBaseline(result.findings, readBaseline(io.cwd, baselineFile));
+    if (!values['no-baseline'] && baselinePath !== undefined) {
+      const name = values.baseline ?? baselineName(io.cwd, baselinePath);
+      if (!existsSync(baselinePath)) throw new UsageError(`baseline not found: ${name}`, 'create it with `statecheck --update-baseline`');
+      const outcome = applyBaseline(result.findings, readBaseline(io.cwd, baselinePath, name), (entry) => {
+        const file = entryPath(baselinePath, entry);
+        return file !== undefined && covers(extent, file);
+      });
       result.findings = outcome.fresh;
-      result.baseline = { file: baselineFile, suppressed: outcome.suppressed, stale: outcome.stale };
+      result.baseline = { file: name, suppressed: outcome.suppressed, stale: outcome.stale };
     }
     const errors = result.findings.filter((f) => f.severity === 'error').length;
     const warnings = result.findings.length - errors;
