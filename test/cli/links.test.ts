@@ -92,6 +92,33 @@ describe.runIf(POSIX)('a file swapped for a link after discovery', () => {
   });
 });
 
+describe.runIf(POSIX)('configuration files', () => {
+  it('a configuration that links out of the repository is refused, not applied', () => {
+    repository();
+    writeFileSync(join(outside.path, 'config.json'), JSON.stringify({ rules: { 'module-state': 'off', 'memory-session': 'off' } }));
+    symlinkSync(join(outside.path, 'config.json'), join(project.path, 'statecheck.config.json'));
+    const { code, stdout, stderr } = runCli(['--no-cache'], project.path);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toBe('statecheck: statecheck.config.json: not read: a symbolic link out of the project\n  replace the link with the file itself\n');
+  });
+
+  it('the refusal never quotes the target', () => {
+    repository();
+    writeFileSync(join(outside.path, 'id_rsa'), '-----BEGIN TOP-SECRET KEY-----\n');
+    symlinkSync(join(outside.path, 'id_rsa'), join(project.path, 'src', 'statecheck.config.json'));
+    const { code, stderr } = runCli(['--no-cache'], join(project.path, 'src'));
+    expect(code).toBe(2);
+    expect(stderr).not.toContain('TOP-SECRET');
+  });
+
+  it('a link inside the repository is read', () => {
+    repository();
+    project.write('config/statecheck.json', JSON.stringify({ rules: { 'module-state': 'off' } }));
+    symlinkSync(join('config', 'statecheck.json'), join(project.path, 'statecheck.config.json'));
+    expect(where(json(runCli(['--format', 'json', '--no-cache'], project.path).stdout))).toEqual(['src/app.js:4:memory-session']);
+  });
+});
+
 describe('a file whose name starts with two dots', () => {
   it('is inside the folder: shown relative, linked to, and a relative SARIF URI', () => {
     project.write('..x.js', SAMPLE_APP);
