@@ -177,6 +177,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       ...(project !== undefined ? { project } : {}),
       ...(values.typed ? { typed: true } : {}),
       limits: { maxFileSize: maxFileSize ?? config.maxFileSize, skipGenerated: values['no-skip-generated'] ? false : config.skipGenerated },
+      onNotice: (message) => io.stderr(`statecheck: ${message}\n`),
     });
     progress?.done();
 

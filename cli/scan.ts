@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import { type AnalyzeOptions, type Category, CATEGORY_INFO, outOfScopeReason, type Severity, type Suggestion } from '../core/index.js';
 import { type AnalysisSettings, DEFAULT_LIMITS, type FileAnalysis, type FileJob, type Limits } from './analyze-file.js';
-import { cacheKey, ResultCache } from './cache.js';
+import { cacheFolder, cacheKey, ResultCache } from './cache.js';
 import { discover, isOutside, type Selection, toPosix } from './files.js';
 import { link } from './link.js';
 import { analyzeAll } from './pool.js';
@@ -74,6 +74,8 @@ export interface ScanOptions {
   project?: string;
   /** Use a type-checked program (`--typed`). */
   typed?: boolean;
+  /** Told about what the run passed over that concerns no one file (a cache folder not used). */
+  onNotice?: (message: string) => void;
 }
 
 /** A usage problem (bad path, bad option): exit code 2 with a hint. */
@@ -108,7 +110,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   // Types flow between files, so a file's typed result is not a function of its content alone:
   // --typed does not use the cache.
-  const cache = options.cache === false || options.cache === undefined || options.typed ? undefined : new ResultCache(options.cache, cacheKey(packageVersion() ?? '', { cwd: options.cwd, settings }));
+  const cache = options.cache === false || options.cache === undefined || options.typed ? undefined : openCache(options.cache, options, settings);
   const results: FileAnalysis[] = new Array(files.length);
   const pending: (FileJob & { index: number })[] = [];
   files.forEach((job, index) => {
@@ -159,6 +161,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       durationMs: Math.round(performance.now() - started),
     },
   };
+}
+
+function openCache(location: string, options: ScanOptions, settings: AnalysisSettings): ResultCache | undefined {
+  const folder = cacheFolder(location, options.cwd);
+  if (folder === undefined) {
+    options.onNotice?.(`cache not used: ${display(options.cwd, location)} leads out of the project through a symbolic link`);
+    return undefined;
+  }
+  return new ResultCache(folder, cacheKey(packageVersion() ?? '', { cwd: options.cwd, settings }));
 }
 
 /** Folders outside the server whose files call server modules: read for cross-file analysis only. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -116,6 +116,37 @@ describe.runIf(POSIX)('configuration files', () => {
     project.write('config/statecheck.json', JSON.stringify({ rules: { 'module-state': 'off' } }));
     symlinkSync(join('config', 'statecheck.json'), join(project.path, 'statecheck.config.json'));
     expect(where(json(runCli(['--format', 'json', '--no-cache'], project.path).stdout))).toEqual(['src/app.js:4:memory-session']);
+  });
+});
+
+describe.runIf(POSIX)('the result cache', () => {
+  it('a cache folder that links out of the repository is not used, with a notice', () => {
+    repository();
+    mkdirSync(join(project.path, 'node_modules', '.cache'), { recursive: true });
+    symlinkSync(outside.path, join(project.path, 'node_modules', '.cache', 'statecheck'));
+    const { code, stdout, stderr } = runCli(['--format', 'json'], project.path);
+    expect(code).toBe(1);
+    expect(where(json(stdout))).toEqual(['src/app.js:4:memory-session', 'src/app.js:5:module-state']);
+    expect(stderr).toBe('statecheck: cache not used: node_modules/.cache/statecheck leads out of the project through a symbolic link\n');
+    expect(readdirSync(outside.path)).toEqual(['secret.js']);
+  });
+
+  it('a link planted at the temporary file name is not written through', () => {
+    repository();
+    const cache = join(project.path, 'node_modules', '.cache', 'statecheck');
+    mkdirSync(cache, { recursive: true });
+    const victim = join(outside.path, 'victim.txt');
+    writeFileSync(victim, 'untouched\n');
+    // Whoever restores the cache folder can guess the process id (CI runners reuse them).
+    const plant = project.write(
+      'plant.mjs',
+      `import { symlinkSync } from 'node:fs';\nsymlinkSync(${JSON.stringify(victim)}, ${JSON.stringify(cache)} + '/results.json.' + process.pid + '.tmp');\n`,
+    );
+    const result = spawnSync(process.execPath, ['--import', pathToFileURL(plant).href, BIN, '--format', 'json'], { cwd: project.path, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(readFileSync(victim, 'utf8')).toBe('untouched\n');
+    // The cache was still written, as a file of its own.
+    expect(JSON.parse(readFileSync(join(cache, 'results.json'), 'utf8')).entries).toBeDefined();
   });
 });
 
