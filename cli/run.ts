@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
 import { applyBaseline, type Baseline, BASELINE_FILE, baselineName, covers, coversAll, entryPath, findBaseline, readBaseline, type RunExtent, writeBaseline } from './baseline.js';
 import { DEFAULT_CACHE_LOCATION } from './cache.js';
 import { loadConfig } from './config.js';
+import { describe, readRegularFile } from './files.js';
 import { mergeReports } from './merge.js';
 import { defaultJobs } from './pool.js';
 import { isFile } from './project.js';
@@ -221,9 +222,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
     const text = reporter(reported, { cwd: io.cwd, colors });
     if (values.output !== undefined) {
-      const target = resolve(io.cwd, values.output);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, text);
+      writeReport(io.cwd, values.output, text);
       io.stdout(`${summaryLine(reported, { cwd: io.cwd, colors })}\n${colors.dim(`report written to ${values.output}`)}\n`);
     } else {
       io.stdout(text);
@@ -284,18 +283,31 @@ function mergeCommand(argv: readonly string[], io: Io): number {
   });
   if (positionals.length === 0) throw new UsageError('merge: no reports given', 'usage: statecheck merge [--output <file>] <report.json|report.sarif>...');
   const merged = mergeReports(positionals.map((file) => ({ file, text: readReport(io.cwd, file) })));
-  if (values.output !== undefined) writeFileSync(resolve(io.cwd, values.output), merged.text);
+  if (values.output !== undefined) writeReport(io.cwd, values.output, merged.text);
   else io.stdout(merged.text);
   return merged.failing ? 1 : 0;
 }
 
-function readReport(cwd: string, file: string): string {
+/** `--output`: a full disk or a read-only folder is a message and exit code 2, not an internal error. */
+function writeReport(cwd: string, output: string, text: string): void {
   try {
-    return readFileSync(resolve(cwd, file), 'utf8');
-  } catch {
-    throw new UsageError(`merge: cannot read ${file}`);
+    const target = resolve(cwd, output);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+  } catch (error) {
+    throw new UsageError(`cannot write ${output}: ${describe(error)}`, 'check the path given to --output');
   }
 }
+
+/** A shard report: regular files only (a pipe or a device would hang the merge), of a size a string can hold. */
+function readReport(cwd: string, file: string): string {
+  const read = readRegularFile(resolve(cwd, file), MAX_REPORT_BYTES);
+  if ('bytes' in read) return read.bytes.toString('utf8');
+  const why = 'error' in read ? read.error : 'notRegular' in read ? `not a regular file (${read.notRegular})` : 'larger than 256 MiB';
+  throw new UsageError(`merge: cannot read ${file}: ${why}`, 'merge takes report files written with --output');
+}
+
+const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 
 function colorByEnvironment(io: Io): boolean {
   if ('NO_COLOR' in io.env && io.env.NO_COLOR !== '') return false;
