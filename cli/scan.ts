@@ -74,7 +74,7 @@ export interface ScanOptions {
   project?: string;
   /** Use a type-checked program (`--typed`). */
   typed?: boolean;
-  /** Told about what the run passed over that concerns no one file (a cache folder not used). */
+  /** Told about what the run passed over that concerns no one file (a cache folder not used, a walk cut short). */
   onNotice?: (message: string) => void;
 }
 
@@ -98,7 +98,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const categories = (Object.keys(CATEGORY_INFO) as Category[]).filter((c) => options.severity?.[c] !== 'off');
   const crossFile = options.crossFile ?? true;
   const analyze: AnalyzeOptions = { ...options.analyze, categories };
-  if (crossFile) Object.assign(analyze, { crossFile: true, projectSpecifiers: ProjectLayout.specifiers(options.cwd, options.project) });
+  // The project layout is read twice (before and after the analysis): its notices once.
+  const noticed = new Set<string>();
+  const notice = (message: string) => {
+    if (noticed.has(message)) return;
+    noticed.add(message);
+    options.onNotice?.(message);
+  };
+  if (crossFile) Object.assign(analyze, { crossFile: true, projectSpecifiers: ProjectLayout.specifiers(options.cwd, options.project, notice) });
   const settings: AnalysisSettings = { analyze, debug: options.debug ?? false, limits: options.limits ?? DEFAULT_LIMITS };
   const reported = (file: string) => !options.shard || shardOf(file, options.shard.count) === options.shard.index - 1;
   const scanned = discovery.files.map(({ path, source }) => ({ path, ...(source !== undefined ? { source } : {}), file: display(options.cwd, path), context: false }));
@@ -136,7 +143,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const linked = crossFile
     ? link(
         files.map((f, i) => ({ ...f, findings: results[i]!.findings, ...(results[i]!.summary ? { summary: results[i]!.summary } : {}) })),
-        new ProjectLayout(options.cwd, new Set(files.map((f) => f.path)), options.project),
+        new ProjectLayout(options.cwd, new Set(files.map((f) => f.path)), options.project, notice),
         analyze,
       )
     : results.flatMap((r, i) => (files[i]!.context ? [] : r.findings));
