@@ -30,9 +30,11 @@ Options:
   -c, --config <file>      use this configuration file instead of searching for one
       --changed            only files changed against HEAD (staged included) and untracked files
       --since <git-ref>    only files changed since the merge base with <git-ref> (pull requests)
-      --baseline <file>    report only findings not in this baseline (default: ${BASELINE_FILE} if present)
+      --baseline <file>    report only findings not in this baseline (default: ${BASELINE_FILE},
+                           found from the working directory upward)
       --no-baseline        ignore any baseline
-      --update-baseline    record every current finding in the baseline file and exit 0
+      --update-baseline    record the current findings in the baseline and exit 0 (with paths,
+                           --changed, --since or --shard: only the entries of the files scanned)
       --fail-on <level>    exit 1 on findings at or above: error (default) or warn
       --max-warnings <n>   exit 1 when there are more than <n> warnings
   -q, --quiet              report errors only, not warnings
