@@ -68,10 +68,14 @@ export interface FileAnalysis {
  */
 export type SourceRead = { text: string; notice?: string } | { error: string } | { skip: SkipKind; reason: string };
 
-/** Reads a source file as text, or says why it cannot be read. */
+/**
+ * Reads a source file as text, or says why it cannot be read. `path` is the file itself, never a
+ * symbolic link (discovery resolves the links it follows): a link found here was swapped in
+ * after discovery and is not read.
+ */
 export function readSource(path: string, limits: Limits = DEFAULT_LIMITS): SourceRead {
   const max = limits.maxFileSize > 0 ? limits.maxFileSize : Number.POSITIVE_INFINITY;
-  const read = readRegularFile(path, max);
+  const read = readRegularFile(path, max, { follow: false });
   if ('error' in read) return { error: `cannot read: ${read.error}` };
   if ('notRegular' in read) return { skip: 'not-regular', reason: `not a regular file (${read.notRegular})` };
   if ('tooLarge' in read) {
@@ -284,6 +288,8 @@ export function minifiedReason(text: string): string | undefined {
 export interface FileJob {
   path: string;
   file: string;
+  /** For a symbolic link: its target (see SelectedFile). */
+  source?: string;
   knownHash?: string;
 }
 
@@ -300,7 +306,7 @@ export interface JobOutcome {
 
 /** Reads a job's file, skips the analysis when its content hash is the cached one, else analyses it. */
 export function runJob(job: FileJob, settings: AnalysisSettings): JobOutcome {
-  const read = readSource(job.path, settings.limits);
+  const read = readSource(job.source ?? job.path, settings.limits);
   if (!('text' in read)) return { result: notAnalysed(job.file, read) };
   const hash = contentHash(read.text);
   if (hash === job.knownHash) return { hash };

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CATEGORIES } from '../core/index.js';
 import type { FileAnalysis } from './analyze-file.js';
-import { readOwnFile } from './files.js';
+import { buildId } from './build-id.js';
+import { projectRoot, readRegularFile, realPath, writeFileAtomic } from './files.js';
+import { array, boolean, either, isObject, number, object, oneOf, optional, record, string } from './shape.js';
 
 /** One cached file: its content hash, the stat data that lets a warm run skip reading it, the result. */
 interface Entry {
@@ -13,7 +16,7 @@ interface Entry {
 }
 
 interface CacheFile {
-  /** statecheck version and analysis settings: a different key means a different cache. */
+  /** statecheck's code, version and analysis settings: a different key means a different cache. */
   key: string;
   entries: Record<string, Entry>;
 }
@@ -21,21 +24,32 @@ interface CacheFile {
 export const DEFAULT_CACHE_LOCATION = join('node_modules', '.cache', 'statecheck');
 
 /**
- * Per-file results keyed on content hash, statecheck version and effective settings. A warm
- * run stats each file; size and mtime unchanged means the content hash is reused without
- * reading (as git's index does); otherwise the file is read and hashed. A corrupt, foreign or
- * unreadable cache file is ignored, never fatal.
+ * The folder the cache really lives in, or undefined when it is inside the project by name but a
+ * symbolic link takes it out: a restored or committed cache folder must not make statecheck
+ * write elsewhere on the machine (the run goes on without the cache, and says so).
+ */
+export function cacheFolder(location: string, cwd: string): string | undefined {
+  return realPath(location, projectRoot(cwd));
+}
+
+/**
+ * Per-file results keyed on content hash, statecheck's code (a hash of the build), its version
+ * and the effective settings. A warm run stats each file; size and mtime unchanged means the
+ * content hash is reused without reading (as git's index does); otherwise the file is read and
+ * hashed. A corrupt, foreign or unreadable cache file, and any entry not of the expected shape,
+ * is ignored (the file is analysed again), never fatal.
  */
 export class ResultCache {
-  private readonly entries: Record<string, Entry>;
-  private readonly next: Record<string, Entry> = {};
+  private readonly entries: Map<string, Entry>;
+  private readonly next = new Map<string, Entry>();
   readonly file: string;
 
+  /** `folder`: from cacheFolder(). */
   constructor(
-    location: string,
+    folder: string,
     private readonly key: string,
   ) {
-    this.file = resolve(location, 'results.json');
+    this.file = resolve(folder, 'results.json');
     this.entries = load(this.file, key);
   }
 
@@ -44,12 +58,12 @@ export class ResultCache {
    * without reading the file); otherwise its content hash, for the analysis to compare.
    */
   lookup(path: string): { fresh: FileAnalysis } | { knownHash?: string } {
-    const entry = this.entries[path];
+    const entry = this.entries.get(path);
     if (!entry) return {};
     try {
       const stats = statSync(path);
       if (entry.size === stats.size && entry.mtimeMs === stats.mtimeMs) {
-        this.next[path] = entry;
+        this.next.set(path, entry);
         return { fresh: entry.result };
       }
     } catch {
@@ -60,14 +74,14 @@ export class ResultCache {
 
   /** The cached result whose hash the analysis found unchanged. */
   cached(path: string): FileAnalysis | undefined {
-    return this.entries[path]?.result;
+    return this.entries.get(path)?.result;
   }
 
   store(path: string, hash: string | undefined, result: FileAnalysis): void {
     if (hash === undefined) return;
     try {
       const stats = statSync(path);
-      this.next[path] = { hash, size: stats.size, mtimeMs: stats.mtimeMs, result };
+      this.next.set(path, { hash, size: stats.size, mtimeMs: stats.mtimeMs, result });
     } catch {
       // Deleted during the scan: nothing to remember.
     }
@@ -76,27 +90,98 @@ export class ResultCache {
   /** Writes the entries seen in this run (others are dropped), atomically. */
   save(): void {
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      const temporary = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify({ key: this.key, entries: this.next } satisfies CacheFile));
-      renameSync(temporary, this.file);
+      writeFileAtomic(this.file, JSON.stringify({ key: this.key, entries: Object.fromEntries(this.next) } satisfies CacheFile));
     } catch {
       // A read-only checkout or a full disk must not fail the scan.
     }
   }
 }
 
-/** A stable hash of what the analysis depends on. */
-export function cacheKey(version: string, settings: unknown): string {
-  return createHash('sha1').update(`${version}\0${JSON.stringify(settings)}`).digest('hex');
+/** A stable hash of what the analysis depends on: statecheck's code and version, and the settings. */
+export function cacheKey(version: string, settings: unknown, code = buildId()): string {
+  return createHash('sha1').update(`${version}\0${code}\0${JSON.stringify(settings)}`).digest('hex');
 }
 
-function load(file: string, key: string): Record<string, Entry> {
+function load(file: string, key: string): Map<string, Entry> {
+  const entries = new Map<string, Entry>();
   try {
-    const parsed = JSON.parse(readOwnFile(file)) as Partial<CacheFile>;
-    if (parsed && parsed.key === key && parsed.entries && typeof parsed.entries === 'object') return parsed.entries;
+    // Never through a link: the cache folder is checked, a file planted in it is not.
+    const read = readRegularFile(file, 1024 * 1024 * 1024, { follow: false });
+    if (!('bytes' in read)) return entries;
+    const parsed: unknown = JSON.parse(read.bytes.toString('utf8'));
+    if (!isObject(parsed) || parsed.key !== key || !isObject(parsed.entries)) return entries;
+    for (const [path, entry] of Object.entries(parsed.entries)) {
+      if (entryShape(entry, '') === undefined) entries.set(path, entry as Entry);
+    }
   } catch {
     // Missing, corrupt or foreign: start empty.
   }
-  return {};
+  return entries;
 }
+
+// The shape of a cached entry, as the link step and the reporters read it (link.ts, analyze-file.ts).
+const category = oneOf(CATEGORIES);
+const located = object({ line: number, column: number });
+const condition = object({ exports: array(string), need: number });
+const facts = object({ connection: boolean, ipKey: boolean });
+const modulePath = { specifier: string, viaDefault: boolean, path: array(string) };
+const finding = object({
+  ruleId: string,
+  category,
+  file: string,
+  line: number,
+  column: number,
+  endLine: number,
+  endColumn: number,
+  message: string,
+  suggestion: object({ summary: string, packages: array(string) }),
+  related: array(object({ file: string, line: number, column: number, message: string, condition: optional(condition) })),
+  fingerprint: string,
+  condition: optional(either(oneOf(['related']), condition)),
+  factory: optional(string),
+  what: optional(string),
+  subject: optional(string),
+  suppressed: optional(boolean),
+});
+const summary = object({
+  exports: record(either(object({ local: string }), object({ from: object(modulePath) }))),
+  starExports: array(string),
+  entry: boolean,
+  commonJs: boolean,
+  state: array(
+    object({
+      name: string,
+      exports: array(string),
+      container: oneOf(['map', 'set', 'array', 'object', 'value', 'instance']),
+      at: located,
+      end: located,
+      lineText: string,
+      writes: array(object({ at: located, condition: optional(condition), facts })),
+      suppressed: optional(array(category)),
+    }),
+  ),
+  uses: array(
+    object({
+      ...modulePath,
+      at: located,
+      end: located,
+      lineText: optional(string),
+      context: object({ mask: number, via: array(string) }),
+      write: optional(object({ op: oneOf(['assign', 'update', 'delete', 'call', 'define']), method: optional(string), facts })),
+      call: optional(string),
+      returnedBy: optional(array(string)),
+      suppressed: optional(array(category)),
+    }),
+  ),
+});
+const entryShape = object({
+  hash: string,
+  size: number,
+  mtimeMs: number,
+  result: object({
+    findings: array(finding),
+    errors: array(object({ file: string, message: string })),
+    skipped: optional(object({ file: string, kind: string, reason: string })),
+    summary: optional(summary),
+  }),
+});

@@ -3,7 +3,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
 import { CATEGORIES, type Category, categoryOfRule, checkDeployment, checkPackages, type PackageSetting, type Severity } from '../core/index.js';
 import { DEFAULT_LIMITS } from './analyze-file.js';
-import { readOwnFile } from './files.js';
+import { isOutside, projectRoot, readOwnFile, realPath } from './files.js';
 import { UsageError } from './scan.js';
 
 export type RuleSetting = Severity | 'off';
@@ -86,19 +86,29 @@ function fromFile(cwd: string, file: string): Config {
 
 function displayName(cwd: string, file: string): string {
   const rel = relative(cwd, file);
-  return rel.startsWith('..') ? file : rel;
+  return isOutside(rel) ? file : rel;
 }
 
 function parseJson(cwd: string, file: string): unknown {
-  // Regular files only, of a sane size: a checkout may carry `statecheck.config.json -> /dev/zero`.
+  // Regular files only, of a sane size: a checkout may carry `statecheck.config.json -> /dev/zero`,
+  // or a link to a file elsewhere on the machine that an error message would quote.
+  const real = realPath(file, projectRoot(cwd));
+  if (real === undefined) throw new UsageError(`${displayName(cwd, file)}: not read: a symbolic link out of the project`, 'replace the link with the file itself');
   let text: string;
   try {
-    text = readOwnFile(file, 16 * 1024 * 1024);
+    text = readOwnFile(real, 16 * 1024 * 1024);
   } catch (error) {
     throw new UsageError(`${displayName(cwd, file)}: cannot read: ${error instanceof Error ? error.message : String(error)}`);
   }
   const errors: ParseError[] = [];
-  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: file.endsWith('package.json') });
+  let value: unknown;
+  try {
+    value = parse(text, errors, { allowTrailingComma: true, disallowComments: file.endsWith('package.json') });
+  } catch (error) {
+    // The parser recurses: thousands of nested brackets exhaust the stack.
+    if (error instanceof RangeError) throw new UsageError(`${displayName(cwd, file)}: invalid JSON (nested too deeply)`, 'a configuration needs a few levels at most');
+    throw error;
+  }
   if (errors.length > 0) {
     const first = errors[0]!;
     const line = text.slice(0, first.offset).split('\n').length;

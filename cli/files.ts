@@ -1,5 +1,6 @@
-import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, type Stats, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { EXCLUDED_DIRECTORIES, outOfScopeReason, SOURCE_EXTENSIONS } from '../core/index.js';
@@ -8,6 +9,8 @@ import { EXCLUDED_DIRECTORIES, outOfScopeReason, SOURCE_EXTENSIONS } from '../co
 export interface SelectedFile {
   /** Absolute path. */
   path: string;
+  /** For a symbolic link inside the root: its target, the file to read (never through the link). */
+  source?: string;
 }
 
 /** What discovery found: the files, paths that do not exist, and files passed over on purpose. */
@@ -57,8 +60,9 @@ export function discover(cwd: string, paths: readonly string[], selection: Selec
   const included = selection.include.length > 0 ? picomatch(selection.include as string[], { dot: true }) : undefined;
   const excluded = selection.exclude.length > 0 ? picomatch(selection.exclude as string[], { dot: true }) : undefined;
   const scope = selection.defaultScope ? outOfScopeReason : sourceOnly;
-  // A selected file is scanned, or reported with the reason it cannot be (`problem`).
-  const add = (path: string, problem?: string) => {
+  // A selected file is scanned (read from `source` when it is a link), or reported with the
+  // reason it cannot be (`problem`).
+  const add = (path: string, problem?: string, source?: string) => {
     if (seen.has(path) || (selection.only && !selection.only.has(path))) return;
     if (included || excluded) {
       const rel = toPosix(relative(selection.base, path));
@@ -67,8 +71,9 @@ export function discover(cwd: string, paths: readonly string[], selection: Selec
     }
     seen.add(path);
     if (problem) result.unreadable.push({ path, reason: problem });
-    else result.files.push({ path });
+    else result.files.push(source === undefined || source === path ? { path } : { path, source });
   };
+  const root = projectRoot(cwd);
   for (const input of paths) {
     const absolute = resolve(cwd, input);
     if (!existsSync(absolute)) {
@@ -82,15 +87,20 @@ export function discover(cwd: string, paths: readonly string[], selection: Selec
       result.unreadable.push({ path: absolute, reason: `cannot read: ${describe(error)}` });
       continue;
     }
+    // The walk's rule for links holds for named paths too (a pre-commit hook passes whatever is
+    // staged): a link inside the project that leads out of it is not followed.
+    const real = realPath(absolute, root);
     if (stats.isDirectory()) {
-      walkDirectory(absolute, gitignoreLayers(absolute), absolute, add, result, selection.defaultScope);
+      if (real === undefined) result.unreadable.push({ path: absolute, reason: 'skipped: symbolic link to a folder outside the project (not followed)' });
+      else walkDirectory(absolute, gitignoreLayers(absolute), absolute, add, result, selection.defaultScope);
     } else {
       const rel = toPosix(relative(cwd, absolute));
-      const reason = scope(rel.startsWith('..') ? absolute : rel);
+      const reason = scope(isOutside(rel) ? toPosix(absolute) : rel);
       if (reason) result.skipped.push({ path: absolute, reason });
       else if (isIgnored(absolute, layersFor(dirname(absolute)))) result.skipped.push({ path: absolute, reason: 'ignored by .gitignore' });
+      else if (real === undefined) add(absolute, 'skipped: symbolic link to a file outside the project (not followed)');
       // Reading a named pipe or a device would block or never end.
-      else add(absolute, stats.isFile() ? undefined : notRegular(stats));
+      else add(absolute, stats.isFile() ? undefined : notRegular(stats), real);
     }
   }
   result.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -101,7 +111,7 @@ function walkDirectory(
   dir: string,
   layers: IgnoreLayer[],
   root: string,
-  add: (path: string, problem?: string) => void,
+  add: (path: string, problem?: string, source?: string) => void,
   result: Discovery,
   defaultScope: boolean,
 ): void {
@@ -132,8 +142,10 @@ function walkDirectory(
       if (!kind) {
         add(path, `cannot read: ${name.includes('\uFFFD') ? 'the file name is not valid UTF-8' : describe(failure)}`);
       } else if (kind.isSymbolicLink()) {
-        const problem = linkProblem(path, root);
-        if (problem !== 'directory') add(path, problem);
+        const link = followLink(path, root);
+        if (link === 'directory') continue;
+        if ('problem' in link) add(path, link.problem);
+        else add(path, undefined, link.target);
       } else {
         add(path, kind.isFile() ? undefined : notRegular(kind));
       }
@@ -235,7 +247,7 @@ function layersFor(dir: string): IgnoreLayer[] {
 function isIgnored(path: string, layers: readonly IgnoreLayer[]): boolean {
   for (const layer of layers) {
     const rel = toPosix(relativeTo(layer.base, path)) + (path.endsWith(sep) ? '/' : '');
-    if (rel === '' || rel === '/' || rel.startsWith('..')) continue;
+    if (rel === '' || rel === '/' || isOutside(rel)) continue;
     if (layer.rules.ignores(rel)) return true;
   }
   return false;
@@ -252,30 +264,30 @@ function relativeTo(base: string, path: string): string {
 }
 
 /**
- * Why a symbolic link to a source file is not scanned: it leads out of the scanned root (a
- * checkout could link to any file on the machine), in a loop, nowhere, or to something that is
- * not a file. `'directory'`: a link to a folder, passed over silently as folders are never
- * followed through links.
+ * Where a symbolic link to a source file leads: its target, or why it is not scanned: it leads
+ * out of the scanned root (a checkout could link to any file on the machine), in a loop,
+ * nowhere, or to something that is not a file. `'directory'`: a link to a folder, passed over
+ * silently as folders are never followed through links.
  */
-function linkProblem(path: string, root: string): string | 'directory' | undefined {
+function followLink(path: string, root: string): { target: string } | { problem: string } | 'directory' {
   let target: string;
   try {
     target = realpathSync(path);
   } catch (error) {
     const code = error && typeof error === 'object' && 'code' in error ? error.code : undefined;
-    if (code === 'ELOOP') return 'skipped: symbolic link loop (not followed)';
-    if (code === 'ENOENT') return 'skipped: broken symbolic link (its target does not exist)';
-    return `cannot read: ${describe(error)}`;
+    if (code === 'ELOOP') return { problem: 'skipped: symbolic link loop (not followed)' };
+    if (code === 'ENOENT') return { problem: 'skipped: broken symbolic link (its target does not exist)' };
+    return { problem: `cannot read: ${describe(error)}` };
   }
-  if (!isInside(target, safeRealpath(root) ?? root)) return 'skipped: symbolic link to a file outside the scanned folder (not followed)';
+  if (!isInside(target, safeRealpath(root) ?? root)) return { problem: 'skipped: symbolic link to a file outside the scanned folder (not followed)' };
   let stats;
   try {
     stats = statSync(target);
   } catch (error) {
-    return `cannot read: ${describe(error)}`;
+    return { problem: `cannot read: ${describe(error)}` };
   }
   if (stats.isDirectory()) return 'directory';
-  return stats.isFile() ? undefined : notRegular(stats);
+  return stats.isFile() ? { target } : { problem: notRegular(stats) };
 }
 
 /** The reason for passing over a pipe, socket or device: reading it could block or never end. */
@@ -303,21 +315,50 @@ export type FileRead = { bytes: Buffer } | { tooLarge: number } | { notRegular: 
  */
 export function readOwnFile(path: string, maxBytes = 64 * 1024 * 1024): string {
   const read = readRegularFile(path, maxBytes);
-  if ('bytes' in read) return read.bytes.toString('utf8');
+  // Editors on Windows save JSON with a byte order mark, which JSON.parse refuses.
+  if ('bytes' in read) return stripBom(read.bytes.toString('utf8'));
   const mib = Math.round(maxBytes / 1024 / 1024);
   throw new Error('error' in read ? read.error : 'notRegular' in read ? `not a regular file (${read.notRegular})` : `larger than ${mib} MiB`);
 }
 
 /**
+ * Replaces a file statecheck writes for itself (baseline, cache) in one step: the text goes to a
+ * new file of a random name, created exclusively (a planted file or link of that name makes it
+ * fail, never redirects it), then renamed over `path` (which replaces a link there, never
+ * writes through it).
+ */
+export function writeFileAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
+  writeFileSync(temporary, text, { flag: 'wx' });
+  try {
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** A text without its leading byte order mark. */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
  * Reads a regular file, at most `maxBytes` of it. Pipes, sockets and devices are refused before
  * reading (opened without blocking, checked on the open descriptor, so swapping the path for a
- * pipe after discovery does not hang the scan either).
+ * pipe after discovery does not hang the scan either). With `follow: false` a symbolic link is
+ * refused too, where the platform can tell on opening (`O_NOFOLLOW`): a file swapped for a link
+ * after discovery is not read.
  */
-export function readRegularFile(path: string, maxBytes = Number.POSITIVE_INFINITY): FileRead {
+export function readRegularFile(path: string, maxBytes = Number.POSITIVE_INFINITY, { follow = true }: { follow?: boolean } = {}): FileRead {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (follow ? 0 : (constants.O_NOFOLLOW ?? 0)));
   } catch (error) {
+    const code = error && typeof error === 'object' && 'code' in error ? error.code : undefined;
+    // O_NOFOLLOW on a link: ELOOP (Linux, macOS), EMLINK (FreeBSD).
+    if (!follow && (code === 'ELOOP' || code === 'EMLINK')) return { notRegular: 'a symbolic link' };
     return { error: describe(error) };
   }
   try {
@@ -357,8 +398,53 @@ function safeRealpath(path: string): string | undefined {
 }
 
 function isInside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
+  return !isOutside(relative(root, path));
+}
+
+/**
+ * Whether a relative path (from `relative()`, either separator) leads out of its base: `..`,
+ * `../x`, or another drive. A name that merely starts with two dots (`..x.js`) is inside.
+ */
+export function isOutside(rel: string): boolean {
+  return rel === '..' || rel.startsWith('../') || rel.startsWith(`..${sep}`) || isAbsolute(rel) || /^[a-zA-Z]:/.test(rel);
+}
+
+/**
+ * The project folder for statecheck's own rules about links: the git repository around `dir`
+ * (the nearest folder above it with a `.git`), or `dir` itself outside a repository.
+ */
+export function projectRoot(dir: string): string {
+  for (let current = dir; ; current = dirname(current)) {
+    if (existsSync(join(current, '.git'))) return current;
+    if (dirname(current) === current) return dir;
+  }
+}
+
+/**
+ * Where `path` really is, through any symbolic link (of its own or of a folder on the way;
+ * for a path that does not exist yet, of its nearest existing folder). Undefined when the path
+ * is inside `root` by name but a link takes it out, or when it is a broken link or a loop: a
+ * checkout must not make statecheck read or write elsewhere. A path outside `root` by name was
+ * chosen by whoever runs statecheck and is taken where it leads.
+ */
+export function realPath(path: string, root: string): string | undefined {
+  const rest: string[] = [];
+  let existing = path;
+  for (;;) {
+    try {
+      lstatSync(existing);
+      break;
+    } catch {
+      if (dirname(existing) === existing) return path;
+      rest.unshift(basename(existing));
+      existing = dirname(existing);
+    }
+  }
+  const real = safeRealpath(existing);
+  if (real === undefined) return undefined;
+  const inside = !isOutside(relative(root, path));
+  if (inside && !isInside(real, safeRealpath(root) ?? root)) return undefined;
+  return rest.length > 0 ? join(real, ...rest) : real;
 }
 
 /** A short reason from a Node.js file-system error. */
@@ -371,6 +457,7 @@ export function describe(error: unknown): string {
       ENOENT: 'file not found (deleted during the scan?)',
       ELOOP: 'too many symbolic links',
       EISDIR: 'is a directory',
+      ENOSPC: 'no space left on device',
     };
     if (known[code]) return known[code];
   }

@@ -1,4 +1,6 @@
+import { stripBom } from './files.js';
 import { reportJson } from './reporters/escape.js';
+import { array, isObject, number, object, optional, string } from './shape.js';
 import { compareFindings, countSkipped, type SkippedFile, UsageError } from './scan.js';
 
 interface JsonReport {
@@ -21,14 +23,22 @@ interface SarifLog {
 export function mergeReports(reports: readonly { file: string; text: string }[]): { text: string; failing: boolean } {
   const parsed = reports.map(({ file, text }) => {
     try {
-      return { file, value: JSON.parse(text) as unknown };
+      return { file, value: JSON.parse(stripBom(text)) as unknown };
     } catch {
       throw new UsageError(`merge: ${file} is not JSON`, 'merge takes reports written with --format json or --format sarif');
     }
   });
-  const isSarif = (v: unknown): v is SarifLog => typeof v === 'object' && v !== null && (v as SarifLog).version === '2.1.0' && Array.isArray((v as SarifLog).runs);
-  const isJson = (v: unknown): v is JsonReport => typeof v === 'object' && v !== null && (v as JsonReport).version === 1 && Array.isArray((v as JsonReport).findings);
-  if (parsed.every((p) => isJson(p.value))) {
+  const version = (v: unknown) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as { version?: unknown }).version : undefined);
+  const kinds = new Set(parsed.map((p) => (version(p.value) === 1 ? 'json' : version(p.value) === '2.1.0' ? 'sarif' : 'other')));
+  if (kinds.size !== 1 || kinds.has('other')) {
+    throw new UsageError('merge: reports must all be statecheck JSON (version 1) or all SARIF 2.1.0', 'write each shard with the same --format');
+  }
+  const check = kinds.has('json') ? jsonReport : sarifLog;
+  for (const { file, value } of parsed) {
+    const problem = check(value, '');
+    if (problem) throw new UsageError(`merge: ${file}: not a statecheck ${kinds.has('json') ? 'JSON report' : 'SARIF log'}: ${problem}`, 'merge takes reports written by statecheck with --format json or --format sarif');
+  }
+  if (kinds.has('json')) {
     const values = parsed.map((p) => p.value as JsonReport);
     const findings = values.flatMap((v) => v.findings);
     findings.sort(compareFindings);
@@ -46,21 +56,52 @@ export function mergeReports(reports: readonly { file: string; text: string }[])
     };
     return { text: reportJson(merged), failing: findings.some((f) => f.severity === 'error') };
   }
-  if (parsed.every((p) => isSarif(p.value))) {
-    const logs = parsed.map((p) => p.value as SarifLog);
-    const [first, ...rest] = logs;
-    const run = first!.runs[0]!;
-    run.results = [...(run.results ?? []), ...rest.flatMap((log) => log.runs.flatMap((r) => r.results ?? []))];
-    const key = (r: NonNullable<typeof run.results>[number]) => {
-      const location = r.locations?.[0]?.physicalLocation;
-      return `${location?.artifactLocation?.uri ?? ''}\0${String(location?.region?.startLine ?? 0).padStart(9, '0')}\0${String(location?.region?.startColumn ?? 0).padStart(9, '0')}`;
-    };
-    run.results.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-    const notifications = rest.flatMap((log) => log.runs.flatMap((r) => r.invocations?.[0]?.toolExecutionNotifications ?? []));
-    if (run.invocations?.[0] && notifications.length > 0) {
-      run.invocations[0].toolExecutionNotifications = [...(run.invocations[0].toolExecutionNotifications ?? []), ...notifications];
-    }
-    return { text: reportJson(first), failing: run.results.some((r) => r.level === 'error') };
+  const [first, ...rest] = parsed.map((p) => p.value as SarifLog);
+  const run = first!.runs[0]!;
+  run.results = [...(run.results ?? []), ...rest.flatMap((log) => log.runs.flatMap((r) => r.results ?? []))];
+  const key = (r: NonNullable<typeof run.results>[number]) => {
+    const location = r.locations?.[0]?.physicalLocation;
+    return `${location?.artifactLocation?.uri ?? ''}\0${String(location?.region?.startLine ?? 0).padStart(9, '0')}\0${String(location?.region?.startColumn ?? 0).padStart(9, '0')}`;
+  };
+  run.results.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const notifications = rest.flatMap((log) => log.runs.flatMap((r) => r.invocations?.[0]?.toolExecutionNotifications ?? []));
+  if (run.invocations?.[0] && notifications.length > 0) {
+    run.invocations[0].toolExecutionNotifications = [...(run.invocations[0].toolExecutionNotifications ?? []), ...notifications];
   }
-  throw new UsageError('merge: reports must all be statecheck JSON (version 1) or all SARIF 2.1.0', 'write each shard with the same --format');
+  return { text: reportJson(first), failing: run.results.some((r) => r.level === 'error') };
 }
+
+/** What merging reads of a statecheck JSON report (the output contract), checked before use. */
+const jsonReport = object({
+  findings: array(object({ file: string, line: number, column: number, ruleId: string, severity: string })),
+  errors: array(object({ file: string, message: string })),
+  skipped: optional(array(object({ file: string, kind: string, reason: string }))),
+  summary: optional(object({ files: optional(number), durationMs: optional(number) })),
+});
+
+/** What merging reads of a SARIF log. */
+const sarifRun = object({
+  results: optional(
+    array(
+      object({
+        level: optional(string),
+        locations: optional(
+          array(
+            object({
+              physicalLocation: optional(object({ artifactLocation: optional(object({ uri: optional(string) })), region: optional(object({ startLine: optional(number), startColumn: optional(number) })) })),
+            }),
+          ),
+        ),
+      }),
+    ),
+  ),
+  invocations: optional(array(object({ toolExecutionNotifications: optional(array(isObjectCheck)) }))),
+});
+
+function isObjectCheck(value: unknown, at: string): string | undefined {
+  return isObject(value) ? undefined : `${at}: expected an object`;
+}
+
+const sarifLog = object({
+  runs: (value, at) => array(sarifRun)(value, at) ?? (Array.isArray(value) && value.length === 0 ? `${at}: expected at least one run` : undefined),
+});

@@ -1,8 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { type Dirent, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import picomatch from 'picomatch';
-import { readOwnFile } from './files.js';
+import { isOutside, readOwnFile, toPosix } from './files.js';
 
 /** Path aliases of one tsconfig/jsconfig: `paths` patterns resolved against their base. */
 interface Aliases {
@@ -33,17 +33,21 @@ const SOURCE_FOR: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': [
  */
 export class ProjectLayout {
   private readonly configs = new Map<string, Aliases | undefined>();
+  /** Options of each config file read, `extends` applied: each file is read once, and a cycle ends. */
+  private readonly options = new Map<string, ConfigOptions>();
   private readonly resolved = new Map<string, string | undefined>();
   readonly workspace: WorkspacePackage[];
   private readonly projectConfig: Aliases | undefined;
 
+  /** `onNotice`: told when the workspace globs are not fully expanded. */
   constructor(
     private readonly root: string,
     private readonly files: ReadonlySet<string>,
     project?: string,
+    onNotice?: (message: string) => void,
   ) {
     this.projectConfig = project ? this.readConfig(resolve(root, project)) : undefined;
-    this.workspace = workspacePackages(root);
+    this.workspace = workspacePackages(root, onNotice);
   }
 
   /**
@@ -51,8 +55,8 @@ export class ProjectLayout {
    * aliases of the root's (or `--project`'s) config and of each workspace package's, and
    * workspace package names.
    */
-  static specifiers(root: string, project?: string): string[] {
-    const layout = new ProjectLayout(root, new Set(), project);
+  static specifiers(root: string, project?: string, onNotice?: (message: string) => void): string[] {
+    const layout = new ProjectLayout(root, new Set(), project, onNotice);
     const configs = [layout.projectConfig ?? layout.nearestConfig(root), ...layout.workspace.map((p) => layout.nearestConfig(p.dir))];
     const prefixes = new Set<string>(CONVENTIONAL_ALIASES);
     for (const config of configs) for (const p of config?.paths ?? []) prefixes.add(p.prefix.replace(/\/$/, '') || p.prefix);
@@ -131,15 +135,15 @@ export class ProjectLayout {
     else {
       const parent = dirname(dir);
       const inside = relative(this.root, parent);
-      if (parent !== dir && !inside.startsWith('..') && !isAbsolute(inside)) found = this.nearestConfig(parent);
+      if (parent !== dir && !isOutside(inside)) found = this.nearestConfig(parent);
     }
     this.configs.set(dir, found);
     return found;
   }
 
   /** `paths` and `baseUrl` of a config, following `extends`. */
-  private readConfig(file: string, depth = 0): Aliases | undefined {
-    const options = compilerOptions(file, depth);
+  private readConfig(file: string): Aliases | undefined {
+    const options = compilerOptions(file, 0, this.options);
     const aliases: Aliases = { file, paths: [] };
     if (options.baseUrl) aliases.baseUrl = options.baseUrl;
     const pathsBase = options.baseUrl ?? options.pathsDir;
@@ -166,15 +170,25 @@ interface ConfigOptions {
   pathsDir?: string;
 }
 
-/** Compiler options that matter for resolution, with `extends` applied (relative or package configs). */
-function compilerOptions(file: string, depth: number): ConfigOptions {
+/**
+ * Compiler options that matter for resolution, with `extends` applied (relative or package
+ * configs). `seen` holds the options of every config already read: a config reached again
+ * (a diamond of `extends` arrays) is not read again, and one that extends itself through others
+ * (a cycle) contributes nothing more, as TypeScript refuses it.
+ */
+function compilerOptions(file: string, depth: number, seen: Map<string, ConfigOptions>): ConfigOptions {
+  const known = seen.get(file);
+  if (known) return known;
   if (depth > 8) return {};
+  // In progress until read: a cycle back to this file finds it empty.
+  seen.set(file, {});
   let json: { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: unknown } };
   try {
     json = (parseJsonc(readOwnFile(file)) ?? {}) as typeof json;
   } catch {
     return {};
   }
+  if (json === null || typeof json !== 'object') return {};
   const dir = dirname(file);
   let options: ConfigOptions = {};
   const parents = Array.isArray(json.extends) ? json.extends : json.extends === undefined ? [] : [json.extends];
@@ -183,19 +197,20 @@ function compilerOptions(file: string, depth: number): ConfigOptions {
     const parentFile = parent.startsWith('.') || isAbsolute(parent) ? resolve(dir, parent) : join(dir, 'node_modules', parent);
     const candidates = [parentFile, `${parentFile}.json`, join(parentFile, 'tsconfig.json')];
     const existing = candidates.find(isFile);
-    if (existing) options = { ...options, ...compilerOptions(existing, depth + 1) };
+    if (existing) options = { ...options, ...compilerOptions(existing, depth + 1, seen) };
   }
-  const own = json.compilerOptions ?? {};
+  const own = json.compilerOptions && typeof json.compilerOptions === 'object' ? json.compilerOptions : {};
   if (typeof own.baseUrl === 'string') options.baseUrl = resolve(dir, own.baseUrl);
   if (own.paths && typeof own.paths === 'object') {
     options.paths = own.paths as Record<string, unknown>;
     options.pathsDir = dir;
   }
+  seen.set(file, options);
   return options;
 }
 
 /** Packages named by the root's `workspaces` (npm, Yarn) or pnpm-workspace.yaml. */
-function workspacePackages(root: string): WorkspacePackage[] {
+function workspacePackages(root: string, onNotice?: (message: string) => void): WorkspacePackage[] {
   const patterns: string[] = [];
   try {
     const pkg = JSON.parse(readOwnFile(join(root, 'package.json'))) as { workspaces?: unknown };
@@ -212,7 +227,7 @@ function workspacePackages(root: string): WorkspacePackage[] {
     // No pnpm workspace.
   }
   const packages: WorkspacePackage[] = [];
-  for (const dir of expandDirectories(root, patterns)) {
+  for (const dir of expandDirectories(root, patterns, onNotice)) {
     try {
       const pkg = JSON.parse(readOwnFile(join(dir, 'package.json'))) as Record<string, unknown>;
       if (typeof pkg.name !== 'string') continue;
@@ -244,31 +259,72 @@ function entryPoints(pkg: Record<string, unknown>): string[] {
   return entries.map((e) => e.replace(/\.d\.([cm]?ts)$/, '.$1'));
 }
 
-/** Folders matching workspace globs (`packages/*`, `apps/**`, `libs/shared`). */
-function expandDirectories(root: string, patterns: readonly string[]): string[] {
+/** How many folder entries expanding the workspace globs may look at: a bound on `**` in a huge tree. */
+export const MAX_WORKSPACE_ENTRIES = 100_000;
+
+/**
+ * Folders matching workspace globs (`packages/*`, `apps/**`, `libs/shared`), inside the root
+ * only: a glob that climbs out of it (`../**`) is passed over, links to folders are never
+ * followed (a link to `..` would make `**` endless), and the walk stops after
+ * MAX_WORKSPACE_ENTRIES entries, with a notice.
+ */
+function expandDirectories(root: string, patterns: readonly string[], onNotice?: (message: string) => void): string[] {
   const dirs = new Set<string>();
+  let budget = MAX_WORKSPACE_ENTRIES;
   for (const pattern of patterns) {
-    const clean = pattern.replace(/\/+$/, '').replace(/^\.\//, '');
+    const clean = posix.normalize(pattern.replace(/\\/g, '/')).replace(/\/+$/, '').replace(/^(\.\/|\/)+/, '');
+    if (clean === '..' || clean.startsWith('../')) {
+      onNotice?.('package.json or pnpm-workspace.yaml: a workspace glob leads out of the project folder (ignored)');
+      continue;
+    }
+    if (clean === '.') {
+      dirs.add(root);
+      continue;
+    }
     if (!/[*?[{]/.test(clean)) {
-      if (isDirectory(join(root, clean))) dirs.add(join(root, clean));
+      if (clean !== '' && isRealDirectory(root, clean)) dirs.add(join(root, clean));
       continue;
     }
     const fixed = clean.slice(0, clean.search(/[*?[{]/)).replace(/[^/]*$/, '');
     const matcher = picomatch(clean);
     const deep = clean.includes('**');
-    const stack = [fixed.replace(/\/$/, '')];
+    const depth = clean.split('/').length;
+    const start = fixed.replace(/\/$/, '');
+    if (start !== '' && !isRealDirectory(root, start)) continue;
+    const stack = [start];
     while (stack.length > 0) {
       const rel = stack.pop()!;
-      for (const name of safeList(join(root, rel))) {
-        if (name === 'node_modules' || name.startsWith('.')) continue;
-        const child = rel ? `${rel}/${name}` : name;
-        if (!isDirectory(join(root, child))) continue;
+      for (const entry of safeEntries(join(root, rel))) {
+        if (--budget < 0) {
+          onNotice?.(`workspace globs: stopped after ${MAX_WORKSPACE_ENTRIES} folder entries; packages further down are not resolved by name`);
+          return [...dirs].sort();
+        }
+        // Real folders only: never through a link.
+        if (!entry.isDirectory() || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+        const child = rel ? `${rel}/${entry.name}` : entry.name;
         if (matcher(child)) dirs.add(join(root, child));
-        if (deep || child.split('/').length < clean.split('/').length) stack.push(child);
+        if (deep || child.split('/').length < depth) stack.push(child);
       }
     }
   }
   return [...dirs].sort();
+}
+
+function safeEntries(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+/** `rel` (forward slashes) is a folder below `root`, reached through no link. */
+function isRealDirectory(root: string, rel: string): boolean {
+  try {
+    return lstatSync(join(root, rel)).isDirectory() && toPosix(relative(realpathSync(root), realpathSync(join(root, rel)))) === rel;
+  } catch {
+    return false;
+  }
 }
 
 function safeList(dir: string): string[] {
@@ -287,10 +343,3 @@ export function isFile(path: string): boolean {
   }
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}

@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pc from 'picocolors';
-import { applyBaseline, BASELINE_FILE, baselineExists, readBaseline, writeBaseline } from './baseline.js';
+import { applyBaseline, type Baseline, BASELINE_FILE, baselineName, covers, coversAll, entryPath, findBaseline, readBaseline, type RunExtent, writeBaseline } from './baseline.js';
 import { DEFAULT_CACHE_LOCATION } from './cache.js';
 import { loadConfig } from './config.js';
+import { describe, readRegularFile } from './files.js';
 import { mergeReports } from './merge.js';
 import { defaultJobs } from './pool.js';
 import { isFile } from './project.js';
@@ -30,9 +31,11 @@ Options:
   -c, --config <file>      use this configuration file instead of searching for one
       --changed            only files changed against HEAD (staged included) and untracked files
       --since <git-ref>    only files changed since the merge base with <git-ref> (pull requests)
-      --baseline <file>    report only findings not in this baseline (default: ${BASELINE_FILE} if present)
+      --baseline <file>    report only findings not in this baseline (default: ${BASELINE_FILE},
+                           found from the working directory upward)
       --no-baseline        ignore any baseline
-      --update-baseline    record every current finding in the baseline file and exit 0
+      --update-baseline    record the current findings in the baseline and exit 0 (with paths,
+                           --changed, --since or --shard: only the entries of the files scanned)
       --fail-on <level>    exit 1 on findings at or above: error (default) or warn
       --max-warnings <n>   exit 1 when there are more than <n> warnings
   -q, --quiet              report errors only, not warnings
@@ -179,20 +182,42 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       ...(project !== undefined ? { project } : {}),
       ...(values.typed ? { typed: true } : {}),
       limits: { maxFileSize: maxFileSize ?? config.maxFileSize, skipGenerated: values['no-skip-generated'] ? false : config.skipGenerated },
+      onNotice: (message) => io.stderr(`statecheck: ${message}\n`),
     });
     progress?.done();
 
-    const baselineFile = values.baseline ?? BASELINE_FILE;
+    // What this run looked at: a partial run updates and judges only its own part of the baseline.
+    const extent: RunExtent = {
+      cwd: io.cwd,
+      paths: positionals.length > 0 ? positionals.map((p) => resolve(io.cwd, p)) : [io.cwd],
+      ...(only ? { only } : {}),
+      ...(shard ? { shard } : {}),
+    };
+    const baselinePath = findBaseline(io.cwd, values.baseline);
     if (values['update-baseline']) {
-      writeBaseline(io.cwd, baselineFile, result.findings);
-      io.stdout(`statecheck: wrote ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} to ${terminalLine(baselineFile)}\n`);
+      const target = baselinePath ?? resolve(io.cwd, BASELINE_FILE);
+      const name = baselineName(io.cwd, target);
+      let previous: Baseline | undefined;
+      try {
+        if (existsSync(target)) previous = readBaseline(io.cwd, target, name);
+      } catch (error) {
+        // A broken baseline is replaced by a run that covers all of it; a partial run would lose the rest.
+        if (!coversAll(extent, target)) throw error;
+      }
+      const kept = writeBaseline(io.cwd, target, result.findings, previous, extent);
+      const written = `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}`;
+      io.stdout(`statecheck: wrote ${written} to ${terminalLine(name)}${kept > 0 ? ` and kept ${kept} ${kept === 1 ? 'entry' : 'entries'} of files outside this run` : ''}\n`);
       return 0;
     }
-    if (!values['no-baseline'] && (values.baseline !== undefined || baselineExists(io.cwd, baselineFile))) {
-      if (!baselineExists(io.cwd, baselineFile)) throw new UsageError(`baseline not found: ${baselineFile}`, 'create it with `statecheck --update-baseline`');
-      const outcome = applyBaseline(result.findings, readBaseline(io.cwd, baselineFile));
+    if (!values['no-baseline'] && baselinePath !== undefined) {
+      const name = values.baseline ?? baselineName(io.cwd, baselinePath);
+      if (!existsSync(baselinePath)) throw new UsageError(`baseline not found: ${name}`, 'create it with `statecheck --update-baseline`');
+      const outcome = applyBaseline(result.findings, readBaseline(io.cwd, baselinePath, name), (entry) => {
+        const file = entryPath(baselinePath, entry);
+        return file !== undefined && covers(extent, file);
+      });
       result.findings = outcome.fresh;
-      result.baseline = { file: baselineFile, suppressed: outcome.suppressed, stale: outcome.stale };
+      result.baseline = { file: name, suppressed: outcome.suppressed, stale: outcome.stale };
     }
     const errors = result.findings.filter((f) => f.severity === 'error').length;
     const warnings = result.findings.length - errors;
@@ -201,9 +226,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 
     const text = reporter(reported, { cwd: io.cwd, colors });
     if (values.output !== undefined) {
-      const target = resolve(io.cwd, values.output);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, text);
+      writeReport(io.cwd, values.output, text);
       io.stdout(`${summaryLine(reported, { cwd: io.cwd, colors })}\n${colors.dim(`report written to ${terminalLine(values.output)}`)}\n`);
     } else {
       io.stdout(text);
@@ -265,18 +288,31 @@ function mergeCommand(argv: readonly string[], io: Io): number {
   });
   if (positionals.length === 0) throw new UsageError('merge: no reports given', 'usage: statecheck merge [--output <file>] <report.json|report.sarif>...');
   const merged = mergeReports(positionals.map((file) => ({ file, text: readReport(io.cwd, file) })));
-  if (values.output !== undefined) writeFileSync(resolve(io.cwd, values.output), merged.text);
+  if (values.output !== undefined) writeReport(io.cwd, values.output, merged.text);
   else io.stdout(merged.text);
   return merged.failing ? 1 : 0;
 }
 
-function readReport(cwd: string, file: string): string {
+/** `--output`: a full disk or a read-only folder is a message and exit code 2, not an internal error. */
+function writeReport(cwd: string, output: string, text: string): void {
   try {
-    return readFileSync(resolve(cwd, file), 'utf8');
-  } catch {
-    throw new UsageError(`merge: cannot read ${file}`);
+    const target = resolve(cwd, output);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, text);
+  } catch (error) {
+    throw new UsageError(`cannot write ${output}: ${describe(error)}`, 'check the path given to --output');
   }
 }
+
+/** A shard report: regular files only (a pipe or a device would hang the merge), of a size a string can hold. */
+function readReport(cwd: string, file: string): string {
+  const read = readRegularFile(resolve(cwd, file), MAX_REPORT_BYTES);
+  if ('bytes' in read) return read.bytes.toString('utf8');
+  const why = 'error' in read ? read.error : 'notRegular' in read ? `not a regular file (${read.notRegular})` : 'larger than 256 MiB';
+  throw new UsageError(`merge: cannot read ${file}: ${why}`, 'merge takes report files written with --output');
+}
+
+const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 
 function colorByEnvironment(io: Io): boolean {
   if ('NO_COLOR' in io.env && io.env.NO_COLOR !== '') return false;

@@ -3,8 +3,8 @@ import { lstatSync } from 'node:fs';
 import { relative } from 'node:path';
 import { type AnalyzeOptions, type Category, CATEGORY_INFO, outOfScopeReason, type Severity, type Suggestion } from '../core/index.js';
 import { type AnalysisSettings, DEFAULT_LIMITS, type FileAnalysis, type FileJob, type Limits } from './analyze-file.js';
-import { cacheKey, ResultCache } from './cache.js';
-import { discover, fileKind, type Selection, toPosix } from './files.js';
+import { cacheFolder, cacheKey, ResultCache } from './cache.js';
+import { discover, fileKind, isOutside, type Selection, toPosix } from './files.js';
 import { link } from './link.js';
 import { analyzeAll } from './pool.js';
 import { ProjectLayout } from './project.js';
@@ -90,6 +90,8 @@ export interface ScanOptions {
   project?: string;
   /** Use a type-checked program (`--typed`). */
   typed?: boolean;
+  /** Told about what the run passed over that concerns no one file (a cache folder not used, a walk cut short). */
+  onNotice?: (message: string) => void;
 }
 
 /** A usage problem (bad path, bad option): exit code 2 with a hint. */
@@ -112,10 +114,17 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const categories = (Object.keys(CATEGORY_INFO) as Category[]).filter((c) => options.severity?.[c] !== 'off');
   const crossFile = options.crossFile ?? true;
   const analyze: AnalyzeOptions = { ...options.analyze, categories };
-  if (crossFile) Object.assign(analyze, { crossFile: true, projectSpecifiers: ProjectLayout.specifiers(options.cwd, options.project) });
+  // The project layout is read twice (before and after the analysis): its notices once.
+  const noticed = new Set<string>();
+  const notice = (message: string) => {
+    if (noticed.has(message)) return;
+    noticed.add(message);
+    options.onNotice?.(message);
+  };
+  if (crossFile) Object.assign(analyze, { crossFile: true, projectSpecifiers: ProjectLayout.specifiers(options.cwd, options.project, notice) });
   const settings: AnalysisSettings = { analyze, debug: options.debug ?? false, limits: options.limits ?? DEFAULT_LIMITS };
   const reported = (file: string) => !options.shard || shardOf(file, options.shard.count) === options.shard.index - 1;
-  const scanned = discovery.files.map(({ path }) => ({ path, file: display(options.cwd, path), context: false }));
+  const scanned = discovery.files.map(({ path, source }) => ({ path, ...(source !== undefined ? { source } : {}), file: display(options.cwd, path), context: false }));
   // Cross-file analysis reads the rest of the program too (other shards, unchanged files, scripts
   // that call server modules), to learn who writes and calls what; it reports only the selection.
   const context = crossFile ? contextFiles(options, new Set(scanned.map((f) => f.path))) : [];
@@ -124,7 +133,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   // Types flow between files, so a file's typed result is not a function of its content alone:
   // --typed does not use the cache.
-  const cache = options.cache === false || options.cache === undefined || options.typed ? undefined : new ResultCache(options.cache, cacheKey(packageVersion() ?? '', { cwd: options.cwd, settings }));
+  const cache = options.cache === false || options.cache === undefined || options.typed ? undefined : openCache(options.cache, options, settings);
   const results: FileAnalysis[] = new Array(files.length);
   const pending: (FileJob & { index: number })[] = [];
   files.forEach((job, index) => {
@@ -158,7 +167,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const linked = crossFile
     ? link(
         files.map((f, i) => ({ ...f, findings: results[i]!.findings, ...(results[i]!.summary ? { summary: results[i]!.summary } : {}) })),
-        new ProjectLayout(options.cwd, new Set(files.map((f) => f.path)), options.project),
+        new ProjectLayout(options.cwd, new Set(files.map((f) => f.path)), options.project, notice),
         analyze,
       )
     : results.flatMap((r, i) => (files[i]!.context ? [] : r.findings));
@@ -214,6 +223,15 @@ function notRegularKind(path: string): string | undefined {
   }
 }
 
+function openCache(location: string, options: ScanOptions, settings: AnalysisSettings): ResultCache | undefined {
+  const folder = cacheFolder(location, options.cwd);
+  if (folder === undefined) {
+    options.onNotice?.(`cache not used: ${display(options.cwd, location)} leads out of the project through a symbolic link`);
+    return undefined;
+  }
+  return new ResultCache(folder, cacheKey(packageVersion() ?? '', { cwd: options.cwd, settings }));
+}
+
 /** Folders outside the server whose files call server modules: read for cross-file analysis only. */
 const CONTEXT_DIRECTORIES = /^inside (scripts|migrations|seeds|seeders)\/$/;
 
@@ -221,15 +239,15 @@ const CONTEXT_DIRECTORIES = /^inside (scripts|migrations|seeds|seeders)\/$/;
  * Files the link step reads without reporting them: with `--changed`/`--since`, the rest of the
  * selection; always, scripts and migrations (their calls of server modules are not requests).
  */
-function contextFiles(options: ScanOptions, selected: ReadonlySet<string>): { path: string; file: string; context: true; outside: boolean }[] {
+function contextFiles(options: ScanOptions, selected: ReadonlySet<string>): { path: string; source?: string; file: string; context: true; outside: boolean }[] {
   const selection = options.selection ?? { base: options.cwd, include: [], exclude: [], defaultScope: true };
   const paths = options.paths.length > 0 ? options.paths : ['.'];
   const wide = discover(options.cwd, paths, { ...selection, only: undefined, defaultScope: false });
-  return wide.files.flatMap(({ path }) => {
+  return wide.files.flatMap(({ path, source }) => {
     if (selected.has(path)) return [];
     const reason = selection.defaultScope ? outOfScopeReason(toPosix(relative(selection.base, path))) : undefined;
     const wanted = reason === undefined ? selection.only !== undefined : CONTEXT_DIRECTORIES.test(reason);
-    return wanted ? [{ path, file: display(options.cwd, path), context: true as const, outside: reason !== undefined }] : [];
+    return wanted ? [{ path, ...(source !== undefined ? { source } : {}), file: display(options.cwd, path), context: true as const, outside: reason !== undefined }] : [];
   });
 }
 
@@ -241,7 +259,7 @@ export function shardOf(file: string, count: number): number {
 /** Path relative to the working directory with forward slashes (absolute when outside it). */
 export function display(cwd: string, path: string): string {
   const rel = relative(cwd, path);
-  return rel.startsWith('..') ? toPosix(path) : toPosix(rel);
+  return isOutside(rel) ? toPosix(path) : toPosix(rel);
 }
 
 /** Output order: file, line, column, rule. */

@@ -1,8 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { codeHash } from '../../cli/build-id.js';
 import { cacheKey } from '../../cli/cache.js';
 import { runCli } from '../helpers/cli.js';
+import { ROOT } from '../helpers/fixtures.js';
 import { SAMPLE_APP, useTempDir } from '../helpers/tmp.js';
 
 const dir = useTempDir();
@@ -65,10 +68,80 @@ describe('result cache', () => {
     expect(report()).toEqual(cold);
   });
 
+  // An app with findings of its own, and a store with the route that writes it (summaries the link step joins).
+  const STORE = 'export const sessions = new Map();\n';
+  const ROUTE = "import express from 'express';\nimport { sessions } from './store.js';\nconst app = express();\napp.post('/login', (req, res) => { sessions.set(req.body.id, req.body); res.end(); });\napp.listen(3000);\n";
+  it.each([
+    ['a related list that is null', 'sample', (e: CachedEntry) => void (e.result.findings[0]!.related = null)],
+    ['a finding without a message', 'sample', (e: CachedEntry) => void delete e.result.findings[0]!.message],
+    ['a line that is a string', 'sample', (e: CachedEntry) => void (e.result.findings[0]!.line = '1')],
+    ['an unknown category', 'sample', (e: CachedEntry) => void (e.result.findings[0]!.category = 'constructor')],
+    ['errors that are not a list', 'sample', (e: CachedEntry) => void (e.result.errors = {})],
+    ['a result that is a string', 'sample', (e: CachedEntry) => void (e.result = 'x' as never)],
+    ['a summary without its state', 'store', (e: CachedEntry) => void delete e.result.summary!.state],
+    ['exports that are null', 'store', (e: CachedEntry) => void (e.result.summary!.exports = null)],
+    ['a piece of state without its writes', 'store', (e: CachedEntry) => void delete (e.result.summary!.state as Record<string, unknown>[])[0]!.writes],
+    ['a use whose path is null', 'app', (e: CachedEntry) => void ((e.result.summary!.uses as Record<string, unknown>[])[0]!.path = null)],
+  ])('ignores an entry with %s: the file is analysed again', (_, file, spoil) => {
+    dir.write('src/sample.js', SAMPLE_APP);
+    dir.write('src/store.js', STORE);
+    dir.write('src/app.js', ROUTE);
+    const cold = report();
+    expect(lines(cold)).toEqual(['src/sample.js:4:memory-session', 'src/sample.js:5:module-state', 'src/store.js:1:memory-session']);
+    const cache = JSON.parse(readFileSync(join(dir.path, CACHE), 'utf8')) as { entries: Record<string, CachedEntry> };
+    spoil(cache.entries[join(dir.path, `src/${file}.js`)]!);
+    writeFileSync(join(dir.path, CACHE), JSON.stringify(cache));
+    expect(report()).toEqual(cold);
+  });
+
   it('--cache-location puts it elsewhere', () => {
     dir.write('src/app.js', SAMPLE_APP);
     report(['--cache-location', '.statecheck-cache']);
     expect(JSON.parse(readFileSync(join(dir.path, '.statecheck-cache', 'results.json'), 'utf8')).entries).toBeDefined();
+  });
+});
+
+/** A cache entry as results.json holds it, loosely typed so that tests can spoil it. */
+interface CachedEntry {
+  result: {
+    findings: Record<string, unknown>[];
+    errors: unknown;
+    summary?: Record<string, unknown>;
+  };
+}
+
+describe('the cache key covers statecheck\'s own code', () => {
+  it('npm run build records a hash of the built code in dist/build-id.json', () => {
+    expect(JSON.parse(readFileSync(join(ROOT, 'dist', 'build-id.json'), 'utf8'))).toEqual({ code: codeHash(join(ROOT, 'dist')) });
+  });
+
+  it('a build with other analysis code and the same version does not reuse the results of the first', () => {
+    // Another build of the same version: a copy of this one, installed elsewhere.
+    const pkg = join(dir.path, 'pkg');
+    cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+    cpSync(join(ROOT, 'tools', 'build-id.mjs'), join(pkg, 'tools', 'build-id.mjs'));
+    symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+    const app = join(dir.path, 'app');
+    mkdirSync(join(app, 'src'), { recursive: true });
+    writeFileSync(join(app, 'src', 'app.js'), SAMPLE_APP);
+    const run = () => {
+      const result = spawnSync(process.execPath, [join(pkg, 'dist', 'cli', 'index.js'), '--format', 'json'], { cwd: app, encoding: 'utf8' });
+      expect(result.stderr).toBe('');
+      return lines(JSON.parse(result.stdout));
+    };
+    const cold = run();
+    expect(cold).toHaveLength(2);
+    // Doctor the cached result: the same build serves it.
+    const cacheFile = join(app, CACHE);
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    cache.entries[join(app, 'src/app.js')].result.findings.pop();
+    writeFileSync(cacheFile, JSON.stringify(cache));
+    expect(run()).toEqual(cold.slice(0, 1));
+    // Change the analysis code and run the build step again: the doctored result is not served.
+    appendFileSync(join(pkg, 'dist', 'core', 'index.js'), '\n// another build\n');
+    execFileSync(process.execPath, [join(pkg, 'tools', 'build-id.mjs')]);
+    expect(run()).toEqual(cold);
   });
 });
 

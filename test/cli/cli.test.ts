@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/fixtures.js';
 import { SAMPLE_APP, useTempDir } from '../helpers/tmp.js';
 
@@ -148,5 +149,36 @@ describe('statecheck CLI', () => {
     write('src/nested/kept.js', APP);
     const report = JSON.parse(runCli(['--format', 'json', 'src'], tmp.path).stdout);
     expect([...new Set(report.findings.map((f: { file: string }) => f.file))]).toEqual(['src/nested/kept.js']);
+  });
+});
+
+describe('when the process itself cannot work', () => {
+  it.runIf(existsSync('/dev/full'))('a report that cannot be written to standard output (/dev/full) is exit code 2 with a message', () => {
+    write('src/app.js', APP);
+    const out = openSync('/dev/full', 'w');
+    try {
+      const result = spawnSync(process.execPath, [BIN, '--no-cache', 'src'], { cwd: tmp.path, encoding: 'utf8', stdio: ['ignore', out, 'pipe'] });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe('statecheck: cannot write the report to standard output: no space left on device\n');
+    } finally {
+      closeSync(out);
+    }
+  });
+
+  it.runIf(process.platform !== 'win32')('a working directory that was deleted is exit code 2 with a message', () => {
+    const gone = join(tmp.path, 'gone');
+    mkdirSync(gone);
+    // The shell enters the folder, removes it, then starts statecheck there.
+    const result = spawnSync('sh', ['-c', `cd "$1" && rmdir "$1" && exec "$2" "$3" --no-cache`, 'sh', gone, process.execPath, BIN], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('statecheck: cannot use the working directory: it no longer exists\n  run statecheck from an existing folder\n');
+  });
+
+  it('a report that cannot be written to --output is exit code 2 with a message', () => {
+    write('src/app.js', APP);
+    write('taken', 'a file, not a folder');
+    const { code, stderr } = runCli(['--no-cache', '--output', 'taken/report.txt', 'src'], tmp.path);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^statecheck: cannot write taken\/report\.txt: /);
   });
 });

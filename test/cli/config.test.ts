@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -83,6 +83,25 @@ describe('configuration', () => {
     expect(broken.stderr).toMatch(/^statecheck: statecheck\.config\.json:\d+: invalid JSON/);
     const missing = runCli(['--config', 'nope.json'], dir.path);
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: config file not found: nope\.json/) });
+  });
+
+  it.each([
+    ['arrays', `{ "rules": ${'['.repeat(100_000)}${']'.repeat(100_000)} }`],
+    ['objects', `{ "packages": ${'{ "a": '.repeat(100_000)}1${' }'.repeat(100_000)} }`],
+  ])('deeply nested %s are a configuration error, not an internal error', (_, text) => {
+    dir.write('statecheck.config.json', text);
+    const { code, stderr } = runCli([], dir.path);
+    expect(code).toBe(2);
+    expect(stderr).toBe('statecheck: statecheck.config.json: invalid JSON (nested too deeply)\n  a configuration needs a few levels at most\n');
+  });
+
+  it('a UTF-8 byte order mark (as Windows editors write) is read past, in package.json too', () => {
+    dir.write('src/app.js', SAMPLE_APP);
+    dir.write('statecheck.config.json', `\uFEFF${JSON.stringify({ rules: { 'module-state': 'off' } })}`);
+    expect(categories(runCli(['--format', 'json'], dir.path).stdout)).toEqual(['memory-session:error']);
+    rmSync(join(dir.path, 'statecheck.config.json'));
+    dir.write('package.json', `\uFEFF${JSON.stringify({ name: 'x', statecheck: { rules: { 'memory-session': 'off' } } })}`);
+    expect(categories(runCli(['--format', 'json'], dir.path).stdout)).toEqual(['module-state:error']);
   });
 
   it('unknown keys warn on stderr and are otherwise ignored', () => {

@@ -250,7 +250,17 @@ describe('unusual files named on the command line', () => {
     symlinkSync('/dev/zero', join(sub, 'statecheck.config.json'));
     const result = spawnSync(process.execPath, [BIN, '--no-cache'], { cwd: sub, encoding: 'utf8', timeout: 30_000 });
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^statecheck: statecheck\.config\.json: cannot read: not a regular file \(a device\)\n/);
+    // A link out of the project is refused before anything is read.
+    expect(result.stderr).toMatch(/^statecheck: statecheck\.config\.json: not read: a symbolic link out of the project\n/);
+  });
+
+  it.runIf(POSIX)('a configuration file that is a named pipe is a configuration error, not a hang', () => {
+    const sub = join(dir, 'pipe');
+    mkdirSync(sub);
+    spawnSync('mkfifo', [join(sub, 'statecheck.config.json')]);
+    const result = spawnSync(process.execPath, [BIN, '--no-cache'], { cwd: sub, encoding: 'utf8', timeout: 30_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^statecheck: statecheck\.config\.json: cannot read: not a regular file \(a named pipe\)\n/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ describe('the published package', () => {
     expect(tarball).toBeDefined();
     const prefix = join(work, 'global');
     execFileSync(npm, ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', join(work, tarball!)], { stdio: 'pipe' });
+    // The build's code hash ships with it: the cache of one build is never served to another.
+    expect(existsSync(join(prefix, 'lib', 'node_modules', 'statecheck', 'dist', 'build-id.json'))).toBe(true);
     const bin = join(prefix, 'bin', 'statecheck');
     const version = spawnSync(bin, ['--version'], { encoding: 'utf8' });
     expect(version.status).toBe(0);

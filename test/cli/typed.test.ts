@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/fixtures.js';
+import { useTempDir } from '../helpers/tmp.js';
 
 const dir = join(FIXTURES, 'typed');
 const expected = (JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { findings: unknown[] }).findings;
@@ -37,5 +39,30 @@ describe('--typed on fixtures/typed', () => {
     const { code, stderr } = runCli(['--typed', '--no-cross-file'], dir);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--typed and --no-cross-file cannot be combined/);
+  });
+});
+
+describe('--typed reads what TypeScript asks for through the same guard as every other file', () => {
+  const tmp = useTempDir('statecheck-typed-');
+  const POSIX = process.platform !== 'win32';
+  const STORE = 'export const seen = new Set<string>();\nexport function track(ip: string) { seen.add(ip); }\n';
+  const typed = () => {
+    const result = spawnSync(process.execPath, [BIN, '--typed', '--format', 'json', '--no-cache', '.'], { cwd: tmp.path, encoding: 'utf8', timeout: 60_000 });
+    return { signal: result.signal, code: result.status, stderr: result.stderr, files: result.stdout ? (JSON.parse(result.stdout) as Report).findings.map((f) => `${f.file}:${f.line}`) : [] };
+  };
+
+  it.runIf(POSIX)('a tsconfig.json that is a named pipe is not waited on', () => {
+    tmp.write('src/store.ts', STORE);
+    spawnSync('mkfifo', [join(tmp.path, 'tsconfig.json')]);
+    expect(typed()).toEqual({ signal: null, code: 1, stderr: '', files: ['src/store.ts:1'] });
+  });
+
+  it.runIf(POSIX && existsSync('/dev/zero'))('a reference to /dev/zero, or a config extending it, is not read', () => {
+    symlinkSync('/dev/zero', join(tmp.path, 'zero.d.ts'));
+    tmp.write('src/store.ts', `/// <reference path="../zero.d.ts" />\n${STORE}`);
+    expect(typed()).toEqual({ signal: null, code: 1, stderr: '', files: ['src/store.ts:2'] });
+    symlinkSync('/dev/zero', join(tmp.path, 'zero.json'));
+    tmp.write('tsconfig.json', JSON.stringify({ extends: './zero.json' }));
+    expect(typed()).toEqual({ signal: null, code: 1, stderr: '', files: ['src/store.ts:2'] });
   });
 });
