@@ -13,7 +13,7 @@ import {
   type TS,
   type TypeScript,
 } from '../core/index.js';
-import { readRegularFile } from './files.js';
+import { readRegularFile, SYMBOLIC_LINK } from './files.js';
 import type { FileFinding, FileSummary, Located } from './link.js';
 import type { ScanError, SkipKind, SkippedFile } from './scan.js';
 
@@ -77,6 +77,8 @@ export function readSource(path: string, limits: Limits = DEFAULT_LIMITS): Sourc
   const max = limits.maxFileSize > 0 ? limits.maxFileSize : Number.POSITIVE_INFINITY;
   const read = readRegularFile(path, max, { follow: false });
   if ('error' in read) return { error: `cannot read: ${read.error}` };
+  // A link swapped in after discovery is not followed (O_NOFOLLOW): an error, like every link not followed.
+  if ('notRegular' in read && read.notRegular === SYMBOLIC_LINK) return { error: 'cannot read: a symbolic link (swapped in after the file was found; not followed)' };
   if ('notRegular' in read) return { skip: 'not-regular', reason: `not a regular file (${read.notRegular})` };
   if ('tooLarge' in read) {
     let [size, limit] = [formatSize(read.tooLarge), formatSize(max)];

@@ -303,6 +303,9 @@ export function fileKind(stats: FileKind): string {
   return stats.isDirectory() ? 'a directory' : 'not a file';
 }
 
+/** What `readRegularFile` says of a path that is a symbolic link when links are not followed. */
+export const SYMBOLIC_LINK = 'a symbolic link';
+
 /**
  * What reading a file gave: its bytes, its size when over the limit, what it is when it is not
  * a regular file (`'a named pipe'`), or why it could not be read (`'permission denied'`).
@@ -358,7 +361,7 @@ export function readRegularFile(path: string, maxBytes = Number.POSITIVE_INFINIT
   } catch (error) {
     const code = error && typeof error === 'object' && 'code' in error ? error.code : undefined;
     // O_NOFOLLOW on a link: ELOOP (Linux, macOS), EMLINK (FreeBSD).
-    if (!follow && (code === 'ELOOP' || code === 'EMLINK')) return { notRegular: 'a symbolic link' };
+    if (!follow && (code === 'ELOOP' || code === 'EMLINK')) return { notRegular: SYMBOLIC_LINK };
     return { error: describe(error) };
   }
   try {

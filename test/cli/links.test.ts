@@ -87,7 +87,7 @@ describe.runIf(POSIX)('a file swapped for a link after discovery', () => {
     expect(result.stderr).toBe('');
     const report = json(result.stdout);
     expect(where(report)).toEqual(['src/app.js:4:memory-session', 'src/app.js:5:module-state']);
-    expect(report.errors).toEqual([{ file: 'src/victim.js', message: 'skipped: not a regular file (a symbolic link)' }]);
+    expect(report.errors).toEqual([{ file: 'src/victim.js', message: 'cannot read: a symbolic link (swapped in after the file was found; not followed)' }]);
     expect(result.stdout).not.toContain('secretSeen');
   });
 });
