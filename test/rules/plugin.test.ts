@@ -164,6 +164,30 @@ describe('settings.statecheck', () => {
     );
   });
 
+  it('a package named after a prototype member is a package like any other, configured or not', () => {
+    const text = "import { LRUCache } from 'lru-cache';\nimport make from 'constructor';\nexport const made = make();\nexport const cache = new LRUCache({ max: 1 });\n";
+    expect(positions(lint(text, 'src/a.js'))).toEqual(['4:22 statecheck/no-process-cache']);
+    expect(positions(lint(text, 'src/a.js', [{ settings: { statecheck: { packages: { constructor: 'process-cache', toString: 'process-cache' } } } }]))).toEqual([
+      '3:21 statecheck/no-process-cache',
+      '4:22 statecheck/no-process-cache',
+    ]);
+  });
+
+  it('refuses keys that reach the prototype instead of applying what they carry', () => {
+    const refused = 'not allowed: `__proto__`, `constructor` and `prototype` would reach the prototype of an object';
+    // An object literal's `__proto__: {…}` sets the prototype: `deployment` would be inherited.
+    expect(() => lint(mixed, 'src/app.js', [{ settings: { statecheck: { __proto__: { deployment: 'single-instance' } } } }])).toThrow(
+      `statecheck: invalid settings.statecheck.__proto__: ${refused}`,
+    );
+    expect(() => lint(mixed, 'src/app.js', [{ settings: { statecheck: JSON.parse('{ "__proto__": { "deployment": "single-instance" } }') as unknown } }])).toThrow(
+      `statecheck: invalid settings.statecheck.__proto__: ${refused}`,
+    );
+    expect(() => lint(mixed, 'src/app.js', [{ settings: { statecheck: { packages: JSON.parse('{ "__proto__": "process-cache" }') as unknown } } }])).toThrow(
+      `statecheck: invalid settings.statecheck.packages["__proto__"]: ${refused}`,
+    );
+    expect(() => lint(mixed, 'src/app.js', [{ settings: { statecheck: { constructor: 'x' } } }])).toThrow(`statecheck: invalid settings.statecheck.constructor: ${refused}`);
+  });
+
   it('treats configured in-house packages like catalogue entries', () => {
     const text = "import { createCache } from '@acme/cache';\nexport const cache = createCache();\n";
     expect(positions(lint(text, 'src/a.js'))).toEqual([]);
