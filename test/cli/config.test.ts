@@ -85,6 +85,13 @@ describe('configuration', () => {
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: config file not found: nope\.json/) });
   });
 
+  it('a file nested too deeply for the parser is a configuration error, not an internal one', () => {
+    dir.write('statecheck.config.json', `{ "include": ${'['.repeat(100_000)}${']'.repeat(100_000)} }`);
+    const { code, stderr } = runCli([], dir.path);
+    expect(stderr).toBe('statecheck: statecheck.config.json: nested too deeply to be read\n  a configuration needs a few levels of nesting at most\n');
+    expect(code).toBe(2);
+  });
+
   it('unknown keys warn on stderr and are otherwise ignored', () => {
     dir.write('src/ok.js', 'module.exports = 1;\n');
     dir.write('statecheck.config.json', JSON.stringify({ rulez: {} }));
