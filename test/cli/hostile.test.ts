@@ -217,6 +217,48 @@ describe('deep nesting', () => {
   });
 });
 
+describe('deep nesting, near what a stack allows', () => {
+  let dir = '';
+  const deep = [2_500, 3_500, 5_000, 8_000, 30_000].map((n) => `src/deep-${n}.js`);
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'statecheck-deep-jobs-'));
+    mkdirSync(join(dir, 'src'));
+    for (const file of deep) {
+      const n = Number(/\d+/.exec(file)![0]);
+      writeFileSync(join(dir, file), `const seen = new Set();\nexport const x =\n${'(\n'.repeat(n)}1${'\n)'.repeat(n)};\nexport function track(req) { seen.add(req.ip); }\n`);
+    }
+    // Enough other files for two worker threads, which warm up on them before the deep ones.
+    for (let i = 0; i < 320; i++) {
+      const text = i % 4 === 0 ? `const m${i} = new Map();\nexport function h${i}(req) { m${i}.set(req.query.id, { a: [1, (2), { b: 3 }] }); }\n` : `export const v${i} = ${i};\n`;
+      writeFileSync(join(dir, 'src', `f${i}.js`), text);
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The report's findings and errors about the deep files, as JSON. */
+  const aboutDeep = (args: string[]) => {
+    const { stdout, stderr } = runCli(['--format', 'json', ...args], dir);
+    expect(stderr).toBe('');
+    const report = json(stdout);
+    return JSON.stringify({ findings: report.findings.filter((f) => deep.includes(f.file)), errors: report.errors.filter((e) => deep.includes(e.file)) });
+  };
+
+  it('a file gives the same result alone or with others, whatever --jobs, cold or warm', () => {
+    const reference = aboutDeep(['--no-cache', '--jobs', '1', 'src']);
+    const report = JSON.parse(reference) as Pick<Report, 'findings' | 'errors'>;
+    // Analysed on a thread with a fixed stack; too deep even there: a fixed errors entry.
+    expect(where(report as Report)).toEqual(['src/deep-2500.js 1:7 module-state', 'src/deep-3500.js 1:7 module-state', 'src/deep-5000.js 1:7 module-state', 'src/deep-8000.js 1:7 module-state']);
+    expect(report.errors).toEqual([{ file: 'src/deep-30000.js', message: 'not analysed: nested too deeply for the parser (Maximum call stack size exceeded)' }]);
+    expect(aboutDeep(['--no-cache', '--jobs', '2', 'src'])).toBe(reference);
+    expect(aboutDeep(['--no-cache', '--jobs', '3', 'src'])).toBe(reference);
+    expect(aboutDeep(['--no-cache', '--jobs', '1', ...deep])).toBe(reference);
+    expect(aboutDeep(['--no-cache', '--jobs', '2', ...deep])).toBe(reference);
+    const cache = ['--cache-location', join(dir, 'cache'), '--jobs', '2', 'src'];
+    expect(aboutDeep(cache)).toBe(reference);
+    expect(aboutDeep(cache)).toBe(reference);
+  });
+});
+
 describe('unusual files named on the command line', () => {
   let dir = '';
   beforeAll(() => {
