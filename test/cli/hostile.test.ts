@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AnalysisSettings, analyzeFile, DEFAULT_LIMITS, runJob } from '../../cli/analyze-file.js';
 import { analyzeAll } from '../../cli/pool.js';
+import { flatFile, type FlatShape } from '../../bench/flat.js';
 import { DETECTORS } from '../../core/detectors/index.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/fixtures.js';
@@ -256,6 +257,33 @@ describe('deep nesting, near what a stack allows', () => {
     const cache = ['--cache-location', join(dir, 'cache'), '--jobs', '2', 'src'];
     expect(aboutDeep(cache)).toBe(reference);
     expect(aboutDeep(cache)).toBe(reference);
+  });
+});
+
+describe('long flat expressions and statement lists (1 MiB)', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'statecheck-flat-'));
+    mkdirSync(join(dir, 'src'));
+    for (const shape of ['plus', 'comma', 'assign', 'statements'] as const) writeFileSync(join(dir, 'src', `${shape}.js`), flatFile(shape));
+    // A chain of assignments too deep for the parser even on the thread for deep files.
+    writeFileSync(join(dir, 'src', 'assign-1mib.js'), flatFile('assign', 1024 * 1024));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('are analysed to the end: each finding once, with its one request-time write', () => {
+    const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', '--jobs', '1', 'src'], dir);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    const report = json(stdout);
+    const lines = (shape: FlatShape) => flatFile(shape).split('\n').length;
+    // `client = make()` after `if (client) return client`: created lazily, not state.
+    expect(report.findings.map((f) => `${f.file} ${f.line}:${f.column} ${f.category} <- ${f.related.map((r) => r.line).join(' ')}`)).toEqual([
+      `src/assign.js 1:5 module-state <- ${lines('assign') - 2}`,
+      'src/comma.js 1:7 module-state <- 3',
+      'src/plus.js 1:5 module-state <- 3',
+    ]);
+    expect(report.errors).toEqual([{ file: 'src/assign-1mib.js', message: 'not analysed: nested too deeply for the parser (Maximum call stack size exceeded)' }]);
   });
 });
 
