@@ -142,6 +142,14 @@ describe('the TypeScript AST', () => {
   });
 });
 
+describe('rule names', () => {
+  it('a prototype member is an unknown rule, as any other name the plugin lacks', () => {
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      expect(() => lint('let a = 1;\n', 'src/a.js', [{ rules: { [`statecheck/${name}`]: 'error' } }])).toThrow(`Could not find "${name}" in plugin "statecheck"`);
+    }
+  });
+});
+
 describe('settings.statecheck', () => {
   const single = (deployment: unknown): Linter.Config => ({ settings: { statecheck: { deployment } } });
 
