@@ -101,19 +101,18 @@ const CALLED_HERE = 'called here';
  * every request-time write), and moves stores and timers created by project wrappers to the
  * wrappers' call sites. Returns the findings of the files that are not `context`.
  *
- * Each module's part (the targets of its uses, the settling of its findings, its exported
- * state, its call sites of factories) runs guarded: a module whose part throws gets an
- * `errors` entry, its remaining parts are skipped, and every other module is still linked.
+ * Each module's parts (the targets of its uses, the settling of its findings, its exported
+ * state, its call sites of factories) run guarded: a part that throws is left out and the module
+ * gets an `errors` entry; its other parts, and every other module, are still linked.
  */
 export function link(files: readonly LinkFile[], layout: Resolver, options: AnalyzeOptions, debug = false): LinkResult {
   const failed = new Map<number, unknown>();
-  /** Runs one module's part; a failure marks the module and gives `fallback`. */
+  /** Runs one module's part; a failure is noted for the module (the first one) and gives `fallback`. */
   const guard = <T>(file: number, fallback: T, part: () => T): T => {
-    if (failed.has(file)) return fallback;
     try {
       return part();
     } catch (error) {
-      failed.set(file, error);
+      if (!failed.has(file)) failed.set(file, error);
       return fallback;
     }
   };
@@ -210,13 +209,13 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
     for (const name of context.via) mask |= final(file, name);
     return mask;
   };
-  /** The context of a use; 0 once its module failed (its writes and calls are not reported). */
+  /** The context of a use; 0 when it cannot be read (its writes and calls are not reported). */
   const useContext = (entry: Use): number => guard(entry.file, 0, () => contextOf(entry.file, entry.use.context));
   for (let round = 0, changed = true; changed && round < 64; round++) {
     changed = false;
     for (const [k, callers] of called) {
       let mask = 0;
-      // A caller in a module that failed: when it calls is unknown.
+      // A caller whose context cannot be read: when it calls is unknown.
       for (const caller of callers) mask |= guard(caller.file, UNKNOWN, () => contextOf(caller.file, caller.use.context));
       if (mask !== (ext.get(k) ?? 0)) {
         ext.set(k, mask);

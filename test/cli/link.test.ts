@@ -105,6 +105,31 @@ describe('link', () => {
       expect(errors.map((e) => e.file)).toEqual(['caller.js']);
     });
 
+    it('its other parts are still linked: its own findings are reported', () => {
+      // cache.js: `export const cache = new LRUCache()`, certain in itself; its summary unreadable.
+      const own: LinkFile = {
+        ...module('cache', { exports: 5 as unknown as FileSummary['exports'] }),
+        findings: [
+          {
+            ruleId: 'statecheck/no-process-cache',
+            category: 'process-cache',
+            file: 'cache.js',
+            line: 2,
+            column: 22,
+            endLine: 2,
+            endColumn: 40,
+            message: '`new LRUCache(…)` (lru-cache) is a cache in process memory',
+            suggestion: { summary: '', packages: [] },
+            related: [],
+            fingerprint: '0123456789abcdef01234567:0',
+          },
+        ],
+      };
+      const { findings, errors } = link([own], resolver(), {});
+      expect(where(findings)).toEqual(['cache.js:2 <- ']);
+      expect(errors.map((e) => e.file)).toEqual(['cache.js']);
+    });
+
     it('carries the stack with debug', () => {
       const { errors } = link([store, ...broken('bad')], resolver(), {}, true);
       expect(errors[0]!.message).toMatch(/^cross-file analysis of this module failed: TypeError: .*\n {4}at /);
