@@ -1,10 +1,11 @@
 // npm run bench: statecheck's speed and memory against the parse floor, on a corpus of real
 // server-side packages. Ratios in one run are what matter on shared, noisy machines.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { prepareCorpus } from './corpus.js';
+import { BENCH_DIR, prepareCorpus } from './corpus.js';
+import { FLAT_SHAPES, type FlatShape, flatFile } from './flat.js';
 
 interface Measurement {
   ms: number;
@@ -75,6 +76,21 @@ function runCorpus(count: number, full: boolean): void {
   console.log(`\ntargets: cold --jobs 1 ≤ 1.3× (a): ${(cold1.ms / floor.ms).toFixed(2)}×; cold default jobs < (a): ${(cold.ms / floor.ms).toFixed(2)}×; warm ≤ 15% of cold: ${((warm.ms / cold.ms) * 100).toFixed(0)}%`);
 }
 
+/** Long flat code (bench/flat.ts), one file per shape (1 MiB or the largest analysed): time must grow with the size, not its square. */
+function runFlat(): void {
+  const FLAT_TARGET_MS = 5000;
+  const times = (Object.keys(FLAT_SHAPES) as FlatShape[]).map((shape) => {
+    const dir = join(BENCH_DIR, 'flat', shape);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${shape}.js`), flatFile(shape));
+    return { shape, ms: measure(['cli', dir, '--format', 'json', '--no-cache', '--jobs', '1']).ms };
+  });
+  const over = times.filter((t) => t.ms > FLAT_TARGET_MS).map((t) => t.shape);
+  console.log(`\nflat files, --jobs 1 (target < ${FLAT_TARGET_MS / 1000} s each): ${times.map((t) => `${t.shape} ${(t.ms / 1000).toFixed(1)} s`).join(', ')}${over.length > 0 ? `; OVER: ${over.join(', ')}` : ''}`);
+}
+
 spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
 runCorpus(HALF, false);
 runCorpus(FULL, true);
+runFlat();

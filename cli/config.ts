@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
-import { CATEGORIES, type Category, categoryOfRule, checkDeployment, checkPackages, type PackageSetting, type Severity } from '../core/index.js';
+import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { CATEGORIES, type Category, categoryOfRule, checkDeployment, checkPackages, PACKAGE_NAMES, type PackageSetting, PROTOTYPE_KEY_REFUSED, prototypeKey, type Severity } from '../core/index.js';
 import { DEFAULT_LIMITS } from './analyze-file.js';
 import { isOutside, projectRoot, readOwnFile, realPath } from './files.js';
 import { UsageError } from './scan.js';
@@ -103,11 +103,11 @@ function parseJson(cwd: string, file: string): unknown {
   const errors: ParseError[] = [];
   let value: unknown;
   try {
-    value = parse(text, errors, { allowTrailingComma: true, disallowComments: file.endsWith('package.json') });
+    const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: file.endsWith('package.json') });
+    value = tree && jsonValue(tree);
   } catch (error) {
-    // The parser recurses: thousands of nested brackets exhaust the stack.
-    if (error instanceof RangeError) throw new UsageError(`${displayName(cwd, file)}: invalid JSON (nested too deeply)`, 'a configuration needs a few levels at most');
-    throw error;
+    if (!(error instanceof RangeError)) throw error;
+    throw new UsageError(`${displayName(cwd, file)}: invalid JSON (nested too deeply)`, 'a configuration needs a few levels at most');
   }
   if (errors.length > 0) {
     const first = errors[0]!;
@@ -115,6 +115,26 @@ function parseJson(cwd: string, file: string): unknown {
     throw new UsageError(`${displayName(cwd, file)}:${line}: invalid JSON (${printParseErrorCode(first.error)})`, 'fix the syntax; the file is read as JSON with comments');
   }
   return value;
+}
+
+/**
+ * A JSON value from its syntax tree. Keys become own properties whatever their name: a
+ * `"__proto__"` key is a key like any other (validation refuses it), never the object's prototype.
+ */
+function jsonValue(node: JsonNode): unknown {
+  switch (node.type) {
+    case 'object':
+      return Object.fromEntries(
+        (node.children ?? []).flatMap((property) => {
+          const [name, value] = property.children ?? [];
+          return name && value ? [[String(name.value), jsonValue(value)]] : [];
+        }),
+      );
+    case 'array':
+      return (node.children ?? []).map(jsonValue);
+    default:
+      return node.value as unknown;
+  }
 }
 
 function validate(cwd: string, file: string, raw: unknown, prefix: string): Config {
@@ -128,6 +148,8 @@ function validate(cwd: string, file: string, raw: unknown, prefix: string): Conf
   config.base = dirname(file);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('', 'expected an object');
   const value = raw as Record<string, unknown>;
+  const refused = prototypeKey(value, PACKAGE_NAMES);
+  if (refused) fail(refused.join('.'), PROTOTYPE_KEY_REFUSED);
   for (const key of Object.keys(value)) {
     if (!KNOWN_KEYS.has(key)) config.warnings.push(`${name}: unknown key "${prefix}${key}" (ignored)`);
   }

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { isMainThread, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { type AnalysisSettings, type FileJob, internalError, type JobOutcome, runJob } from './analyze-file.js';
 import type { WorkerRequest, WorkerResponse } from './worker.js';
 
@@ -15,6 +15,14 @@ const IN_FLIGHT = 2;
  * to die young a worker analysed the bench corpus about 7% faster, with about 20% less memory.
  */
 const YOUNG_GENERATION_MB = 64;
+/**
+ * The stack, in MiB, of the thread that analyses a file again after it ran out of stack. How
+ * deep the parser can recurse depends on the thread's stack and on how much of the code V8 has
+ * optimised by then (optimised frames are smaller), which depends on the files the thread ran
+ * before. A fresh thread for that one file, with this stack (four times a worker's default),
+ * gives the file the same result whatever else is in the run and whatever --jobs says.
+ */
+const RETRY_STACK_MB = 16;
 
 /**
  * One core is left for the main thread and for V8's own threads: a single analysing thread
@@ -38,25 +46,42 @@ export async function analyzeAll(
   onDone?: (count: number) => void,
 ): Promise<JobOutcome[]> {
   const workers = Math.min(jobs, Math.floor(files.length / MIN_FILES_PER_WORKER));
-  if (workers > 1) return inWorkers(files, settings, workers, onDone);
-  const results: JobOutcome[] = new Array(files.length);
-  for (let i = 0; i < files.length; i++) {
-    results[i] = runJob(files[i]!, settings);
-    onDone?.(i + 1);
+  let results: JobOutcome[];
+  if (workers > 1) {
+    results = await inWorkers(files, settings, workers, POOLED, onDone);
+  } else {
+    results = new Array(files.length);
+    for (let i = 0; i < files.length; i++) {
+      results[i] = runJob(files[i]!, settings);
+      onDone?.(i + 1);
+    }
   }
-  // How deep the parser can recurse depends on the thread's stack: the main thread has less than
-  // a worker. A file that ran out of stack here is analysed again on a worker, so that --jobs
-  // never changes the result.
+  // A file that ran out of stack, here or on a pooled worker, is analysed again the one fixed
+  // way: alone, on a fresh thread with a fixed stack. What that gives is its result, also when
+  // it runs out of stack there too.
   const overflowed: number[] = [];
   for (let i = 0; i < results.length; i++) if (results[i]!.overflow) overflowed.push(i);
-  if (overflowed.length > 0 && isMainThread) {
-    const again = await inWorkers(overflowed.map((i) => files[i]!), settings, 1);
+  if (overflowed.length > 0) {
+    const again = await inWorkers(overflowed.map((i) => files[i]!), settings, Math.max(1, Math.min(jobs, overflowed.length)), ALONE);
     overflowed.forEach((index, i) => {
-      results[index] = again[i]!;
+      const { overflow: _, ...outcome } = again[i]!;
+      results[index] = outcome;
     });
   }
   return results;
 }
+
+/** How files go to worker threads. */
+interface Mode {
+  /** Files per message. */
+  batch: number;
+  /** A fresh thread for each batch, ended after it. */
+  fresh: boolean;
+  stackSizeMb?: number;
+}
+
+const POOLED: Mode = { batch: BATCH, fresh: false };
+const ALONE: Mode = { batch: 1, fresh: true, stackSizeMb: RETRY_STACK_MB };
 
 interface Batch {
   start: number;
@@ -69,10 +94,10 @@ interface Batch {
  * worker on its own gets an `errors` entry instead of failing the scan. Only when workers die
  * before any has finished a batch (they cannot start) does the scan fail.
  */
-async function inWorkers(files: readonly FileJob[], settings: AnalysisSettings, workers: number, onDone?: (count: number) => void): Promise<JobOutcome[]> {
+async function inWorkers(files: readonly FileJob[], settings: AnalysisSettings, workers: number, mode: Mode, onDone?: (count: number) => void): Promise<JobOutcome[]> {
   const results: JobOutcome[] = new Array(files.length);
   const queue: Batch[] = [];
-  for (let start = 0; start < files.length; start += BATCH) queue.push({ start, files: files.slice(start, start + BATCH) });
+  for (let start = 0; start < files.length; start += mode.batch) queue.push({ start, files: files.slice(start, start + mode.batch) });
   const url = new URL('./worker.js', import.meta.url);
   let done = 0;
   let answered = 0;
@@ -81,12 +106,17 @@ async function inWorkers(files: readonly FileJob[], settings: AnalysisSettings, 
   const work = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       // The settings travel once, with the worker; each message carries files only.
-      const worker = new Worker(url, { workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+      const worker = new Worker(url, {
+        workerData: settings,
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, ...(mode.stackSizeMb !== undefined ? { stackSizeMb: mode.stackSizeMb } : {}) },
+      });
       // The batches this worker holds, oldest first: answers come back in the order they were sent.
       const held: Batch[] = [];
       let settled = false;
+      let sent = 0;
       const send = () => {
-        while (held.length < IN_FLIGHT && queue.length > 0) {
+        while (held.length < IN_FLIGHT && queue.length > 0 && !(mode.fresh && sent > 0)) {
+          sent++;
           const batch = queue.shift()!;
           held.push(batch);
           const request: WorkerRequest = { batch: batch.start, files: [...batch.files] };
@@ -94,7 +124,8 @@ async function inWorkers(files: readonly FileJob[], settings: AnalysisSettings, 
         }
         if (held.length === 0) {
           settled = true;
-          void worker.terminate().then(() => resolve());
+          // A fresh thread for the next batch, if any.
+          void worker.terminate().then(() => (mode.fresh && queue.length > 0 ? work().then(resolve, reject) : resolve()));
         }
       };
       const crashed = (error: unknown) => {

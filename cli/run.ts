@@ -137,7 +137,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stdout(`${packageVersion() ?? 'unknown'}\n`);
       return 0;
     }
-    const reporter = REPORTERS[values.format];
+    // An own key only: `--format constructor` names no reporter.
+    const reporter = Object.hasOwn(REPORTERS, values.format) ? REPORTERS[values.format] : undefined;
     if (!reporter) throw new UsageError(`unknown format "${values.format}"`, `use one of: ${FORMATS.join(', ')}`);
     const failOn = values['fail-on'];
     if (failOn !== 'error' && failOn !== 'warn') throw new UsageError(`--fail-on: expected "error" or "warn", got "${failOn}"`);

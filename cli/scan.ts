@@ -169,13 +169,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         files.map((f, i) => ({ ...f, findings: results[i]!.findings, ...(results[i]!.summary ? { summary: results[i]!.summary } : {}) })),
         new ProjectLayout(options.cwd, new Set(files.map((f) => f.path)), options.project, notice),
         analyze,
+        options.debug ?? false,
       )
-    : results.flatMap((r, i) => (files[i]!.context ? [] : r.findings));
-  for (const f of linked) {
+    : { findings: results.flatMap((r, i) => (files[i]!.context ? [] : r.findings)), errors: [] };
+  for (const f of linked.findings) {
     const severity = (options.severity?.[f.category] as Severity | undefined) ?? 'error';
     const { ruleId, category, ...rest } = f;
     findings.push({ ruleId, category, severity, ...rest });
   }
+  errors.push(...linked.errors);
   results.forEach((result, i) => {
     if (files[i]!.context) return;
     errors.push(...result.errors);

@@ -98,20 +98,18 @@ export function isFunctionNode(ts: TypeScript, node: TS.Node): node is FunctionN
  */
 export type CodeUnit = FunctionNode | TS.PropertyDeclaration | TS.SourceFile;
 
-export function enclosingUnit(ts: TypeScript, node: TS.Node): CodeUnit {
-  let current = node.parent;
-  let child: TS.Node = node;
-  while (current) {
-    if (isFunctionNode(ts, current)) {
-      // A function's name and decorators belong to the outer unit; its parameters and body to it.
-      if (!(ts.isDecorator(child) || ('name' in current && current.name === child))) return current;
-    }
-    if (ts.isPropertyDeclaration(current) && current.initializer === child) return current;
-    if (ts.isSourceFile(current)) return current;
-    child = current;
-    current = current.parent;
+/**
+ * `parent` when it is the unit its child `child` runs in; else undefined, and `child` runs in
+ * `parent`'s unit. A node's unit is the first one found going up.
+ */
+export function unitAt(ts: TypeScript, parent: TS.Node, child: TS.Node): CodeUnit | undefined {
+  if (isFunctionNode(ts, parent)) {
+    // A function's name and decorators belong to the outer unit; its parameters and body to it.
+    if (!(ts.isDecorator(child) || ('name' in parent && parent.name === child))) return parent;
   }
-  return node.getSourceFile();
+  if (ts.isPropertyDeclaration(parent) && parent.initializer === child) return parent;
+  if (ts.isSourceFile(parent)) return parent;
+  return undefined;
 }
 
 /** Skips parentheses and type-only wrappers: `(x as Foo)!` → `x`. */

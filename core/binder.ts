@@ -297,14 +297,52 @@ export class Binder {
   }
 
   private lookup(id: TS.Identifier): Binding | undefined {
-    const scopeKinds = this.scopeKinds;
-    let name: string | undefined;
-    for (let node: TS.Node | undefined = id.parent; node; node = node.parent) {
-      if (scopeKinds[node.kind] === 0) continue;
-      const found = this.scopes.get(node)?.get((name ??= id.text));
+    const name = id.text;
+    for (let owner = this.ownerFrom(id.parent); owner; owner = this.ownerFrom(owner.parent)) {
+      const found = this.scopes.get(owner)!.get(name);
       if (found) return found;
     }
     return undefined;
+  }
+
+  /**
+   * For a node passed on a long way up from a reference: the nearest node at or above it that
+   * owns a scope table (null: none). A long flat expression (`a + a + …`, a tree as deep as it
+   * is long) would otherwise be climbed once per operand.
+   */
+  private readonly owners = new Map<TS.Node, TS.Node | null>();
+
+  /** The nearest node at or above `node` that owns a scope table. */
+  private ownerFrom(node: TS.Node | undefined): TS.Node | undefined {
+    const { scopeKinds, scopes } = this;
+    // Most ways up are short: climbed as they are, without the memo's cost.
+    let steps = 0;
+    for (let current = node; current; current = current.parent) {
+      if (scopeKinds[current.kind] === 1 && scopes.has(current)) return current;
+      if (++steps === SHORT_CLIMB) return this.longOwnerFrom(node!);
+    }
+    return undefined;
+  }
+
+  /** `ownerFrom` for a long way up, memoised for every node passed. */
+  private longOwnerFrom(node: TS.Node): TS.Node | undefined {
+    const { scopeKinds, scopes, owners } = this;
+    const passed: TS.Node[] = [];
+    let found: TS.Node | null = null;
+    for (let current: TS.Node | undefined = node; current; current = current.parent) {
+      if (scopeKinds[current.kind] === 1 && scopes.has(current)) {
+        found = current;
+        break;
+      }
+      const known = owners.get(current);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      passed.push(current);
+    }
+    for (const n of passed) owners.set(n, found);
+    return found ?? undefined;
   }
 
   /** Whether an identifier refers to a binding (as opposed to naming a property, label or declaration). */
@@ -329,6 +367,9 @@ export class Binder {
     }
   }
 }
+
+/** Steps up from a reference after which its way up is memoised (see `Binder.ownerFrom`). */
+const SHORT_CLIMB = 64;
 
 /** What `collectNodes`' callback works on: one callback for all calls, not one closure per call. */
 interface Collecting {

@@ -4,6 +4,7 @@ import { CATALOGUE, type CatalogueEntry, CLIENT_MODULES, catalogueIndex } from '
 import { formatPath, ImportResolver } from './imports.js';
 import { CATEGORY_INFO } from './categories.js';
 import { Reachability, SYMBOLS } from './reach.js';
+import { ownValue } from './settings.js';
 import type { AnalyzeOptions, Condition, TS, TypeScript } from './types.js';
 
 /** A call, `new`, decorator or plugin registration that creates library state. */
@@ -213,7 +214,8 @@ export class FileContext {
     if (!ref) return [];
     const known = INDEX.get(`${ref.module}#${formatPath(ref.path)}`);
     if (known) return [...known];
-    const extra = this.extraPackages?.[ref.module];
+    // A module named `constructor` (a real npm package) is not a configured one.
+    const extra = ownValue(this.extraPackages, ref.module);
     if (extra && ref.path[0] !== '()' && (!extra.exports || extra.exports.includes(formatPath(ref.path)))) {
       return [configuredEntry(ref.module, extra.category)];
     }

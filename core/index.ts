@@ -17,7 +17,7 @@ export { isWrite, type ContainerKind } from './state.js';
 export { composeMessage, code, WRITTEN_AT_REQUEST_TIME } from './messages.js';
 export { escaped, LOAD, REQUEST, UNKNOWN, BACKGROUND, REQUEST_TIME, CONTEXTS } from './reach.js';
 export { SHARED_CONTEXT, ANY_CONTEXT } from './detectors/shared.js';
-export { checkDeployment, checkPackages, type Checked, type PackageSetting } from './settings.js';
+export { checkDeployment, checkPackages, ownValue, PACKAGE_NAMES, prototypeKey, PROTOTYPE_KEY_REFUSED, type Checked, type PackageSetting } from './settings.js';
 
 /** An exception thrown by one detector (or by the cross-file summary), reported instead of crashing the scan. */
 export interface DetectorError {

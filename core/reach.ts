@@ -1,4 +1,4 @@
-import { type CodeUnit, enclosingUnit, functionKinds, isFunctionNode, memberName, nameText, outerWrapper, skipOuter, stringValue, walk } from './ast.js';
+import { type CodeUnit, functionKinds, isFunctionNode, memberName, nameText, outerWrapper, skipOuter, stringValue, unitAt, walk } from './ast.js';
 import { type Binder, type Binding, collectNodes } from './binder.js';
 import { DEFAULT_EXPORT, declaredExportName, exportNameAt, hasModifier, isExportedObject } from './exports.js';
 import type { TS, TypeScript } from './types.js';
@@ -19,6 +19,8 @@ export const REQUEST_TIME = REQUEST | UNKNOWN;
  */
 const SYMBOL_SHIFT = 4;
 const MAX_SYMBOLS = 27;
+/** Steps up after which `unitOf` memoises the way (see there). */
+const SHORT_CLIMB = 64;
 /** The bits of the four contexts. */
 export const CONTEXTS = LOAD | REQUEST | UNKNOWN | BACKGROUND;
 export const SYMBOLS = ((1 << (SYMBOL_SHIFT + MAX_SYMBOLS)) - 1) & ~((1 << SYMBOL_SHIFT) - 1);
@@ -129,14 +131,30 @@ export class Reachability {
 
   private readonly units_ = new Map<TS.Node, CodeUnit>();
 
-  /** The unit a node runs in (memoised: the fixed point asks for the same nodes every round). */
+  /**
+   * The unit a node runs in, memoised: the fixed point asks for the same nodes every round. A
+   * long way up is memoised for every node passed: the nodes of a long expression (as deep as it
+   * is long) would otherwise each climb it again.
+   */
   unitOf(node: TS.Node): CodeUnit {
     let unit = this.units_.get(node);
-    if (!unit) {
-      unit = enclosingUnit(this.ts, node);
-      this.units_.set(node, unit);
-    }
+    if (unit) return unit;
+    let steps = 0;
+    for (let child = node; child.parent && !unit && steps < SHORT_CLIMB; child = child.parent, steps++) unit = unitAt(this.ts, child.parent, child);
+    unit ??= this.longUnitOf(node);
+    this.units_.set(node, unit);
     return unit;
+  }
+
+  private longUnitOf(node: TS.Node): CodeUnit {
+    const passed: TS.Node[] = [];
+    let unit: CodeUnit | undefined;
+    for (let child: TS.Node | undefined = node; child && !unit; child = child.parent) {
+      passed.push(child);
+      unit = child.parent ? (unitAt(this.ts, child.parent, child) ?? this.units_.get(child.parent)) : node.getSourceFile();
+    }
+    for (const n of passed) this.units_.set(n, unit!);
+    return unit!;
   }
 
   maskOf(unit: CodeUnit): number {

@@ -21,11 +21,13 @@ export function checkDeployment(value: unknown): Checked<boolean> {
 export function checkPackages(value: unknown): Checked<Record<string, PackageSetting>> {
   if (value === undefined) return { value: {} };
   if (!isRecord(value)) return { path: [], expected: 'expected an object of package names', got: value };
+  const refused = prototypeKey(value, (path) => path.length === 0);
+  if (refused) return { path: refused, expected: PROTOTYPE_KEY_REFUSED, got: undefined };
   const out: Record<string, PackageSetting> = {};
   for (const [name, setting] of Object.entries(value)) {
     const entry = typeof setting === 'string' ? { category: setting } : setting;
     if (!isRecord(entry)) return { path: [name], expected: 'expected a category name or { "category": …, "exports": […] }', got: setting };
-    const { category, exports } = entry;
+    const [category, exports] = [ownValue(entry, 'category'), ownValue(entry, 'exports')];
     if (typeof category !== 'string' || !(CATEGORIES as readonly string[]).includes(category)) {
       return { path: [name], expected: `expected a category (${CATEGORIES.join(', ')})`, got: category };
     }
@@ -35,6 +37,45 @@ export function checkPackages(value: unknown): Checked<Record<string, PackageSet
     out[name] = exports === undefined ? { category: category as Category } : { category: category as Category, exports };
   }
   return { value: out };
+}
+
+/** Why a key that reaches an object's prototype is refused, for messages. */
+export const PROTOTYPE_KEY_REFUSED = 'not allowed: `__proto__`, `constructor` and `prototype` would reach the prototype of an object';
+
+/**
+ * The path to the first key in a setting (an object, the objects and arrays in it) that would
+ * reach an object's prototype instead of naming a setting: `__proto__` (which replaces the
+ * prototype, so `{ "__proto__": { "rules": … } }` would apply `rules` unseen), `constructor`
+ * and `prototype`; or `__proto__` where an object inherits enumerable keys (a JavaScript
+ * literal's `__proto__: {…}`). `names(path)`: the keys of the object at `path` are package
+ * names, where `constructor` and `prototype` are names like any other (both are on npm).
+ */
+export function prototypeKey(value: unknown, names: (path: readonly string[]) => boolean = () => false): string[] | undefined {
+  // Breadth first, without recursion: a deeply nested file cannot exhaust the stack.
+  const queue: { value: unknown; path: string[] }[] = [{ value, path: [] }];
+  for (let i = 0; i < queue.length; i++) {
+    const { value: item, path } = queue[i]!;
+    if (Array.isArray(item)) {
+      item.forEach((v: unknown, n) => queue.push({ value: v, path: [...path, String(n)] }));
+      continue;
+    }
+    if (!isRecord(item)) continue;
+    const packageNames = names(path);
+    for (const key in item) {
+      if (!Object.hasOwn(item, key)) return [...path, '__proto__'];
+      if (key === '__proto__' || (!packageNames && (key === 'constructor' || key === 'prototype'))) return [...path, key];
+      queue.push({ value: item[key], path: [...path, key] });
+    }
+  }
+  return undefined;
+}
+
+/** `prototypeKey`'s `names` for a configuration: the keys of `packages` are package names. */
+export const PACKAGE_NAMES = (path: readonly string[]): boolean => path.length === 1 && path[0] === 'packages';
+
+/** The value of one of a record's own keys: never one inherited from its prototype (`constructor`). */
+export function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

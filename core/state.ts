@@ -1,4 +1,4 @@
-import { memberName, nameText, outerWrapper, skipOuter } from './ast.js';
+import { isFunctionNode, memberName, nameText, outerWrapper, skipOuter } from './ast.js';
 import type { Binding } from './binder.js';
 import type { FileContext } from './context.js';
 import { exportNamesOf } from './exports.js';
@@ -430,19 +430,63 @@ export function isLazyInit(ctx: FileContext, assignment: TS.BinaryExpression, ta
   const outer = outerWrapper(ts, assignment).parent;
   if (isOrElse(ts, outer) && skipOuter(ts, outer.right) === assignment && exprText(ctx, outer.left) === text) return true;
   const unit = ctx.unitOf(assignment);
-  let child: TS.Node = assignment;
-  for (let node = assignment.parent; node && node !== unit; child = node, node = node.parent) {
+  for (let step = stepUp(ctx, assignment); step && step.node !== unit; step = stepUp(ctx, step.node)) {
+    const { node, child } = step;
     if (ts.isIfStatement(node) && node.thenStatement === child && testsAbsence(ctx, node.expression, text)) return true;
-    if (ts.isBlock(node) || ts.isSourceFile(node)) {
-      for (const statement of node.statements) {
-        if (statement === child) break;
-        if (ts.isIfStatement(statement) && testsPresence(ctx, statement.expression, text) && returnsValue(ctx, statement.thenStatement, text)) {
-          return true;
-        }
-      }
-    }
+    if ((ts.isBlock(node) || ts.isSourceFile(node)) && guardedBefore(ctx, node, child, text)) return true;
   }
   return false;
+}
+
+type Step = { node: TS.Node; child: TS.Node } | null;
+
+/**
+ * The nearest ancestor of `from` where `isLazyInit` looks (an `if`, a block, the file, or a
+ * function or property that may be the unit), with its child on the way. Memoised for every
+ * node passed: the assignments of `a = b = c = …` share their way up.
+ */
+function stepUp(ctx: FileContext, from: TS.Node): Step {
+  const ts = ctx.ts;
+  const steps = ctx.shared('lazy-init-steps', () => new Map<TS.Node, Step>());
+  const passed: TS.Node[] = [];
+  let step: Step | undefined;
+  for (let child = from; step === undefined; ) {
+    passed.push(child);
+    const node: TS.Node | undefined = child.parent;
+    if (!node) step = null;
+    else if (ts.isIfStatement(node) || ts.isBlock(node) || ts.isSourceFile(node) || isFunctionNode(ts, node) || ts.isPropertyDeclaration(node)) step = { node, child };
+    else step = steps.get(node);
+    child = node!;
+  }
+  for (const node of passed) steps.set(node, step);
+  return step;
+}
+
+/**
+ * Whether a statement before `child` in `block` is `if (x) return x` with `x` written as
+ * `text` (`if (client) return client;`; a guard that returns something else is a lock, not a
+ * lazy init). The guards of a block are listed once, by what they
+ * return: a function of many assignments would otherwise read its statements once each.
+ */
+function guardedBefore(ctx: FileContext, block: TS.Block | TS.SourceFile, child: TS.Node, text: string): boolean {
+  const ts = ctx.ts;
+  const blocks = ctx.shared('lazy-init-guards', () => new Map<TS.Node, { first: Map<string, number>; index: Map<TS.Node, number> }>());
+  let known = blocks.get(block);
+  if (!known) {
+    known = { first: new Map(), index: new Map() };
+    block.statements.forEach((statement, i) => {
+      known!.index.set(statement, i);
+      if (!ts.isIfStatement(statement)) return;
+      const last = ts.isBlock(statement.thenStatement) ? statement.thenStatement.statements[statement.thenStatement.statements.length - 1] : statement.thenStatement;
+      if (!last || !ts.isReturnStatement(last) || !last.expression) return;
+      const returned = exprText(ctx, last.expression);
+      if (!known!.first.has(returned) && testsPresence(ctx, statement.expression, returned)) known!.first.set(returned, i);
+    });
+    blocks.set(block, known);
+  }
+  const guard = known.first.get(text);
+  const at = known.index.get(child);
+  return guard !== undefined && at !== undefined && guard < at;
 }
 
 /** `a || b`, `a ?? b`. */
@@ -486,13 +530,6 @@ function testsPresence(ctx: FileContext, cond: TS.Expression, text: string): boo
     }
   }
   return false;
-}
-
-// if (client) return client;   (a guard that returns something else is a lock, not a lazy init)
-function returnsValue(ctx: FileContext, statement: TS.Statement, text: string): boolean {
-  const ts = ctx.ts;
-  const last = ts.isBlock(statement) ? statement.statements[statement.statements.length - 1] : statement;
-  return last !== undefined && ts.isReturnStatement(last) && last.expression !== undefined && exprText(ctx, last.expression) === text;
 }
 
 /** `client = new Redis(…)`, `pool = await mysql.createPool(…)`: a connection, not state. */

@@ -61,7 +61,12 @@ export interface ImportUse extends ModulePath {
 
 /** Everything the link step needs to know about one module, without its AST. */
 export interface ModuleSummary {
-  exports: Record<string, ExportTarget>;
+  /**
+   * Export names and what they stand for, in the order first seen. A list of pairs, not an
+   * object: the names come from the scanned code (`export { x as __proto__ }`), and a list
+   * crosses to a worker thread and through the cache's JSON unchanged.
+   */
+  exports: [name: string, target: ExportTarget][];
   /** `export * from '…'` specifiers. */
   starExports: string[];
   /** Framework entry module (route handler, serverless function): the framework calls its exports. */
@@ -84,7 +89,8 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
   const esm = ctx.sourceFile.statements.some(
     (s) => ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || (ts.isExportAssignment(s) && !s.isExportEquals) || (ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
   );
-  const summary: ModuleSummary = { exports: {}, starExports: [], entry: isServerlessModule(ts, ctx.sourceFile), commonJs: !esm, state: [], uses: [] };
+  const exports = new Map<string, ExportTarget>();
+  const summary: ModuleSummary = { exports: [], starExports: [], entry: isServerlessModule(ts, ctx.sourceFile), commonJs: !esm, state: [], uses: [] };
   const project = (specifier: string | undefined): specifier is string => specifier !== undefined && isProjectSpecifier(specifier, projectSpecifiers);
 
   // Re-exports written as `export … from '…'`.
@@ -94,12 +100,12 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
     if (specifier === undefined) continue;
     const clause = statement.exportClause;
     if (!clause) summary.starExports.push(normalizeModule(specifier));
-    else if (ts.isNamespaceExport(clause)) summary.exports[clause.name.text] = { from: { specifier: normalizeModule(specifier), viaDefault: false, path: [] } };
+    else if (ts.isNamespaceExport(clause)) exports.set(clause.name.text, { from: { specifier: normalizeModule(specifier), viaDefault: false, path: [] } });
     else {
       for (const element of clause.elements) {
         if (element.isTypeOnly) continue;
         const imported = (element.propertyName ?? element.name).text;
-        summary.exports[element.name.text] = { from: { specifier: normalizeModule(specifier), viaDefault: imported === 'default', path: imported === 'default' ? [] : [imported] } };
+        exports.set(element.name.text, { from: { specifier: normalizeModule(specifier), viaDefault: imported === 'default', path: imported === 'default' ? [] : [imported] } });
       }
     }
   }
@@ -108,7 +114,7 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
     const origin = importOrigin(ctx, binding);
     if (ctx.binder.isModuleScope(binding)) {
       for (const name of exportNamesOf(ts, ctx.binder, binding)) {
-        summary.exports[name] = origin && project(origin.specifier) ? { from: origin } : { local: binding.name };
+        exports.set(name, origin && project(origin.specifier) ? { from: origin } : { local: binding.name });
       }
     }
     if (!origin || !project(origin.specifier)) continue;
@@ -123,11 +129,13 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
     // module.exports = require('./impl'), exports.db = require('./db')
     const exported = exportNameAt(ts, ctx.binder, node);
     if (exported !== undefined) {
-      summary.exports[exported] = { from: { specifier, viaDefault: false, path: [] } };
+      exports.set(exported, { from: { specifier, viaDefault: false, path: [] } });
       continue;
     }
     addUse(ctx, summary, { specifier, viaDefault: false, path: [] }, node);
   }
+
+  summary.exports = [...exports];
 
   for (const piece of holdsState ? collectState(ctx) : []) {
     if (piece.where !== 'module' || piece.exports.length === 0) continue;

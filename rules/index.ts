@@ -15,19 +15,26 @@ import noProcessLock from './no-process-lock.js';
 export type { StatecheckSettings, Deployment } from './settings.js';
 export type { RuleOptions, StatecheckDocs, StatecheckRule } from './create-rule.js';
 
-/** The nine rules with their full metadata, by name without the `statecheck/` prefix. */
-export const rules: Readonly<Record<string, StatecheckRule>> = Object.fromEntries(
-  [
-    noModuleState,
-    noLocalFileWrite,
-    noMemorySession,
-    noProcessCache,
-    noMemoryRateLimit,
-    noLocalSocketRegistry,
-    noInProcessScheduler,
-    noProcessLock,
-    noGlobalMutation,
-  ].map((rule) => [rule.name, rule]),
+/**
+ * The nine rules with their full metadata, by name without the `statecheck/` prefix. Without a
+ * prototype: ESLint looks a configured name up as `rules[name]`, and `statecheck/constructor`
+ * must be an unknown rule, not `Object`.
+ */
+export const rules: Readonly<Record<string, StatecheckRule>> = Object.assign(
+  Object.create(null) as Record<string, StatecheckRule>,
+  Object.fromEntries(
+    [
+      noModuleState,
+      noLocalFileWrite,
+      noMemorySession,
+      noProcessCache,
+      noMemoryRateLimit,
+      noLocalSocketRegistry,
+      noInProcessScheduler,
+      noProcessLock,
+      noGlobalMutation,
+    ].map((rule) => [rule.name, rule]),
+  ),
 );
 
 /**

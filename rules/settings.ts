@@ -1,4 +1,4 @@
-import { type AnalyzeOptions, type Category, checkDeployment, checkPackages } from '../core/index.js';
+import { type AnalyzeOptions, type Category, checkDeployment, checkPackages, ownValue, PACKAGE_NAMES, PROTOTYPE_KEY_REFUSED, prototypeKey } from '../core/index.js';
 
 /** How the app is deployed: `single-instance` turns the scaling-only rules off. */
 export type Deployment = 'multi-instance' | 'single-instance';
@@ -40,12 +40,15 @@ export function settingsOf(settings: Readonly<Record<string, unknown>>): Resolve
 }
 
 function validate(raw: Record<string, unknown>): ResolvedSettings {
+  // Refused before anything is read: `{ __proto__: { deployment: … } }` would otherwise apply unseen.
+  const refused = prototypeKey(raw, PACKAGE_NAMES);
+  if (refused) throw invalid(refused.map((key, i) => (i === 1 && refused[0] === 'packages' ? `[${JSON.stringify(key)}]` : `.${key}`)).join(''), PROTOTYPE_KEY_REFUSED, undefined);
   for (const key of Object.keys(raw)) {
     if (key !== 'deployment' && key !== 'packages') throw invalid(`.${key}`, 'unknown setting (known: deployment, packages)', raw[key]);
   }
-  const deployment = checkDeployment(raw.deployment);
+  const deployment = checkDeployment(ownValue(raw, 'deployment'));
   if (!('value' in deployment)) throw invalid('.deployment', deployment.expected, deployment.got);
-  const packages = checkPackages(raw.packages);
+  const packages = checkPackages(ownValue(raw, 'packages'));
   if (!('value' in packages)) {
     const where = packages.path.length === 0 ? '' : `[${JSON.stringify(packages.path[0])}]${packages.path.slice(1).map((p) => `.${p}`).join('')}`;
     throw invalid(`.packages${where}`, packages.expected, packages.got);
@@ -58,5 +61,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function invalid(key: string, expected: string, got: unknown): Error {
-  return new Error(`statecheck: invalid settings.statecheck${key}: ${expected}, got ${JSON.stringify(got) ?? String(got)}`);
+  const value = got === undefined ? '' : `, got ${JSON.stringify(got) ?? String(got)}`;
+  return new Error(`statecheck: invalid settings.statecheck${key}: ${expected}${value}`);
 }

@@ -1,4 +1,4 @@
-import { isReturnedValue, memberName, outerWrapper, skipOuter, walk, words } from '../ast.js';
+import { isReturnedValue, memberName, outerWrapper, skipOuter, words } from '../ast.js';
 import { unitExportNames } from '../exports.js';
 import { CATEGORY_INFO } from '../categories.js';
 import type { CatalogueEntry } from '../catalogue.js';
@@ -207,19 +207,30 @@ export interface WriteFacts {
 }
 
 export function writeFacts(ctx: FileContext, write: StateWrite): WriteFacts {
-  const ts = ctx.ts;
-  const connection = write.values.some((value) => {
-    let found = false;
-    walk(ts, value, (node) => {
-      if (found || isFunctionLike(ts, node)) return false;
-      if (ts.isIdentifier(node) && CONNECTION_PARAMS.has(node.text)) {
-        const decl = ctx.binder.resolve(node)?.declaration;
-        if (decl && ts.isParameter(decl)) found = true;
-      }
-    });
-    return found;
-  });
+  const holders = connectionHolders(ctx);
+  const connection = write.values.some((value) => holders.has(value));
   return { connection, ipKey: write.key !== undefined && IP_PATTERN.test(write.key.getText(ctx.sourceFile)) };
+}
+
+/**
+ * The nodes that hold a connection parameter (`res`, `socket`, a parameter of that name), not
+ * inside a function of their own: found once per file, going up from each such parameter's
+ * uses, rather than by a walk of every written value (in `a = b = c = …`, each value holds the
+ * next: a walk per value would read the chain once per write).
+ */
+function connectionHolders(ctx: FileContext): ReadonlySet<TS.Node> {
+  return ctx.shared('connection-holders', () => {
+    const ts = ctx.ts;
+    const holders = new Set<TS.Node>();
+    for (const id of ctx.ofKinds(ts.SyntaxKind.Identifier) as readonly TS.Identifier[]) {
+      if (!CONNECTION_PARAMS.has(id.text)) continue;
+      const decl = ctx.binder.resolve(id)?.declaration;
+      if (!decl || !ts.isParameter(decl)) continue;
+      // Up to the first function; a node already marked has its way up marked too.
+      for (let node: TS.Node | undefined = id; node && !holders.has(node) && !isFunctionLike(ts, node); node = node.parent) holders.add(node);
+    }
+    return holders;
+  });
 }
 
 /**

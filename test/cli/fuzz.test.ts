@@ -33,6 +33,15 @@ const pick = <T>(list: readonly T[]): T => list[below(list.length)]!;
 const TOKEN = /\s+|[A-Za-z_$][\w$]*|\d+|[^\s\w]/g;
 const HOSTILE = ['\u0000', '\u001b[2J', '\u001b]0;x\u0007', '\uFEFF', '\u2028', '\r', '\r\n', '/*', '*/', '`', '${', '(', '{', '[', '"', "'", '//', '\\', '</', '@generated', '\uD800', '𝒳'];
 
+/**
+ * Names a plain object has without being given them (and `__proto__`, which replaces its
+ * prototype): as identifiers, exports, members, package names and config keys they must be
+ * names like any other.
+ */
+const PROTOTYPE_NAMES = ['hasOwnProperty', 'constructor', 'toString', 'valueOf', '__proto__', 'isPrototypeOf', 'propertyIsEnumerable', '__defineGetter__', 'toLocaleString'];
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const STRING = /'[^'\\\n]*'|"[^"\\\n]*"/g;
+
 type TextMutation = (text: string) => string;
 type ByteMutation = (bytes: Buffer) => Buffer;
 
@@ -60,6 +69,22 @@ const TEXT_MUTATIONS: Record<string, TextMutation> = {
     const [i, j] = [below(lines.length), below(lines.length)];
     [lines[i], lines[j]] = [lines[j]!, lines[i]!];
     return lines.join('\n');
+  },
+  /** An identifier (a variable, an export, a member, a key) renamed to a prototype name. */
+  prototypeName(text) {
+    const tokens = text.match(TOKEN) ?? [];
+    const names = tokens.flatMap((t, i) => (IDENTIFIER.test(t) ? [i] : []));
+    const at = names.length > 0 ? pick(names) : -1;
+    const [name, replacement] = [at >= 0 ? tokens[at]! : '', pick(PROTOTYPE_NAMES)];
+    // Every occurrence of the name, so declarations and their uses still match.
+    return tokens.map((t) => (t === name ? replacement : t)).join('');
+  },
+  /** A string (a package name, a key, an event) replaced by a prototype name. */
+  prototypeString(text) {
+    const strings = [...text.matchAll(STRING)];
+    if (strings.length === 0) return text;
+    const match = pick(strings);
+    return text.slice(0, match.index) + `'${pick(PROTOTYPE_NAMES)}'` + text.slice(match.index + match[0].length);
   },
   insertHostile(text) {
     const at = below(text.length + 1);
@@ -107,6 +132,59 @@ function mutate(source: string, from: string, index: number): Mutant {
   return { file: `b${batch}/m${String(index).padStart(3, '0')}${extname(from)}`, from, mutations, bytes };
 }
 
+/**
+ * Modules that use every prototype name as an export (local, re-exported, through `export *`
+ * cycles), an import, a namespace and CommonJS member and a package name; added to every batch
+ * as they are, next to the mutants.
+ */
+const PROTOTYPE_MODULES: Record<string, string> = {
+  'proto/exports.mjs': [
+    'const hits = new Map();',
+    'const seen = new Set();',
+    'export { hits as __proto__, hits as constructor, seen as toString };',
+    'export function hasOwnProperty(req) { seen.add(req.query.id); }',
+    'export const valueOf = { count: 0 };',
+    "export * from './star.mjs';",
+    '',
+  ].join('\n'),
+  'proto/star.mjs': ["export * from './exports.mjs';", 'export const isPrototypeOf = new Map();', "export { default as propertyIsEnumerable } from './common.js';", ''].join('\n'),
+  'proto/common.js': [
+    'const counters = {};',
+    'module.exports = counters;',
+    'module.exports.propertyIsEnumerable = function (req) { counters[req.ip] = 1; };',
+    'exports.__defineGetter__ = new Map();',
+    'exports.toLocaleString = () => counters.constructor;',
+    '',
+  ].join('\n'),
+  'proto/app.mjs': [
+    "import express from 'express';",
+    "import cache from 'constructor';",
+    "import { toString as valueOf } from 'toString';",
+    "import { __proto__ as proto, constructor, toString, hasOwnProperty, valueOf as value, isPrototypeOf, propertyIsEnumerable } from './exports.mjs';",
+    "import * as ns from './star.mjs';",
+    "import common from './common.js';",
+    "const { toLocaleString, __proto__: base } = require('./common.js');",
+    'const app = express();',
+    'const made = cache();',
+    'const other = new valueOf.constructor();',
+    "app.get('/', (req, res) => {",
+    '  proto.set(req.ip, 1); constructor.set(req.ip, 2); toString.add(req.ip); hasOwnProperty(req); value.count++; isPrototypeOf.clear();',
+    '  ns.toString.add(req.ip); ns.valueOf.count++; ns.hasOwnProperty(req); ns.constructor.clear(); ns.__proto__.delete(req.ip); ns.isPrototypeOf.set(1, 2);',
+    '  common.propertyIsEnumerable(req); common.hasOwnProperty(req.ip); common.toString(); common.__defineGetter__.set(req.ip, 1); propertyIsEnumerable(req);',
+    "  require('./common.js').hasOwnProperty('x'); require('./common.js').toLocaleString.x = 1; toLocaleString(); base.valueOf = req.ip;",
+    '  res.end();',
+    '});',
+    'app.listen(3000);',
+    '',
+  ].join('\n'),
+};
+
+/** Packages named after prototype members, configured (`__proto__` is refused as a key). */
+const PROTOTYPE_CONFIG = {
+  packages: Object.fromEntries(PROTOTYPE_NAMES.filter((n) => n !== '__proto__').map((name, i) => [name, i % 2 === 0 ? 'process-cache' : { category: 'module-state', exports: PROTOTYPE_NAMES }])),
+  rules: { 'process-cache': ['error', { allow: PROTOTYPE_NAMES }] },
+};
+
 interface Report {
   version: number;
   findings: { ruleId: string; category: string; severity: string; file: string; line: number; column: number; endLine: number; endColumn: number; message: string; related: { file: string; line: number; column: number; message: string }[]; fingerprint: string }[];
@@ -126,8 +204,9 @@ function checkContract(report: Report, lines: (file: string) => number): void {
     expect(['error', 'warn'], where).toContain(f.severity);
     expect(f.message.length, where).toBeGreaterThan(0);
     expect(f.fingerprint, where).toMatch(/^[0-9a-f]{24}:\d+$/);
-    for (const [line, column] of [[f.line, f.column], [f.endLine, f.endColumn], ...f.related.map((r) => [r.line, r.column] as const)] as const) {
-      expect(Number.isInteger(line) && line >= 1 && line <= lines(f.file), `${where} line ${line}`).toBe(true);
+    // A related location may be in another file (a write through an import).
+    for (const [file, line, column] of [[f.file, f.line, f.column], [f.file, f.endLine, f.endColumn], ...f.related.map((r) => [r.file, r.line, r.column] as const)] as const) {
+      expect(Number.isInteger(line) && line >= 1 && line <= lines(file), `${where} line ${line}`).toBe(true);
       expect(Number.isInteger(column) && column >= 1, `${where} column ${column}`).toBe(true);
     }
     expect(f.endLine > f.line || (f.endLine === f.line && f.endColumn >= f.column), where).toBe(true);
@@ -159,6 +238,16 @@ describe(`fuzzing: ${MUTANTS} mutants of the category fixtures (seed ${SEED})`, 
       mkdirSync(join(dir, `b${i % BATCHES}`), { recursive: true });
       writeFileSync(join(dir, mutant.file), mutant.bytes);
     }
+    for (let batch = 0; batch < BATCHES; batch++) {
+      for (const [rel, text] of Object.entries(PROTOTYPE_MODULES)) {
+        const mutant: Mutant = { file: `b${batch}/${rel}`, from: 'prototype names', mutations: [], bytes: Buffer.from(text) };
+        mutants.push(mutant);
+        byFile.set(mutant.file, mutant);
+        mkdirSync(join(dir, `b${batch}`, 'proto'), { recursive: true });
+        writeFileSync(join(dir, mutant.file), mutant.bytes);
+      }
+    }
+    writeFileSync(join(dir, 'statecheck.config.json'), JSON.stringify(PROTOTYPE_CONFIG));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -191,7 +280,7 @@ describe(`fuzzing: ${MUTANTS} mutants of the category fixtures (seed ${SEED})`, 
     expect(stderr).toBe('');
     expect([0, 1]).toContain(code);
     const all = JSON.parse(stdout) as Report;
-    expect(all.summary.files).toBe(MUTANTS);
+    expect(all.summary.files).toBe(mutants.length);
     expect(all.findings).toEqual(reports.flatMap((r) => r.findings));
     expect(all.errors).toEqual(reports.flatMap((r) => r.errors));
     expect(all.skipped).toEqual(reports.flatMap((r) => r.skipped));

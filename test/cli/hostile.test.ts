@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AnalysisSettings, analyzeFile, DEFAULT_LIMITS, runJob } from '../../cli/analyze-file.js';
 import { analyzeAll } from '../../cli/pool.js';
+import { flatFile, type FlatShape } from '../../bench/flat.js';
 import { DETECTORS } from '../../core/detectors/index.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/fixtures.js';
@@ -223,6 +224,75 @@ describe('deep nesting', () => {
     const report = json(stdout);
     expect(where(report)).toEqual(['src/app.js 4:9 memory-session', 'src/app.js 5:7 module-state', 'src/deep-1500.js 1:7 module-state']);
     expect(report.errors).toEqual([{ file: 'src/deep.ts', message: 'not analysed: nested too deeply for the parser (Maximum call stack size exceeded)' }]);
+  });
+});
+
+describe('deep nesting, near what a stack allows', () => {
+  let dir = '';
+  const deep = [2_500, 3_500, 5_000, 8_000, 30_000].map((n) => `src/deep-${n}.js`);
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'statecheck-deep-jobs-'));
+    mkdirSync(join(dir, 'src'));
+    for (const file of deep) {
+      const n = Number(/\d+/.exec(file)![0]);
+      writeFileSync(join(dir, file), `const seen = new Set();\nexport const x =\n${'(\n'.repeat(n)}1${'\n)'.repeat(n)};\nexport function track(req) { seen.add(req.ip); }\n`);
+    }
+    // Enough other files for two worker threads, which warm up on them before the deep ones.
+    for (let i = 0; i < 320; i++) {
+      const text = i % 4 === 0 ? `const m${i} = new Map();\nexport function h${i}(req) { m${i}.set(req.query.id, { a: [1, (2), { b: 3 }] }); }\n` : `export const v${i} = ${i};\n`;
+      writeFileSync(join(dir, 'src', `f${i}.js`), text);
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The report's findings and errors about the deep files, as JSON. */
+  const aboutDeep = (args: string[]) => {
+    const { stdout, stderr } = runCli(['--format', 'json', ...args], dir);
+    expect(stderr).toBe('');
+    const report = json(stdout);
+    return JSON.stringify({ findings: report.findings.filter((f) => deep.includes(f.file)), errors: report.errors.filter((e) => deep.includes(e.file)) });
+  };
+
+  it('a file gives the same result alone or with others, whatever --jobs, cold or warm', () => {
+    const reference = aboutDeep(['--no-cache', '--jobs', '1', 'src']);
+    const report = JSON.parse(reference) as Pick<Report, 'findings' | 'errors'>;
+    // Analysed on a thread with a fixed stack; too deep even there: a fixed errors entry.
+    expect(where(report as Report)).toEqual(['src/deep-2500.js 1:7 module-state', 'src/deep-3500.js 1:7 module-state', 'src/deep-5000.js 1:7 module-state', 'src/deep-8000.js 1:7 module-state']);
+    expect(report.errors).toEqual([{ file: 'src/deep-30000.js', message: 'not analysed: nested too deeply for the parser (Maximum call stack size exceeded)' }]);
+    expect(aboutDeep(['--no-cache', '--jobs', '2', 'src'])).toBe(reference);
+    expect(aboutDeep(['--no-cache', '--jobs', '3', 'src'])).toBe(reference);
+    expect(aboutDeep(['--no-cache', '--jobs', '1', ...deep])).toBe(reference);
+    expect(aboutDeep(['--no-cache', '--jobs', '2', ...deep])).toBe(reference);
+    const cache = ['--cache-location', join(dir, 'cache'), '--jobs', '2', 'src'];
+    expect(aboutDeep(cache)).toBe(reference);
+    expect(aboutDeep(cache)).toBe(reference);
+  });
+});
+
+describe('long flat expressions and statement lists (1 MiB)', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'statecheck-flat-'));
+    mkdirSync(join(dir, 'src'));
+    for (const shape of ['plus', 'comma', 'assign', 'statements'] as const) writeFileSync(join(dir, 'src', `${shape}.js`), flatFile(shape));
+    // A chain of assignments too deep for the parser even on the thread for deep files.
+    writeFileSync(join(dir, 'src', 'assign-1mib.js'), flatFile('assign', 1024 * 1024));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('are analysed to the end: each finding once, with its one request-time write', () => {
+    const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', '--jobs', '1', 'src'], dir);
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    const report = json(stdout);
+    const lines = (shape: FlatShape) => flatFile(shape).split('\n').length;
+    // `client = make()` after `if (client) return client`: created lazily, not state.
+    expect(report.findings.map((f) => `${f.file} ${f.line}:${f.column} ${f.category} <- ${f.related.map((r) => r.line).join(' ')}`)).toEqual([
+      `src/assign.js 1:5 module-state <- ${lines('assign') - 2}`,
+      'src/comma.js 1:7 module-state <- 3',
+      'src/plus.js 1:5 module-state <- 3',
+    ]);
+    expect(report.errors).toEqual([{ file: 'src/assign-1mib.js', message: 'not analysed: nested too deeply for the parser (Maximum call stack size exceeded)' }]);
   });
 });
 

@@ -142,6 +142,14 @@ describe('the TypeScript AST', () => {
   });
 });
 
+describe('rule names', () => {
+  it('a prototype member is an unknown rule, as any other name the plugin lacks', () => {
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      expect(() => lint('let a = 1;\n', 'src/a.js', [{ rules: { [`statecheck/${name}`]: 'error' } }])).toThrow(`Could not find "${name}" in plugin "statecheck"`);
+    }
+  });
+});
+
 describe('settings.statecheck', () => {
   const single = (deployment: unknown): Linter.Config => ({ settings: { statecheck: { deployment } } });
 
@@ -162,6 +170,30 @@ describe('settings.statecheck', () => {
     expect(() => lint(mixed, 'src/app.js', [{ settings: { statecheck: { deployments: 'single-instance' } } }])).toThrow(
       'statecheck: invalid settings.statecheck.deployments: unknown setting (known: deployment, packages)',
     );
+  });
+
+  it('a package named after a prototype member is a package like any other, configured or not', () => {
+    const text = "import { LRUCache } from 'lru-cache';\nimport make from 'constructor';\nexport const made = make();\nexport const cache = new LRUCache({ max: 1 });\n";
+    expect(positions(lint(text, 'src/a.js'))).toEqual(['4:22 statecheck/no-process-cache']);
+    expect(positions(lint(text, 'src/a.js', [{ settings: { statecheck: { packages: { constructor: 'process-cache', toString: 'process-cache' } } } }]))).toEqual([
+      '3:21 statecheck/no-process-cache',
+      '4:22 statecheck/no-process-cache',
+    ]);
+  });
+
+  it('refuses keys that reach the prototype instead of applying what they carry', () => {
+    const refused = 'not allowed: `__proto__`, `constructor` and `prototype` would reach the prototype of an object';
+    // An object literal's `__proto__: {…}` sets the prototype: `deployment` would be inherited.
+    expect(() => lint(mixed, 'src/app.js', [{ settings: { statecheck: { __proto__: { deployment: 'single-instance' } } } }])).toThrow(
+      `statecheck: invalid settings.statecheck.__proto__: ${refused}`,
+    );
+    expect(() => lint(mixed, 'src/app.js', [{ settings: { statecheck: JSON.parse('{ "__proto__": { "deployment": "single-instance" } }') as unknown } }])).toThrow(
+      `statecheck: invalid settings.statecheck.__proto__: ${refused}`,
+    );
+    expect(() => lint(mixed, 'src/app.js', [{ settings: { statecheck: { packages: JSON.parse('{ "__proto__": "process-cache" }') as unknown } } }])).toThrow(
+      `statecheck: invalid settings.statecheck.packages["__proto__"]: ${refused}`,
+    );
+    expect(() => lint(mixed, 'src/app.js', [{ settings: { statecheck: { constructor: 'x' } } }])).toThrow(`statecheck: invalid settings.statecheck.constructor: ${refused}`);
   });
 
   it('treats configured in-house packages like catalogue entries', () => {
