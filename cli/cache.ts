@@ -5,7 +5,7 @@ import { CATEGORIES } from '../core/index.js';
 import type { FileAnalysis } from './analyze-file.js';
 import { buildId } from './build-id.js';
 import { projectRoot, readRegularFile, realPath, writeFileAtomic } from './files.js';
-import { array, boolean, either, isObject, number, object, oneOf, optional, record, string } from './shape.js';
+import { array, boolean, either, isObject, number, object, oneOf, optional, string, tuple } from './shape.js';
 
 /** One cached file: its content hash, the stat data that lets a warm run skip reading it, the result. */
 interface Entry {
@@ -144,7 +144,7 @@ const finding = object({
   suppressed: optional(boolean),
 });
 const summary = object({
-  exports: record(either(object({ local: string }), object({ from: object(modulePath) }))),
+  exports: array(tuple(string, either(object({ local: string }), object({ from: object(modulePath) })))),
   starExports: array(string),
   entry: boolean,
   commonJs: boolean,

@@ -43,19 +43,19 @@ export function object(fields: Record<string, Check>): Check {
   };
 }
 
-/** An object used as a dictionary: every own value fits `item`. */
-export function record(item: Check): Check {
+/** The first check that fits, or the last one's problem. */
+/** An array of fixed length whose items fit `items` in order: `[name, target]`. */
+export function tuple(...items: Check[]): Check {
   return (value, at) => {
-    if (!isObject(value)) return `${where(at)}: expected an object`;
-    for (const [key, entry] of Object.entries(value)) {
-      const problem = item(entry, `${at}[${JSON.stringify(key)}]`);
+    if (!Array.isArray(value) || value.length !== items.length) return `${where(at)}: expected a list of ${items.length}`;
+    for (const [i, check] of items.entries()) {
+      const problem = check(value[i], `${at}[${i}]`);
       if (problem) return problem;
     }
     return undefined;
   };
 }
 
-/** The first check that fits, or the last one's problem. */
 export function either(...checks: Check[]): Check {
   return (value, at) => {
     let problem: string | undefined;
