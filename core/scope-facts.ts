@@ -75,11 +75,14 @@ const TEST_PACKAGES = [
 ];
 const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
 
-/** Packages whose loading makes a file's `x.listen(…)` unambiguous server code. */
-const SERVER_PACKAGES = [
-  'http', 'https', 'http2', 'net', 'tls', 'express', 'fastify', 'koa', '@nestjs/core', 'hono', '@hono/node-server',
-  '@hapi/hapi', 'hapi', 'restify', 'ws', 'socket.io', '@apollo/server', 'graphql-yoga', 'micro', 'polka', 'h3', 'elysia',
+/** Server frameworks: a package that depends on one is a server library (core/program/scope.ts). */
+export const SERVER_FRAMEWORKS: readonly string[] = [
+  'express', 'fastify', 'koa', '@nestjs/core', '@nestjs/common', 'hono', '@hapi/hapi', 'restify', 'ws', 'socket.io',
+  '@apollo/server', 'graphql-yoga', 'micro', 'polka', 'h3', 'elysia',
 ];
+
+/** Packages whose loading makes a file's `x.listen(…)` unambiguous server code. */
+const SERVER_PACKAGES = ['http', 'https', 'http2', 'net', 'tls', '@hono/node-server', 'hapi', ...SERVER_FRAMEWORKS];
 
 /**
  * Calls and constructions that start a server or consume a queue, by the package member they
