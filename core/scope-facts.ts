@@ -29,6 +29,11 @@ export interface EntryFact {
    * file that also looks like browser code. A bare `x.listen(port)` alone does not.
    */
   certain: boolean;
+  /**
+   * For a convention matched by path, the folder it starts in: `/repo/src/` for
+   * `/repo/src/app/api/scripts/route.ts`. Folders below it are route segments, not context folders.
+   */
+  base?: string;
 }
 
 /** What one file says about where it runs. */
@@ -145,8 +150,9 @@ const FRAMEWORK_PATHS: { pattern: RegExp; why: string; anchored?: true }[] = [
   { pattern: /(^|\/)app\/(.+\/)?route\.[cm]?[jt]sx?$/, why: 'a Next.js route handler (`app/**/route`)' },
   { pattern: /(^|\/)pages\/api\//, why: 'a Next.js API route (`pages/api/`)' },
   { pattern: /^(src\/)?middleware\.[cm]?[jt]s$/, why: 'Next.js middleware', anchored: true },
-  { pattern: /(^|\/)\+server\.[cm]?[jt]s$/, why: 'a SvelteKit endpoint (`+server`)' },
-  { pattern: /(^|\/)\+(page|layout)\.server\.[cm]?[jt]s$/, why: 'a SvelteKit server load (`+page.server`/`+layout.server`)' },
+  // From `routes/` when the file is under one: folders in the route tree are URL segments.
+  { pattern: /(^|\/)(routes\/(.+\/)?)?\+server\.[cm]?[jt]s$/, why: 'a SvelteKit endpoint (`+server`)' },
+  { pattern: /(^|\/)(routes\/(.+\/)?)?\+(page|layout)\.server\.[cm]?[jt]s$/, why: 'a SvelteKit server load (`+page.server`/`+layout.server`)' },
   { pattern: /(^|\/)hooks\.server\.[cm]?[jt]s$/, why: 'SvelteKit server hooks (`hooks.server`)' },
   { pattern: /(^|\/)server\/(api|routes|middleware|plugins)\//, why: 'a Nuxt/Nitro server handler (`server/api|routes|middleware|plugins/`)' },
   { pattern: /(^|\/)(netlify|\.netlify)\/(edge-)?functions\//, why: 'a Netlify function (`netlify/functions/`)' },
@@ -163,6 +169,9 @@ const PAGE_PATHS: { pattern: RegExp; exports: string[]; framework: string }[] = 
   { pattern: /(^|\/)app\/routes\//, exports: ['loader', 'action'], framework: 'a Remix route' },
 ];
 
+/** Packages that drive or emulate a browser from Node: their files use `document` inside page callbacks. */
+const DOM_DRIVERS = ['playwright', 'playwright-core', 'puppeteer', 'puppeteer-core', 'jsdom', 'happy-dom', 'linkedom'];
+const JSX_TEXT = /<\/|\/>/;
 const DOM_TEXT = /\b(?:document|navigator|localStorage|sessionStorage)\s*\.|\bwindow\s*\.\s*addEventListener\b/;
 const DOM_GLOBALS = new Set(['document', 'navigator', 'localStorage', 'sessionStorage']);
 const LOADS_TEXT = /\brequire\s*\(|\bimport\s*\(/;
@@ -222,17 +231,18 @@ export function scopeFacts(ts: TypeScript, sourceFile: TS.SourceFile, options: S
 
   const loadsServer = specifiers.some((m) => inTable(m, SERVER_PACKAGES));
   const needsStarts = [...loaded].some((m) => ENTRY_MODULES.has(m)) || START_TEXT.test(text);
-  const needsDom = facts.browser === undefined && DOM_TEXT.test(text);
-  if (needsStarts || needsDom) {
-    const found = findStarts(ts, sourceFile, bindings, loaded, loadsServer, needsDom);
+  const needsBrowser =
+    facts.browser === undefined && ((DOM_TEXT.test(text) && !specifiers.some((m) => inTable(m, DOM_DRIVERS))) || JSX_TEXT.test(text));
+  if (needsStarts || needsBrowser) {
+    const found = findStarts(ts, sourceFile, bindings, loaded, loadsServer, needsBrowser);
     if (found.start) facts.entry = found.start;
-    if (found.dom !== undefined) facts.browser = found.dom;
+    if (found.browser !== undefined) facts.browser = found.browser;
   }
   if (facts.entry?.certain !== true && !/\.d\.[cm]?ts$/.test(sourceFile.fileName)) {
     const framework = frameworkEntry(ts, sourceFile, prologue, options);
     if (framework) facts.entry = framework;
     else if (!facts.entry) {
-      const page = pageEntry(ts, sourceFile, facts.exports, options, imports);
+      const page = pageEntry(ts, sourceFile, facts.exports, imports);
       if (page) facts.entry = page;
     }
   }
@@ -351,7 +361,8 @@ function resolveRef(ts: TypeScript, expr: TS.Expression, bindings: ReadonlyMap<s
 
 interface Found {
   start?: EntryFact;
-  dom?: string;
+  /** "uses `document`", "renders JSX". */
+  browser?: string;
 }
 
 /** A match of `startOf`: resolved through an import, or resting on a global name the file must not declare. */
@@ -364,19 +375,20 @@ interface Start {
 /** A server start over a worker; a start resolved through an import over a bare `x.listen(…)`. */
 const strength = (s: Start) => (s.fact.kind === 'server-start' ? 4 : 0) + (s.resolved ? 2 : 0) + (s.fact.certain ? 1 : 0);
 
-/** One walk for the calls that start a server or consume a queue, and for DOM use. */
+/** One walk for the calls that start a server or consume a queue, and for DOM use and JSX. */
 function findStarts(
   ts: TypeScript,
   sourceFile: TS.SourceFile,
   bindings: ReadonlyMap<string, Ref>,
   loaded: ReadonlySet<string>,
   loadsServer: boolean,
-  needsDom: boolean,
+  needsBrowser: boolean,
 ): Found {
   const starts: Start[] = [];
   // Local names that hide a global: `const document = await db.find()`, `const Bun = {…}`.
   const declared = new Set<string>(bindings.keys());
   let dom: string | undefined;
+  let jsx = false;
   walk(ts, sourceFile, (node) => {
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
       const start = startOf(ts, node, sourceFile, bindings, loaded, loadsServer);
@@ -392,10 +404,14 @@ function findStarts(
       ts.isIdentifier(node.name)
     ) {
       declared.add(node.name.text);
-    } else if (needsDom && dom === undefined && ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
+    } else if (!needsBrowser) {
+      return;
+    } else if (dom === undefined && ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
       const object = node.expression.text;
       if (DOM_GLOBALS.has(object)) dom = object;
       else if (object === 'window' && node.name.text === 'addEventListener') dom = 'window.addEventListener';
+    } else if (ts.isJsxElement(node) || ts.isJsxSelfClosingElement(node) || ts.isJsxFragment(node)) {
+      jsx = true;
     }
   });
   const found: Found = {};
@@ -405,7 +421,8 @@ function findStarts(
     if (!best || strength(start) > strength(best)) best = start;
   }
   if (best) found.start = best.fact;
-  if (dom !== undefined && !declared.has(dom.split('.')[0]!)) found.dom = `uses \`${dom}\``;
+  if (dom !== undefined && !declared.has(dom.split('.')[0]!)) found.browser = `uses \`${dom}\``;
+  else if (jsx) found.browser = 'renders JSX';
   return found;
 }
 
@@ -438,7 +455,9 @@ function startOf(
   if (method === 'serve' && ts.isIdentifier(receiver) && (receiver.text === 'Bun' || receiver.text === 'Deno')) {
     return { fact: { kind: 'server-start', why: `calls \`${receiver.text}.serve(…)\``, certain: true }, resolved: true, global: receiver.text };
   }
-  if (method === 'listen' && listensOn(ts, args[0])) {
+  // `express().listen(port)`, but not `module().listen(event, handler)`: a call's result listens only
+  // in a file that loads a server package.
+  if (method === 'listen' && listensOn(ts, args[0]) && (loadsServer || !ts.isCallExpression(receiver))) {
     return { fact: { kind: 'server-start', why: `calls \`${shown}(…)\``, certain: loadsServer }, resolved: false };
   }
   // consumer.run({ eachMessage }) (kafkajs)
@@ -482,7 +501,10 @@ function frameworkEntry(ts: TypeScript, sourceFile: TS.SourceFile, prologue: str
   const fileName = sourceFile.fileName.replace(/\\/g, '/');
   const packagePath = options.packagePath ?? fileName;
   for (const { pattern, why, anchored } of FRAMEWORK_PATHS) {
-    if (pattern.test(anchored ? packagePath : fileName)) return { kind: 'framework', why, certain: false };
+    const base = anchored
+      ? pattern.test(packagePath) && fileName.endsWith(packagePath) ? fileName.slice(0, fileName.length - packagePath.length) : undefined
+      : conventionBase(pattern, fileName);
+    if (base !== undefined) return { kind: 'framework', why, certain: false, base };
   }
   if (prologue.includes('use server')) return { kind: 'framework', why: "`'use server'` (server actions)", certain: false };
   // export default { fetch(request) { … } }
@@ -494,6 +516,12 @@ function frameworkEntry(ts: TypeScript, sourceFile: TS.SourceFile, prologue: str
       (skipOuter(ts, s.expression) as TS.ObjectLiteralExpression).properties.some((p) => nameText(ts, p.name) === 'fetch'),
   );
   return workers ? { kind: 'framework', why: 'exports a Workers `fetch` handler (`export default { fetch }`)', certain: false } : undefined;
+}
+
+/** Where a `(^|/)…` path pattern starts matching in a file name (`/repo/src/` for `app/…`), if it matches. */
+function conventionBase(pattern: RegExp, fileName: string): string | undefined {
+  const match = pattern.exec(fileName);
+  return match ? fileName.slice(0, match.index + (match[1]?.length ?? 0)) : undefined;
 }
 
 /** Exported value names: ESM declarations and lists, `export default`, CommonJS `exports.x =` and `module.exports = { x }`. */
@@ -544,13 +572,12 @@ function pageEntry(
   ts: TypeScript,
   sourceFile: TS.SourceFile,
   exports: readonly string[],
-  options: ScopeFactsOptions,
   imports: ReadonlyMap<string, ImportFact>,
 ): EntryFact | undefined {
-  const path = (options.packagePath ?? sourceFile.fileName).replace(/\\/g, '/');
   const fileName = sourceFile.fileName.replace(/\\/g, '/');
   for (const page of PAGE_PATHS) {
-    if (!page.pattern.test(path) && !page.pattern.test(fileName)) continue;
+    const base = conventionBase(page.pattern, fileName);
+    if (base === undefined) continue;
     const serverExports = page.exports.filter((name) => exports.includes(name) || assignsStatic(ts, sourceFile, name));
     if (serverExports.length === 0) continue;
     for (const specifier of serverOnlyImports(ts, sourceFile, serverExports)) {
@@ -558,7 +585,7 @@ function pageEntry(
       if (fact && !fact.typeOnly) fact.server = true;
     }
     const list = serverExports.map((name) => `\`${name}\``).join(', ');
-    return { kind: 'page', why: `${page.framework} exporting ${list}`, certain: false };
+    return { kind: 'page', why: `${page.framework} exporting ${list}`, certain: false, base };
   }
   return undefined;
 }

@@ -144,9 +144,13 @@ class Places {
     return this.bins.get(path);
   }
 
-  /** The first context folder on the way from the root to the file. */
-  contextFolder(path: string): string | undefined {
-    const folders = this.relative(path).split('/').slice(0, -1);
+  /**
+   * The first context folder on the way from the root to the file, or only down to `base`
+   * (a framework's route tree starts there: `app/api/scripts/` is a URL, not a scripts folder).
+   */
+  contextFolder(path: string, base?: string): string | undefined {
+    const within = base !== undefined && path.startsWith(base) ? base : path;
+    const folders = this.relative(within).split('/').slice(0, -1);
     return folders.find((f) => this.contextFolders.has(f));
   }
 
@@ -208,7 +212,7 @@ function rejection(facts: ScopeFacts, path: string, places: Places, library: boo
   const bin = places.binOf(path);
   if (bin) return `it is the \`bin\` of ${bin.name}`;
   if (facts.cli !== undefined) return `it is a command-line tool (${facts.cli})`;
-  const folder = places.contextFolder(path);
+  const folder = places.contextFolder(path, facts.entry?.base);
   if (folder !== undefined) return `it is in ${folder}/, read as context`;
   const uncertainStart = facts.entry?.kind === 'server-start' && !facts.entry.certain;
   if (facts.browser !== undefined && (library || uncertainStart)) return `it is browser code (${facts.browser})`;
@@ -300,15 +304,27 @@ function chainOf(path: string, verdicts: ReadonlyMap<string, ScopeVerdict>): str
  * file that reaches them (browser code, a CLI, a test, tooling), else they are not reached.
  */
 function classifyRest(input: ScopeInput, places: Places, graph: ImportGraph, verdicts: Map<string, ScopeVerdict>, entryCount: number): void {
-  // Breadth-first from the files that say what they are; a file reached keeps its source's verdict.
-  const queue: string[] = [];
-  const passed = new Map<string, ScopeVerdict>();
+  const seeds: { path: string; kind: ContextKind; why: string }[] = [];
   for (const { path, facts } of input.files) {
     if (verdicts.has(path)) continue;
     const own = ownKind(facts, path, places);
     if (!own) continue;
     verdicts.set(path, own);
-    passed.set(path, { server: false, kind: own.kind, why: `reached from ${places.relative(path)}, which ${predicate(own.why)}` });
+    seeds.push({ path, ...own });
+  }
+  // Tests reach the code they test, which is what it is without them: they pass their kind on last.
+  spread(seeds.filter((s) => s.kind !== 'test'), places, graph, verdicts);
+  spread(seeds.filter((s) => s.kind === 'test'), places, graph, verdicts);
+  const notReached = `not reached from ${entryCount === 1 ? 'the entry point' : `any of the ${entryCount} entry points`}`;
+  for (const { path } of input.files) if (!verdicts.has(path)) verdicts.set(path, { server: false, kind: 'not-reached', why: notReached });
+}
+
+/** Breadth-first from files that say what they are: a file reached without a verdict takes its source's. */
+function spread(seeds: readonly { path: string; kind: ContextKind; why: string }[], places: Places, graph: ImportGraph, verdicts: Map<string, ScopeVerdict>): void {
+  const queue: string[] = [];
+  const passed = new Map<string, ScopeVerdict>();
+  for (const { path, kind, why } of seeds) {
+    passed.set(path, { server: false, kind, why: `reached from ${places.relative(path)}, which ${predicate(why)}` });
     queue.push(path);
   }
   for (let i = 0; i < queue.length; i++) {
@@ -321,8 +337,6 @@ function classifyRest(input: ScopeInput, places: Places, graph: ImportGraph, ver
       queue.push(target);
     }
   }
-  const notReached = `not reached from ${entryCount === 1 ? 'the entry point' : `any of the ${entryCount} entry points`}`;
-  for (const { path } of input.files) if (!verdicts.has(path)) verdicts.set(path, { server: false, kind: 'not-reached', why: notReached });
 }
 
 function ownKind(facts: ScopeFacts, path: string, places: Places): { server: false; kind: ContextKind; why: string } | undefined {
@@ -338,7 +352,7 @@ function ownKind(facts: ScopeFacts, path: string, places: Places): { server: fal
 
 /** "imports react" reads on after "which"; "`'use client'`" needs a verb. */
 function predicate(why: string): string {
-  return /^(imports|uses|is|calls|creates) /.test(why) ? why : `has ${why}`;
+  return /^(imports|uses|is|calls|creates|renders) /.test(why) ? why : `has ${why}`;
 }
 
 function explain(path: string, graph: ImportGraph, places: Places, verdicts: ReadonlyMap<string, ScopeVerdict>): string[] {

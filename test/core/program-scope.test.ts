@@ -175,9 +175,9 @@ describe('computeScope: a monorepo', () => {
     'packages/backend/src/app.module.ts': "import { format } from '@acme/shared';\nexport class AppModule {}\n",
     'packages/frontend/src/main.ts': "import { createApp } from 'vue';\nimport { format } from '@acme/shared';\nimport { api } from './api';\ncreateApp({}).mount('#app');\n",
     'packages/frontend/src/api.ts': "export const api = (p: string) => fetch(p);\n",
-    'packages/cli/src/index.ts': "import { program } from 'commander';\nimport { serve } from './serve';\nprogram.command('dev').action(() => serve().listen(4000));\n",
+    'packages/cli/src/index.ts': "import { program } from 'commander';\nimport { serve } from './serve';\nconst app = serve();\nprogram.command('dev').action(() => app.listen(4000));\n",
     'packages/cli/src/serve.ts': "import express from 'express';\nexport const serve = () => express();\n",
-    'packages/cli/bin/run.js': "require('../src/serve').serve().listen(process.env.PORT);\n",
+    'packages/cli/bin/run.js': "const app = require('../src/serve').serve();\napp.listen(process.env.PORT);\n",
     'packages/shared/src/index.ts': 'export const format = (s: string) => s.trim();\n',
     'examples/basic/server.js': "const http = require('http');\nhttp.createServer().listen(8080);\n",
   };
@@ -208,11 +208,11 @@ describe('computeScope: a monorepo', () => {
   it('says why a CLI that listens and a bin target are not entry points', () => {
     expect(result.explain(`${ROOT}/packages/cli/src/index.ts`)).toEqual([
       'packages/cli/src/index.ts: not server code (cli): imports commander',
-      '  calls `serve().listen(…)`, but is not an entry point: it is a command-line tool (imports commander)',
+      '  calls `app.listen(…)`, but is not an entry point: it is a command-line tool (imports commander)',
     ]);
     expect(result.explain(`${ROOT}/packages/cli/bin/run.js`)).toEqual([
       'packages/cli/bin/run.js: not server code (cli): is the `bin` of @acme/cli',
-      "  calls `require('../src/serve').serve().listen(…)`, but is not an entry point: it is the `bin` of @acme/cli",
+      '  calls `app.listen(…)`, but is not an entry point: it is the `bin` of @acme/cli',
     ]);
     expect(result.explain(`${ROOT}/packages/shared/src/index.ts`)[2]).toBe(
       '  import chain: packages/backend/src/main.ts → packages/backend/src/app.module.ts → packages/shared/src/index.ts',
@@ -224,6 +224,33 @@ describe('computeScope: a monorepo', () => {
     expect(scope({ 'src/main.tsx': browserListen, 'src/app.ts': 'export const app = {};' }).mode).toBe('fallback');
     const ssr = "import React from 'react';\nimport express from 'express';\nexpress().listen(3000);\n";
     expect(entries(scope({ 'src/server.tsx': ssr }))).toEqual(['src/server.tsx (server-start)']);
+  });
+});
+
+describe('computeScope: context folders and route trees', () => {
+  it('a folder named like a context folder inside a route tree is a URL segment', () => {
+    const result = scope({
+      'src/app/api/scripts/telemetry/route.ts': 'export async function GET() {}\n',
+      'src/routes/docs/+server.ts': 'export const GET = () => new Response();\n',
+      'pages/docs/[slug].tsx': 'export async function getStaticProps() { return { props: {} }; }\nexport default function Doc() { return null; }\n',
+      'examples/next/app/api/hello/route.ts': 'export async function GET() {}\n',
+      'scripts/app/api/x/route.ts': 'export async function GET() {}\n',
+    });
+    expect(entries(result)).toEqual(['pages/docs/[slug].tsx (page)', 'src/app/api/scripts/telemetry/route.ts (framework)', 'src/routes/docs/+server.ts (framework)']);
+    expect(result.explain(`${ROOT}/examples/next/app/api/hello/route.ts`)[1]).toBe(
+      '  a Next.js route handler (`app/**/route`), but is not an entry point: it is in examples/, read as context',
+    );
+  });
+
+  it('code that tests and browser code both reach is browser code', () => {
+    const result = scope({
+      'server.js': 'app.listen(3000);\n',
+      'web/util.test.ts': "import { it } from 'vitest';\nimport { f } from './util';\n",
+      'web/Page.tsx': "import { f } from './util';\nexport const Page = () => <div>{f()}</div>;\n",
+      'web/util.ts': 'export const f = () => 1;\n',
+    });
+    expect(verdicts(result)['web/util.ts']).toBe('browser');
+    expect(result.explain(`${ROOT}/web/util.ts`)).toEqual(['web/util.ts: not server code (browser): reached from web/Page.tsx, which renders JSX']);
   });
 });
 

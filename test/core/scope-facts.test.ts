@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSource } from '../../core/index.js';
 import { scopeFacts, type ScopeFacts, type ScopeFactsOptions } from '../../core/scope-facts.js';
 
-function facts(code: string, fileName = 'src/app.ts', options: ScopeFactsOptions = {}): ScopeFacts {
+function facts(code: string, fileName = 'src/app.tsx', options: ScopeFactsOptions = {}): ScopeFacts {
   return scopeFacts(ts, parseSource(ts, fileName, code), options);
 }
 
@@ -96,6 +96,7 @@ describe('scopeFacts: servers that start', () => {
   it.each([
     ['history.listen((location) => render(location));'],
     ["module().listen('change', () => {});"],
+    ['export const on = (event: string, handler: () => void) => module().listen(event, handler);'],
     ["import { listen } from '@tauri-apps/api/event';\nlisten('tauri://update', (e) => {});"],
     ['featureService.listen();'],
     ['emitter.listen(function onEvent() {});'],
@@ -177,6 +178,13 @@ describe('scopeFacts: framework conventions', () => {
     expect(entry('export default 1;', '/repo/src/store/middleware.ts', { packagePath: 'src/store/middleware.ts' })).toBeUndefined();
   });
 
+  it('records the folder a convention starts in: folders below it are route segments', () => {
+    expect(facts('export const GET = 1;', '/repo/src/app/api/scripts/route.ts').entry?.base).toBe('/repo/src/');
+    expect(facts('export const GET = 1;', '/repo/src/routes/docs/+server.ts').entry?.base).toBe('/repo/src/');
+    expect(facts('export default 1;', '/repo/web/api/x.ts', { packagePath: 'api/x.ts' }).entry?.base).toBe('/repo/web/');
+    expect(facts("'use server';\nexport async function f() {}", '/repo/src/actions.ts').entry?.base).toBeUndefined();
+  });
+
   it('a declaration file is no entry point', () => {
     expect(entry('export declare const x: number;', 'pages/api/types.d.ts')).toBeUndefined();
   });
@@ -197,7 +205,7 @@ describe('scopeFacts: pages with server data functions', () => {
 
   it('a Next.js page exporting getServerSideProps follows only the imports its server functions use', () => {
     const found = facts(nextPage, 'pages/users.tsx');
-    expect(found.entry).toEqual({ kind: 'page', why: 'a Next.js page exporting `getServerSideProps`', certain: false });
+    expect(found.entry).toEqual({ kind: 'page', why: 'a Next.js page exporting `getServerSideProps`', certain: false, base: '' });
     expect(found.browser).toBe('imports react');
     const server = found.imports.filter((i) => i.server).map((i) => i.specifier);
     // `load` is used only by getServerSideProps, so its imports are server imports too.
@@ -244,6 +252,8 @@ describe('scopeFacts: browser, CLI and test code', () => {
     ["localStorage.setItem('k', 'v');", 'uses `localStorage`'],
     ["const t = sessionStorage.getItem('t');", 'uses `sessionStorage`'],
     ['const lang = navigator.language;', 'uses `navigator`'],
+    ['export const Button = () => <button>ok</button>;', 'renders JSX'],
+    ['export const Empty = () => <></>;', 'renders JSX'],
   ])('%s → browser', (code, why) => {
     expect(facts(code).browser).toBe(why);
   });
@@ -255,6 +265,8 @@ describe('scopeFacts: browser, CLI and test code', () => {
     ['const document = await db.find(id);\nreturn document.title;'],
     ['function save(document) { return document.id; }'],
     ["import Link from 'next/server';"],
+    ["import { chromium } from 'playwright';\nconst title = await page.evaluate(() => document.title);"],
+    ["const html = '<div></div>';\nconst x = a < b / c;"],
   ])('not browser: %s', (code) => {
     expect(facts(code).browser).toBeUndefined();
   });
