@@ -231,10 +231,12 @@ export function scopeFacts(ts: TypeScript, sourceFile: TS.SourceFile, options: S
 
   const loadsServer = specifiers.some((m) => inTable(m, SERVER_PACKAGES));
   const needsStarts = [...loaded].some((m) => ENTRY_MODULES.has(m)) || START_TEXT.test(text);
-  const needsBrowser =
-    facts.browser === undefined && ((DOM_TEXT.test(text) && !specifiers.some((m) => inTable(m, DOM_DRIVERS))) || JSX_TEXT.test(text));
-  if (needsStarts || needsBrowser) {
-    const found = findStarts(ts, sourceFile, bindings, loaded, loadsServer, needsBrowser);
+  const browser = {
+    dom: facts.browser === undefined && DOM_TEXT.test(text) && !specifiers.some((m) => inTable(m, DOM_DRIVERS)),
+    jsx: facts.browser === undefined && JSX_TEXT.test(text),
+  };
+  if (needsStarts || browser.dom || browser.jsx) {
+    const found = findStarts(ts, sourceFile, bindings, loaded, loadsServer, browser);
     if (found.start) facts.entry = found.start;
     if (found.browser !== undefined) facts.browser = found.browser;
   }
@@ -382,7 +384,7 @@ function findStarts(
   bindings: ReadonlyMap<string, Ref>,
   loaded: ReadonlySet<string>,
   loadsServer: boolean,
-  needsBrowser: boolean,
+  browser: { dom: boolean; jsx: boolean },
 ): Found {
   const starts: Start[] = [];
   // Local names that hide a global: `const document = await db.find()`, `const Bun = {…}`.
@@ -404,13 +406,11 @@ function findStarts(
       ts.isIdentifier(node.name)
     ) {
       declared.add(node.name.text);
-    } else if (!needsBrowser) {
-      return;
-    } else if (dom === undefined && ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
+    } else if (browser.dom && dom === undefined && ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
       const object = node.expression.text;
       if (DOM_GLOBALS.has(object)) dom = object;
       else if (object === 'window' && node.name.text === 'addEventListener') dom = 'window.addEventListener';
-    } else if (ts.isJsxElement(node) || ts.isJsxSelfClosingElement(node) || ts.isJsxFragment(node)) {
+    } else if (browser.jsx && (ts.isJsxElement(node) || ts.isJsxSelfClosingElement(node) || ts.isJsxFragment(node))) {
       jsx = true;
     }
   });

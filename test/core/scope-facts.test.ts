@@ -266,6 +266,7 @@ describe('scopeFacts: browser, CLI and test code', () => {
     ['function save(document) { return document.id; }'],
     ["import Link from 'next/server';"],
     ["import { chromium } from 'playwright';\nconst title = await page.evaluate(() => document.title);"],
+    ["import { JSDOM } from 'jsdom';\nglobalThis.document = new JSDOM(html).window.document;\nconst p = document.querySelector('p'); // </p>"],
     ["const html = '<div></div>';\nconst x = a < b / c;"],
   ])('not browser: %s', (code) => {
     expect(facts(code).browser).toBeUndefined();
