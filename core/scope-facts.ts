@@ -348,16 +348,20 @@ function resolveRef(ts: TypeScript, expr: TS.Expression, bindings: ReadonlyMap<s
       const base = bindings.get(e.text);
       return base && { module: base.module, path: [...base.path, ...path.filter((s) => s !== 'default')] };
     }
-    if (ts.isPropertyAccessExpression(e)) path.unshift(e.name.text);
-    else if (ts.isElementAccessExpression(e)) {
+    if (ts.isPropertyAccessExpression(e)) {
+      path.unshift(e.name.text);
+      e = skipOuter(ts, e.expression);
+    } else if (ts.isElementAccessExpression(e)) {
       const key = stringValue(ts, e.argumentExpression);
       if (key === undefined) return undefined;
       path.unshift(key);
-    } else if (ts.isCallExpression(e)) path.unshift('()');
-    else if (ts.isAwaitExpression(e)) {
-      /* (await import('m')).x: the load itself is handled above */
-    } else return undefined;
-    e = skipOuter(ts, (e as TS.PropertyAccessExpression | TS.ElementAccessExpression | TS.CallExpression | TS.AwaitExpression).expression);
+      e = skipOuter(ts, e.expression);
+    } else if (ts.isCallExpression(e)) {
+      path.unshift('()');
+      e = skipOuter(ts, e.expression);
+    } else {
+      return undefined;
+    }
   }
 }
 
@@ -399,7 +403,7 @@ function findStarts(
       const callee = ts.isCallExpression(node.expression) ? node.expression.expression : node.expression;
       const ref = resolveRef(ts, callee, bindings);
       const row = ref && WORKER_DECORATORS.find((r) => r.modules.includes(ref.module) && ref.path.join('.') === r.member);
-      if (row) starts.push({ fact: { kind: 'worker', why: `a \`@${row.member}\` queue consumer (${ref!.module})`, certain: true }, resolved: true });
+      if (ref && row) starts.push({ fact: { kind: 'worker', why: `a \`@${row.member}\` queue consumer (${ref.module})`, certain: true }, resolved: true });
     } else if (
       (ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isBindingElement(node) || ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) &&
       node.name !== undefined &&
@@ -437,14 +441,15 @@ function startOf(
   const callee = skipOuter(ts, node.expression);
   const args = node.arguments ?? [];
   const how = ts.isNewExpression(node) ? 'new' : 'call';
-  const shown = calleeText(ts, callee, sourceFile);
+  const shown = () => calleeText(ts, callee, sourceFile);
   const ref = resolveRef(ts, callee, bindings);
   if (ref) {
     const member = ref.path.join('.');
     const row = STARTS.find((r) => r.how === how && r.member === member && r.modules.includes(ref.module));
     if (row) {
-      const what = how === 'new' ? `creates \`new ${shown}(…)\`` : `calls \`${shown}(…)\``;
-      const from = shown.toLowerCase().includes(ref.module.toLowerCase()) ? '' : ` (${ref.module})`;
+      const text = shown();
+      const what = how === 'new' ? `creates \`new ${text}(…)\`` : `calls \`${text}(…)\``;
+      const from = text.toLowerCase().includes(ref.module.toLowerCase()) ? '' : ` (${ref.module})`;
       return { fact: { kind: row.kind, why: what + from, certain: true }, resolved: true };
     }
   }
@@ -458,7 +463,7 @@ function startOf(
   // `express().listen(port)`, but not `module().listen(event, handler)`: a call's result listens only
   // in a file that loads a server package.
   if (method === 'listen' && listensOn(ts, args[0]) && (loadsServer || !ts.isCallExpression(receiver))) {
-    return { fact: { kind: 'server-start', why: `calls \`${shown}(…)\``, certain: loadsServer }, resolved: false };
+    return { fact: { kind: 'server-start', why: `calls \`${shown()}(…)\``, certain: loadsServer }, resolved: false };
   }
   // consumer.run({ eachMessage }) (kafkajs)
   if (method === 'run' && args.length === 1) {
@@ -466,14 +471,13 @@ function startOf(
     const each = ts.isObjectLiteralExpression(options)
       ? options.properties.map((p) => nameText(ts, p.name)).find((n) => n === 'eachMessage' || n === 'eachBatch')
       : undefined;
-    if (each !== undefined) return { fact: { kind: 'worker', why: `calls \`${shown}({ ${each} })\` (kafkajs)`, certain: false }, resolved: false };
+    if (each !== undefined) return { fact: { kind: 'worker', why: `calls \`${shown()}({ ${each} })\` (kafkajs)`, certain: false }, resolved: false };
   }
   // queue.process(job => …) with bull, boss.work('q', fn) with pg-boss, channel.consume('q', fn) with amqplib
-  const consumer = CONSUMER_METHODS.find((c) => c.method === method && c.modules.some((m) => loaded.has(m)));
+  const module = CONSUMER_METHODS.find((c) => c.method === method)?.modules.find((m) => loaded.has(m));
   const last = args.length > 0 ? skipOuter(ts, args[args.length - 1]!) : undefined;
-  if (consumer && last && (ts.isArrowFunction(last) || ts.isFunctionExpression(last) || ts.isIdentifier(last) || ts.isPropertyAccessExpression(last))) {
-    const module = consumer.modules.find((m) => loaded.has(m))!;
-    return { fact: { kind: 'worker', why: `calls \`${shown}(…)\` (${module})`, certain: false }, resolved: false };
+  if (module !== undefined && last && (ts.isArrowFunction(last) || ts.isFunctionExpression(last) || ts.isIdentifier(last) || ts.isPropertyAccessExpression(last))) {
+    return { fact: { kind: 'worker', why: `calls \`${shown()}(…)\` (${module})`, certain: false }, resolved: false };
   }
   return undefined;
 }
@@ -609,7 +613,14 @@ function staticAssigned(ts: TypeScript, s: TS.Statement): string | undefined {
  */
 function serverOnlyImports(ts: TypeScript, sourceFile: TS.SourceFile, serverNames: readonly string[]): string[] {
   // Each top-level statement is a unit; its uses are the identifiers it mentions.
-  const units = sourceFile.statements.map((statement) => ({ statement, declares: declaredNames(ts, statement), uses: new Set<string>() }));
+  interface Unit {
+    statement: TS.Statement;
+    declares: string[];
+    uses: Set<string>;
+  }
+  const units: Unit[] = sourceFile.statements.map((statement) => ({ statement, declares: declaredNames(ts, statement), uses: new Set<string>() }));
+  const usersOf = new Map<string, Unit[]>();
+  const declarersOf = new Map<string, Unit[]>();
   const importOf = new Map<string, string>(); // local name → specifier
   for (const unit of units) {
     const s = unit.statement;
@@ -619,24 +630,23 @@ function serverOnlyImports(ts: TypeScript, sourceFile: TS.SourceFile, serverName
       continue;
     }
     collectUses(ts, s, unit.uses);
+    for (const name of unit.uses) if (!unit.declares.includes(name)) listFor(usersOf, name).push(unit);
+    for (const name of unit.declares) listFor(declarersOf, name).push(unit);
   }
   const server = new Set(units.filter((u) => u.declares.some((n) => serverNames.includes(n)) || serverNames.includes(staticAssigned(ts, u.statement) ?? '')));
   const usedOnlyByServer = (name: string) => {
-    let used = false;
-    for (const unit of units) {
-      if (!unit.uses.has(name) || unit.declares.includes(name)) continue;
-      if (!server.has(unit)) return false;
-      used = true;
-    }
-    return used;
+    const users = usersOf.get(name) ?? [];
+    return users.length > 0 && users.every((u) => server.has(u));
   };
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const unit of units) {
-      if (server.has(unit) || ts.isImportDeclaration(unit.statement) || unit.declares.length === 0) continue;
-      if (unit.declares.every(usedOnlyByServer)) {
-        server.add(unit);
-        changed = true;
+  // A declaration joins when every use of it is in server code; then the declarations it uses may join.
+  const work = [...server];
+  while (work.length > 0) {
+    const unit = work.pop()!;
+    for (const name of unit.uses) {
+      for (const candidate of declarersOf.get(name) ?? []) {
+        if (server.has(candidate) || !candidate.declares.every(usedOnlyByServer)) continue;
+        server.add(candidate);
+        work.push(candidate);
       }
     }
   }
@@ -644,6 +654,12 @@ function serverOnlyImports(ts: TypeScript, sourceFile: TS.SourceFile, serverName
   const notServer = new Set<string>();
   for (const [name, specifier] of importOf) (usedOnlyByServer(name) ? result : notServer).add(specifier);
   return [...result].filter((s) => !notServer.has(s));
+}
+
+function listFor<T>(map: Map<string, T[]>, key: string): T[] {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  return list;
 }
 
 function declaredNames(ts: TypeScript, s: TS.Statement): string[] {
@@ -658,10 +674,6 @@ function declaredNames(ts: TypeScript, s: TS.Statement): string[] {
   }
   if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name) return [s.name.text];
   if (ts.isVariableStatement(s)) return s.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []));
-  if (ts.isExportDeclaration(s) && !s.moduleSpecifier && s.exportClause && ts.isNamedExports(s.exportClause)) {
-    // export { getServerSideProps } — the list declares nothing, but its uses are exports, not code
-    return [];
-  }
   return [];
 }
 

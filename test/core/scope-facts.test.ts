@@ -110,6 +110,11 @@ describe('scopeFacts: servers that start', () => {
     expect(facts(code).entry).toBeUndefined();
   });
 
+  it('resolves a long member chain without recursion', () => {
+    const code = `import http from 'http';\nconst s = http.createServer(h)${'.a'.repeat(20_000)}.listen(80);\n`;
+    expect(entry(code)).toBe('server-start: calls `http.createServer(…)`');
+  });
+
   it('a bare `x.listen(port)` is certain only when the file loads a server package', () => {
     expect(facts("const app = require('./app');\napp.listen(3000);").entry?.certain).toBe(false);
     expect(facts("import express from 'express';\nexpress().listen(3000);").entry?.certain).toBe(true);
@@ -224,6 +229,15 @@ describe('scopeFacts: pages with server data functions', () => {
     const found = facts(code, 'app/routes/users.$id.tsx');
     expect(found.entry?.why).toBe('a Remix route exporting `loader`');
     expect(found.imports.filter((i) => i.server).map((i) => i.specifier)).toEqual(['@remix-run/node', '~/models/user.server']);
+  });
+
+  it('follows helpers only the server functions use through a long chain, in linear time', () => {
+    const count = 3000;
+    const helpers = Array.from({ length: count }, (_, i) => `function f${i}() { return ${i + 1 < count ? `f${i + 1}()` : 'db.read()'}; }`);
+    const code = ["import { db } from '../lib/db';", ...helpers, 'export async function getStaticProps() { return { props: f0() }; }'].join('\n');
+    const started = Date.now();
+    expect(facts(code, 'pages/chain.tsx').imports).toEqual([{ specifier: '../lib/db', typeOnly: false, server: true }]);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('a page without server data functions is no entry point', () => {
