@@ -4,7 +4,7 @@ import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode 
 import { CATEGORIES, type Category, categoryOfRule, checkDeployment, checkPackages, PACKAGE_NAMES, type PackageSetting, PROTOTYPE_KEY_REFUSED, prototypeKey, type Severity } from '../core/index.js';
 import { DEFAULT_LIMITS } from './analyze-file.js';
 import { isOutside, projectRoot, readOwnFile, realPath } from './files.js';
-import { UsageError } from './scan.js';
+import { UsageError } from './errors.js';
 
 export type RuleSetting = Severity | 'off';
 

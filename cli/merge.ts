@@ -1,7 +1,8 @@
 import { stripBom } from './files.js';
 import { reportJson } from './reporters/escape.js';
 import { array, isObject, number, object, optional, string } from './shape.js';
-import { compareFindings, countSkipped, type SkippedFile, UsageError } from './scan.js';
+import { UsageError } from './errors.js';
+import { compareFindings, countSkipped, type SkippedFile } from './scan.js';
 
 interface JsonReport {
   version: 1;

@@ -13,7 +13,8 @@ import { changedFiles } from './git.js';
 import { terminalLine, terminalLines } from './reporters/escape.js';
 import { summaryLine } from './reporters/pretty.js';
 import { FORMATS, REPORTERS } from './reporters/index.js';
-import { scan, type ScanResult, UsageError } from './scan.js';
+import { UsageError } from './errors.js';
+import { scan, type ScanResult } from './scan.js';
 import { packageVersion } from './version.js';
 
 export const HELP = `statecheck: find process-bound state in Node.js server code before you scale out

@@ -4,6 +4,7 @@ import { relative } from 'node:path';
 import { type AnalyzeOptions, type Category, CATEGORY_INFO, outOfScopeReason, type Severity, type Suggestion } from '../core/index.js';
 import { type AnalysisSettings, DEFAULT_LIMITS, type FileAnalysis, type FileJob, type Limits } from './analyze-file.js';
 import { cacheFolder, cacheKey, ResultCache } from './cache.js';
+import { UsageError } from './errors.js';
 import { discover, fileKind, isOutside, type Selection, toPosix } from './files.js';
 import { link } from './link.js';
 import { analyzeAll } from './pool.js';
@@ -92,16 +93,6 @@ export interface ScanOptions {
   typed?: boolean;
   /** Told about what the run passed over that concerns no one file (a cache folder not used, a walk cut short). */
   onNotice?: (message: string) => void;
-}
-
-/** A usage problem (bad path, bad option): exit code 2 with a hint. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Scans files and returns findings in the output contract's shape, sorted by file, line, column. */
