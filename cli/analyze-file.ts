@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import {
   analyzeSourceFile,
-  type AnalyzeOptions,
   type CoreFinding,
   lineOf,
   lineStarts,
@@ -14,8 +13,7 @@ import {
   type TypeScript,
 } from '../core/index.js';
 import { readRegularFile, SYMBOLIC_LINK } from './files.js';
-import type { FileFinding, FileSummary, Located } from './link.js';
-import type { ScanError, SkipKind, SkippedFile } from './scan.js';
+import type { AnalysisSettings, FileAnalysis, FileFinding, FileJob, FileSummary, JobOutcome, Limits, Located, ScanError, SkipKind } from './types.js';
 
 const require = createRequire(import.meta.url);
 let loaded: typeof import('ts-morph') | undefined;
@@ -34,32 +32,7 @@ export function typescript(): TypeScript {
   return tsMorph().ts as unknown as TypeScript;
 }
 
-/** Which files are skipped (listed in `skipped`) instead of analysed. */
-export interface Limits {
-  /** Files larger than this many bytes are skipped; 0: no limit. */
-  maxFileSize: number;
-  /** Skip files that say they are generated, and minified bundles. */
-  skipGenerated: boolean;
-}
-
 export const DEFAULT_LIMITS: Limits = { maxFileSize: 1024 * 1024, skipGenerated: true };
-
-/** What every file of a run is analysed with; plain data, so it can cross to a worker thread. */
-export interface AnalysisSettings {
-  analyze: AnalyzeOptions;
-  debug: boolean;
-  limits?: Limits;
-}
-
-/** One file's outcome: findings (severity applied later by the run), errors, or why it was skipped. */
-export interface FileAnalysis {
-  findings: FileFinding[];
-  errors: ScanError[];
-  /** The file was not analysed on purpose (generated, minified, too large, binary, …). */
-  skipped?: SkippedFile;
-  /** With cross-file analysis: the file's exports, exported state and uses of other modules. */
-  summary?: FileSummary;
-}
 
 /**
  * A source file's text, with `notice` when it had to be repaired to be read (invalid UTF-8);
@@ -284,26 +257,6 @@ export function minifiedReason(text: string): string | undefined {
   if (text.length >= 2048 && average > 500) return `lines average ${average} characters`;
   if (longest > 1000 && mapped) return `a source map comment and a ${longest}-character line`;
   return undefined;
-}
-
-/** A file to analyse; `knownHash` is the content hash of a cached result, if any. */
-export interface FileJob {
-  path: string;
-  file: string;
-  /** For a symbolic link: its target (see SelectedFile). */
-  source?: string;
-  knownHash?: string;
-}
-
-/**
- * What analysing a job gives: the content hash, and the result unless the content matched
- * `knownHash`. `overflow`: the parser or a detector ran out of stack, which depends on the
- * thread's stack size (see pool.ts).
- */
-export interface JobOutcome {
-  hash?: string;
-  result?: FileAnalysis;
-  overflow?: boolean;
 }
 
 /** Reads a job's file, skips the analysis when its content hash is the cached one, else analyses it. */

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { isOutside, projectRoot, readOwnFile, realPath, toPosix, writeFileAtomic } from './files.js';
-import type { Finding } from './scan.js';
 import { UsageError } from './errors.js';
 import { display, shardOf } from './scan.js';
+import type { Finding } from './types.js';
 
 export const BASELINE_FILE = 'statecheck-baseline.json';
 

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CATEGORIES } from '../core/index.js';
-import type { FileAnalysis } from './analyze-file.js';
 import { buildId } from './build-id.js';
 import { projectRoot, readRegularFile, realPath, writeFileAtomic } from './files.js';
 import { array, boolean, either, isObject, number, object, oneOf, optional, string, tuple } from './shape.js';
+import type { FileAnalysis } from './types.js';
 
 /** One cached file: its content hash, the stat data that lets a warm run skip reading it, the result. */
 interface Entry {

@@ -9,13 +9,11 @@ import {
   escaped,
   type ExportTarget,
   handRolledWhat,
-  type ImportUse,
   isWrite,
   type ModulePath,
   REQUEST_TIME,
   ruleIdOf,
   type SummaryContext,
-  type SummaryState,
   type Suggestion,
   UNKNOWN,
   WRITTEN_AT_REQUEST_TIME,
@@ -23,54 +21,7 @@ import {
 } from '../core/index.js';
 import { fingerprintBase, internalError } from './analyze-file.js';
 import type { ProjectLayout } from './project.js';
-import type { Finding, RelatedLocation, ScanError } from './scan.js';
-
-/** A 1-based line and column. */
-export interface Located {
-  line: number;
-  column: number;
-}
-
-/** A module summary (core/summary.ts) with offsets turned into lines and columns. */
-export interface FileSummary {
-  exports: [name: string, target: ExportTarget][];
-  starExports: string[];
-  entry: boolean;
-  commonJs: boolean;
-  state: (Omit<SummaryState, 'start' | 'end' | 'writes'> & {
-    at: Located;
-    end: Located;
-    lineText: string;
-    writes: { at: Located; condition?: Condition; facts: WriteFacts }[];
-  })[];
-  uses: (Omit<ImportUse, 'start' | 'end'> & { at: Located; end: Located; lineText?: string })[];
-}
-
-/** A finding of one file's pass, before the link step settles what depends on other files. */
-export interface FileFinding extends Omit<Finding, 'severity' | 'related'> {
-  related: (RelatedLocation & { condition?: Condition })[];
-  condition?: Condition | 'related';
-  factory?: string;
-  what?: string;
-  /** With `factory`: the subject of the store, for the fingerprints of its call sites. */
-  subject?: string;
-  /** With `factory`: silenced at the creation, which covers the creation only (core/types.ts). */
-  suppressed?: true;
-}
-
-/** One analysed file as the link step sees it. */
-export interface LinkFile {
-  /** Absolute path. */
-  path: string;
-  /** Display path. */
-  file: string;
-  /** Read for the link only (another shard, an unchanged file, a script): never reported. */
-  context: boolean;
-  /** Outside the server (a script, a migration): its calls are never request time. */
-  outside?: boolean;
-  findings: readonly FileFinding[];
-  summary?: FileSummary;
-}
+import type { FileFinding, FileSummary, Finding, LinkFile, Located, RelatedLocation, ScanError } from './types.js';
 
 interface Target {
   file: number;

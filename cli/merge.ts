@@ -2,7 +2,8 @@ import { stripBom } from './files.js';
 import { reportJson } from './reporters/escape.js';
 import { array, isObject, number, object, optional, string } from './shape.js';
 import { UsageError } from './errors.js';
-import { compareFindings, countSkipped, type SkippedFile } from './scan.js';
+import { compareFindings, countSkipped } from './scan.js';
+import type { SkippedFile } from './types.js';
 
 interface JsonReport {
   version: 1;

@@ -14,7 +14,8 @@ import { terminalLine, terminalLines } from './reporters/escape.js';
 import { summaryLine } from './reporters/pretty.js';
 import { FORMATS, REPORTERS } from './reporters/index.js';
 import { UsageError } from './errors.js';
-import { scan, type ScanResult } from './scan.js';
+import { scan } from './scan.js';
+import type { ScanResult } from './types.js';
 import { packageVersion } from './version.js';
 
 export const HELP = `statecheck: find process-bound state in Node.js server code before you scale out

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { relative } from 'node:path';
-import { type AnalyzeOptions, type Category, CATEGORY_INFO, outOfScopeReason, type Severity, type Suggestion } from '../core/index.js';
-import { type AnalysisSettings, DEFAULT_LIMITS, type FileAnalysis, type FileJob, type Limits } from './analyze-file.js';
+import { type AnalyzeOptions, type Category, CATEGORY_INFO, outOfScopeReason, type Severity } from '../core/index.js';
+import { DEFAULT_LIMITS } from './analyze-file.js';
 import { cacheFolder, cacheKey, ResultCache } from './cache.js';
 import { UsageError } from './errors.js';
 import { discover, fileKind, isOutside, type Selection, toPosix } from './files.js';
@@ -10,60 +10,8 @@ import { link } from './link.js';
 import { analyzeAll } from './pool.js';
 import { ProjectLayout } from './project.js';
 import { analyzeTyped } from './typed.js';
+import { type AnalysisSettings, type FileAnalysis, type FileJob, type Finding, type Limits, type ScanError, type ScanResult, SKIP_KINDS, type SkipKind, type SkippedFile } from './types.js';
 import { packageVersion } from './version.js';
-
-export interface RelatedLocation {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-}
-
-/** A finding as reported by the CLI (DESIGN.md output contract). */
-export interface Finding {
-  ruleId: string;
-  category: Category;
-  severity: Severity;
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  message: string;
-  suggestion: Suggestion;
-  related: RelatedLocation[];
-  fingerprint: string;
-}
-
-export interface ScanError {
-  file: string;
-  message: string;
-}
-
-/** Why a file was not analysed on purpose (the JSON report's `skipped` list and `summary.skipped`). */
-export const SKIP_KINDS = ['generated', 'minified', 'too-large', 'binary', 'not-regular', 'flow'] as const;
-
-export type SkipKind = (typeof SKIP_KINDS)[number];
-
-/** A file not analysed on purpose: generated, minified, too large, binary, not a regular file, Flow. */
-export interface SkippedFile {
-  file: string;
-  kind: SkipKind;
-  reason: string;
-}
-
-export interface ScanResult {
-  findings: Finding[];
-  /** Files that could not be read or parsed (fully). */
-  errors: ScanError[];
-  /** Files not analysed on purpose. */
-  skipped: SkippedFile[];
-  /** Files named on the command line but outside the default scope. */
-  outOfScope: { file: string; reason: string }[];
-  summary: { files: number; findings: number; errors: number; skipped: Partial<Record<SkipKind, number>>; durationMs: number };
-  /** Set when a baseline filtered the findings. */
-  baseline?: { file: string; suppressed: number; stale: number };
-}
 
 export interface ScanOptions {
   cwd: string;

@@ -1,6 +1,5 @@
-import type { Finding, ScanError, ScanResult } from '../scan.js';
+import type { Finding, ReporterOptions, ScanError, ScanResult } from '../types.js';
 import { commandData, commandProperty } from './escape.js';
-import type { ReporterOptions } from './index.js';
 import { summaryLine } from './pretty.js';
 
 /**

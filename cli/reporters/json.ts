@@ -1,6 +1,5 @@
-import type { ScanResult } from '../scan.js';
+import type { ReporterOptions, ScanResult } from '../types.js';
 import { reportJson } from './escape.js';
-import type { ReporterOptions } from './index.js';
 
 /** The JSON output contract of DESIGN.md, version 1. */
 export function json(result: ScanResult, _options: ReporterOptions): string {

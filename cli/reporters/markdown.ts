@@ -1,7 +1,6 @@
 import { CATEGORIES, CATEGORY_INFO, type Category } from '../../core/index.js';
-import type { Finding, ScanResult } from '../scan.js';
+import type { Finding, ReporterOptions, ScanResult } from '../types.js';
 import { mdCode, mdMessage, mdPath, mdText, splitCodeSpans } from './escape.js';
-import type { ReporterOptions } from './index.js';
 import { skippedCounts } from './pretty.js';
 import { docsUrl, sentence } from './sarif.js';
 

@@ -2,9 +2,8 @@ import { resolve } from 'node:path';
 import { lineStarts } from '../../core/index.js';
 import { decodeSource } from '../analyze-file.js';
 import { readRegularFile } from '../files.js';
-import { type Finding, type ScanResult, SKIP_KINDS, type SkipKind } from '../scan.js';
+import { type Finding, type ReporterOptions, type ScanResult, SKIP_KINDS, type SkipKind } from '../types.js';
 import { guardCommands } from './escape.js';
-import type { ReporterOptions } from './index.js';
 
 const CONTEXT_LINES = 1;
 

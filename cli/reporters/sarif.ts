@@ -1,8 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { type Category, CATEGORIES, CATEGORY_INFO, type CategoryInfo, ruleIdOf } from '../../core/index.js';
-import type { Finding, ScanError, ScanResult, SkippedFile } from '../scan.js';
+import type { Finding, ReporterOptions, ScanError, ScanResult, SkippedFile } from '../types.js';
 import { mdCode, mdMessage, reportJson } from './escape.js';
-import type { ReporterOptions } from './index.js';
 import { packageVersion as toolVersion } from '../version.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';

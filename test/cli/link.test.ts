@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { type FileSummary, link, type LinkFile, type Resolver } from '../../cli/link.js';
+import { link, type Resolver } from '../../cli/link.js';
 import { scan } from '../../cli/scan.js';
+import type { FileSummary, LinkFile } from '../../cli/types.js';
 import { REQUEST, REQUEST_TIME } from '../../core/index.js';
 import { SAMPLE_APP, useTempDir } from '../helpers/tmp.js';
 

@@ -9,11 +9,11 @@ import { CATEGORIES, CATEGORY_INFO, type Category, ruleIdOf } from '../../core/i
 import { mergeReports } from '../../cli/merge.js';
 import { github } from '../../cli/reporters/github.js';
 import { json } from '../../cli/reporters/json.js';
-import { FORMATS, REPORTERS, type ReporterOptions } from '../../cli/reporters/index.js';
+import { FORMATS, REPORTERS } from '../../cli/reporters/index.js';
 import { markdown } from '../../cli/reporters/markdown.js';
 import { summaryLine } from '../../cli/reporters/pretty.js';
 import { sarif } from '../../cli/reporters/sarif.js';
-import type { Finding, ScanResult } from '../../cli/scan.js';
+import type { Finding, ReporterOptions, ScanResult } from '../../cli/types.js';
 import { ROOT } from '../helpers/fixtures.js';
 
 // ajv-formats is CommonJS: its default import is the plugin itself or, as typed, the module.
