@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { CATEGORIES, type Category, categoryOfRule, checkDeployment, checkPackages, PACKAGE_NAMES, type PackageSetting, PROTOTYPE_KEY_REFUSED, prototypeKey, type Severity } from '../core/index.js';
-import { DEFAULT_LIMITS } from './analyze-file.js';
 import { isOutside, projectRoot, readOwnFile, realPath } from './files.js';
+import { DEFAULT_LIMITS } from './source.js';
 import { UsageError } from './errors.js';
 
 export type RuleSetting = Severity | 'off';

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileSystemHost } from 'ts-morph';
 import { scriptKind, type TS } from '../core/index.js';
-import { analyzeParsed, decodeSource, notAnalysed, readSource, tsMorph, typescript } from './analyze-file.js';
+import { analyzeParsed, notAnalysed, tsMorph, typescript } from './analyze-file.js';
 import { readRegularFile } from './files.js';
+import { decodeSource, readSource } from './source.js';
 import type { AnalysisSettings, JobOutcome } from './types.js';
 
 /**

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { lineStarts } from '../../core/index.js';
-import { decodeSource } from '../analyze-file.js';
 import { readRegularFile } from '../files.js';
+import { decodeSource } from '../source.js';
 import { type Finding, type ReporterOptions, type ScanResult, SKIP_KINDS, type SkipKind } from '../types.js';
 import { guardCommands } from './escape.js';
 

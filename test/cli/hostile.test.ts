@@ -3,8 +3,9 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { analyzeFile, DEFAULT_LIMITS, runJob } from '../../cli/analyze-file.js';
+import { analyzeFile, runJob } from '../../cli/analyze-file.js';
 import { analyzeAll } from '../../cli/pool.js';
+import { DEFAULT_LIMITS } from '../../cli/source.js';
 import type { AnalysisSettings } from '../../cli/types.js';
 import { flatFile, type FlatShape } from '../../bench/flat.js';
 import { DETECTORS } from '../../core/detectors/index.js';
