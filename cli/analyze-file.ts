@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import {
   analyzeSourceFile,
   type CoreFinding,
@@ -10,27 +9,10 @@ import {
   parseSource,
   ruleIdOf,
   type TS,
-  type TypeScript,
 } from '../core/index.js';
 import { isFlow, readSource } from './source.js';
+import { typescript } from './typescript.js';
 import type { AnalysisSettings, FileAnalysis, FileFinding, FileJob, FileSummary, JobOutcome, Located, ScanError, SkipKind } from './types.js';
-
-const require = createRequire(import.meta.url);
-let loaded: typeof import('ts-morph') | undefined;
-
-/**
- * ts-morph, loaded on first use: a warm run whose files are all cached never parses and never
- * pays for loading TypeScript. `require` also spares the ES module loader's scan of the
- * exports of TypeScript's CommonJS bundle.
- */
-export function tsMorph(): typeof import('ts-morph') {
-  return (loaded ??= require('ts-morph') as typeof import('ts-morph'));
-}
-
-/** The core receives ts-morph's own TypeScript: nodes of one copy only. */
-export function typescript(): TypeScript {
-  return tsMorph().ts as unknown as TypeScript;
-}
 
 /** The result of a file that was not read: an `errors` entry, or a `skipped` one. */
 export function notAnalysed(file: string, read: { error: string } | { skip: SkipKind; reason: string }): FileAnalysis {

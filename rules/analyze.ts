@@ -11,6 +11,7 @@ import {
   type TS,
   type TypeScript,
 } from '../core/index.js';
+import { isTypescriptModule, typescript } from '../cli/typescript.js';
 import type { MessageId, RuleOptions } from './create-rule.js';
 import { type ResolvedSettings, settingsOf } from './settings.js';
 
@@ -112,7 +113,8 @@ function messageOf(error: unknown): string {
 export function typescriptAst(context: AnyContext): ParsedFile {
   const fromParser = parserAst(context);
   if (fromParser) return fromParser;
-  const ts = bundledTypescript();
+  // ts-morph's TypeScript, the one the CLI uses; loaded on first need (it is large).
+  const ts = typescript();
   // Absolute, as the CLI and typescript-eslint name files: the core reads path conventions from it.
   const fileName = isAbsolute(context.filename) || !isAbsolute(context.cwd) ? context.filename : join(context.cwd, context.filename);
   return { ts, sourceFile: parseSource(ts, fileName, context.sourceCode.text), origin: 'parsed' };
@@ -188,25 +190,6 @@ function findParserTypescript(parser: object, bases: readonly string[]): TypeScr
     }
   }
   return undefined;
-}
-
-let bundled: TypeScript | undefined;
-
-/** ts-morph's TypeScript, the one the CLI uses; loaded on first need (it is large). */
-function bundledTypescript(): TypeScript {
-  if (bundled) return bundled;
-  const ts = property(createRequire(import.meta.url)('ts-morph'), 'ts');
-  if (!isTypescriptModule(ts)) throw new Error('statecheck: the ts-morph package did not provide TypeScript; reinstall statecheck');
-  bundled = ts;
-  return ts;
-}
-
-function isTypescriptModule(value: unknown): value is TypeScript {
-  return (
-    typeof property(value, 'createSourceFile') === 'function' &&
-    typeof property(value, 'isSourceFile') === 'function' &&
-    typeof property(value, 'SyntaxKind') === 'object'
-  );
 }
 
 function property(value: unknown, key: string): unknown {
