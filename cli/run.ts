@@ -11,8 +11,8 @@ import { defaultJobs } from './pool.js';
 import { isFile } from './project.js';
 import { changedFiles } from './git.js';
 import { terminalLine, terminalLines } from './reporters/escape.js';
-import { summaryLine } from './reporters/pretty.js';
 import { FORMATS, REPORTERS } from './reporters/index.js';
+import { plural, summaryLine } from './reporters/util.js';
 import { UsageError } from './errors.js';
 import { scan } from './scan.js';
 import type { ScanResult } from './types.js';
@@ -208,8 +208,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         if (!coversAll(extent, target)) throw error;
       }
       const kept = writeBaseline(io.cwd, target, result.findings, previous, extent);
-      const written = `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'}`;
-      io.stdout(`statecheck: wrote ${written} to ${terminalLine(name)}${kept > 0 ? ` and kept ${kept} ${kept === 1 ? 'entry' : 'entries'} of files outside this run` : ''}\n`);
+      const written = plural(result.findings.length, 'finding');
+      io.stdout(`statecheck: wrote ${written} to ${terminalLine(name)}${kept > 0 ? ` and kept ${plural(kept, 'entry', 'entries')} of files outside this run` : ''}\n`);
       return 0;
     }
     if (!values['no-baseline'] && baselinePath !== undefined) {

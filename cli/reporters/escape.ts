@@ -1,19 +1,4 @@
-import { printableName, sanitize } from './pretty.js';
-
-// GitHub Actions runners read every line a step prints, stdout and stderr, for workflow
-// commands: `::name …::data` at the start of a line (after white space), and the older
-// `##[name …]data` anywhere in a line. Text that came from a scanned or configuration file must
-// not be able to start one (`::add-mask::`, `::stop-commands::` would hide every later
-// annotation).
-
-/**
- * Neutralises workflow commands in text for people: `::` at the start of a line becomes
- * `\x3a:`, `##[` becomes `#\x23[`, both visible escapes like those of `printableName`.
- */
-export function guardCommands(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/^((?:\s|\u001b\[[0-9;]*m)*):(?=:)/gm, '$1\\x3a').replace(/##\[/g, '#\\x23[');
-}
+import { guardCommands, printableName, sanitize } from './util.js';
 
 /**
  * Text from a file (a configuration key, a name, a parse error quoting the file) on one line of

@@ -1,6 +1,6 @@
 import type { Finding, ReporterOptions, ScanError, ScanResult } from '../types.js';
 import { commandData, commandProperty } from './escape.js';
-import { summaryLine } from './pretty.js';
+import { summaryLine } from './util.js';
 
 /**
  * GitHub Actions workflow commands: one `::error`/`::warning` annotation per finding, shown on

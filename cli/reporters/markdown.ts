@@ -1,8 +1,8 @@
 import { CATEGORIES, CATEGORY_INFO, type Category } from '../../core/index.js';
 import type { Finding, ReporterOptions, ScanResult } from '../types.js';
 import { mdCode, mdMessage, mdPath, mdText, splitCodeSpans } from './escape.js';
-import { skippedCounts } from './pretty.js';
-import { docsUrl, sentence } from './sarif.js';
+import { docsUrl } from './sarif.js';
+import { plural, sentence, skippedCounts } from './util.js';
 
 const NONE = '—';
 
@@ -93,8 +93,4 @@ function summaryNotes(result: ScanResult): string[] {
   if (result.outOfScope.length > 0) notes.push(`${plural(result.outOfScope.length, 'named file')} outside the server-code scope skipped`);
   if (result.baseline) notes.push(`${plural(result.baseline.suppressed, 'known finding')} hidden by the baseline ${mdPath(result.baseline.file)}`);
   return notes;
-}
-
-function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`;
 }

@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { type Category, CATEGORIES, CATEGORY_INFO, type CategoryInfo, ruleIdOf } from '../../core/index.js';
 import type { Finding, ReporterOptions, ScanError, ScanResult, SkippedFile } from '../types.js';
 import { mdCode, mdMessage, reportJson } from './escape.js';
+import { sentence } from './util.js';
 import { packageVersion as toolVersion } from '../version.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -137,10 +138,4 @@ export function artifact(file: string): { uri: string; uriBaseId?: string } {
 function directoryUri(dir: string): string {
   const href = pathToFileURL(dir).href;
   return href.endsWith('/') ? href : `${href}/`;
-}
-
-/** A clause as a sentence: capital first letter, one final period. */
-export function sentence(text: string): string {
-  const trimmed = text.trim().replace(/[.\s]+$/, '');
-  return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}.`;
 }

@@ -11,8 +11,8 @@ import { github } from '../../cli/reporters/github.js';
 import { json } from '../../cli/reporters/json.js';
 import { FORMATS, REPORTERS } from '../../cli/reporters/index.js';
 import { markdown } from '../../cli/reporters/markdown.js';
-import { summaryLine } from '../../cli/reporters/pretty.js';
 import { sarif } from '../../cli/reporters/sarif.js';
+import { summaryLine } from '../../cli/reporters/util.js';
 import type { Finding, ReporterOptions, ScanResult } from '../../cli/types.js';
 import { ROOT } from '../helpers/fixtures.js';
 
