@@ -12,8 +12,8 @@ import {
   type TypeScript,
 } from '../core/index.js';
 import { isTypescriptModule, typescript } from '../cli/typescript.js';
-import type { MessageId, RuleOptions } from './create-rule.js';
-import { type ResolvedSettings, settingsOf } from './settings.js';
+import { settingsOf } from './settings.js';
+import type { MessageId, ParsedFile, ResolvedSettings, RuleOptions } from './types.js';
 
 type Context = Readonly<TSESLint.RuleContext<MessageId, [RuleOptions]>>;
 type SourceCode = Readonly<TSESLint.SourceCode>;
@@ -21,14 +21,6 @@ type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 
 /** The reason a suppression suggestion leaves for the user to replace. */
 export const REASON_PLACEHOLDER = 'TODO: say why this state is safe per instance';
-
-/** A TypeScript AST and the very `ts` module that built it. */
-export interface ParsedFile {
-  ts: TypeScript;
-  sourceFile: TS.SourceFile;
-  /** `parser`: typescript-eslint's own AST, reused; `parsed`: statecheck parsed the text. */
-  origin: 'parser' | 'parsed';
-}
 
 /** What the core found in one file for every category: computed once, read by the nine rules. */
 interface FileAnalysis {

@@ -1,7 +1,7 @@
 import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
-import type { TSESLint } from '@typescript-eslint/utils';
 import { type Category, CATEGORY_INFO } from '../core/index.js';
 import { reportFindings } from './analyze.js';
+import type { MessageId, RuleOptions, StatecheckDocs, StatecheckRule } from './types.js';
 
 /** Where the rule pages live; `<rule>` is the rule name without the plugin prefix. */
 export const DOCS_BASE_URL = 'https://github.com/statecheck/statecheck/blob/main/docs/rules/';
@@ -11,28 +11,8 @@ export function docsUrl(rule: string): string {
   return `${DOCS_BASE_URL}${rule}.md`;
 }
 
-/** What statecheck adds to `meta.docs`. */
-export interface StatecheckDocs {
-  /** In `statecheck.configs.recommended`. */
-  recommended: boolean;
-  /** The core category the rule reports. */
-  category: Category;
-  /** Off when `settings.statecheck.deployment` is `'single-instance'`. */
-  scalingOnly: boolean;
-}
-
 /** `createRule({ name, meta, create })` with the docs URL attached once. */
 export const createRule = RuleCreator<StatecheckDocs>(docsUrl);
-
-/** The one option object every rule takes. */
-export interface RuleOptions {
-  /** State names or library labels (`finding.subject`) that are intentionally local. */
-  allow?: string[];
-}
-
-export type MessageId = 'found' | 'analysisFailed' | 'suppress';
-
-export type StatecheckRule = TSESLint.RuleModule<MessageId, [RuleOptions], StatecheckDocs> & { name: string };
 
 /**
  * The rule of a category: metadata from the core's CATEGORY_INFO, and a `create` that reports

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ESLint, Linter } from 'eslint';
 import { OUT_OF_SCOPE_GLOBS, SOURCE_EXTENSIONS } from '../core/index.js';
-import type { StatecheckRule } from './create-rule.js';
 import noGlobalMutation from './no-global-mutation.js';
 import noInProcessScheduler from './no-in-process-scheduler.js';
 import noLocalFileWrite from './no-local-file-write.js';
@@ -11,9 +10,9 @@ import noMemorySession from './no-memory-session.js';
 import noModuleState from './no-module-state.js';
 import noProcessCache from './no-process-cache.js';
 import noProcessLock from './no-process-lock.js';
+import type { StatecheckRule } from './types.js';
 
-export type { StatecheckSettings, Deployment } from './settings.js';
-export type { RuleOptions, StatecheckDocs, StatecheckRule } from './create-rule.js';
+export type { Deployment, RuleOptions, StatecheckDocs, StatecheckRule, StatecheckSettings } from './types.js';
 
 /**
  * The nine rules with their full metadata, by name without the `statecheck/` prefix. Without a
