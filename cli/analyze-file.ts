@@ -12,10 +12,10 @@ import {
 } from '../core/index.js';
 import { isFlow, readSource } from './source.js';
 import { typescript } from './typescript.js';
-import type { AnalysisSettings, FileAnalysis, FileFinding, FileJob, FileSummary, JobOutcome, Located, ScanError, SkipKind } from './types.js';
+import type { AnalysisSettings, FileResult, FileFinding, FileJob, FileSummary, JobOutcome, Located, ScanError, SkipKind } from './types.js';
 
 /** The result of a file that was not read: an `errors` entry, or a `skipped` one. */
-export function notAnalysed(file: string, read: { error: string } | { skip: SkipKind; reason: string }): FileAnalysis {
+export function notAnalysed(file: string, read: { error: string } | { skip: SkipKind; reason: string }): FileResult {
   return 'error' in read ? { findings: [], errors: [{ file, message: read.error }] } : { findings: [], errors: [], skipped: { file, kind: read.skip, reason: read.reason } };
 }
 
@@ -35,13 +35,13 @@ export function contentHash(text: string): string {
 }
 
 /** Reads, parses and analyses one file. Never throws: problems become `errors` entries. */
-export function analyzeFile(path: string, file: string, settings: AnalysisSettings, text?: string): FileAnalysis {
+export function analyzeFile(path: string, file: string, settings: AnalysisSettings, text?: string): FileResult {
   if (text !== undefined) return analyzeText(path, file, settings, text).result;
   const outcome = runJob({ path, file }, settings);
   return outcome.result!;
 }
 
-function analyzeText(path: string, file: string, settings: AnalysisSettings, text: string): { result: FileAnalysis; overflow: boolean } {
+function analyzeText(path: string, file: string, settings: AnalysisSettings, text: string): { result: FileResult; overflow: boolean } {
   let sourceFile: TS.SourceFile;
   try {
     sourceFile = parseSource(typescript(), path, text);
@@ -56,7 +56,7 @@ function analyzeText(path: string, file: string, settings: AnalysisSettings, tex
 }
 
 /** Analyses a parsed file (with the program's checker under `--typed`). Never throws. */
-export function analyzeParsed(file: string, settings: AnalysisSettings, text: string, sourceFile: TS.SourceFile, checker?: TS.TypeChecker): { result: FileAnalysis; overflow: boolean } {
+export function analyzeParsed(file: string, settings: AnalysisSettings, text: string, sourceFile: TS.SourceFile, checker?: TS.TypeChecker): { result: FileResult; overflow: boolean } {
   const errors: ScanError[] = [];
   try {
     const problems = parseErrors(typescript(), sourceFile);
@@ -72,7 +72,7 @@ export function analyzeParsed(file: string, settings: AnalysisSettings, text: st
       errors.push({ file, message: internalError(failure.category ? `detector ${failure.category} failed` : 'cross-file summary failed', failure.error, settings.debug) });
     }
     const pos = positions(text);
-    const analysis: FileAnalysis = { findings: toFindings(file, pos, result.findings), errors };
+    const analysis: FileResult = { findings: toFindings(file, pos, result.findings), errors };
     if (result.summary) analysis.summary = toFileSummary(pos, result.summary);
     return { result: analysis, overflow: result.errors.some((e) => isStackOverflow(e.error)) };
   } catch (error) {

@@ -5,14 +5,14 @@ import { CATEGORIES } from '../core/index.js';
 import { buildId } from './build-id.js';
 import { projectRoot, readRegularFile, realPath, writeFileAtomic } from './files.js';
 import { array, boolean, either, isObject, number, object, oneOf, optional, string, tuple } from './shape.js';
-import type { FileAnalysis } from './types.js';
+import type { FileResult } from './types.js';
 
 /** One cached file: its content hash, the stat data that lets a warm run skip reading it, the result. */
 interface Entry {
   hash: string;
   size: number;
   mtimeMs: number;
-  result: FileAnalysis;
+  result: FileResult;
 }
 
 interface CacheFile {
@@ -57,7 +57,7 @@ export class ResultCache {
    * The cached entry of `path`: `fresh` when size and mtime are unchanged (the result is reused
    * without reading the file); otherwise its content hash, for the analysis to compare.
    */
-  lookup(path: string): { fresh: FileAnalysis } | { knownHash?: string } {
+  lookup(path: string): { fresh: FileResult } | { knownHash?: string } {
     const entry = this.entries.get(path);
     if (!entry) return {};
     try {
@@ -73,11 +73,11 @@ export class ResultCache {
   }
 
   /** The cached result whose hash the analysis found unchanged. */
-  cached(path: string): FileAnalysis | undefined {
+  cached(path: string): FileResult | undefined {
     return this.entries.get(path)?.result;
   }
 
-  store(path: string, hash: string | undefined, result: FileAnalysis): void {
+  store(path: string, hash: string | undefined, result: FileResult): void {
     if (hash === undefined) return;
     try {
       const stats = statSync(path);

@@ -10,7 +10,7 @@ import { analyzeAll } from './pool.js';
 import { ProjectLayout } from './project.js';
 import { DEFAULT_LIMITS } from './source.js';
 import { analyzeTyped } from './typed.js';
-import { type AnalysisSettings, type FileAnalysis, type FileJob, type Finding, type Limits, type ScanError, type ScanResult, SKIP_KINDS, type SkipKind, type SkippedFile } from './types.js';
+import { type AnalysisSettings, type FileResult, type FileJob, type Finding, type Limits, type ScanError, type ScanResult, SKIP_KINDS, type SkipKind, type SkippedFile } from './types.js';
 import { packageVersion } from './version.js';
 
 export interface ScanOptions {
@@ -73,7 +73,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // Types flow between files, so a file's typed result is not a function of its content alone:
   // --typed does not use the cache.
   const cache = options.cache === false || options.cache === undefined || options.typed ? undefined : openCache(options.cache, options, settings);
-  const results: FileAnalysis[] = new Array(files.length);
+  const results: FileResult[] = new Array(files.length);
   const pending: (FileJob & { index: number })[] = [];
   files.forEach((job, index) => {
     const hit = cache?.lookup(job.path);

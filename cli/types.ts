@@ -91,7 +91,7 @@ export interface FileJob {
 }
 
 /** One file's outcome: findings (severity applied later by the run), errors, or why it was skipped. */
-export interface FileAnalysis {
+export interface FileResult {
   findings: FileFinding[];
   errors: ScanError[];
   /** The file was not analysed on purpose (generated, minified, too large, binary, …). */
@@ -107,7 +107,7 @@ export interface FileAnalysis {
  */
 export interface JobOutcome {
   hash?: string;
-  result?: FileAnalysis;
+  result?: FileResult;
   overflow?: boolean;
 }
 

@@ -22,8 +22,8 @@ type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 /** The reason a suppression suggestion leaves for the user to replace. */
 export const REASON_PLACEHOLDER = 'TODO: say why this state is safe per instance';
 
-/** What the core found in one file for every category: computed once, read by the nine rules. */
-interface FileAnalysis {
+/** What the core found in one file for every category: computed once, shared by the nine rules. */
+interface SharedAnalysis {
   findings: readonly CoreFinding[];
   /** Categories whose detector failed, with the error's message. */
   failures: ReadonlyMap<Category, string>;
@@ -32,7 +32,7 @@ interface FileAnalysis {
 interface FileState {
   /** The settings the analysis ran with (the same object for every rule of one file). */
   settings: ResolvedSettings;
-  analysis: FileAnalysis;
+  analysis: SharedAnalysis;
 }
 
 // One entry per SourceCode: ESLint gives all rules of one lint pass the same object. Only the
@@ -67,7 +67,7 @@ export function reportFindings(context: Context, category: Category, allow: read
   }
 }
 
-function analysisOf(context: Context): FileAnalysis {
+function analysisOf(context: Context): SharedAnalysis {
   const settings = settingsOf(context.settings);
   const cached = files.get(context.sourceCode);
   if (cached?.settings === settings) return cached.analysis;
@@ -78,7 +78,7 @@ function analysisOf(context: Context): FileAnalysis {
   return analysis;
 }
 
-function analyze({ ts, sourceFile }: ParsedFile, { singleInstance, packages }: ResolvedSettings): FileAnalysis {
+function analyze({ ts, sourceFile }: ParsedFile, { singleInstance, packages }: ResolvedSettings): SharedAnalysis {
   try {
     // ESLint applies its own eslint-disable comments; the core applies statecheck-disable ones.
     const result = analyzeSourceFile(ts, sourceFile, { singleInstance, packages, honourEslintComments: false });
