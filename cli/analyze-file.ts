@@ -134,8 +134,9 @@ function toFindings(file: string, pos: Positions, found: readonly CoreFinding[])
       suggestion: f.suggestion,
       related: f.related.map((r) => ({ file, ...pos.at(r.start), message: r.message, ...(r.condition ? { condition: r.condition } : {}) })),
       fingerprint: `${base}:${occurrence}`,
+      subject: f.subject,
       ...(f.condition ? { condition: f.condition } : {}),
-      ...(f.factory !== undefined ? { factory: f.factory, what: f.what, subject: f.subject } : {}),
+      ...(f.factory !== undefined ? { factory: f.factory, what: f.what } : {}),
       ...(f.suppressed ? { suppressed: f.suppressed } : {}),
     };
   });

@@ -137,10 +137,10 @@ const finding = object({
   suggestion: object({ summary: string, packages: array(string) }),
   related: array(object({ file: string, line: number, column: number, message: string, condition: optional(condition) })),
   fingerprint: string,
+  subject: string,
   condition: optional(either(oneOf(['related']), condition)),
   factory: optional(string),
   what: optional(string),
-  subject: optional(string),
   suppressed: optional(boolean),
 });
 const summary = object({

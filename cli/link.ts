@@ -218,7 +218,7 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
           }
         }
         if (f.context || finding.suppressed) continue;
-        const { condition: _c, factory: _f, what: _w, subject: _s, suppressed: _x, ...plain } = finding;
+        const { condition: _c, factory: _f, what: _w, suppressed: _x, ...plain } = finding;
         mine.push({ ...plain, related: sortRelated(related) });
       }
       return mine;
@@ -247,7 +247,7 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
         if (!reportable(f.summary!, category, state.name, state.suppressed, options)) continue;
         const suggestion = CATEGORY_INFO[category].suggestion;
         mine.push(
-          finding(f.file, category, state.at, state.end, composeMessage(category, handRolledWhat(category, state.name, 'module'), suggestion), suggestion, sortRelated(writes.map(({ facts: _, ...w }) => w)), fingerprint(f.file, category, state.name, state.lineText)),
+          finding(f.file, category, state.name, state.at, state.end, composeMessage(category, handRolledWhat(category, state.name, 'module'), suggestion), suggestion, sortRelated(writes.map(({ facts: _, ...w }) => w)), fingerprint(f.file, category, state.name, state.lineText)),
         );
       }
       return mine;
@@ -283,10 +283,10 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
       if ((use.returnedBy ?? []).some((name) => factories.has(key(file, name)))) return undefined;
       if (!(contextOf(file, use.context) & origin.need)) return undefined;
       const { finding: created } = origin;
-      if (!reportable(caller.summary!, created.category, created.subject ?? created.category, use.suppressed, options)) return undefined;
+      if (!reportable(caller.summary!, created.category, created.subject, use.suppressed, options)) return undefined;
       const where = files[origin.file]!.file;
       const what = `${use.call} calls \`${target.name}\` (${where}:${created.line}), where ${created.what}`;
-      return finding(caller.file, created.category, use.at, use.end, composeMessage(created.category, what, created.suggestion), created.suggestion, [{ file: where, line: created.line, column: created.column, message: 'created here' }], fingerprint(caller.file, created.category, created.subject ?? created.category, use.lineText ?? ''));
+      return finding(caller.file, created.category, created.subject, use.at, use.end, composeMessage(created.category, what, created.suggestion), created.suggestion, [{ file: where, line: created.line, column: created.column, message: 'created here' }], fingerprint(caller.file, created.category, created.subject, use.lineText ?? ''));
     });
     if (site) out.push(site);
   }
@@ -308,8 +308,8 @@ function reportable(summary: FileSummary, category: Category, subject: string, s
   return !options.allow?.[category]?.includes(subject);
 }
 
-function finding(file: string, category: Category, at: Located, end: Located, message: string, suggestion: Suggestion, related: RelatedLocation[], fingerprint: string): Omit<Finding, 'severity'> {
-  return { ruleId: ruleIdOf(category), category, file, line: at.line, column: at.column, endLine: end.line, endColumn: end.column, message, suggestion, related, fingerprint };
+function finding(file: string, category: Category, subject: string, at: Located, end: Located, message: string, suggestion: Suggestion, related: RelatedLocation[], fingerprint: string): Omit<Finding, 'severity'> {
+  return { ruleId: ruleIdOf(category), category, file, line: at.line, column: at.column, endLine: end.line, endColumn: end.column, message, suggestion, related, fingerprint, subject };
 }
 
 function sortRelated(related: RelatedLocation[]): RelatedLocation[] {

@@ -113,8 +113,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     : { findings: results.flatMap((r, i) => (files[i]!.context ? [] : r.findings)), errors: [] };
   for (const f of linked.findings) {
     const severity = (options.severity?.[f.category] as Severity | undefined) ?? 'error';
-    const { ruleId, category, ...rest } = f;
-    findings.push({ ruleId, category, severity, ...rest });
+    // The contract's order of keys; `subject`, added later, last.
+    const { ruleId, category, subject, ...rest } = f;
+    findings.push({ ruleId, category, severity, ...rest, subject });
   }
   errors.push(...linked.errors);
   results.forEach((result, i) => {

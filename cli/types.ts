@@ -33,6 +33,12 @@ export interface Finding {
   suggestion: Suggestion;
   related: RelatedLocation[];
   fingerprint: string;
+  /**
+   * The short, stable name of the piece of state: the variable, field or global of hand-rolled
+   * state (`sessions`, `process.env.TENANT`), the library of a store (`express-session`). What
+   * `allow` lists match.
+   */
+  subject: string;
 }
 
 /** A file that could not be read or parsed (fully), or whose analysis failed in part. */
@@ -130,10 +136,10 @@ export interface FileSummary {
 export interface FileFinding extends Omit<Finding, 'severity' | 'related'> {
   related: (RelatedLocation & { condition?: Condition })[];
   condition?: Condition | 'related';
+  /** The export that creates this store for its callers (core/types.ts). */
   factory?: string;
+  /** With `factory`: what the store is, for the messages of its call sites. */
   what?: string;
-  /** With `factory`: the subject of the store, for the fingerprints of its call sites. */
-  subject?: string;
   /** With `factory`: silenced at the creation, which covers the creation only (core/types.ts). */
   suppressed?: true;
 }

@@ -1,6 +1,6 @@
 import { CATEGORIES, CATEGORY_INFO, type Category } from '../../core/index.js';
 import type { Finding, ReporterOptions, ScanResult } from '../types.js';
-import { mdCode, mdMessage, mdPath, mdText, splitCodeSpans } from './escape.js';
+import { mdCode, mdMessage, mdPath, mdText } from './escape.js';
 import { docsUrl } from './sarif.js';
 import { plural, sentence, skippedCounts } from './util.js';
 
@@ -8,7 +8,7 @@ const NONE = '—';
 
 /**
  * A state inventory for a design review or a PR comment: per category, each piece of
- * process-bound state, where it is written at request time, what is lost when the instance
+ * process-bound state (its subject), where it is written at request time, what is lost when the instance
  * dies and where it should live instead.
  */
 export function markdown(result: ScanResult, _options: ReporterOptions): string {
@@ -51,16 +51,8 @@ function categorySection(category: Category, findings: readonly Finding[]): stri
     '',
     '| State | Where | Written at request time | Lost if the instance dies | Move it to |',
     '| --- | --- | --- | --- | --- |',
-    ...findings.map((f) => `| ${[stateLabel(f.message), where(f.file, f.line), writes(f), lost, moveTo(f)].join(' | ')} |`),
+    ...findings.map((f) => `| ${[mdCode(f.subject, true) || NONE, where(f.file, f.line), writes(f), lost, moveTo(f)].join(' | ')} |`),
   ];
-}
-
-/** The code the message starts with (`productCache`, `session(…)`), else its first clause. */
-export function stateLabel(message: string): string {
-  const first = splitCodeSpans(message)[0];
-  if (first?.code && message.startsWith('`')) return mdCode(first.text, true);
-  const clause = message.split(/[:.]/)[0]!.trim();
-  return mdText(clause.length > 60 ? `${clause.slice(0, 59)}…` : clause, true);
 }
 
 function where(file: string, line: number): string {

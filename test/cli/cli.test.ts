@@ -89,7 +89,7 @@ describe('statecheck CLI', () => {
     expect(report.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(['src/app.js:4', 'src/app.js:5', 'src/lib/b.ts:1']);
     const finding = report.findings[1];
     expect(Object.keys(finding)).toEqual([
-      'ruleId', 'category', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'suggestion', 'related', 'fingerprint',
+      'ruleId', 'category', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'suggestion', 'related', 'fingerprint', 'subject',
     ]);
     expect(finding).toMatchObject({
       ruleId: 'statecheck/no-module-state',
@@ -100,6 +100,7 @@ describe('statecheck CLI', () => {
       endLine: 5,
       endColumn: 11,
       related: [{ file: 'src/app.js', line: 7, column: 3, message: 'written here at request time' }],
+      subject: 'seen',
     });
     expect(finding.suggestion.packages.length).toBeGreaterThan(0);
     expect(report.summary).toMatchObject({ files: 2, findings: 3, errors: 0, skipped: {} });

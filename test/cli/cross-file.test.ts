@@ -36,6 +36,41 @@ describe.each(CROSS_FILE_PROJECTS)('fixtures/cross-file/%s through the built CLI
   });
 });
 
+describe('the subject of each finding', () => {
+  const dir = useTempDir('statecheck-subject-');
+
+  it('names the state: exported state by its name, a store by its library, at a wrapper\'s call sites too', () => {
+    dir.write('package.json', '{ "name": "app", "private": true, "type": "module" }\n');
+    dir.write('src/stats.js', 'export const stats = { hits: 0 };\n');
+    dir.write('src/cache.js', "import { LRUCache } from 'lru-cache';\nexport function createCache() {\n  return new LRUCache({ max: 100 });\n}\n");
+    dir.write(
+      'src/app.js',
+      [
+        "import express from 'express';",
+        "import session from 'express-session';",
+        "import { stats } from './stats.js';",
+        "import { createCache } from './cache.js';",
+        'const app = express();',
+        'const users = createCache();',
+        "app.use(session({ secret: 'x' }));",
+        "app.get('/', (req, res) => {",
+        '  stats.hits++;',
+        '  res.json(users.get(req.query.id));',
+        '});',
+        'app.listen(3000);',
+        '',
+      ].join('\n'),
+    );
+    const { stdout } = runCli(['--format', 'json', '--no-cache'], dir.path);
+    const findings = (JSON.parse(stdout) as { findings: { file: string; line: number; category: string; subject: string }[] }).findings;
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.category} ${f.subject}`)).toEqual([
+      'src/app.js:6 process-cache lru-cache',
+      'src/app.js:7 memory-session express-session',
+      'src/stats.js:1 module-state stats',
+    ]);
+  });
+});
+
 describe('cross-file analysis with the cache, shards and changed files', () => {
   const dir = useTempDir('statecheck-cross-');
   const json = (args: string[]) => {

@@ -95,6 +95,7 @@ describe('link', () => {
             related: [{ file: 'lib.js', line: 2, column: 37, message: 'written here at request time', condition: { exports: ['track'], need: REQUEST_TIME } }],
             condition: 'related',
             fingerprint: '0123456789abcdef01234567:0',
+            subject: 'seen',
           },
         ],
       };
@@ -123,6 +124,7 @@ describe('link', () => {
             suggestion: { summary: '', packages: [] },
             related: [],
             fingerprint: '0123456789abcdef01234567:0',
+            subject: 'lru-cache',
           },
         ],
       };
