@@ -8,7 +8,7 @@ import { discover, fileKind, isOutside, type Selection, toPosix } from './files.
 import { link } from './link.js';
 import { analyzeAll } from './pool.js';
 import { ProjectLayout } from './project.js';
-import { DEFAULT_LIMITS } from './source.js';
+import { DEFAULT_LIMITS, readSource, sourceLines } from './source.js';
 import { analyzeTyped } from './typed.js';
 import { type AnalysisSettings, type FileResult, type FileJob, type Finding, type Limits, type ScanError, type ScanResult, SKIP_KINDS, type SkipKind, type SkippedFile } from './types.js';
 import { packageVersion } from './version.js';
@@ -126,6 +126,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   findings.sort(compareFindings);
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  // Code frames read a reported file again, as its job did: its own path (a link's target), its decoding.
+  const readFrom = new Map(scanned.map((f) => [f.file, f.source ?? f.path]));
+  const limits = { maxFileSize: settings.limits?.maxFileSize ?? DEFAULT_LIMITS.maxFileSize, skipGenerated: false };
+  const lines = (file: string): readonly string[] | undefined => {
+    const path = readFrom.get(file);
+    const read = path === undefined ? undefined : readSource(path, limits);
+    return read && 'text' in read ? sourceLines(read.text) : undefined;
+  };
   return {
     findings,
     errors,
@@ -138,6 +146,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       skipped: countSkipped(skipped),
       durationMs: Math.round(performance.now() - started),
     },
+    sourceLines: lines,
   };
 }
 

@@ -1,3 +1,4 @@
+import { lineStarts } from '../core/index.js';
 import { readRegularFile, SYMBOLIC_LINK } from './files.js';
 import type { Limits, SkipKind } from './types.js';
 
@@ -230,4 +231,13 @@ export function minifiedReason(text: string): string | undefined {
 /** A `@flow` (or `@flow strict`) pragma in the header comments: Flow's own test. */
 export function isFlow(text: string): boolean {
   return headerComments(text).some((comment) => /(?:^|[\s*])@flow\b/.test(comment));
+}
+
+/**
+ * A text's lines without their ends, as the analysis counts them: LF, CR, CRLF, U+2028 and
+ * U+2029 end a line (JavaScript's line terminators, as in ESLint).
+ */
+export function sourceLines(text: string): string[] {
+  const starts = lineStarts(text);
+  return starts.map((start, i) => text.slice(start, starts[i + 1] ?? text.length).replace(/(?:\r\n|[\r\n\u2028\u2029])$/, ''));
 }

@@ -70,6 +70,11 @@ export interface ScanResult {
   summary: { files: number; findings: number; errors: number; skipped: Partial<Record<SkipKind, number>>; durationMs: number };
   /** Set when a baseline filtered the findings. */
   baseline?: { file: string; suppressed: number; stale: number };
+  /**
+   * The lines of a scanned file, read again the way the analysis read it (the same file, never
+   * through a link, the same decoding and line ends), for code frames; not part of any report.
+   */
+  sourceLines?: (file: string) => readonly string[] | undefined;
 }
 
 /** Which files are skipped (listed in `skipped`) instead of analysed. */

@@ -1,7 +1,3 @@
-import { resolve } from 'node:path';
-import { lineStarts } from '../../core/index.js';
-import { readRegularFile } from '../files.js';
-import { decodeSource } from '../source.js';
 import type { Finding, ReporterOptions, ScanResult } from '../types.js';
 import { guardCommands, oneLine, plural, printableName, sanitize, summaryLine } from './util.js';
 
@@ -19,7 +15,7 @@ export function pretty(result: ScanResult, options: ReporterOptions): string {
   }
   for (const [file, findings] of byFile) {
     out.push(c.underline(printableName(file)));
-    const lines = readLines(resolve(options.cwd, file));
+    const lines = result.sourceLines?.(file);
     for (const f of findings) {
       const severity = f.severity === 'error' ? c.red('error') : c.yellow('warn ');
       out.push(`  ${c.dim(`${f.line}:${f.column}`)}  ${severity}  ${oneLine(f.message)}  ${c.dim(oneLine(f.ruleId))}`);
@@ -43,20 +39,6 @@ export function pretty(result: ScanResult, options: ReporterOptions): string {
   // Names are escaped and messages sanitized above; what is left that a CI runner would read as
   // a command (a root file named `::error::x.js`, `##[` in a message) is neutralised here.
   return `${guardCommands(out.join('\n'))}\n`;
-}
-
-/**
- * The lines of a file as the analysis saw them, for code frames: the same decoding (BOM, UTF-16)
- * and the same line ends (LF, CR, CRLF, U+2028, U+2029: JavaScript's, as ESLint counts them).
- */
-function readLines(path: string): string[] | undefined {
-  const read = readRegularFile(path, 64 * 1024 * 1024);
-  if (!('bytes' in read)) return undefined;
-  const decoded = decodeSource(read.bytes);
-  if (!('text' in decoded)) return undefined;
-  const text = decoded.text;
-  const starts = lineStarts(text);
-  return starts.map((start, i) => text.slice(start, starts[i + 1] ?? text.length).replace(/(?:\r\n|[\r\n\u2028\u2029])$/, ''));
 }
 
 function frame(lines: readonly string[], f: Finding, c: ReporterOptions['colors']): string[] {

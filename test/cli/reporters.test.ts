@@ -11,6 +11,7 @@ import { github } from '../../cli/reporters/github.js';
 import { json } from '../../cli/reporters/json.js';
 import { FORMATS, REPORTERS } from '../../cli/reporters/index.js';
 import { markdown } from '../../cli/reporters/markdown.js';
+import { pretty } from '../../cli/reporters/pretty.js';
 import { sarif } from '../../cli/reporters/sarif.js';
 import { summaryLine } from '../../cli/reporters/util.js';
 import type { Finding, ReporterOptions, ScanResult } from '../../cli/types.js';
@@ -85,6 +86,18 @@ describe('reporter registry', () => {
     expect(REPORTERS.sarif).toBe(sarif);
     expect(REPORTERS.github).toBe(github);
     expect(REPORTERS.markdown).toBe(markdown);
+  });
+});
+
+describe('pretty reporter', () => {
+  it('frames code with the lines the scan result carries, and reads no file itself', () => {
+    const lines = ['const a = 1;', 'const productCache = new Map();', 'export {};'];
+    const found = finding('module-state', { file: 'src/catalog.ts', line: 2, column: 7, endLine: 2, endColumn: 19, message: '`productCache` is state.' });
+    const framed = pretty({ ...result([found]), sourceLines: (file) => (file === 'src/catalog.ts' ? lines : undefined) }, OPTIONS);
+    expect(framed).toContain(['      1 │ const a = 1;', '    > 2 │ const productCache = new Map();', '        │       ^^^^^^^^^^^^', '      3 │ export {};'].join('\n'));
+    // This file exists, but without lines from the scan there is no frame.
+    const onDisk = finding('module-state', { file: 'package.json', line: 1, column: 1 });
+    expect(pretty(result([onDisk]), { ...OPTIONS, cwd: ROOT })).not.toContain('│');
   });
 });
 
