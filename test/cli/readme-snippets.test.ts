@@ -56,7 +56,7 @@ describe('README snippets work as written', () => {
 
 describe('README CLI reference', () => {
   it('lists every option that --help lists', async () => {
-    const { HELP } = await import('../../cli/run.js');
+    const { HELP } = await import('../../cli/options.js');
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const flags = [...HELP.matchAll(/^\s+(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]!);
     expect(flags.length).toBeGreaterThan(20);
