@@ -259,8 +259,8 @@ describe(`fuzzing: ${MUTANTS} mutants of the category fixtures (seed ${SEED})`, 
   };
   const reports: Report[] = [];
 
-  it.each(Array.from({ length: BATCHES }, (_, i) => i))('batch %i: never crashes, prints the JSON contract, loses no file', (batch) => {
-    const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', '--jobs', '1', `b${batch}`], dir);
+  it.each(Array.from({ length: BATCHES }, (_, i) => i))('batch %i: never crashes, prints the JSON contract, loses no file', async (batch) => {
+    const { code, stdout, stderr } = await runCli(['--format', 'json', '--no-cache', '--jobs', '1', `b${batch}`], dir);
     expect(stderr, stderr).toBe('');
     expect([0, 1], `exit code ${code}`).toContain(code);
     const report = JSON.parse(stdout) as Report;
@@ -274,9 +274,9 @@ describe(`fuzzing: ${MUTANTS} mutants of the category fixtures (seed ${SEED})`, 
     reports.push(report);
   });
 
-  it('all mutants at once on worker threads give the same findings and errors as the batches', () => {
+  it('all mutants at once on worker threads give the same findings and errors as the batches', async () => {
     expect(reports).toHaveLength(BATCHES);
-    const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', '--jobs', '2', ...Array.from({ length: BATCHES }, (_, i) => `b${i}`)], dir);
+    const { code, stdout, stderr } = await runCli(['--format', 'json', '--no-cache', '--jobs', '2', ...Array.from({ length: BATCHES }, (_, i) => `b${i}`)], dir);
     expect(stderr).toBe('');
     expect([0, 1]).toContain(code);
     const all = JSON.parse(stdout) as Report;
