@@ -30,17 +30,11 @@ export function runJob(job: FileJob, settings: AnalysisSettings): JobOutcome {
   return { hash, result, ...(overflow ? { overflow } : {}) };
 }
 
-export function contentHash(text: string): string {
+function contentHash(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 
-/** Reads, parses and analyses one file. Never throws: problems become `errors` entries. */
-export function analyzeFile(path: string, file: string, settings: AnalysisSettings, text?: string): FileResult {
-  if (text !== undefined) return analyzeText(path, file, settings, text).result;
-  const outcome = runJob({ path, file }, settings);
-  return outcome.result!;
-}
-
+/** Parses and analyses one file's text. Never throws: problems become `errors` entries. */
 function analyzeText(path: string, file: string, settings: AnalysisSettings, text: string): { result: FileResult; overflow: boolean } {
   let sourceFile: TS.SourceFile;
   try {

@@ -31,12 +31,12 @@ export interface Config {
   warnings: string[];
 }
 
-export const CONFIG_FILES = ['statecheck.config.json', 'statecheck.config.jsonc'];
+const CONFIG_FILES = ['statecheck.config.json', 'statecheck.config.jsonc'];
 
 const KNOWN_KEYS = new Set(['$schema', 'include', 'exclude', 'defaultScope', 'rules', 'deployment', 'packages', 'maxFileSize', 'skipGenerated']);
 const SEVERITIES = ['off', 'warn', 'error'];
 
-export function defaultConfig(cwd: string): Config {
+function defaultConfig(cwd: string): Config {
   return {
     base: cwd,
     include: [],

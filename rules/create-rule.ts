@@ -12,7 +12,7 @@ export function docsUrl(rule: string): string {
 }
 
 /** `createRule({ name, meta, create })` with the docs URL attached once. */
-export const createRule = RuleCreator<StatecheckDocs>(docsUrl);
+const createRule = RuleCreator<StatecheckDocs>(docsUrl);
 
 /**
  * The rule of a category: metadata from the core's CATEGORY_INFO, and a `create` that reports

@@ -43,7 +43,7 @@ export function commandProperty(text: string): string {
 const NEWLINE = /\r\n|\r|\n/g;
 
 /** Escapes prose: Markdown punctuation, `$` (GitHub math), HTML, pipes; line breaks become `<br>`. */
-export function escapeText(text: string): string {
+function escapeText(text: string): string {
   return sanitize(text.replace(NEWLINE, '\n'))
     .replace(/[\\`*_[\]|~$]/g, '\\$&')
     .replace(/&/g, '&amp;')
@@ -85,7 +85,7 @@ export function mdCode(text: string, cell = false): string {
 }
 
 /** A piece of a statecheck message: prose, or code the core quoted in backticks. */
-export interface Segment {
+interface Segment {
   code: boolean;
   text: string;
 }
@@ -95,7 +95,7 @@ export interface Segment {
  * escaping the code itself, so a quote opens after a space or bracket and closes at the first
  * backtick followed by the end, a space or punctuation: `` `x[`${id}`]` `` stays one piece.
  */
-export function splitCodeSpans(text: string): Segment[] {
+function splitCodeSpans(text: string): Segment[] {
   const segments: Segment[] = [];
   let prose = '';
   let i = 0;

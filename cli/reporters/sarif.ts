@@ -9,7 +9,7 @@ const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const INFORMATION_URI = 'https://github.com/statecheck/statecheck';
 const DOCS_BASE_URL = `${INFORMATION_URI}/blob/main/docs/rules/`;
 /** Key of the finding's fingerprint in `partialFingerprints`; bump the suffix if the recipe changes. */
-export const FINGERPRINT_KEY = 'statecheck/v1';
+const FINGERPRINT_KEY = 'statecheck/v1';
 const SRCROOT = '%SRCROOT%';
 
 /** The documentation page of a rule (same URL as the ESLint rule's `meta.docs.url`). */

@@ -3,7 +3,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeFile, runJob } from '../../cli/analyze-file.js';
+import { runJob } from '../../cli/analyze-file.js';
 import { DEFAULT_LIMITS } from '../../cli/source.js';
 import type { AnalysisSettings } from '../../cli/types.js';
 import { flatFile, type FlatShape } from '../../bench/flat.js';
@@ -444,6 +444,15 @@ describe('limits', () => {
 
 describe('an exception in one detector', () => {
   const original = DETECTORS['process-cache'];
+  let dir = '';
+  // The job a scan runs for one file: read, parse, analyse.
+  const analyse = (settings: AnalysisSettings) => runJob({ path: join(dir, 'src', 'app.js'), file: 'src/app.js' }, settings).result!;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'statecheck-detector-'));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'app.js'), SAMPLE_APP);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(() => {
     DETECTORS['process-cache'] = original;
   });
@@ -452,7 +461,7 @@ describe('an exception in one detector', () => {
     DETECTORS['process-cache'] = () => {
       throw new TypeError("Cannot read properties of undefined (reading 'kind')");
     };
-    const result = analyzeFile('/project/src/app.js', 'src/app.js', SETTINGS, SAMPLE_APP);
+    const result = analyse(SETTINGS);
     expect(result.findings.map((f) => `${f.line}:${f.column} ${f.category}`)).toEqual(['4:9 memory-session', '5:7 module-state']);
     expect(result.errors).toEqual([
       { file: 'src/app.js', message: "detector process-cache failed: Cannot read properties of undefined (reading 'kind') (run with --debug for the stack)" },
@@ -463,7 +472,7 @@ describe('an exception in one detector', () => {
     DETECTORS['process-cache'] = () => {
       throw new Error('boom');
     };
-    const [error] = analyzeFile('/project/src/app.js', 'src/app.js', { ...SETTINGS, debug: true }, SAMPLE_APP).errors;
+    const [error] = analyse({ ...SETTINGS, debug: true }).errors;
     expect(error!.message).toMatch(/^detector process-cache failed: Error: boom\n {4}at /);
   });
 });
