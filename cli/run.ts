@@ -16,7 +16,7 @@ import { REPORTERS } from './reporters/index.js';
 import { plural, summaryLine } from './reporters/util.js';
 import { scan } from './scan.js';
 import type { ScanResult } from './types.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from './package.js';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {

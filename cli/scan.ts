@@ -11,7 +11,7 @@ import { ProjectLayout } from './project.js';
 import { DEFAULT_LIMITS, readSource, sourceLines } from './source.js';
 import { analyzeTyped } from './typed.js';
 import { type AnalysisSettings, type FileResult, type FileJob, type Finding, type Limits, type ScanError, type ScanResult, SKIP_KINDS, type SkipKind, type SkippedFile } from './types.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from './package.js';
 
 export interface ScanOptions {
   cwd: string;

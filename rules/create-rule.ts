@@ -1,15 +1,8 @@
 import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
 import { type Category, CATEGORY_INFO } from '../core/index.js';
+import { docsUrl } from '../cli/package.js';
 import { reportFindings } from './analyze.js';
 import type { MessageId, RuleOptions, StatecheckDocs, StatecheckRule } from './types.js';
-
-/** Where the rule pages live; `<rule>` is the rule name without the plugin prefix. */
-export const DOCS_BASE_URL = 'https://github.com/statecheck/statecheck/blob/main/docs/rules/';
-
-/** The docs URL of a rule, as attached to `meta.docs.url`. */
-export function docsUrl(rule: string): string {
-  return `${DOCS_BASE_URL}${rule}.md`;
-}
 
 /** `createRule({ name, meta, create })` with the docs URL attached once. */
 const createRule = RuleCreator<StatecheckDocs>(docsUrl);

@@ -1,7 +1,7 @@
 import { CATEGORIES, CATEGORY_INFO, type Category } from '../../core/index.js';
+import { docsUrl } from '../package.js';
 import type { Finding, ReporterOptions, ScanResult } from '../types.js';
 import { mdCode, mdMessage, mdPath, mdText } from './escape.js';
-import { docsUrl } from './sarif.js';
 import { plural, sentence, skippedCounts } from './util.js';
 
 const NONE = '—';
@@ -47,7 +47,7 @@ function categorySection(category: Category, findings: readonly Finding[]): stri
   return [
     `## ${category} (${findings.length})`,
     '',
-    `[${mdCode(`statecheck/${info.rule}`)}](${docsUrl(category)}): ${mdText(sentence(info.breaks))}`,
+    `[${mdCode(`statecheck/${info.rule}`)}](${docsUrl(info.rule)}): ${mdText(sentence(info.breaks))}`,
     '',
     '| State | Where | Written at request time | Lost if the instance dies | Move it to |',
     '| --- | --- | --- | --- | --- |',
