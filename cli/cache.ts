@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { CATEGORIES } from '../core/index.js';
 import { buildId } from './build-id.js';
 import { projectRoot, readRegularFile, realPath, writeFileAtomic } from './files.js';
-import { array, boolean, either, isObject, number, object, oneOf, optional, string, tuple } from './shape.js';
+import { array, boolean, either, isRecord, number, object, oneOf, optional, string, tuple } from './shape.js';
 import type { FileResult } from './types.js';
 
 /** One cached file: its content hash, the stat data that lets a warm run skip reading it, the result. */
@@ -109,7 +109,7 @@ function load(file: string, key: string): Map<string, Entry> {
     const read = readRegularFile(file, 1024 * 1024 * 1024, { follow: false });
     if (!('bytes' in read)) return entries;
     const parsed: unknown = JSON.parse(read.bytes.toString('utf8'));
-    if (!isObject(parsed) || parsed.key !== key || !isObject(parsed.entries)) return entries;
+    if (!isRecord(parsed) || parsed.key !== key || !isRecord(parsed.entries)) return entries;
     for (const [path, entry] of Object.entries(parsed.entries)) {
       if (entryShape(entry, '') === undefined) entries.set(path, entry as Entry);
     }

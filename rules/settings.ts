@@ -1,4 +1,5 @@
 import { checkDeployment, checkPackages, ownValue, PACKAGE_NAMES, PROTOTYPE_KEY_REFUSED, prototypeKey } from '../core/index.js';
+import { isRecord } from '../cli/shape.js';
 import type { ResolvedSettings } from './types.js';
 
 const DEFAULTS: ResolvedSettings = { singleInstance: false, packages: {} };
@@ -35,10 +36,6 @@ function validate(raw: Record<string, unknown>): ResolvedSettings {
     throw invalid(`.packages${where}`, packages.expected, packages.got);
   }
   return { singleInstance: deployment.value, packages: packages.value };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function invalid(key: string, expected: string, got: unknown): Error {
