@@ -44,7 +44,6 @@ export function object(fields: Record<string, Check>): Check {
   };
 }
 
-/** The first check that fits, or the last one's problem. */
 /** An array of fixed length whose items fit `items` in order: `[name, target]`. */
 export function tuple(...items: Check[]): Check {
   return (value, at) => {
@@ -57,6 +56,7 @@ export function tuple(...items: Check[]): Check {
   };
 }
 
+/** The first check that fits, or the last one's problem. */
 export function either(...checks: Check[]): Check {
   return (value, at) => {
     let problem: string | undefined;
