@@ -10,6 +10,7 @@ import {
   ruleIdOf,
   type TS,
 } from '../core/index.js';
+import { internalError } from './errors.js';
 import { isFlow, readSource } from './source.js';
 import { typescript } from './typescript.js';
 import type { AnalysisSettings, FileResult, FileFinding, FileJob, FileSummary, JobOutcome, Located, ScanError, SkipKind } from './types.js';
@@ -78,11 +79,6 @@ const FLOW = 'Flow syntax is not supported (`@flow` file with Flow annotations)'
 
 function isStackOverflow(error: unknown): boolean {
   return error instanceof RangeError && /call stack/i.test(error.message);
-}
-
-export function internalError(what: string, error: unknown, debug: boolean | undefined): string {
-  const detail = error instanceof Error ? error.message : String(error);
-  return debug && error instanceof Error && error.stack ? `${what}: ${error.stack}` : `${what}: ${detail} (run with --debug for the stack)`;
 }
 
 /** Offsets of one text as 1-based lines and columns, and the text of a line. */

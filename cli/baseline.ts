@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { isOutside, projectRoot, readOwnFile, realPath, toPosix, writeFileAtomic } from './files.js';
-import { UsageError } from './errors.js';
+import { errorMessage, UsageError } from './errors.js';
 import { display, shardOf } from './scan.js';
 import type { Finding } from './types.js';
 
@@ -111,7 +111,7 @@ export function readBaseline(cwd: string, path: string, name: string): Baseline 
   try {
     text = readOwnFile(real);
   } catch (error) {
-    throw new UsageError(`${name}: cannot read the baseline: ${error instanceof Error ? error.message : String(error)}`, hint);
+    throw new UsageError(`${name}: cannot read the baseline: ${errorMessage(error)}`, hint);
   }
   let parsed: unknown;
   try {

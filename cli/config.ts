@@ -4,7 +4,7 @@ import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode 
 import { CATEGORIES, type Category, categoryOfRule, checkDeployment, checkPackages, PACKAGE_NAMES, type PackageSetting, PROTOTYPE_KEY_REFUSED, prototypeKey, type Severity } from '../core/index.js';
 import { isOutside, projectRoot, readOwnFile, realPath } from './files.js';
 import { DEFAULT_LIMITS } from './source.js';
-import { UsageError } from './errors.js';
+import { errorMessage, UsageError } from './errors.js';
 
 export type RuleSetting = Severity | 'off';
 
@@ -98,7 +98,7 @@ function parseJson(cwd: string, file: string): unknown {
   try {
     text = readOwnFile(real, 16 * 1024 * 1024);
   } catch (error) {
-    throw new UsageError(`${displayName(cwd, file)}: cannot read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`${displayName(cwd, file)}: cannot read: ${errorMessage(error)}`);
   }
   const errors: ParseError[] = [];
   let value: unknown;

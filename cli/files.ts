@@ -4,6 +4,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { EXCLUDED_DIRECTORIES, outOfScopeReason, SOURCE_EXTENSIONS } from '../core/index.js';
+import { errorMessage } from './errors.js';
 
 /** A file selected for scanning. */
 export interface SelectedFile {
@@ -464,5 +465,5 @@ export function describe(error: unknown): string {
     };
     if (known[code]) return known[code];
   }
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

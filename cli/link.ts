@@ -19,7 +19,8 @@ import {
   WRITTEN_AT_REQUEST_TIME,
   type WriteFacts,
 } from '../core/index.js';
-import { fingerprintBase, internalError } from './analyze-file.js';
+import { fingerprintBase } from './analyze-file.js';
+import { internalError } from './errors.js';
 import type { ProjectLayout } from './project.js';
 import type { FileFinding, FileSummary, Finding, LinkFile, Located, RelatedLocation, ScanError } from './types.js';
 

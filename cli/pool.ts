@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { internalError, runJob } from './analyze-file.js';
+import { runJob } from './analyze-file.js';
+import { internalError } from './errors.js';
 import type { AnalysisSettings, FileJob, JobOutcome } from './types.js';
 import type { WorkerRequest, WorkerResponse } from './worker.js';
 

@@ -4,7 +4,7 @@ import pc from 'picocolors';
 import { applyBaseline, type Baseline, BASELINE_FILE, baselineName, covers, coversAll, entryPath, findBaseline, readBaseline, type RunExtent, writeBaseline } from './baseline.js';
 import { DEFAULT_CACHE_LOCATION } from './cache.js';
 import { loadConfig } from './config.js';
-import { UsageError } from './errors.js';
+import { errorMessage, UsageError } from './errors.js';
 import { describe, readRegularFile } from './files.js';
 import { mergeReports } from './merge.js';
 import { HELP, type MergeOptions, type Options, parseOptions, type ScanCommand } from './options.js';
@@ -44,7 +44,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.stderr(`statecheck: ${terminalLine(error.message)}\n  ${terminalLine(hint)}\n`);
       return 2;
     }
-    io.stderr(`statecheck: internal error: ${terminalLine(error instanceof Error ? error.message : String(error))}\n`);
+    io.stderr(`statecheck: internal error: ${terminalLine(errorMessage(error))}\n`);
     if (debug && error instanceof Error && error.stack) io.stderr(`${terminalLines(error.stack)}\n`);
     else io.stderr('  run with --debug for the stack trace, and please report it\n');
     return 2;

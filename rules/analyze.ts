@@ -11,6 +11,7 @@ import {
   type TS,
   type TypeScript,
 } from '../core/index.js';
+import { errorMessage } from '../cli/errors.js';
 import { isTypescriptModule, typescript } from '../cli/typescript.js';
 import { settingsOf } from './settings.js';
 import type { MessageId, ParsedFile, ResolvedSettings, RuleOptions } from './types.js';
@@ -84,15 +85,11 @@ function analyze({ ts, sourceFile }: ParsedFile, { singleInstance, packages }: R
     const result = analyzeSourceFile(ts, sourceFile, { singleInstance, packages, honourEslintComments: false });
     return {
       findings: result.findings,
-      failures: new Map(result.errors.flatMap((e) => (e.category ? [[e.category, messageOf(e.error)] as const] : []))),
+      failures: new Map(result.errors.flatMap((e) => (e.category ? [[e.category, errorMessage(e.error)] as const] : []))),
     };
   } catch (error) {
-    return { findings: [], failures: new Map(CATEGORIES.map((category) => [category, messageOf(error)])) };
+    return { findings: [], failures: new Map(CATEGORIES.map((category) => [category, errorMessage(error)])) };
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
