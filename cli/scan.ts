@@ -138,7 +138,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     findings,
     errors,
     skipped,
-    outOfScope: discovery.skipped.map((s) => ({ file: display(options.cwd, s.path), reason: s.reason })),
+    outOfScope: discovery.outOfScope.map((s) => ({ file: display(options.cwd, s.path), reason: s.reason })),
     summary: {
       files: files.filter((f) => !f.context).length,
       findings: findings.length,
