@@ -8,15 +8,15 @@ import { errorMessage, UsageError } from './errors.js';
 import { describe, readRegularFile } from './files.js';
 import { mergeReports } from './merge.js';
 import { HELP, type MergeOptions, type Options, parseOptions, type ScanCommand } from './options.js';
-import { defaultJobs } from './pool.js';
+import { packageVersion } from './package.js';
 import { changedFiles } from './git.js';
+import { defaultJobs } from './pool.js';
 import { isFile } from './project.js';
 import { terminalLine, terminalLines } from './reporters/escape.js';
 import { REPORTERS } from './reporters/index.js';
 import { plural, summaryLine } from './reporters/util.js';
 import { scan } from './scan.js';
 import type { ScanResult } from './types.js';
-import { packageVersion } from './package.js';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -39,7 +39,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return await execute(options, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      const hint = error.hint ?? 'run `statecheck --help` for usage';
+      const hint = error.hint || 'run `statecheck --help` for usage';
       // Messages quote names and text from files (configuration keys, a baseline's first bytes).
       io.stderr(`statecheck: ${terminalLine(error.message)}\n  ${terminalLine(hint)}\n`);
       return 2;
