@@ -3,14 +3,15 @@
 // system time of the process and its threads, steadier than ms on a shared machine).
 // Usage: node bench/measure.mjs parse <dir> | node bench/measure.mjs cli <dir> <args...>
 import { readFileSync } from 'node:fs';
-import { ts } from 'ts-morph';
 import { discover } from '../dist/cli/files.js';
 import { run } from '../dist/cli/run.js';
+import { typescript } from '../dist/cli/typescript.js';
 
 const [mode, dir, ...args] = process.argv.slice(2);
 const started = performance.now();
 if (mode === 'parse') {
   // The floor: read and parse every file statecheck would scan, single-threaded.
+  const ts = typescript();
   const { files } = discover(dir, ['.']);
   let statements = 0;
   for (const { path } of files) {

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { isOutside, projectRoot, readOwnFile, realPath, toPosix, writeFileAtomic } from './files.js';
-import type { Finding } from './scan.js';
-import { display, shardOf, UsageError } from './scan.js';
+import { errorMessage, UsageError } from './errors.js';
+import { display, shardOf } from './scan.js';
+import type { Finding } from './types.js';
 
 export const BASELINE_FILE = 'statecheck-baseline.json';
 
@@ -110,7 +111,7 @@ export function readBaseline(cwd: string, path: string, name: string): Baseline 
   try {
     text = readOwnFile(real);
   } catch (error) {
-    throw new UsageError(`${name}: cannot read the baseline: ${error instanceof Error ? error.message : String(error)}`, hint);
+    throw new UsageError(`${name}: cannot read the baseline: ${errorMessage(error)}`, hint);
   }
   let parsed: unknown;
   try {

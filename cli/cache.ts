@@ -2,17 +2,17 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CATEGORIES } from '../core/index.js';
-import type { FileAnalysis } from './analyze-file.js';
 import { buildId } from './build-id.js';
 import { projectRoot, readRegularFile, realPath, writeFileAtomic } from './files.js';
-import { array, boolean, either, isObject, number, object, oneOf, optional, string, tuple } from './shape.js';
+import { array, boolean, either, isRecord, number, object, oneOf, optional, string, tuple } from './shape.js';
+import type { FileResult } from './types.js';
 
 /** One cached file: its content hash, the stat data that lets a warm run skip reading it, the result. */
 interface Entry {
   hash: string;
   size: number;
   mtimeMs: number;
-  result: FileAnalysis;
+  result: FileResult;
 }
 
 interface CacheFile {
@@ -57,7 +57,7 @@ export class ResultCache {
    * The cached entry of `path`: `fresh` when size and mtime are unchanged (the result is reused
    * without reading the file); otherwise its content hash, for the analysis to compare.
    */
-  lookup(path: string): { fresh: FileAnalysis } | { knownHash?: string } {
+  lookup(path: string): { fresh: FileResult } | { knownHash?: string } {
     const entry = this.entries.get(path);
     if (!entry) return {};
     try {
@@ -73,11 +73,11 @@ export class ResultCache {
   }
 
   /** The cached result whose hash the analysis found unchanged. */
-  cached(path: string): FileAnalysis | undefined {
+  cached(path: string): FileResult | undefined {
     return this.entries.get(path)?.result;
   }
 
-  store(path: string, hash: string | undefined, result: FileAnalysis): void {
+  store(path: string, hash: string | undefined, result: FileResult): void {
     if (hash === undefined) return;
     try {
       const stats = statSync(path);
@@ -109,7 +109,7 @@ function load(file: string, key: string): Map<string, Entry> {
     const read = readRegularFile(file, 1024 * 1024 * 1024, { follow: false });
     if (!('bytes' in read)) return entries;
     const parsed: unknown = JSON.parse(read.bytes.toString('utf8'));
-    if (!isObject(parsed) || parsed.key !== key || !isObject(parsed.entries)) return entries;
+    if (!isRecord(parsed) || parsed.key !== key || !isRecord(parsed.entries)) return entries;
     for (const [path, entry] of Object.entries(parsed.entries)) {
       if (entryShape(entry, '') === undefined) entries.set(path, entry as Entry);
     }
@@ -137,10 +137,10 @@ const finding = object({
   suggestion: object({ summary: string, packages: array(string) }),
   related: array(object({ file: string, line: number, column: number, message: string, condition: optional(condition) })),
   fingerprint: string,
+  subject: string,
   condition: optional(either(oneOf(['related']), condition)),
   factory: optional(string),
   what: optional(string),
-  subject: optional(string),
   suppressed: optional(boolean),
 });
 const summary = object({

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { CATEGORIES, type Category, categoryOfRule, checkDeployment, checkPackages, PACKAGE_NAMES, type PackageSetting, PROTOTYPE_KEY_REFUSED, prototypeKey, type Severity } from '../core/index.js';
-import { DEFAULT_LIMITS } from './analyze-file.js';
 import { isOutside, projectRoot, readOwnFile, realPath } from './files.js';
-import { UsageError } from './scan.js';
+import { DEFAULT_LIMITS } from './source.js';
+import { errorMessage, UsageError } from './errors.js';
 
 export type RuleSetting = Severity | 'off';
 
@@ -31,12 +31,12 @@ export interface Config {
   warnings: string[];
 }
 
-export const CONFIG_FILES = ['statecheck.config.json', 'statecheck.config.jsonc'];
+const CONFIG_FILES = ['statecheck.config.json', 'statecheck.config.jsonc'];
 
 const KNOWN_KEYS = new Set(['$schema', 'include', 'exclude', 'defaultScope', 'rules', 'deployment', 'packages', 'maxFileSize', 'skipGenerated']);
 const SEVERITIES = ['off', 'warn', 'error'];
 
-export function defaultConfig(cwd: string): Config {
+function defaultConfig(cwd: string): Config {
   return {
     base: cwd,
     include: [],
@@ -98,7 +98,7 @@ function parseJson(cwd: string, file: string): unknown {
   try {
     text = readOwnFile(real, 16 * 1024 * 1024);
   } catch (error) {
-    throw new UsageError(`${displayName(cwd, file)}: cannot read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`${displayName(cwd, file)}: cannot read: ${errorMessage(error)}`);
   }
   const errors: ParseError[] = [];
   let value: unknown;

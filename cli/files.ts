@@ -4,6 +4,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import { EXCLUDED_DIRECTORIES, outOfScopeReason, SOURCE_EXTENSIONS } from '../core/index.js';
+import { errorMessage } from './errors.js';
 
 /** A file selected for scanning. */
 export interface SelectedFile {
@@ -17,8 +18,11 @@ export interface SelectedFile {
 export interface Discovery {
   files: SelectedFile[];
   missing: string[];
-  /** Files named on the command line that are outside the default server-code scope. */
-  skipped: { path: string; reason: string }[];
+  /**
+   * Files named on the command line that are left out: outside the default server-code scope,
+   * or ignored by .gitignore (not the files a scan skips on purpose, ScanResult's `skipped`).
+   */
+  outOfScope: { path: string; reason: string }[];
   /**
    * Source files found but not read, and directories that could not be listed (permissions,
    * pipes, symbolic links out of the root or in a loop), reported as scan errors.
@@ -55,7 +59,7 @@ export function toPosix(path: string): string {
  * pre-commit hook that passes every staged file does not lint tests.
  */
 export function discover(cwd: string, paths: readonly string[], selection: Selection = { base: cwd, include: [], exclude: [], defaultScope: true }): Discovery {
-  const result: Discovery = { files: [], missing: [], skipped: [], unreadable: [] };
+  const result: Discovery = { files: [], missing: [], outOfScope: [], unreadable: [] };
   const seen = new Set<string>();
   const included = selection.include.length > 0 ? picomatch(selection.include as string[], { dot: true }) : undefined;
   const excluded = selection.exclude.length > 0 ? picomatch(selection.exclude as string[], { dot: true }) : undefined;
@@ -96,8 +100,8 @@ export function discover(cwd: string, paths: readonly string[], selection: Selec
     } else {
       const rel = toPosix(relative(cwd, absolute));
       const reason = scope(isOutside(rel) ? toPosix(absolute) : rel);
-      if (reason) result.skipped.push({ path: absolute, reason });
-      else if (isIgnored(absolute, layersFor(dirname(absolute)))) result.skipped.push({ path: absolute, reason: 'ignored by .gitignore' });
+      if (reason) result.outOfScope.push({ path: absolute, reason });
+      else if (isIgnored(absolute, layersFor(dirname(absolute)))) result.outOfScope.push({ path: absolute, reason: 'ignored by .gitignore' });
       else if (real === undefined) add(absolute, 'skipped: symbolic link to a file outside the project (not followed)');
       // Reading a named pipe or a device would block or never end.
       else add(absolute, stats.isFile() ? undefined : notRegular(stats), real);
@@ -464,5 +468,5 @@ export function describe(error: unknown): string {
     };
     if (known[code]) return known[code];
   }
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

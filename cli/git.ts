@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { UsageError } from './scan.js';
+import { UsageError } from './errors.js';
 
 /** Runs git with an argument array (never a shell string built from names). */
 function git(cwd: string, args: readonly string[]): string {

@@ -9,68 +9,20 @@ import {
   escaped,
   type ExportTarget,
   handRolledWhat,
-  type ImportUse,
   isWrite,
   type ModulePath,
   REQUEST_TIME,
   ruleIdOf,
   type SummaryContext,
-  type SummaryState,
   type Suggestion,
   UNKNOWN,
   WRITTEN_AT_REQUEST_TIME,
   type WriteFacts,
 } from '../core/index.js';
-import { fingerprintBase, internalError } from './analyze-file.js';
+import { fingerprintBase } from './analyze-file.js';
+import { internalError } from './errors.js';
 import type { ProjectLayout } from './project.js';
-import type { Finding, RelatedLocation, ScanError } from './scan.js';
-
-/** A 1-based line and column. */
-export interface Located {
-  line: number;
-  column: number;
-}
-
-/** A module summary (core/summary.ts) with offsets turned into lines and columns. */
-export interface FileSummary {
-  exports: [name: string, target: ExportTarget][];
-  starExports: string[];
-  entry: boolean;
-  commonJs: boolean;
-  state: (Omit<SummaryState, 'start' | 'end' | 'writes'> & {
-    at: Located;
-    end: Located;
-    lineText: string;
-    writes: { at: Located; condition?: Condition; facts: WriteFacts }[];
-  })[];
-  uses: (Omit<ImportUse, 'start' | 'end'> & { at: Located; end: Located; lineText?: string })[];
-}
-
-/** A finding of one file's pass, before the link step settles what depends on other files. */
-export interface FileFinding extends Omit<Finding, 'severity' | 'related'> {
-  related: (RelatedLocation & { condition?: Condition })[];
-  condition?: Condition | 'related';
-  factory?: string;
-  what?: string;
-  /** With `factory`: the subject of the store, for the fingerprints of its call sites. */
-  subject?: string;
-  /** With `factory`: silenced at the creation, which covers the creation only (core/types.ts). */
-  suppressed?: true;
-}
-
-/** One analysed file as the link step sees it. */
-export interface LinkFile {
-  /** Absolute path. */
-  path: string;
-  /** Display path. */
-  file: string;
-  /** Read for the link only (another shard, an unchanged file, a script): never reported. */
-  context: boolean;
-  /** Outside the server (a script, a migration): its calls are never request time. */
-  outside?: boolean;
-  findings: readonly FileFinding[];
-  summary?: FileSummary;
-}
+import type { FileFinding, FileSummary, Finding, LinkFile, Located, RelatedLocation, ScanError } from './types.js';
 
 interface Target {
   file: number;
@@ -267,7 +219,7 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
           }
         }
         if (f.context || finding.suppressed) continue;
-        const { condition: _c, factory: _f, what: _w, subject: _s, suppressed: _x, ...plain } = finding;
+        const { condition: _c, factory: _f, what: _w, suppressed: _x, ...plain } = finding;
         mine.push({ ...plain, related: sortRelated(related) });
       }
       return mine;
@@ -296,7 +248,7 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
         if (!reportable(f.summary!, category, state.name, state.suppressed, options)) continue;
         const suggestion = CATEGORY_INFO[category].suggestion;
         mine.push(
-          finding(f.file, category, state.at, state.end, composeMessage(category, handRolledWhat(category, state.name, 'module'), suggestion), suggestion, sortRelated(writes.map(({ facts: _, ...w }) => w)), fingerprint(f.file, category, state.name, state.lineText)),
+          finding(f.file, category, state.name, state.at, state.end, composeMessage(category, handRolledWhat(category, state.name, 'module'), suggestion), suggestion, sortRelated(writes.map(({ facts: _, ...w }) => w)), fingerprint(f.file, category, state.name, state.lineText)),
         );
       }
       return mine;
@@ -332,10 +284,10 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
       if ((use.returnedBy ?? []).some((name) => factories.has(key(file, name)))) return undefined;
       if (!(contextOf(file, use.context) & origin.need)) return undefined;
       const { finding: created } = origin;
-      if (!reportable(caller.summary!, created.category, created.subject ?? created.category, use.suppressed, options)) return undefined;
+      if (!reportable(caller.summary!, created.category, created.subject, use.suppressed, options)) return undefined;
       const where = files[origin.file]!.file;
       const what = `${use.call} calls \`${target.name}\` (${where}:${created.line}), where ${created.what}`;
-      return finding(caller.file, created.category, use.at, use.end, composeMessage(created.category, what, created.suggestion), created.suggestion, [{ file: where, line: created.line, column: created.column, message: 'created here' }], fingerprint(caller.file, created.category, created.subject ?? created.category, use.lineText ?? ''));
+      return finding(caller.file, created.category, created.subject, use.at, use.end, composeMessage(created.category, what, created.suggestion), created.suggestion, [{ file: where, line: created.line, column: created.column, message: 'created here' }], fingerprint(caller.file, created.category, created.subject, use.lineText ?? ''));
     });
     if (site) out.push(site);
   }
@@ -357,8 +309,8 @@ function reportable(summary: FileSummary, category: Category, subject: string, s
   return !options.allow?.[category]?.includes(subject);
 }
 
-function finding(file: string, category: Category, at: Located, end: Located, message: string, suggestion: Suggestion, related: RelatedLocation[], fingerprint: string): Omit<Finding, 'severity'> {
-  return { ruleId: ruleIdOf(category), category, file, line: at.line, column: at.column, endLine: end.line, endColumn: end.column, message, suggestion, related, fingerprint };
+function finding(file: string, category: Category, subject: string, at: Located, end: Located, message: string, suggestion: Suggestion, related: RelatedLocation[], fingerprint: string): Omit<Finding, 'severity'> {
+  return { ruleId: ruleIdOf(category), category, file, line: at.line, column: at.column, endLine: end.line, endColumn: end.column, message, suggestion, related, fingerprint, subject };
 }
 
 function sortRelated(related: RelatedLocation[]): RelatedLocation[] {

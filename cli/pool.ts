@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type AnalysisSettings, type FileJob, internalError, type JobOutcome, runJob } from './analyze-file.js';
+import { runJob } from './analyze-file.js';
+import { internalError } from './errors.js';
+import type { AnalysisSettings, FileJob, JobOutcome } from './types.js';
 import type { WorkerRequest, WorkerResponse } from './worker.js';
 
 /** Below this many files, starting workers (each loads TypeScript) costs more than it saves. */

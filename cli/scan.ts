@@ -1,68 +1,17 @@
 import { createHash } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { relative } from 'node:path';
-import { type AnalyzeOptions, type Category, CATEGORY_INFO, outOfScopeReason, type Severity, type Suggestion } from '../core/index.js';
-import { type AnalysisSettings, DEFAULT_LIMITS, type FileAnalysis, type FileJob, type Limits } from './analyze-file.js';
+import { type AnalyzeOptions, type Category, CATEGORY_INFO, outOfScopeReason, type Severity } from '../core/index.js';
 import { cacheFolder, cacheKey, ResultCache } from './cache.js';
+import { UsageError } from './errors.js';
 import { discover, fileKind, isOutside, type Selection, toPosix } from './files.js';
 import { link } from './link.js';
 import { analyzeAll } from './pool.js';
 import { ProjectLayout } from './project.js';
+import { DEFAULT_LIMITS, readSource, sourceLines } from './source.js';
 import { analyzeTyped } from './typed.js';
-import { packageVersion } from './version.js';
-
-export interface RelatedLocation {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-}
-
-/** A finding as reported by the CLI (DESIGN.md output contract). */
-export interface Finding {
-  ruleId: string;
-  category: Category;
-  severity: Severity;
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  message: string;
-  suggestion: Suggestion;
-  related: RelatedLocation[];
-  fingerprint: string;
-}
-
-export interface ScanError {
-  file: string;
-  message: string;
-}
-
-/** Why a file was not analysed on purpose (the JSON report's `skipped` list and `summary.skipped`). */
-export const SKIP_KINDS = ['generated', 'minified', 'too-large', 'binary', 'not-regular', 'flow'] as const;
-
-export type SkipKind = (typeof SKIP_KINDS)[number];
-
-/** A file not analysed on purpose: generated, minified, too large, binary, not a regular file, Flow. */
-export interface SkippedFile {
-  file: string;
-  kind: SkipKind;
-  reason: string;
-}
-
-export interface ScanResult {
-  findings: Finding[];
-  /** Files that could not be read or parsed (fully). */
-  errors: ScanError[];
-  /** Files not analysed on purpose. */
-  skipped: SkippedFile[];
-  /** Files named on the command line but outside the default scope. */
-  outOfScope: { file: string; reason: string }[];
-  summary: { files: number; findings: number; errors: number; skipped: Partial<Record<SkipKind, number>>; durationMs: number };
-  /** Set when a baseline filtered the findings. */
-  baseline?: { file: string; suppressed: number; stale: number };
-}
+import { type AnalysisSettings, type FileResult, type FileJob, type Finding, type Limits, type ScanError, type ScanResult, SKIP_KINDS, type SkipKind, type SkippedFile } from './types.js';
+import { packageVersion } from './package.js';
 
 export interface ScanOptions {
   cwd: string;
@@ -92,16 +41,6 @@ export interface ScanOptions {
   typed?: boolean;
   /** Told about what the run passed over that concerns no one file (a cache folder not used, a walk cut short). */
   onNotice?: (message: string) => void;
-}
-
-/** A usage problem (bad path, bad option): exit code 2 with a hint. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Scans files and returns findings in the output contract's shape, sorted by file, line, column. */
@@ -134,7 +73,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   // Types flow between files, so a file's typed result is not a function of its content alone:
   // --typed does not use the cache.
   const cache = options.cache === false || options.cache === undefined || options.typed ? undefined : openCache(options.cache, options, settings);
-  const results: FileAnalysis[] = new Array(files.length);
+  const results: FileResult[] = new Array(files.length);
   const pending: (FileJob & { index: number })[] = [];
   files.forEach((job, index) => {
     const hit = cache?.lookup(job.path);
@@ -174,8 +113,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     : { findings: results.flatMap((r, i) => (files[i]!.context ? [] : r.findings)), errors: [] };
   for (const f of linked.findings) {
     const severity = (options.severity?.[f.category] as Severity | undefined) ?? 'error';
-    const { ruleId, category, ...rest } = f;
-    findings.push({ ruleId, category, severity, ...rest });
+    // The contract's order of keys; `subject`, added later, last.
+    const { ruleId, category, subject, ...rest } = f;
+    findings.push({ ruleId, category, severity, ...rest, subject });
   }
   errors.push(...linked.errors);
   results.forEach((result, i) => {
@@ -186,11 +126,19 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   findings.sort(compareFindings);
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  // Code frames read a reported file again, as its job did: its own path (a link's target), its decoding.
+  const readFrom = new Map(scanned.map((f) => [f.file, f.source ?? f.path]));
+  const limits = { maxFileSize: settings.limits?.maxFileSize ?? DEFAULT_LIMITS.maxFileSize, skipGenerated: false };
+  const lines = (file: string): readonly string[] | undefined => {
+    const path = readFrom.get(file);
+    const read = path === undefined ? undefined : readSource(path, limits);
+    return read && 'text' in read ? sourceLines(read.text) : undefined;
+  };
   return {
     findings,
     errors,
     skipped,
-    outOfScope: discovery.skipped.map((s) => ({ file: display(options.cwd, s.path), reason: s.reason })),
+    outOfScope: discovery.outOfScope.map((s) => ({ file: display(options.cwd, s.path), reason: s.reason })),
     summary: {
       files: files.filter((f) => !f.context).length,
       findings: findings.length,
@@ -198,6 +146,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       skipped: countSkipped(skipped),
       durationMs: Math.round(performance.now() - started),
     },
+    sourceLines: lines,
   };
 }
 

@@ -5,7 +5,8 @@
  */
 export type Check = (value: unknown, at: string) => string | undefined;
 
-export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A plain object (not null, not an array): JSON's `{…}`. */
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const where = (at: string) => at || 'the value';
 
@@ -34,7 +35,7 @@ export function array(item: Check): Check {
 
 export function object(fields: Record<string, Check>): Check {
   return (value, at) => {
-    if (!isObject(value)) return `${where(at)}: expected an object`;
+    if (!isRecord(value)) return `${where(at)}: expected an object`;
     for (const [key, check] of Object.entries(fields)) {
       const problem = check(Object.hasOwn(value, key) ? value[key] : undefined, at ? `${at}.${key}` : key);
       if (problem) return problem;
@@ -43,7 +44,6 @@ export function object(fields: Record<string, Check>): Check {
   };
 }
 
-/** The first check that fits, or the last one's problem. */
 /** An array of fixed length whose items fit `items` in order: `[name, target]`. */
 export function tuple(...items: Check[]): Check {
   return (value, at) => {
@@ -56,6 +56,7 @@ export function tuple(...items: Check[]): Check {
   };
 }
 
+/** The first check that fits, or the last one's problem. */
 export function either(...checks: Check[]): Check {
   return (value, at) => {
     let problem: string | undefined;

@@ -2,8 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileSystemHost } from 'ts-morph';
 import { scriptKind, type TS } from '../core/index.js';
-import { type AnalysisSettings, analyzeParsed, decodeSource, type JobOutcome, notAnalysed, readSource, tsMorph, typescript } from './analyze-file.js';
+import { analyzeParsed, notAnalysed } from './analyze-file.js';
 import { readRegularFile } from './files.js';
+import { decodeSource, readSource } from './source.js';
+import type { AnalysisSettings, JobOutcome } from './types.js';
+import { tsMorph, typescript } from './typescript.js';
 
 /**
  * `--typed`: one type-checked program over the scanned files (with the options of `--project`

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { type AnalysisSettings, type FileJob, type JobOutcome, runJob } from './analyze-file.js';
+import { runJob } from './analyze-file.js';
+import type { AnalysisSettings, FileJob, JobOutcome } from './types.js';
 
 /** A batch of files for one worker; results come back in the same order. */
 export interface WorkerRequest {

@@ -11,8 +11,10 @@ import {
   type TS,
   type TypeScript,
 } from '../core/index.js';
-import type { MessageId, RuleOptions } from './create-rule.js';
-import { type ResolvedSettings, settingsOf } from './settings.js';
+import { errorMessage } from '../cli/errors.js';
+import { isTypescriptModule, typescript } from '../cli/typescript.js';
+import { settingsOf } from './settings.js';
+import type { MessageId, ParsedFile, ResolvedSettings, RuleOptions } from './types.js';
 
 type Context = Readonly<TSESLint.RuleContext<MessageId, [RuleOptions]>>;
 type SourceCode = Readonly<TSESLint.SourceCode>;
@@ -21,16 +23,8 @@ type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 /** The reason a suppression suggestion leaves for the user to replace. */
 export const REASON_PLACEHOLDER = 'TODO: say why this state is safe per instance';
 
-/** A TypeScript AST and the very `ts` module that built it. */
-export interface ParsedFile {
-  ts: TypeScript;
-  sourceFile: TS.SourceFile;
-  /** `parser`: typescript-eslint's own AST, reused; `parsed`: statecheck parsed the text. */
-  origin: 'parser' | 'parsed';
-}
-
-/** What the core found in one file for every category: computed once, read by the nine rules. */
-interface FileAnalysis {
+/** What the core found in one file for every category: computed once, shared by the nine rules. */
+interface SharedAnalysis {
   findings: readonly CoreFinding[];
   /** Categories whose detector failed, with the error's message. */
   failures: ReadonlyMap<Category, string>;
@@ -39,7 +33,7 @@ interface FileAnalysis {
 interface FileState {
   /** The settings the analysis ran with (the same object for every rule of one file). */
   settings: ResolvedSettings;
-  analysis: FileAnalysis;
+  analysis: SharedAnalysis;
 }
 
 // One entry per SourceCode: ESLint gives all rules of one lint pass the same object. Only the
@@ -74,7 +68,7 @@ export function reportFindings(context: Context, category: Category, allow: read
   }
 }
 
-function analysisOf(context: Context): FileAnalysis {
+function analysisOf(context: Context): SharedAnalysis {
   const settings = settingsOf(context.settings);
   const cached = files.get(context.sourceCode);
   if (cached?.settings === settings) return cached.analysis;
@@ -85,21 +79,17 @@ function analysisOf(context: Context): FileAnalysis {
   return analysis;
 }
 
-function analyze({ ts, sourceFile }: ParsedFile, { singleInstance, packages }: ResolvedSettings): FileAnalysis {
+function analyze({ ts, sourceFile }: ParsedFile, { singleInstance, packages }: ResolvedSettings): SharedAnalysis {
   try {
     // ESLint applies its own eslint-disable comments; the core applies statecheck-disable ones.
     const result = analyzeSourceFile(ts, sourceFile, { singleInstance, packages, honourEslintComments: false });
     return {
       findings: result.findings,
-      failures: new Map(result.errors.flatMap((e) => (e.category ? [[e.category, messageOf(e.error)] as const] : []))),
+      failures: new Map(result.errors.flatMap((e) => (e.category ? [[e.category, errorMessage(e.error)] as const] : []))),
     };
   } catch (error) {
-    return { findings: [], failures: new Map(CATEGORIES.map((category) => [category, messageOf(error)])) };
+    return { findings: [], failures: new Map(CATEGORIES.map((category) => [category, errorMessage(error)])) };
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -112,7 +102,8 @@ function messageOf(error: unknown): string {
 export function typescriptAst(context: AnyContext): ParsedFile {
   const fromParser = parserAst(context);
   if (fromParser) return fromParser;
-  const ts = bundledTypescript();
+  // ts-morph's TypeScript, the one the CLI uses; loaded on first need (it is large).
+  const ts = typescript();
   // Absolute, as the CLI and typescript-eslint name files: the core reads path conventions from it.
   const fileName = isAbsolute(context.filename) || !isAbsolute(context.cwd) ? context.filename : join(context.cwd, context.filename);
   return { ts, sourceFile: parseSource(ts, fileName, context.sourceCode.text), origin: 'parsed' };
@@ -188,25 +179,6 @@ function findParserTypescript(parser: object, bases: readonly string[]): TypeScr
     }
   }
   return undefined;
-}
-
-let bundled: TypeScript | undefined;
-
-/** ts-morph's TypeScript, the one the CLI uses; loaded on first need (it is large). */
-function bundledTypescript(): TypeScript {
-  if (bundled) return bundled;
-  const ts = property(createRequire(import.meta.url)('ts-morph'), 'ts');
-  if (!isTypescriptModule(ts)) throw new Error('statecheck: the ts-morph package did not provide TypeScript; reinstall statecheck');
-  bundled = ts;
-  return ts;
-}
-
-function isTypescriptModule(value: unknown): value is TypeScript {
-  return (
-    typeof property(value, 'createSourceFile') === 'function' &&
-    typeof property(value, 'isSourceFile') === 'function' &&
-    typeof property(value, 'SyntaxKind') === 'object'
-  );
 }
 
 function property(value: unknown, key: string): unknown {

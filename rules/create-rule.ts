@@ -1,38 +1,11 @@
 import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
-import type { TSESLint } from '@typescript-eslint/utils';
 import { type Category, CATEGORY_INFO } from '../core/index.js';
+import { docsUrl } from '../cli/package.js';
 import { reportFindings } from './analyze.js';
-
-/** Where the rule pages live; `<rule>` is the rule name without the plugin prefix. */
-export const DOCS_BASE_URL = 'https://github.com/statecheck/statecheck/blob/main/docs/rules/';
-
-/** The docs URL of a rule, as attached to `meta.docs.url`. */
-export function docsUrl(rule: string): string {
-  return `${DOCS_BASE_URL}${rule}.md`;
-}
-
-/** What statecheck adds to `meta.docs`. */
-export interface StatecheckDocs {
-  /** In `statecheck.configs.recommended`. */
-  recommended: boolean;
-  /** The core category the rule reports. */
-  category: Category;
-  /** Off when `settings.statecheck.deployment` is `'single-instance'`. */
-  scalingOnly: boolean;
-}
+import type { MessageId, RuleOptions, StatecheckDocs, StatecheckRule } from './types.js';
 
 /** `createRule({ name, meta, create })` with the docs URL attached once. */
-export const createRule = RuleCreator<StatecheckDocs>(docsUrl);
-
-/** The one option object every rule takes. */
-export interface RuleOptions {
-  /** State names or library labels (`finding.subject`) that are intentionally local. */
-  allow?: string[];
-}
-
-export type MessageId = 'found' | 'analysisFailed' | 'suppress';
-
-export type StatecheckRule = TSESLint.RuleModule<MessageId, [RuleOptions], StatecheckDocs> & { name: string };
+const createRule = RuleCreator<StatecheckDocs>(docsUrl);
 
 /**
  * The rule of a category: metadata from the core's CATEGORY_INFO, and a `create` that reports

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { ESLint, Linter } from 'eslint';
 import { OUT_OF_SCOPE_GLOBS, SOURCE_EXTENSIONS } from '../core/index.js';
-import type { StatecheckRule } from './create-rule.js';
+import { packageVersion } from '../cli/package.js';
 import noGlobalMutation from './no-global-mutation.js';
 import noInProcessScheduler from './no-in-process-scheduler.js';
 import noLocalFileWrite from './no-local-file-write.js';
@@ -11,9 +10,9 @@ import noMemorySession from './no-memory-session.js';
 import noModuleState from './no-module-state.js';
 import noProcessCache from './no-process-cache.js';
 import noProcessLock from './no-process-lock.js';
+import type { StatecheckRule } from './types.js';
 
-export type { StatecheckSettings, Deployment } from './settings.js';
-export type { RuleOptions, StatecheckDocs, StatecheckRule } from './create-rule.js';
+export type { Deployment, RuleOptions, StatecheckDocs, StatecheckRule, StatecheckSettings } from './types.js';
 
 /**
  * The nine rules with their full metadata, by name without the `statecheck/` prefix. Without a
@@ -56,23 +55,10 @@ export const SOURCE_FILES = [`**/*.{${SOURCE_EXTENSIONS.map((ext) => ext.slice(1
  */
 export const STRICT_INCLUDES = ['**/scripts/**'];
 
-function packageVersion(): string {
-  // rules/index.ts in the repository, dist/rules/index.js once built.
-  for (const path of ['../package.json', '../../package.json']) {
-    try {
-      const pkg: unknown = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
-      if (typeof pkg === 'object' && pkg !== null && Reflect.get(pkg, 'name') === 'statecheck') return String(Reflect.get(pkg, 'version'));
-    } catch {
-      // not at this depth
-    }
-  }
-  return '0.0.0';
-}
-
 const allErrors = (): Linter.RulesRecord => Object.fromEntries(Object.keys(rules).map((name) => [`statecheck/${name}`, 'error']));
 
 const plugin: StatecheckPlugin = {
-  meta: { name: 'statecheck', version: packageVersion() },
+  meta: { name: 'statecheck', version: packageVersion() ?? '0.0.0' },
   // The same objects: typescript-eslint's RuleModule and ESLint's RuleDefinition type the
   // rule context differently, so they do not convert without a cast.
   rules: rules as unknown as NonNullable<ESLint.Plugin['rules']>,

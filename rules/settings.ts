@@ -1,24 +1,6 @@
-import { type AnalyzeOptions, type Category, checkDeployment, checkPackages, ownValue, PACKAGE_NAMES, PROTOTYPE_KEY_REFUSED, prototypeKey } from '../core/index.js';
-
-/** How the app is deployed: `single-instance` turns the scaling-only rules off. */
-export type Deployment = 'multi-instance' | 'single-instance';
-
-/**
- * `settings.statecheck` in a flat config, the same keys as the CLI's `statecheck.config.json`:
- * `{ settings: { statecheck: { deployment: 'single-instance' } } }`.
- */
-export interface StatecheckSettings {
-  /** Default `multi-instance`. */
-  deployment?: Deployment;
-  /** In-house packages that create process-local state: `{ '@acme/cache': 'process-cache' }`. */
-  packages?: Record<string, Category | { category: Category; exports?: string[] }>;
-}
-
-/** The settings as the core takes them. */
-export interface ResolvedSettings {
-  singleInstance: boolean;
-  packages: NonNullable<AnalyzeOptions['packages']>;
-}
+import { checkDeployment, checkPackages, ownValue, PACKAGE_NAMES, PROTOTYPE_KEY_REFUSED, prototypeKey } from '../core/index.js';
+import { isRecord } from '../cli/shape.js';
+import type { ResolvedSettings } from './types.js';
 
 const DEFAULTS: ResolvedSettings = { singleInstance: false, packages: {} };
 const resolved = new WeakMap<object, ResolvedSettings>();
@@ -54,10 +36,6 @@ function validate(raw: Record<string, unknown>): ResolvedSettings {
     throw invalid(`.packages${where}`, packages.expected, packages.got);
   }
   return { singleInstance: deployment.value, packages: packages.value };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function invalid(key: string, expected: string, got: unknown): Error {

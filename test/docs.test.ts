@@ -6,7 +6,7 @@ import tsParser from '@typescript-eslint/parser';
 import { Linter } from 'eslint';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CATEGORY_INFO } from '../core/index.js';
-import { DOCS_BASE_URL } from '../rules/create-rule.js';
+import { DOCS_BASE_URL } from '../cli/package.js';
 import plugin, { rules } from '../rules/index.js';
 import { ROOT } from './helpers/fixtures.js';
 

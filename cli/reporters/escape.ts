@@ -1,19 +1,4 @@
-import { printableName, sanitize } from './pretty.js';
-
-// GitHub Actions runners read every line a step prints, stdout and stderr, for workflow
-// commands: `::name …::data` at the start of a line (after white space), and the older
-// `##[name …]data` anywhere in a line. Text that came from a scanned or configuration file must
-// not be able to start one (`::add-mask::`, `::stop-commands::` would hide every later
-// annotation).
-
-/**
- * Neutralises workflow commands in text for people: `::` at the start of a line becomes
- * `\x3a:`, `##[` becomes `#\x23[`, both visible escapes like those of `printableName`.
- */
-export function guardCommands(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/^((?:\s|\u001b\[[0-9;]*m)*):(?=:)/gm, '$1\\x3a').replace(/##\[/g, '#\\x23[');
-}
+import { guardCommands, printableName, sanitize } from './util.js';
 
 /**
  * Text from a file (a configuration key, a name, a parse error quoting the file) on one line of
@@ -58,7 +43,7 @@ export function commandProperty(text: string): string {
 const NEWLINE = /\r\n|\r|\n/g;
 
 /** Escapes prose: Markdown punctuation, `$` (GitHub math), HTML, pipes; line breaks become `<br>`. */
-export function escapeText(text: string): string {
+function escapeText(text: string): string {
   return sanitize(text.replace(NEWLINE, '\n'))
     .replace(/[\\`*_[\]|~$]/g, '\\$&')
     .replace(/&/g, '&amp;')
@@ -100,7 +85,7 @@ export function mdCode(text: string, cell = false): string {
 }
 
 /** A piece of a statecheck message: prose, or code the core quoted in backticks. */
-export interface Segment {
+interface Segment {
   code: boolean;
   text: string;
 }
@@ -110,7 +95,7 @@ export interface Segment {
  * escaping the code itself, so a quote opens after a space or bracket and closes at the first
  * backtick followed by the end, a space or punctuation: `` `x[`${id}`]` `` stays one piece.
  */
-export function splitCodeSpans(text: string): Segment[] {
+function splitCodeSpans(text: string): Segment[] {
   const segments: Segment[] = [];
   let prose = '';
   let i = 0;

@@ -1,7 +1,6 @@
-import type { Finding, ScanError, ScanResult } from '../scan.js';
+import type { Finding, ReporterOptions, ScanError, ScanResult } from '../types.js';
 import { commandData, commandProperty } from './escape.js';
-import type { ReporterOptions } from './index.js';
-import { summaryLine } from './pretty.js';
+import { summaryLine } from './util.js';
 
 /**
  * GitHub Actions workflow commands: one `::error`/`::warning` annotation per finding, shown on

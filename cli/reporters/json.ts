@@ -1,8 +1,7 @@
-import type { ScanResult } from '../scan.js';
+import type { ReporterOptions, ScanResult } from '../types.js';
 import { reportJson } from './escape.js';
-import type { ReporterOptions } from './index.js';
 
-/** The JSON output contract of DESIGN.md, version 1. */
+/** The JSON output contract, version 1 (the README's Formats section, types in cli/types.ts). */
 export function json(result: ScanResult, _options: ReporterOptions): string {
   const report = {
     version: 1,

@@ -1,15 +1,14 @@
 import { CATEGORIES, CATEGORY_INFO, type Category } from '../../core/index.js';
-import type { Finding, ScanResult } from '../scan.js';
-import { mdCode, mdMessage, mdPath, mdText, splitCodeSpans } from './escape.js';
-import type { ReporterOptions } from './index.js';
-import { skippedCounts } from './pretty.js';
-import { docsUrl, sentence } from './sarif.js';
+import { docsUrl } from '../package.js';
+import type { Finding, ReporterOptions, ScanResult } from '../types.js';
+import { mdCode, mdMessage, mdPath, mdText } from './escape.js';
+import { plural, sentence, skippedCounts } from './util.js';
 
 const NONE = '—';
 
 /**
  * A state inventory for a design review or a PR comment: per category, each piece of
- * process-bound state, where it is written at request time, what is lost when the instance
+ * process-bound state (its subject), where it is written at request time, what is lost when the instance
  * dies and where it should live instead.
  */
 export function markdown(result: ScanResult, _options: ReporterOptions): string {
@@ -48,20 +47,12 @@ function categorySection(category: Category, findings: readonly Finding[]): stri
   return [
     `## ${category} (${findings.length})`,
     '',
-    `[${mdCode(`statecheck/${info.rule}`)}](${docsUrl(category)}): ${mdText(sentence(info.breaks))}`,
+    `[${mdCode(`statecheck/${info.rule}`)}](${docsUrl(info.rule)}): ${mdText(sentence(info.breaks))}`,
     '',
     '| State | Where | Written at request time | Lost if the instance dies | Move it to |',
     '| --- | --- | --- | --- | --- |',
-    ...findings.map((f) => `| ${[stateLabel(f.message), where(f.file, f.line), writes(f), lost, moveTo(f)].join(' | ')} |`),
+    ...findings.map((f) => `| ${[mdCode(f.subject, true) || NONE, where(f.file, f.line), writes(f), lost, moveTo(f)].join(' | ')} |`),
   ];
-}
-
-/** The code the message starts with (`productCache`, `session(…)`), else its first clause. */
-export function stateLabel(message: string): string {
-  const first = splitCodeSpans(message)[0];
-  if (first?.code && message.startsWith('`')) return mdCode(first.text, true);
-  const clause = message.split(/[:.]/)[0]!.trim();
-  return mdText(clause.length > 60 ? `${clause.slice(0, 59)}…` : clause, true);
 }
 
 function where(file: string, line: number): string {
@@ -94,8 +85,4 @@ function summaryNotes(result: ScanResult): string[] {
   if (result.outOfScope.length > 0) notes.push(`${plural(result.outOfScope.length, 'named file')} outside the server-code scope skipped`);
   if (result.baseline) notes.push(`${plural(result.baseline.suppressed, 'known finding')} hidden by the baseline ${mdPath(result.baseline.file)}`);
   return notes;
-}
-
-function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`;
 }

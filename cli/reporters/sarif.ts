@@ -1,21 +1,14 @@
 import { pathToFileURL } from 'node:url';
-import { type Category, CATEGORIES, CATEGORY_INFO, type CategoryInfo, ruleIdOf } from '../../core/index.js';
-import type { Finding, ScanError, ScanResult, SkippedFile } from '../scan.js';
+import { CATEGORIES, CATEGORY_INFO, type CategoryInfo, ruleIdOf } from '../../core/index.js';
+import { docsUrl, packageVersion as toolVersion, REPOSITORY_URL } from '../package.js';
+import type { Finding, ReporterOptions, ScanError, ScanResult, SkippedFile } from '../types.js';
 import { mdCode, mdMessage, reportJson } from './escape.js';
-import type { ReporterOptions } from './index.js';
-import { packageVersion as toolVersion } from '../version.js';
+import { sentence } from './util.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-const INFORMATION_URI = 'https://github.com/statecheck/statecheck';
-const DOCS_BASE_URL = `${INFORMATION_URI}/blob/main/docs/rules/`;
 /** Key of the finding's fingerprint in `partialFingerprints`; bump the suffix if the recipe changes. */
-export const FINGERPRINT_KEY = 'statecheck/v1';
+const FINGERPRINT_KEY = 'statecheck/v1';
 const SRCROOT = '%SRCROOT%';
-
-/** The documentation page of a rule (same URL as the ESLint rule's `meta.docs.url`). */
-export function docsUrl(category: Category): string {
-  return `${DOCS_BASE_URL}${CATEGORY_INFO[category].rule}.md`;
-}
 
 /**
  * SARIF 2.1.0 for GitHub code scanning and other SARIF viewers: one run, every rule described,
@@ -33,7 +26,7 @@ export function sarif(result: ScanResult, options: ReporterOptions): string {
         tool: {
           driver: {
             name: 'statecheck',
-            informationUri: INFORMATION_URI,
+            informationUri: REPOSITORY_URL,
             ...(version ? { version, semanticVersion: version } : {}),
             rules: CATEGORIES.map((category) => rule(CATEGORY_INFO[category])),
           },
@@ -65,10 +58,10 @@ function rule(info: CategoryInfo) {
     shortDescription: { text: `${info.description}.` },
     fullDescription: { text: sentence(info.breaks) },
     help: {
-      text: `${sentence(info.breaks)} Where it should live instead: ${summary}.${use} See ${docsUrl(info.id)}`,
-      markdown: `${mdMessage(sentence(info.breaks))}\n\n**Where it should live instead:** ${mdMessage(summary)}.${useMarkdown}\n\n[Rule documentation](${docsUrl(info.id)})`,
+      text: `${sentence(info.breaks)} Where it should live instead: ${summary}.${use} See ${docsUrl(info.rule)}`,
+      markdown: `${mdMessage(sentence(info.breaks))}\n\n**Where it should live instead:** ${mdMessage(summary)}.${useMarkdown}\n\n[Rule documentation](${docsUrl(info.rule)})`,
     },
-    helpUri: docsUrl(info.id),
+    helpUri: docsUrl(info.rule),
     defaultConfiguration: { level: 'error' },
     properties: {
       tags: ['scalability', 'process-bound-state', info.id, ...(info.scalingOnly ? [] : ['correctness'])],
@@ -138,10 +131,4 @@ export function artifact(file: string): { uri: string; uriBaseId?: string } {
 function directoryUri(dir: string): string {
   const href = pathToFileURL(dir).href;
   return href.endsWith('/') ? href : `${href}/`;
-}
-
-/** A clause as a sentence: capital first letter, one final period. */
-export function sentence(text: string): string {
-  const trimmed = text.trim().replace(/[.\s]+$/, '');
-  return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}.`;
 }

@@ -6,22 +6,22 @@ import { runCli } from '../helpers/cli.js';
 import { SAMPLE_APP, useTempDir } from '../helpers/tmp.js';
 
 const dir = useTempDir();
-const json = (args: string[]) => {
-  const result = runCli(['--format', 'json', ...args], dir.path);
+const json = async (args: string[]) => {
+  const result = await runCli(['--format', 'json', ...args], dir.path);
   return { ...result, report: JSON.parse(result.stdout) };
 };
 
 describe('baseline', () => {
-  it('reports only new findings after edits above a known one and a file move', () => {
+  it('reports only new findings after edits above a known one and a file move', async () => {
     dir.write('src/app.js', SAMPLE_APP);
-    const update = runCli(['--update-baseline'], dir.path);
+    const update = await runCli(['--update-baseline'], dir.path);
     expect(update).toMatchObject({ code: 0, stdout: 'statecheck: wrote 2 findings to statecheck-baseline.json\n' });
     expect(JSON.parse(readFileSync(join(dir.path, 'statecheck-baseline.json'), 'utf8')).findings).toHaveLength(2);
 
     // Unrelated lines above the findings, the file moved, and one new finding.
     dir.write('src/app.js', `// Service entry point\n'use strict';\n\n${SAMPLE_APP}const recent = [];\napp.post('/r', (req, res) => { recent.push(req.body); res.end(); });\n`);
     renameSync(join(dir.path, 'src/app.js'), join(dir.path, 'src/server.js'));
-    const { code, report } = json([]);
+    const { code, report } = await json([]);
     expect(report.findings.map((f: { file: string; line: number; category: string }) => `${f.file}:${f.line}:${f.category}`)).toEqual([
       'src/server.js:14:module-state',
     ]);
@@ -29,42 +29,42 @@ describe('baseline', () => {
     expect(code).toBe(1);
   });
 
-  it('says how many baseline entries are gone, and --no-baseline ignores it', () => {
+  it('says how many baseline entries are gone, and --no-baseline ignores it', async () => {
     dir.write('src/app.js', SAMPLE_APP);
-    runCli(['--update-baseline'], dir.path);
+    await runCli(['--update-baseline'], dir.path);
     dir.write('src/app.js', SAMPLE_APP.replace("app.use(session({ secret: 'x' }));\n", ''));
-    const { code, stdout } = runCli([], dir.path);
+    const { code, stdout } = await runCli([], dir.path);
     expect(code).toBe(0);
     expect(stdout).toMatch(/1 known finding suppressed by statecheck-baseline\.json, 1 baseline entry no longer found \(prune with --update-baseline\)/);
-    expect(json(['--no-baseline']).report.findings).toHaveLength(1);
+    expect((await json(['--no-baseline'])).report.findings).toHaveLength(1);
   });
 
-  it('--baseline names another file; a missing or foreign one is a usage error', () => {
+  it('--baseline names another file; a missing or foreign one is a usage error', async () => {
     dir.write('src/app.js', SAMPLE_APP);
-    runCli(['--update-baseline', '--baseline', 'ci/known.json'], dir.path);
-    expect(json(['--baseline', 'ci/known.json']).report.findings).toEqual([]);
-    expect(runCli(['--baseline', 'ci/none.json'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: baseline not found: ci\/none\.json/) });
+    await runCli(['--update-baseline', '--baseline', 'ci/known.json'], dir.path);
+    expect((await json(['--baseline', 'ci/known.json'])).report.findings).toEqual([]);
+    expect(await runCli(['--baseline', 'ci/none.json'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: baseline not found: ci\/none\.json/) });
     dir.write('statecheck-baseline.json', '{"findings": 3}');
-    expect(runCli([], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/not a statecheck baseline/) });
+    expect(await runCli([], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/not a statecheck baseline/) });
   });
 });
 
 describe('gates and output', () => {
-  it('--fail-on warn and --max-warnings fail on warnings; --quiet hides them', () => {
+  it('--fail-on warn and --max-warnings fail on warnings; --quiet hides them', async () => {
     dir.write('src/app.js', SAMPLE_APP);
     dir.write('statecheck.config.json', JSON.stringify({ rules: { 'memory-session': 'warn', 'module-state': 'warn' } }));
-    expect(runCli([], dir.path).code).toBe(0);
-    expect(runCli(['--fail-on', 'warn'], dir.path).code).toBe(1);
-    expect(runCli(['--max-warnings', '2'], dir.path).code).toBe(0);
-    expect(runCli(['--max-warnings', '1'], dir.path).code).toBe(1);
-    expect(json(['--quiet']).report.findings).toEqual([]);
-    expect(runCli(['--max-warnings', 'many'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: --max-warnings: expected a whole number/) });
-    expect(runCli(['--fail-on', 'info'], dir.path).code).toBe(2);
+    expect((await runCli([], dir.path)).code).toBe(0);
+    expect((await runCli(['--fail-on', 'warn'], dir.path)).code).toBe(1);
+    expect((await runCli(['--max-warnings', '2'], dir.path)).code).toBe(0);
+    expect((await runCli(['--max-warnings', '1'], dir.path)).code).toBe(1);
+    expect((await json(['--quiet'])).report.findings).toEqual([]);
+    expect(await runCli(['--max-warnings', 'many'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: --max-warnings: expected a whole number/) });
+    expect((await runCli(['--fail-on', 'info'], dir.path)).code).toBe(2);
   });
 
-  it('--output writes the report to a file and prints the summary', () => {
+  it('--output writes the report to a file and prints the summary', async () => {
     dir.write('src/app.js', SAMPLE_APP);
-    const { code, stdout } = runCli(['--format', 'json', '--output', 'reports/statecheck.json'], dir.path);
+    const { code, stdout } = await runCli(['--format', 'json', '--output', 'reports/statecheck.json'], dir.path);
     expect(code).toBe(1);
     expect(stdout).toMatch(/^✖ 2 findings \(2 errors, 0 warnings\) in 1 file scanned in \d+ ms\nreport written to reports\/statecheck\.json\n$/);
     expect(JSON.parse(readFileSync(join(dir.path, 'reports/statecheck.json'), 'utf8')).findings).toHaveLength(2);
@@ -82,27 +82,27 @@ describe('changed files', () => {
     git('commit', '-q', '-m', 'initial');
   };
 
-  it('--changed reports staged, modified and untracked files only', () => {
+  it('--changed reports staged, modified and untracked files only', async () => {
     setup();
     dir.write('src/staged.js', SAMPLE_APP);
     git('add', 'src/staged.js');
     dir.write('src/untracked.ts', 'export const q: string[] = [];\nexport function f(x: string) { q.push(x); }\n');
-    const files = new Set(json(['--changed']).report.findings.map((f: { file: string }) => f.file));
+    const files = new Set((await json(['--changed'])).report.findings.map((f: { file: string }) => f.file));
     expect([...files]).toEqual(['src/staged.js', 'src/untracked.ts']);
   });
 
-  it('--since <ref> reports files changed since the merge base', () => {
+  it('--since <ref> reports files changed since the merge base', async () => {
     setup();
     git('checkout', '-q', '-b', 'feature');
     dir.write('src/feature.js', SAMPLE_APP);
     git('add', '.');
     git('commit', '-q', '-m', 'feature');
-    const files = new Set(json(['--since', 'main']).report.findings.map((f: { file: string }) => f.file));
+    const files = new Set((await json(['--since', 'main'])).report.findings.map((f: { file: string }) => f.file));
     expect([...files]).toEqual(['src/feature.js']);
-    expect(runCli(['--since', 'no-such-branch'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: git merge-base failed/) });
+    expect(await runCli(['--since', 'no-such-branch'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: git merge-base failed/) });
   });
 
-  it('outside a git repository --changed is a usage error', () => {
-    expect(runCli(['--changed'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/need a git repository/) });
+  it('outside a git repository --changed is a usage error', async () => {
+    expect(await runCli(['--changed'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/need a git repository/) });
   });
 });

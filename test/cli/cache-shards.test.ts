@@ -10,8 +10,8 @@ import { SAMPLE_APP, useTempDir } from '../helpers/tmp.js';
 
 const dir = useTempDir();
 const CACHE = join('node_modules', '.cache', 'statecheck', 'results.json');
-const report = (args: string[] = []) => {
-  const result = runCli(['--format', 'json', ...args], dir.path);
+const report = async (args: string[] = []) => {
+  const result = await runCli(['--format', 'json', ...args], dir.path);
   expect(result.stderr).toBe('');
   const parsed = JSON.parse(result.stdout);
   delete parsed.summary.durationMs;
@@ -20,9 +20,9 @@ const report = (args: string[] = []) => {
 const lines = (r: { findings: { file: string; line: number; category: string }[] }) => r.findings.map((f) => `${f.file}:${f.line}:${f.category}`);
 
 describe('result cache', () => {
-  it('is written on the first run and reused: a cached result is reported without re-analysis', () => {
+  it('is written on the first run and reused: a cached result is reported without re-analysis', async () => {
     dir.write('src/app.js', SAMPLE_APP);
-    const cold = report();
+    const cold = await report();
     const cache = JSON.parse(readFileSync(join(dir.path, CACHE), 'utf8'));
     const entry = cache.entries[join(dir.path, 'src/app.js')];
     expect(entry.hash).toMatch(/^[0-9a-f]{40}$/);
@@ -30,22 +30,22 @@ describe('result cache', () => {
     // Prove reuse: doctor the cached result; an unchanged file must come back as cached.
     entry.result.findings = entry.result.findings.slice(0, 1);
     writeFileSync(join(dir.path, CACHE), JSON.stringify(cache));
-    expect(lines(report())).toEqual(lines(cold).slice(0, 1));
-    expect(lines(report(['--no-cache']))).toEqual(lines(cold));
+    expect(lines(await report())).toEqual(lines(cold).slice(0, 1));
+    expect(lines(await report(['--no-cache']))).toEqual(lines(cold));
   });
 
-  it('re-analyses a file whose content changed', () => {
+  it('re-analyses a file whose content changed', async () => {
     dir.write('src/app.js', SAMPLE_APP);
-    report();
+    await report();
     dir.write('src/app.js', SAMPLE_APP.replace("app.use(session({ secret: 'x' }));\n", '// sessions moved to Redis\n'));
-    expect(lines(report())).toEqual(['src/app.js:5:module-state']);
+    expect(lines(await report())).toEqual(['src/app.js:5:module-state']);
   });
 
-  it('is not used when the configuration changes', () => {
+  it('is not used when the configuration changes', async () => {
     dir.write('src/app.js', SAMPLE_APP);
-    report();
+    await report();
     dir.write('statecheck.config.json', JSON.stringify({ rules: { 'module-state': 'off' } }));
-    expect(lines(report())).toEqual(['src/app.js:4:memory-session']);
+    expect(lines(await report())).toEqual(['src/app.js:4:memory-session']);
   });
 
   it('is keyed on the statecheck version and the settings', () => {
@@ -54,18 +54,18 @@ describe('result cache', () => {
     expect(cacheKey('0.1.0', { a: 1 })).toBe(cacheKey('0.1.0', { a: 1 }));
   });
 
-  it('ignores a cache written by another version, and a corrupt one', () => {
+  it('ignores a cache written by another version, and a corrupt one', async () => {
     dir.write('src/app.js', SAMPLE_APP);
-    const cold = report();
+    const cold = await report();
     const cache = JSON.parse(readFileSync(join(dir.path, CACHE), 'utf8'));
     cache.key = 'written-by-another-version';
     cache.entries[join(dir.path, 'src/app.js')].result.findings = [];
     writeFileSync(join(dir.path, CACHE), JSON.stringify(cache));
-    expect(report()).toEqual(cold);
+    expect(await report()).toEqual(cold);
     writeFileSync(join(dir.path, CACHE), '{"key": tru');
-    expect(report()).toEqual(cold);
+    expect(await report()).toEqual(cold);
     writeFileSync(join(dir.path, CACHE), Buffer.from([0, 159, 146, 150]));
-    expect(report()).toEqual(cold);
+    expect(await report()).toEqual(cold);
   });
 
   // An app with findings of its own, and a store with the route that writes it (summaries the link step joins).
@@ -82,21 +82,21 @@ describe('result cache', () => {
     ['exports that are null', 'store', (e: CachedEntry) => void (e.result.summary!.exports = null)],
     ['a piece of state without its writes', 'store', (e: CachedEntry) => void delete (e.result.summary!.state as Record<string, unknown>[])[0]!.writes],
     ['a use whose path is null', 'app', (e: CachedEntry) => void ((e.result.summary!.uses as Record<string, unknown>[])[0]!.path = null)],
-  ])('ignores an entry with %s: the file is analysed again', (_, file, spoil) => {
+  ])('ignores an entry with %s: the file is analysed again', async (_, file, spoil) => {
     dir.write('src/sample.js', SAMPLE_APP);
     dir.write('src/store.js', STORE);
     dir.write('src/app.js', ROUTE);
-    const cold = report();
+    const cold = await report();
     expect(lines(cold)).toEqual(['src/sample.js:4:memory-session', 'src/sample.js:5:module-state', 'src/store.js:1:memory-session']);
     const cache = JSON.parse(readFileSync(join(dir.path, CACHE), 'utf8')) as { entries: Record<string, CachedEntry> };
     spoil(cache.entries[join(dir.path, `src/${file}.js`)]!);
     writeFileSync(join(dir.path, CACHE), JSON.stringify(cache));
-    expect(report()).toEqual(cold);
+    expect(await report()).toEqual(cold);
   });
 
-  it('--cache-location puts it elsewhere', () => {
+  it('--cache-location puts it elsewhere', async () => {
     dir.write('src/app.js', SAMPLE_APP);
-    report(['--cache-location', '.statecheck-cache']);
+    await report(['--cache-location', '.statecheck-cache']);
     expect(JSON.parse(readFileSync(join(dir.path, '.statecheck-cache', 'results.json'), 'utf8')).entries).toBeDefined();
   });
 });
@@ -146,42 +146,42 @@ describe('the cache key covers statecheck\'s own code', () => {
 });
 
 describe('shards', () => {
-  it('put every file in exactly one shard, and merged shard reports equal a single run', () => {
+  it('put every file in exactly one shard, and merged shard reports equal a single run', async () => {
     for (let i = 0; i < 12; i++) dir.write(`src/m${i}.js`, `const list${i} = [];\nexport function add(x) { list${i}.push(x); }\n`);
     dir.write('src/app.js', SAMPLE_APP);
     for (let i = 0; i < 4; i++) dir.write(`src/gen${i}.js`, `// @generated\n${SAMPLE_APP}`);
-    const single = report(['--no-cache']);
+    const single = await report(['--no-cache']);
     expect(single.skipped).toHaveLength(4);
     const shardFiles: string[] = [];
     const seen: string[] = [];
     for (let i = 1; i <= 3; i++) {
       const out = `shard-${i}.json`;
-      runCli(['--format', 'json', '--no-cache', '--shard', `${i}/3`, '--output', out], dir.path);
+      await runCli(['--format', 'json', '--no-cache', '--shard', `${i}/3`, '--output', out], dir.path);
       shardFiles.push(out);
       const shard = JSON.parse(readFileSync(join(dir.path, out), 'utf8'));
       seen.push(...new Set<string>(shard.findings.map((f: { file: string }) => f.file)));
     }
     expect(seen.sort()).toEqual([...new Set(single.findings.map((f: { file: string }) => f.file))].sort());
     expect(new Set(seen).size).toBe(seen.length);
-    const merged = runCli(['merge', ...shardFiles], dir.path);
+    const merged = await runCli(['merge', ...shardFiles], dir.path);
     expect(merged.code).toBe(1);
     const combined = JSON.parse(merged.stdout);
     delete combined.summary.durationMs;
     expect(combined).toEqual(single);
   });
 
-  it('merges SARIF shard reports', () => {
+  it('merges SARIF shard reports', async () => {
     for (let i = 0; i < 6; i++) dir.write(`src/m${i}.js`, `const list${i} = [];\nexport function add(x) { list${i}.push(x); }\n`);
-    for (let i = 1; i <= 2; i++) runCli(['--format', 'sarif', '--no-cache', '--shard', `${i}/2`, '--output', `s${i}.sarif`], dir.path);
-    const merged = JSON.parse(runCli(['merge', 's1.sarif', 's2.sarif'], dir.path).stdout);
+    for (let i = 1; i <= 2; i++) await runCli(['--format', 'sarif', '--no-cache', '--shard', `${i}/2`, '--output', `s${i}.sarif`], dir.path);
+    const merged = JSON.parse((await runCli(['merge', 's1.sarif', 's2.sarif'], dir.path)).stdout);
     expect(merged.runs).toHaveLength(1);
     expect(merged.runs[0].results).toHaveLength(6);
   });
 
-  it('rejects a bad --shard and mixed report formats', () => {
-    expect(runCli(['--shard', '4/3'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: --shard: expected <index>\/<count>/) });
+  it('rejects a bad --shard and mixed report formats', async () => {
+    expect(await runCli(['--shard', '4/3'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: --shard: expected <index>\/<count>/) });
     dir.write('a.json', JSON.stringify({ version: 1, findings: [], errors: [], summary: {} }));
     dir.write('b.sarif', JSON.stringify({ version: '2.1.0', runs: [] }));
-    expect(runCli(['merge', 'a.json', 'b.sarif'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: merge: reports must all be/) });
+    expect(await runCli(['merge', 'a.json', 'b.sarif'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: merge: reports must all be/) });
   });
 });

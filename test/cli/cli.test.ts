@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, runCli, spawnCli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/fixtures.js';
 import { SAMPLE_APP, useTempDir } from '../helpers/tmp.js';
 
@@ -11,41 +11,42 @@ const write = (rel: string, text: string) => tmp.write(rel, text);
 const APP = SAMPLE_APP;
 
 describe('statecheck CLI', () => {
-  it('--help prints usage with examples and exits 0', () => {
-    const { code, stdout } = runCli(['--help'], tmp.path);
+  it('--help prints usage with examples and exits 0', async () => {
+    const { code, stdout } = await runCli(['--help'], tmp.path);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^statecheck: find process-bound state/);
     expect(stdout).toContain('Usage: statecheck [options] [paths...]');
     expect(stdout).toContain('Examples:');
   });
 
-  it('--version prints the package version', () => {
+  it('--version prints the package version', async () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    expect(runCli(['--version'], tmp.path)).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+    expect(await runCli(['--version'], tmp.path)).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
   });
 
   it.each([
     [['--bogus'], /^statecheck: Unknown option '--bogus'/],
     [['--format', 'xml'], /^statecheck: unknown format "xml"\n {2}use one of: pretty, json, sarif, github, markdown\n$/],
     [['no/such/dir'], /^statecheck: no such file or directory: no\/such\/dir\n {2}check the paths/],
-  ])('%j is a usage error: exit 2, a message and a hint, no stack', (args, message) => {
-    const { code, stdout, stderr } = runCli(args, tmp.path);
+    [['--project', 'missing.json'], /^statecheck: --project: no such file: missing\.json\n {2}name a tsconfig\.json or jsconfig\.json\n$/],
+  ])('%j is a usage error: exit 2, a message and a hint, no stack', async (args, message) => {
+    const { code, stdout, stderr } = await runCli(args, tmp.path);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('exits 0 with a clean summary when nothing is found', () => {
+  it('exits 0 with a clean summary when nothing is found', async () => {
     write('src/ok.js', "const express = require('express');\nmodule.exports = express();\n");
-    const { code, stdout } = runCli([], tmp.path);
+    const { code, stdout } = await runCli([], tmp.path);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^✔ no process-bound state found \(1 file scanned in \d+ ms\)\n$/);
   });
 
-  it('prints findings grouped by file with a code frame, the packages and the write sites', () => {
+  it('prints findings grouped by file with a code frame, the packages and the write sites', async () => {
     write('src/app.js', APP);
-    const { code, stdout } = runCli(['src'], tmp.path);
+    const { code, stdout } = await runCli(['src'], tmp.path);
     expect(code).toBe(1);
     expect(stdout.replace(/in \d+ ms/, 'in N ms')).toBe(
       [
@@ -71,17 +72,17 @@ describe('statecheck CLI', () => {
     );
   });
 
-  it('uses colour only when forced, and never with NO_COLOR', () => {
+  it('uses colour only when forced, and never with NO_COLOR', async () => {
     write('src/app.js', APP);
-    expect(runCli([], tmp.path, { FORCE_COLOR: '1', NO_COLOR: undefined }).stdout).toMatch(/\u001b\[/);
-    expect(runCli(['--color'], tmp.path).stdout).toMatch(/\u001b\[/);
-    expect(runCli([], tmp.path).stdout).not.toMatch(/\u001b\[/);
+    expect((await runCli([], tmp.path, { FORCE_COLOR: '1', NO_COLOR: undefined })).stdout).toMatch(/\u001b\[/);
+    expect((await runCli(['--color'], tmp.path)).stdout).toMatch(/\u001b\[/);
+    expect((await runCli([], tmp.path)).stdout).not.toMatch(/\u001b\[/);
   });
 
-  it('--format json follows the output contract', () => {
+  it('--format json follows the output contract', async () => {
     write('src/app.js', APP);
     write('src/lib/b.ts', 'export const list: string[] = [];\nexport function add(x: string) { list.push(x); }\n');
-    const { code, stdout } = runCli(['--format', 'json'], tmp.path);
+    const { code, stdout } = await runCli(['--format', 'json'], tmp.path);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     expect(Object.keys(report)).toEqual(['version', 'findings', 'errors', 'skipped', 'summary']);
@@ -89,7 +90,7 @@ describe('statecheck CLI', () => {
     expect(report.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(['src/app.js:4', 'src/app.js:5', 'src/lib/b.ts:1']);
     const finding = report.findings[1];
     expect(Object.keys(finding)).toEqual([
-      'ruleId', 'category', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'suggestion', 'related', 'fingerprint',
+      'ruleId', 'category', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'suggestion', 'related', 'fingerprint', 'subject',
     ]);
     expect(finding).toMatchObject({
       ruleId: 'statecheck/no-module-state',
@@ -100,16 +101,17 @@ describe('statecheck CLI', () => {
       endLine: 5,
       endColumn: 11,
       related: [{ file: 'src/app.js', line: 7, column: 3, message: 'written here at request time' }],
+      subject: 'seen',
     });
     expect(finding.suggestion.packages.length).toBeGreaterThan(0);
     expect(report.summary).toMatchObject({ files: 2, findings: 3, errors: 0, skipped: {} });
     expect(typeof report.summary.durationMs).toBe('number');
   });
 
-  it('lists a file with a syntax error in errors and still reports every other file', () => {
+  it('lists a file with a syntax error in errors and still reports every other file', async () => {
     write('src/app.js', APP);
     write('src/broken.ts', 'export const cache = new Map(;\nexport function put(k: string) { cache.set(k, 1); }\n');
-    const { code, stdout } = runCli(['--format', 'json'], tmp.path);
+    const { code, stdout } = await runCli(['--format', 'json'], tmp.path);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     expect(report.errors).toEqual([{ file: 'src/broken.ts', message: expect.stringMatching(/^syntax error at 1:\d+: /) }]);
@@ -117,38 +119,55 @@ describe('statecheck CLI', () => {
     expect(report.summary.errors).toBe(1);
   });
 
-  it('counts lines in code frames as the finding does: U+2028 and U+2029 end a line, as in ESLint', () => {
+  it('counts lines in code frames as the finding does: U+2028 and U+2029 end a line, as in ESLint', async () => {
     // Line 3 ends inside the comment (U+2028), line 4 too (U+2029): `seen` is on line 6.
     write('src/app.js', "const express = require('express');\nconst app = express();\n/* a\u2028b\u2029c */\nconst seen = new Set();\napp.get('/', (req, res) => { seen.add(req.ip); res.end(); });\n");
-    const { stdout } = runCli(['src'], tmp.path);
+    const { stdout } = await runCli(['src'], tmp.path);
     expect(stdout).toMatch(/^ {2}6:7 {2}error {2}`seen`/m);
     expect(stdout).toContain(['      5 │ c */', '    > 6 │ const seen = new Set();', '        │       ^^^^', "      7 │ app.get('/', (req, res) => { seen.add(req.ip); res.end(); });"].join('\n'));
-    expect(JSON.parse(runCli(['--format', 'json', 'src'], tmp.path).stdout).findings[0]).toMatchObject({ line: 6, column: 7, related: [{ line: 7, column: 30 }] });
+    expect(JSON.parse((await runCli(['--format', 'json', 'src'], tmp.path)).stdout).findings[0]).toMatchObject({ line: 6, column: 7, related: [{ line: 7, column: 30 }] });
   });
 
-  it('honours ESLint disable comments for statecheck rules', () => {
+  it('honours ESLint disable comments for statecheck rules', async () => {
     write('src/app.js', APP.replace('const seen', '// eslint-disable-next-line statecheck/no-module-state -- per-instance dedupe\nconst seen'));
-    const report = JSON.parse(runCli(['--format', 'json'], tmp.path).stdout);
+    const report = JSON.parse((await runCli(['--format', 'json'], tmp.path)).stdout);
     expect(report.findings.map((f: { category: string }) => f.category)).toEqual(['memory-session']);
   });
 
-  it('holds files named on the command line to the server-code scope', () => {
+  it('holds files named on the command line to the server-code scope', async () => {
     write('src/app.test.js', APP);
     write('src/ok.js', 'module.exports = 1;\n');
-    const { code, stdout } = runCli(['src/app.test.js', 'src/ok.js'], tmp.path);
+    const { code, stdout } = await runCli(['src/app.test.js', 'src/ok.js'], tmp.path);
     expect(code).toBe(0);
     expect(stdout).toMatch(/1 file scanned in \d+ ms, 1 named file outside the server-code scope skipped\)/);
   });
 
-  it('reads .gitignore from the repository root down', () => {
+  it('reads .gitignore from the repository root down', async () => {
     mkdirSync(join(tmp.path, '.git'));
     write('.gitignore', 'generated/\n');
     write('generated/app.js', APP);
     write('src/nested/.gitignore', 'local.js\n');
     write('src/nested/local.js', APP);
     write('src/nested/kept.js', APP);
-    const report = JSON.parse(runCli(['--format', 'json', 'src'], tmp.path).stdout);
+    const report = JSON.parse((await runCli(['--format', 'json', 'src'], tmp.path)).stdout);
     expect([...new Set(report.findings.map((f: { file: string }) => f.file))]).toEqual(['src/nested/kept.js']);
+  });
+});
+
+describe('the statecheck binary', () => {
+  it('exits 1 with the report on stdout when there are findings, 0 when there are none', () => {
+    write('src/app.js', APP);
+    write('src/ok.js', 'module.exports = 1;\n');
+    const found = spawnCli(['--no-cache', 'src'], tmp.path);
+    expect(found).toMatchObject({ code: 1, stderr: '' });
+    expect(found.stdout).toMatch(/^src\/app\.js\n {2}4:9 {2}error {2}`session\(…\)`[^]*\n✖ 2 findings \(2 errors, 0 warnings\) in 2 files scanned in \d+ ms\n$/);
+    const clean = spawnCli(['--no-cache', 'src/ok.js'], tmp.path);
+    expect(clean).toMatchObject({ code: 0, stderr: '' });
+    expect(clean.stdout).toMatch(/^✔ no process-bound state found \(1 file scanned in \d+ ms\)\n$/);
+  });
+
+  it('exits 2 with a message and a hint on stderr, nothing on stdout, for a usage error', () => {
+    expect(spawnCli(['--format', 'xml'], tmp.path)).toEqual({ code: 2, stdout: '', stderr: 'statecheck: unknown format "xml"\n  use one of: pretty, json, sarif, github, markdown\n' });
   });
 });
 
@@ -174,10 +193,10 @@ describe('when the process itself cannot work', () => {
     expect(result.stderr).toBe('statecheck: cannot use the working directory: it no longer exists\n  run statecheck from an existing folder\n');
   });
 
-  it('a report that cannot be written to --output is exit code 2 with a message', () => {
+  it('a report that cannot be written to --output is exit code 2 with a message', async () => {
     write('src/app.js', APP);
     write('taken', 'a file, not a folder');
-    const { code, stderr } = runCli(['--no-cache', '--output', 'taken/report.txt', 'src'], tmp.path);
+    const { code, stderr } = await runCli(['--no-cache', '--output', 'taken/report.txt', 'src'], tmp.path);
     expect(code).toBe(2);
     expect(stderr).toMatch(/^statecheck: cannot write taken\/report\.txt: /);
   });

@@ -10,8 +10,8 @@ describe.each(CROSS_FILE_PROJECTS)('fixtures/cross-file/%s through the built CLI
   const dir = join(CROSS_FILE, project);
   const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as CrossFileExpected;
 
-  it('reports exactly the expected findings, with every related location', () => {
-    const { stdout, stderr } = runCli(['--format', 'json', '--no-cache'], dir);
+  it('reports exactly the expected findings, with every related location', async () => {
+    const { stdout, stderr } = await runCli(['--format', 'json', '--no-cache'], dir);
     expect(stderr).toBe('');
     const report = JSON.parse(stdout) as { findings: (ExpectedFinding & { related: (Located & { message: string })[] })[]; errors: unknown[] };
     const got = report.findings.map(({ ruleId, category, file, line, column, related }) => ({
@@ -26,8 +26,8 @@ describe.each(CROSS_FILE_PROJECTS)('fixtures/cross-file/%s through the built CLI
     expect(report.errors).toEqual([]);
   });
 
-  it('reports per file only, with --no-cross-file, what ESLint reports', () => {
-    const { stdout } = runCli(['--format', 'json', '--no-cache', '--no-cross-file'], dir);
+  it('reports per file only, with --no-cross-file, what ESLint reports', async () => {
+    const { stdout } = await runCli(['--format', 'json', '--no-cache', '--no-cross-file'], dir);
     const report = JSON.parse(stdout) as { findings: ExpectedFinding[] };
     const got = report.findings.map(({ ruleId, category, file, line, column }) => ({ ruleId, category, file, line, column }));
     const perFile = [...expected.findings.filter((f) => !f.crossFile).map(({ ruleId, category, file, line, column }) => ({ ruleId, category, file, line, column })), ...expected.eslintOnly];
@@ -36,14 +36,49 @@ describe.each(CROSS_FILE_PROJECTS)('fixtures/cross-file/%s through the built CLI
   });
 });
 
+describe('the subject of each finding', () => {
+  const dir = useTempDir('statecheck-subject-');
+
+  it('names the state: exported state by its name, a store by its library, at a wrapper\'s call sites too', async () => {
+    dir.write('package.json', '{ "name": "app", "private": true, "type": "module" }\n');
+    dir.write('src/stats.js', 'export const stats = { hits: 0 };\n');
+    dir.write('src/cache.js', "import { LRUCache } from 'lru-cache';\nexport function createCache() {\n  return new LRUCache({ max: 100 });\n}\n");
+    dir.write(
+      'src/app.js',
+      [
+        "import express from 'express';",
+        "import session from 'express-session';",
+        "import { stats } from './stats.js';",
+        "import { createCache } from './cache.js';",
+        'const app = express();',
+        'const users = createCache();',
+        "app.use(session({ secret: 'x' }));",
+        "app.get('/', (req, res) => {",
+        '  stats.hits++;',
+        '  res.json(users.get(req.query.id));',
+        '});',
+        'app.listen(3000);',
+        '',
+      ].join('\n'),
+    );
+    const { stdout } = await runCli(['--format', 'json', '--no-cache'], dir.path);
+    const findings = (JSON.parse(stdout) as { findings: { file: string; line: number; category: string; subject: string }[] }).findings;
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.category} ${f.subject}`)).toEqual([
+      'src/app.js:6 process-cache lru-cache',
+      'src/app.js:7 memory-session express-session',
+      'src/stats.js:1 module-state stats',
+    ]);
+  });
+});
+
 describe('cross-file analysis with the cache, shards and changed files', () => {
   const dir = useTempDir('statecheck-cross-');
-  const json = (args: string[]) => {
-    const { stdout, stderr } = runCli(['--format', 'json', ...args], dir.path);
+  const json = async (args: string[]) => {
+    const { stdout, stderr } = await runCli(['--format', 'json', ...args], dir.path);
     expect(stderr).toBe('');
     return JSON.parse(stdout) as { findings: { file: string; line: number; column: number; ruleId: string; related: { file: string; line: number }[] }[]; summary: { files: number } };
   };
-  const at = (r: ReturnType<typeof json>) => r.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column} <- ${f.related.map((x) => `${x.file}:${x.line}`).join(' ')}`);
+  const at = (r: Awaited<ReturnType<typeof json>>) => r.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column} <- ${f.related.map((x) => `${x.file}:${x.line}`).join(' ')}`);
   const setUp = () => {
     dir.write('package.json', '{ "name": "app", "private": true, "type": "module" }\n');
     dir.write('src/stats.js', 'export const stats = { hits: 0 };\n');
@@ -51,52 +86,53 @@ describe('cross-file analysis with the cache, shards and changed files', () => {
     for (let i = 0; i < 6; i++) dir.write(`src/route-${i}.js`, `export const route${i} = (req, res) => res.end('${i}');\n`);
   };
 
-  it('re-links a cached file when another file changes what writes it', () => {
+  it('re-links a cached file when another file changes what writes it', async () => {
     setUp();
     const cache = ['--cache-location', '.cache'];
-    expect(at(json(cache))).toEqual(['statecheck/no-module-state src/stats.js:1:14 <- src/count.js:3']);
+    expect(at(await json(cache))).toEqual(['statecheck/no-module-state src/stats.js:1:14 <- src/count.js:3']);
     // stats.js is unchanged (served from the cache); the write in count.js goes away.
     dir.write('src/count.js', "import { stats } from './stats.js';\nexport function count(req, res, next) {\n  console.log(stats.hits);\n  next();\n}\n");
-    expect(at(json(cache))).toEqual([]);
+    expect(at(await json(cache))).toEqual([]);
     dir.write('src/count.js', "import { stats } from './stats.js';\nexport function count(req, res, next) {\n  stats.hits += 2;\n  next();\n}\n");
-    expect(at(json(cache))).toEqual(['statecheck/no-module-state src/stats.js:1:14 <- src/count.js:3']);
+    expect(at(await json(cache))).toEqual(['statecheck/no-module-state src/stats.js:1:14 <- src/count.js:3']);
   });
 
-  it('does not mistake a missing ESM export for a member of the default export', () => {
+  it('does not mistake a missing ESM export for a member of the default export', async () => {
     dir.write('package.json', '{ "name": "app", "private": true, "type": "module" }\n');
     dir.write('src/stats.js', 'const stats = { hits: 0, byRoute: new Map() };\nexport default stats;\nexport const version = 1;\n');
     dir.write('src/count.js', "import * as ns from './stats.js';\nexport function count(req) {\n  ns.byRoute.set(req.path, 1);\n}\n");
-    expect(at(json(['--no-cache']))).toEqual([]);
+    expect(at(await json(['--no-cache']))).toEqual([]);
     dir.write('src/count.js', "import * as ns from './stats.js';\nexport function count(req) {\n  ns.default.byRoute.set(req.path, 1);\n}\n");
-    expect(at(json(['--no-cache']))).toEqual(['statecheck/no-module-state src/stats.js:1:7 <- src/count.js:3']);
+    expect(at(await json(['--no-cache']))).toEqual(['statecheck/no-module-state src/stats.js:1:7 <- src/count.js:3']);
   });
 
-  it('settles the methods of an exported instance by their callers, unless the instance is passed on', () => {
+  it('settles the methods of an exported instance by their callers, unless the instance is passed on', async () => {
     dir.write('package.json', '{ "name": "app", "private": true, "type": "module" }\n');
     dir.write('src/bus.js', 'class Bus {\n  listeners = new Map();\n  on(e, fn) { this.listeners.set(e, fn); }\n}\nexport const bus = new Bus();\n');
     dir.write('src/audit.js', "import { bus } from './bus.js';\nbus.on('paid', () => {});\n");
-    expect(at(json(['--no-cache']))).toEqual([]);
+    expect(at(await json(['--no-cache']))).toEqual([]);
     // Handed to other code whole, its methods have callers statecheck cannot see.
     dir.write('src/app.js', "import { bus } from './bus.js';\nexport function attach(app) { app.set('bus', bus); }\n");
-    expect(at(json(['--no-cache']))).toEqual(['statecheck/no-module-state src/bus.js:2:3 <- src/bus.js:3']);
+    expect(at(await json(['--no-cache']))).toEqual(['statecheck/no-module-state src/bus.js:2:3 <- src/bus.js:3']);
   });
 
-  it('reports the same findings from shards as from one run, each in exactly one shard', () => {
+  it('reports the same findings from shards as from one run, each in exactly one shard', async () => {
     setUp();
-    const single = at(json(['--no-cache']));
+    const single = at(await json(['--no-cache']));
     expect(single).toHaveLength(1);
-    const shards = [1, 2, 3].map((i) => json(['--no-cache', '--shard', `${i}/3`]));
+    const shards: Awaited<ReturnType<typeof json>>[] = [];
+    for (const i of [1, 2, 3]) shards.push(await json(['--no-cache', '--shard', `${i}/3`]));
     expect(shards.reduce((n, s) => n + s.summary.files, 0)).toBe(8);
     expect(shards.flatMap(at).sort()).toEqual(single);
   });
 
-  it('with a changed-file selection, links against the rest of the project', () => {
+  it('with a changed-file selection, links against the rest of the project', async () => {
     setUp();
     spawnSync('git', ['init', '-q'], { cwd: dir.path });
     spawnSync('git', ['add', '.'], { cwd: dir.path });
     spawnSync('git', ['-c', 'user.email=a@b', '-c', 'user.name=a', 'commit', '-qm', 'init'], { cwd: dir.path });
     dir.write('src/stats.js', 'export const stats = { hits: 0, misses: 0 };\n');
-    const changed = json(['--no-cache', '--changed']);
+    const changed = await json(['--no-cache', '--changed']);
     expect(changed.summary.files).toBe(1);
     expect(at(changed)).toEqual(['statecheck/no-module-state src/stats.js:1:14 <- src/count.js:3']);
   });

@@ -67,15 +67,15 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (format: string, env: NodeJS.ProcessEnv = {}) => {
-    const result = runCli(['--format', format, '--no-cache', 'src'], dir, env);
+  const run = async (format: string, env: NodeJS.ProcessEnv = {}) => {
+    const result = await runCli(['--format', format, '--no-cache', 'src'], dir, env);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
     return result.stdout;
   };
 
-  it('json: the exact names and messages, control characters escaped by JSON', () => {
-    const text = run('json');
+  it('json: the exact names and messages, control characters escaped by JSON', async () => {
+    const text = await run('json');
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     const report = JSON.parse(text) as { findings: { file: string; message: string }[]; errors: { file: string; message: string }[]; skipped: unknown[] };
     expect(report.findings).toHaveLength(FINDINGS);
@@ -85,11 +85,11 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
     expect(report.findings.find((f) => f.file === 'src/globals.js')!.message).toMatch(/^`globalThis\. \[2J::error file=forged\.js::pwned\|ce…` is a global/);
   });
 
-  it('sarif: valid SARIF 2.1.0 whose artifact URIs decode to the exact names', () => {
+  it('sarif: valid SARIF 2.1.0 whose artifact URIs decode to the exact names', async () => {
     const schema = JSON.parse(readFileSync(join(ROOT, 'fixtures/sarif/sarif-schema-2.1.0.json'), 'utf8')) as object;
     const ajv = new Ajv2020({ allErrors: true });
     addFormats(ajv);
-    const text = run('sarif');
+    const text = await run('sarif');
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     const log = JSON.parse(text) as {
       runs: {
@@ -107,8 +107,8 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
     expect(notifications).toEqual([`warning src/${BROKEN}`, `note src/${BINARY}`]);
   });
 
-  it('github: one workflow command per finding and error, each on its own line; nothing else starts with ::', () => {
-    const lines = run('github').replace(/\n$/, '').split('\n');
+  it('github: one workflow command per finding and error, each on its own line; nothing else starts with ::', async () => {
+    const lines = (await run('github')).replace(/\n$/, '').split('\n');
     const commands = lines.filter((line) => line.startsWith('::'));
     expect(commands).toHaveLength(FINDINGS + 1);
     expect(lines).toHaveLength(FINDINGS + 2);
@@ -126,8 +126,8 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
     expect(commands.find((c) => c.includes('globals.js'))).toMatch(/::`globalThis\. \[2J::error file=forged\.js::pwned\|ce…` is a global/);
   });
 
-  it('markdown: every table row keeps its five cells; names stay inside code spans, control and bidi characters shown escaped', () => {
-    const text = run('markdown');
+  it('markdown: every table row keeps its five cells; names stay inside code spans, control and bidi characters shown escaped', async () => {
+    const text = await run('markdown');
     expect(text).not.toMatch(CONTROL);
     const rows = text.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| State') && !line.startsWith('| ---'));
     expect(rows).toHaveLength(FINDINGS);
@@ -148,8 +148,8 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
     expect(notAnalysed).toEqual(['## Files not analysed (1)', '', `- \`src/bro|ken\\n::warning file=x::forged.js\`: ${SYNTAX_ERROR}`]);
   });
 
-  it('pretty: names shown with escapes, contents and messages stripped of control sequences', () => {
-    const text = run('pretty');
+  it('pretty: names shown with escapes, contents and messages stripped of control sequences', async () => {
+    const text = await run('pretty');
     expect(text).not.toMatch(CONTROL);
     const headers = text.split('\n').filter((line) => line.startsWith('src/'));
     expect(headers.sort()).toEqual(
@@ -165,8 +165,8 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
     expect(text).toContain(`  src/bro|ken\\n::warning file=x::forged.js: ${SYNTAX_ERROR}`);
   });
 
-  it('pretty with colours: the only escape sequences are its own colours', () => {
-    const text = run('pretty', { NO_COLOR: undefined, FORCE_COLOR: '1' });
+  it('pretty with colours: the only escape sequences are its own colours', async () => {
+    const text = await run('pretty', { NO_COLOR: undefined, FORCE_COLOR: '1' });
     expect(text).toMatch(/\u001b\[\d+m/);
     expect(text.replace(/\u001b\[\d+m/g, '')).not.toMatch(CONTROL);
   });
@@ -201,8 +201,8 @@ describe.runIf(POSIX)('workflow commands cannot be forged from a file, on any st
   const forged = (text: string, own?: RegExp) =>
     text.split(/\r\n|\r|\n/).filter((line) => !own?.test(line) && (/^\s*::/.test(line) || line.includes('##[')));
 
-  it.each(['pretty', 'json', 'sarif', 'github', 'markdown'])('%s', (format) => {
-    const { code, stdout, stderr } = runCli(['--format', format, '--no-cache', '.'], dir);
+  it.each(['pretty', 'json', 'sarif', 'github', 'markdown'])('%s', async (format) => {
+    const { code, stdout, stderr } = await runCli(['--format', format, '--no-cache', '.'], dir);
     expect(code).toBe(1);
     expect(forged(stdout, format === 'github' ? /^::(error|warning) file=[^:,]*(,|::)/ : undefined)).toEqual([]);
     expect(forged(stderr)).toEqual([]);
@@ -227,17 +227,17 @@ describe.runIf(POSIX)('workflow commands cannot be forged from a file, on any st
     }
   });
 
-  it('a configuration error quotes the file escaped; a baseline that does not parse is not quoted at all', () => {
+  it('a configuration error quotes the file escaped; a baseline that does not parse is not quoted at all', async () => {
     const sub = mkdtempSync(join(tmpdir(), 'statecheck-forge-config-'));
     try {
       writeFileSync(join(sub, 'statecheck.config.json'), JSON.stringify({ rules: { '\n::add-mask::rule ##[error]x': 'warn' } }));
-      const config = runCli(['--no-cache'], sub);
+      const config = await runCli(['--no-cache'], sub);
       expect(config.code).toBe(2);
       expect(forged(config.stderr)).toEqual([]);
       expect(config.stderr).toMatch(/^statecheck: statecheck\.config\.json: rules\.\\n::add-mask::rule #\\x23\[error\]x: unknown rule or category/);
       writeFileSync(join(sub, 'statecheck.config.json'), '{}');
       writeFileSync(join(sub, 'statecheck-baseline.json'), '\n::stop-commands::token\n##[error]x');
-      const baseline = runCli(['--no-cache'], sub);
+      const baseline = await runCli(['--no-cache'], sub);
       expect(baseline.code).toBe(2);
       expect(forged(baseline.stderr)).toEqual([]);
       expect(baseline.stderr).toMatch(/^statecheck: statecheck-baseline\.json: cannot read the baseline: not valid JSON\n/);

@@ -187,13 +187,13 @@ const PROTOTYPE_CONFIG = {
 
 interface Report {
   version: number;
-  findings: { ruleId: string; category: string; severity: string; file: string; line: number; column: number; endLine: number; endColumn: number; message: string; related: { file: string; line: number; column: number; message: string }[]; fingerprint: string }[];
+  findings: { ruleId: string; category: string; severity: string; file: string; line: number; column: number; endLine: number; endColumn: number; message: string; related: { file: string; line: number; column: number; message: string }[]; fingerprint: string; subject: string }[];
   errors: { file: string; message: string }[];
   skipped: { file: string; kind: string; reason: string }[];
   summary: { files: number; findings: number; errors: number; skipped: Record<string, number>; durationMs: number };
 }
 
-/** The JSON output contract of DESIGN.md, checked field by field. */
+/** The JSON output contract (the README's Formats section), checked field by field. */
 function checkContract(report: Report, lines: (file: string) => number): void {
   expect(Object.keys(report).sort()).toEqual(['errors', 'findings', 'skipped', 'summary', 'version']);
   expect(report.version).toBe(1);
@@ -204,6 +204,7 @@ function checkContract(report: Report, lines: (file: string) => number): void {
     expect(['error', 'warn'], where).toContain(f.severity);
     expect(f.message.length, where).toBeGreaterThan(0);
     expect(f.fingerprint, where).toMatch(/^[0-9a-f]{24}:\d+$/);
+    expect(typeof f.subject === 'string' && f.subject.length > 0, `${where} subject`).toBe(true);
     // A related location may be in another file (a write through an import).
     for (const [file, line, column] of [[f.file, f.line, f.column], [f.file, f.endLine, f.endColumn], ...f.related.map((r) => [r.file, r.line, r.column] as const)] as const) {
       expect(Number.isInteger(line) && line >= 1 && line <= lines(file), `${where} line ${line}`).toBe(true);
@@ -259,8 +260,8 @@ describe(`fuzzing: ${MUTANTS} mutants of the category fixtures (seed ${SEED})`, 
   };
   const reports: Report[] = [];
 
-  it.each(Array.from({ length: BATCHES }, (_, i) => i))('batch %i: never crashes, prints the JSON contract, loses no file', (batch) => {
-    const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', '--jobs', '1', `b${batch}`], dir);
+  it.each(Array.from({ length: BATCHES }, (_, i) => i))('batch %i: never crashes, prints the JSON contract, loses no file', async (batch) => {
+    const { code, stdout, stderr } = await runCli(['--format', 'json', '--no-cache', '--jobs', '1', `b${batch}`], dir);
     expect(stderr, stderr).toBe('');
     expect([0, 1], `exit code ${code}`).toContain(code);
     const report = JSON.parse(stdout) as Report;
@@ -274,9 +275,9 @@ describe(`fuzzing: ${MUTANTS} mutants of the category fixtures (seed ${SEED})`, 
     reports.push(report);
   });
 
-  it('all mutants at once on worker threads give the same findings and errors as the batches', () => {
+  it('all mutants at once on worker threads give the same findings and errors as the batches', async () => {
     expect(reports).toHaveLength(BATCHES);
-    const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', '--jobs', '2', ...Array.from({ length: BATCHES }, (_, i) => `b${i}`)], dir);
+    const { code, stdout, stderr } = await runCli(['--format', 'json', '--no-cache', '--jobs', '2', ...Array.from({ length: BATCHES }, (_, i) => `b${i}`)], dir);
     expect(stderr).toBe('');
     expect([0, 1]).toContain(code);
     const all = JSON.parse(stdout) as Report;

@@ -2,42 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type AnalysisSettings, analyzeFile, DEFAULT_LIMITS, runJob } from '../../cli/analyze-file.js';
-import { analyzeAll } from '../../cli/pool.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runJob } from '../../cli/analyze-file.js';
+import { DEFAULT_LIMITS } from '../../cli/source.js';
+import type { AnalysisSettings } from '../../cli/types.js';
 import { flatFile, type FlatShape } from '../../bench/flat.js';
 import { DETECTORS } from '../../core/detectors/index.js';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, type CliResult, runCli, spawnCli } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 import { SAMPLE_APP } from '../helpers/tmp.js';
-
-// pool.ts on fake worker threads that die on chosen files (see "worker threads that die").
-const fake = vi.hoisted(() => ({ crashOn: new Set<string>(), started: 0 }));
-vi.mock('node:worker_threads', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:worker_threads')>();
-  const { EventEmitter: Emitter } = await import('node:events');
-  class FakeWorker extends Emitter {
-    constructor() {
-      super();
-      fake.started++;
-    }
-    postMessage(request: { batch: number; files: { file: string }[] }): void {
-      setImmediate(() => {
-        if (request.files.some((f) => fake.crashOn.has(f.file) || fake.crashOn.has('*'))) {
-          this.emit('error', new Error('worker died'));
-          this.emit('exit', 1);
-        } else {
-          this.emit('message', { batch: request.batch, results: request.files.map((f) => ({ hash: f.file, result: { findings: [], errors: [] } })) });
-        }
-      });
-    }
-    terminate(): Promise<number> {
-      setImmediate(() => this.emit('exit', 1));
-      return Promise.resolve(1);
-    }
-  }
-  return { ...real, Worker: FakeWorker };
-});
 
 const POSIX = process.platform !== 'win32';
 const SETTINGS: AnalysisSettings = { analyze: {}, debug: false, limits: DEFAULT_LIMITS };
@@ -59,8 +32,8 @@ const where = (r: Report) => r.findings.map((f) => `${f.file} ${f.line}:${f.colu
 const deeplyNested = (open: string, close: string) => `export const x =\n${`${open}\n`.repeat(20_000)}1${`\n${close}`.repeat(20_000)};\n`;
 
 describe('fixtures/hostile as committed', () => {
-  it('gives the findings and errors its README lists', () => {
-    const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', 'src'], join(FIXTURES, 'hostile'));
+  it('gives the findings and errors its README lists', async () => {
+    const { code, stdout, stderr } = await runCli(['--format', 'json', '--no-cache', 'src'], join(FIXTURES, 'hostile'));
     expect(stderr).toBe('');
     expect(code).toBe(1);
     const report = json(stdout);
@@ -85,9 +58,9 @@ describe.runIf(POSIX)('a scan of hostile input', () => {
   let dir = '';
   let outside = '';
   const weirdNames = ['$(rm -rf x).js', 'a;b.ts', 'name with spaces.ts', 'ünïcödé.ts', 'new\nline.js', '\u001b[31mred.js', 'dir.js/inner.js'];
-  let result: ReturnType<typeof runCli>;
+  let result: CliResult;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'statecheck-hostile-'));
     outside = mkdtempSync(join(tmpdir(), 'statecheck-outside-'));
     cpSync(join(FIXTURES, 'hostile'), dir, { recursive: true });
@@ -115,7 +88,7 @@ describe.runIf(POSIX)('a scan of hostile input', () => {
     // A name that is not UTF-8: readdir cannot give a path that opens it.
     writeFileSync(Buffer.concat([Buffer.from(join(dir, 'src', 'latin1-')), Buffer.from([0xe9]), Buffer.from('.js')]), SAMPLE_APP);
     if (existsSync('/dev/zero')) symlinkSync('/dev/zero', join(dir, 'src', '.gitignore'));
-    result = runCli(['--format', 'json', '--no-cache', 'src'], dir);
+    result = await runCli(['--format', 'json', '--no-cache', 'src'], dir);
   }, 60_000);
 
   afterAll(() => {
@@ -190,8 +163,8 @@ describe.runIf(POSIX)('a scan of hostile input', () => {
     expect(report.findings.some((f) => f.file.includes('secret') || f.file.startsWith('src/linked-folder'))).toBe(false);
   });
 
-  it('pretty output shows the same files without letting their names or contents drive the terminal', () => {
-    const pretty = runCli(['--no-cache', 'src'], dir);
+  it('pretty output shows the same files without letting their names or contents drive the terminal', async () => {
+    const pretty = await runCli(['--no-cache', 'src'], dir);
     expect(pretty.code).toBe(1);
     // eslint-disable-next-line no-control-regex
     expect(pretty.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
@@ -218,8 +191,8 @@ describe('deep nesting', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('20,000 levels: the file gets an errors entry, the others their findings; 1,500 levels are analysed', () => {
-    const { code, stdout } = runCli(['--format', 'json', '--no-cache', 'src'], dir);
+  it('20,000 levels: the file gets an errors entry, the others their findings; 1,500 levels are analysed', async () => {
+    const { code, stdout } = await runCli(['--format', 'json', '--no-cache', 'src'], dir);
     expect(code).toBe(1);
     const report = json(stdout);
     expect(where(report)).toEqual(['src/app.js 4:9 memory-session', 'src/app.js 5:7 module-state', 'src/deep-1500.js 1:7 module-state']);
@@ -246,26 +219,26 @@ describe('deep nesting, near what a stack allows', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** The report's findings and errors about the deep files, as JSON. */
-  const aboutDeep = (args: string[]) => {
-    const { stdout, stderr } = runCli(['--format', 'json', ...args], dir);
+  const aboutDeep = async (args: string[]) => {
+    const { stdout, stderr } = await runCli(['--format', 'json', ...args], dir);
     expect(stderr).toBe('');
     const report = json(stdout);
     return JSON.stringify({ findings: report.findings.filter((f) => deep.includes(f.file)), errors: report.errors.filter((e) => deep.includes(e.file)) });
   };
 
-  it('a file gives the same result alone or with others, whatever --jobs, cold or warm', () => {
-    const reference = aboutDeep(['--no-cache', '--jobs', '1', 'src']);
+  it('a file gives the same result alone or with others, whatever --jobs, cold or warm', async () => {
+    const reference = await aboutDeep(['--no-cache', '--jobs', '1', 'src']);
     const report = JSON.parse(reference) as Pick<Report, 'findings' | 'errors'>;
     // Analysed on a thread with a fixed stack; too deep even there: a fixed errors entry.
     expect(where(report as Report)).toEqual(['src/deep-2500.js 1:7 module-state', 'src/deep-3500.js 1:7 module-state', 'src/deep-5000.js 1:7 module-state', 'src/deep-8000.js 1:7 module-state']);
     expect(report.errors).toEqual([{ file: 'src/deep-30000.js', message: 'not analysed: nested too deeply for the parser (Maximum call stack size exceeded)' }]);
-    expect(aboutDeep(['--no-cache', '--jobs', '2', 'src'])).toBe(reference);
-    expect(aboutDeep(['--no-cache', '--jobs', '3', 'src'])).toBe(reference);
-    expect(aboutDeep(['--no-cache', '--jobs', '1', ...deep])).toBe(reference);
-    expect(aboutDeep(['--no-cache', '--jobs', '2', ...deep])).toBe(reference);
+    expect(await aboutDeep(['--no-cache', '--jobs', '2', 'src'])).toBe(reference);
+    expect(await aboutDeep(['--no-cache', '--jobs', '3', 'src'])).toBe(reference);
+    expect(await aboutDeep(['--no-cache', '--jobs', '1', ...deep])).toBe(reference);
+    expect(await aboutDeep(['--no-cache', '--jobs', '2', ...deep])).toBe(reference);
     const cache = ['--cache-location', join(dir, 'cache'), '--jobs', '2', 'src'];
-    expect(aboutDeep(cache)).toBe(reference);
-    expect(aboutDeep(cache)).toBe(reference);
+    expect(await aboutDeep(cache)).toBe(reference);
+    expect(await aboutDeep(cache)).toBe(reference);
   });
 });
 
@@ -280,8 +253,8 @@ describe('long flat expressions and statement lists (1 MiB)', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('are analysed to the end: each finding once, with its one request-time write', () => {
-    const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', '--jobs', '1', 'src'], dir);
+  it('are analysed to the end: each finding once, with its one request-time write', async () => {
+    const { code, stdout, stderr } = await runCli(['--format', 'json', '--no-cache', '--jobs', '1', 'src'], dir);
     expect(stderr).toBe('');
     expect(code).toBe(1);
     const report = json(stdout);
@@ -408,16 +381,16 @@ describe('limits', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const errors = (args: string[]) => {
-    const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', ...args], dir);
+  const errors = async (args: string[]) => {
+    const { code, stdout, stderr } = await runCli(['--format', 'json', '--no-cache', ...args], dir);
     expect(stderr).toBe('');
     const report = json(stdout);
     expect(report.errors).toEqual([]);
     return { code, skipped: report.skipped.map((e) => `${e.file}: ${e.kind}: ${e.reason}`), files: [...new Set(report.findings.map((f) => f.file))] };
   };
 
-  it('default: over 1 MiB and generated files are skipped and listed; skipping does not change the exit code', () => {
-    expect(errors(['src'])).toEqual({
+  it('default: over 1 MiB and generated files are skipped and listed; skipping does not change the exit code', async () => {
+    expect(await errors(['src'])).toEqual({
       code: 1,
       skipped: [
         'src/generated.ts: generated: looks generated: its header says "DO NOT EDIT" (skipGenerated)',
@@ -425,20 +398,20 @@ describe('limits', () => {
       ],
       files: ['src/app.js'],
     });
-    expect(errors(['src/generated.ts', 'src/large.js']).code).toBe(0);
+    expect((await errors(['src/generated.ts', 'src/large.js'])).code).toBe(0);
   });
 
-  it('--max-file-size and --no-skip-generated lift them', () => {
-    expect(errors(['--max-file-size', '0', '--no-skip-generated', 'src'])).toEqual({ code: 1, skipped: [], files: ['src/app.js', 'src/generated.ts', 'src/large.js'] });
-    expect(errors(['--max-file-size', '3000000', 'src']).files).toEqual(['src/app.js', 'src/large.js']);
-    expect(errors(['--max-file-size', '100', 'src/app.js']).skipped).toEqual(['src/app.js: too-large: 250 bytes is over the 100-byte limit (maxFileSize)']);
+  it('--max-file-size and --no-skip-generated lift them', async () => {
+    expect(await errors(['--max-file-size', '0', '--no-skip-generated', 'src'])).toEqual({ code: 1, skipped: [], files: ['src/app.js', 'src/generated.ts', 'src/large.js'] });
+    expect((await errors(['--max-file-size', '3000000', 'src'])).files).toEqual(['src/app.js', 'src/large.js']);
+    expect((await errors(['--max-file-size', '100', 'src/app.js'])).skipped).toEqual(['src/app.js: too-large: 250 bytes is over the 100-byte limit (maxFileSize)']);
   });
 
-  it('maxFileSize and skipGenerated in statecheck.config.json do the same; the flags win', () => {
+  it('maxFileSize and skipGenerated in statecheck.config.json do the same; the flags win', async () => {
     write('statecheck.config.json', JSON.stringify({ maxFileSize: 4 * 1024 * 1024, skipGenerated: false }));
     try {
-      expect(errors(['src'])).toEqual({ code: 1, skipped: [], files: ['src/app.js', 'src/generated.ts', 'src/large.js'] });
-      expect(errors(['--max-file-size', '1048576', 'src']).skipped).toEqual(['src/large.js: too-large: 2 MiB is over the 1 MiB limit (maxFileSize)']);
+      expect(await errors(['src'])).toEqual({ code: 1, skipped: [], files: ['src/app.js', 'src/generated.ts', 'src/large.js'] });
+      expect((await errors(['--max-file-size', '1048576', 'src'])).skipped).toEqual(['src/large.js: too-large: 2 MiB is over the 1 MiB limit (maxFileSize)']);
     } finally {
       rmSync(join(dir, 'statecheck.config.json'));
     }
@@ -447,8 +420,8 @@ describe('limits', () => {
   it.each([
     [['--max-file-size', '1mb'], /^statecheck: --max-file-size: expected a whole number of bytes, got "1mb"\n/],
     [['--max-file-size=-1'], /^statecheck: --max-file-size: expected a whole number of bytes, got "-1"\n/],
-  ])('%j is a usage error', (args, message) => {
-    const { code, stderr } = runCli([...args, 'src'], dir);
+  ])('%j is a usage error', async (args, message) => {
+    const { code, stderr } = await runCli([...args, 'src'], dir);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });
@@ -457,10 +430,10 @@ describe('limits', () => {
     [{ maxFileSize: '1 MiB' }, 'maxFileSize: expected a whole number of bytes (0: no limit)'],
     [{ maxFileSize: 1.5 }, 'maxFileSize: expected a whole number of bytes (0: no limit)'],
     [{ skipGenerated: 'no' }, 'skipGenerated: expected true or false'],
-  ])('config %j is a configuration error', (config, message) => {
+  ])('config %j is a configuration error', async (config, message) => {
     write('statecheck.config.json', JSON.stringify(config));
     try {
-      const { code, stderr } = runCli(['src'], dir);
+      const { code, stderr } = await runCli(['src'], dir);
       expect(code).toBe(2);
       expect(stderr.split('\n')[0]).toBe(`statecheck: statecheck.config.json: ${message}`);
     } finally {
@@ -471,6 +444,15 @@ describe('limits', () => {
 
 describe('an exception in one detector', () => {
   const original = DETECTORS['process-cache'];
+  let dir = '';
+  // The job a scan runs for one file: read, parse, analyse.
+  const analyse = (settings: AnalysisSettings) => runJob({ path: join(dir, 'src', 'app.js'), file: 'src/app.js' }, settings).result!;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'statecheck-detector-'));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'app.js'), SAMPLE_APP);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(() => {
     DETECTORS['process-cache'] = original;
   });
@@ -479,7 +461,7 @@ describe('an exception in one detector', () => {
     DETECTORS['process-cache'] = () => {
       throw new TypeError("Cannot read properties of undefined (reading 'kind')");
     };
-    const result = analyzeFile('/project/src/app.js', 'src/app.js', SETTINGS, SAMPLE_APP);
+    const result = analyse(SETTINGS);
     expect(result.findings.map((f) => `${f.line}:${f.column} ${f.category}`)).toEqual(['4:9 memory-session', '5:7 module-state']);
     expect(result.errors).toEqual([
       { file: 'src/app.js', message: "detector process-cache failed: Cannot read properties of undefined (reading 'kind') (run with --debug for the stack)" },
@@ -490,34 +472,8 @@ describe('an exception in one detector', () => {
     DETECTORS['process-cache'] = () => {
       throw new Error('boom');
     };
-    const [error] = analyzeFile('/project/src/app.js', 'src/app.js', { ...SETTINGS, debug: true }, SAMPLE_APP).errors;
+    const [error] = analyse({ ...SETTINGS, debug: true }).errors;
     expect(error!.message).toMatch(/^detector process-cache failed: Error: boom\n {4}at /);
-  });
-});
-
-describe('worker threads that die', () => {
-  const jobs = Array.from({ length: 400 }, (_, i) => ({ path: `/p/f${i}.js`, file: `f${i}.js` }));
-  afterEach(() => {
-    fake.crashOn.clear();
-    fake.started = 0;
-  });
-
-  it('a file that kills its worker gets an errors entry; every other file still gets its result', async () => {
-    fake.crashOn.add('f7.js').add('f300.js');
-    const outcomes = await analyzeAll(jobs, SETTINGS, 2);
-    expect(outcomes).toHaveLength(400);
-    const failed = outcomes.flatMap((o, i) => (o.result?.errors.length ? [`${jobs[i]!.file}: ${o.result.errors[0]!.message}`] : []));
-    expect(failed).toEqual([
-      'f7.js: analysis crashed its worker thread: worker died (run with --debug for the stack)',
-      'f300.js: analysis crashed its worker thread: worker died (run with --debug for the stack)',
-    ]);
-    expect(outcomes.every((o, i) => o.hash === jobs[i]!.file || o.result?.errors.length)).toBe(true);
-  });
-
-  it('workers that die before doing any work fail the scan (an internal error, exit code 2)', async () => {
-    fake.crashOn.add('*');
-    await expect(analyzeAll(jobs, SETTINGS, 2)).rejects.toThrow('worker died');
-    expect(fake.started).toBeLessThan(10);
   });
 });
 
@@ -544,20 +500,22 @@ describe('determinism', () => {
     rmSync(b, { recursive: true, force: true });
   });
 
-  const output = (cwd: string, format: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
-    const { code, stdout, stderr } = runCli(['--format', format, '--no-cache', ...args, 'src'], cwd, env);
+  // A locale applies to a process from its start: a run with another locale is a process of its own.
+  const output = async (cwd: string, format: string, args: string[], env?: NodeJS.ProcessEnv) => {
+    const argv = ['--format', format, '--no-cache', ...args, 'src'];
+    const { code, stdout, stderr } = env ? spawnCli(argv, cwd, env) : await runCli(argv, cwd);
     expect(stderr).toBe('');
     expect(code).toBe(1);
     return stdout.replace(/"durationMs": \d+/, '"durationMs": 0').split(cwd).join('<cwd>');
   };
 
-  it('gives byte-identical JSON and SARIF whatever --jobs, the file system order or the locale', () => {
+  it('gives byte-identical JSON and SARIF whatever --jobs, the file system order or the locale', async () => {
     for (const format of ['json', 'sarif']) {
-      const reference = output(a, format, ['--jobs', '1']);
-      expect(output(b, format, ['--jobs', '2'], { LC_ALL: 'tr_TR.UTF-8', LANG: 'sv_SE.UTF-8' }), format).toBe(reference);
+      const reference = await output(a, format, ['--jobs', '1']);
+      expect(await output(b, format, ['--jobs', '2'], { LC_ALL: 'tr_TR.UTF-8', LANG: 'sv_SE.UTF-8' }), format).toBe(reference);
     }
-    expect(output(b, 'json', ['--jobs', '3'])).toBe(output(a, 'json', ['--jobs', '2']));
-    const report = json(output(a, 'json', ['--jobs', '1']));
+    expect(await output(b, 'json', ['--jobs', '3'])).toBe(await output(a, 'json', ['--jobs', '2']));
+    const report = json(await output(a, 'json', ['--jobs', '1']));
     expect(report.summary.files).toBe(421);
     expect(report.findings).toHaveLength(85);
     expect(report.errors).toHaveLength(48);

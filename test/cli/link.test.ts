@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { type FileSummary, link, type LinkFile, type Resolver } from '../../cli/link.js';
+import { link, type Resolver } from '../../cli/link.js';
 import { scan } from '../../cli/scan.js';
+import type { FileSummary, LinkFile } from '../../cli/types.js';
 import { REQUEST, REQUEST_TIME } from '../../core/index.js';
 import { SAMPLE_APP, useTempDir } from '../helpers/tmp.js';
 
@@ -94,6 +95,7 @@ describe('link', () => {
             related: [{ file: 'lib.js', line: 2, column: 37, message: 'written here at request time', condition: { exports: ['track'], need: REQUEST_TIME } }],
             condition: 'related',
             fingerprint: '0123456789abcdef01234567:0',
+            subject: 'seen',
           },
         ],
       };
@@ -122,6 +124,7 @@ describe('link', () => {
             suggestion: { summary: '', packages: [] },
             related: [],
             fingerprint: '0123456789abcdef01234567:0',
+            subject: 'lru-cache',
           },
         ],
       };

@@ -30,25 +30,25 @@ function repository(): void {
 }
 
 describe.runIf(POSIX)('files named on the command line (a pre-commit hook passes what is staged)', () => {
-  it('a link out of the repository is not followed; a link inside it is', () => {
+  it('a link out of the repository is not followed; a link inside it is', async () => {
     repository();
     symlinkSync(join(outside.path, 'secret.js'), join(project.path, 'src', 'evil.js'));
     symlinkSync('app.js', join(project.path, 'src', 'alias.js'));
-    const { code, stdout } = runCli(['--format', 'json', '--no-cache', 'src/evil.js', 'src/alias.js', 'src/app.js'], project.path);
+    const { code, stdout } = await runCli(['--format', 'json', '--no-cache', 'src/evil.js', 'src/alias.js', 'src/app.js'], project.path);
     expect(code).toBe(1);
     const report = json(stdout);
     expect(where(report)).toEqual(['src/alias.js:4:memory-session', 'src/alias.js:5:module-state', 'src/app.js:4:memory-session', 'src/app.js:5:module-state']);
     expect(report.errors).toEqual([{ file: 'src/evil.js', message: 'skipped: symbolic link to a file outside the project (not followed)' }]);
     // Neither the code frame nor anything else quotes the outside file.
-    const pretty = runCli(['--no-cache', join(project.path, 'src', 'evil.js')], join(project.path, 'src'));
+    const pretty = await runCli(['--no-cache', join(project.path, 'src', 'evil.js')], join(project.path, 'src'));
     expect(pretty.stdout).not.toContain('TOP-SECRET');
     expect(pretty.stdout).not.toContain('secretSeen');
   });
 
-  it('a named folder that links out of the repository is not walked', () => {
+  it('a named folder that links out of the repository is not walked', async () => {
     repository();
     symlinkSync(outside.path, join(project.path, 'vendor-link'));
-    const { stdout } = runCli(['--format', 'json', '--no-cache', 'vendor-link', 'src'], project.path);
+    const { stdout } = await runCli(['--format', 'json', '--no-cache', 'vendor-link', 'src'], project.path);
     expect(json(stdout).errors).toEqual([{ file: 'vendor-link', message: 'skipped: symbolic link to a folder outside the project (not followed)' }]);
     expect(where(json(stdout)).every((f) => f.startsWith('src/app.js'))).toBe(true);
   });
@@ -93,38 +93,38 @@ describe.runIf(POSIX)('a file swapped for a link after discovery', () => {
 });
 
 describe.runIf(POSIX)('configuration files', () => {
-  it('a configuration that links out of the repository is refused, not applied', () => {
+  it('a configuration that links out of the repository is refused, not applied', async () => {
     repository();
     writeFileSync(join(outside.path, 'config.json'), JSON.stringify({ rules: { 'module-state': 'off', 'memory-session': 'off' } }));
     symlinkSync(join(outside.path, 'config.json'), join(project.path, 'statecheck.config.json'));
-    const { code, stdout, stderr } = runCli(['--no-cache'], project.path);
+    const { code, stdout, stderr } = await runCli(['--no-cache'], project.path);
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
     expect(stderr).toBe('statecheck: statecheck.config.json: not read: a symbolic link out of the project\n  replace the link with the file itself\n');
   });
 
-  it('the refusal never quotes the target', () => {
+  it('the refusal never quotes the target', async () => {
     repository();
     writeFileSync(join(outside.path, 'id_rsa'), '-----BEGIN TOP-SECRET KEY-----\n');
     symlinkSync(join(outside.path, 'id_rsa'), join(project.path, 'src', 'statecheck.config.json'));
-    const { code, stderr } = runCli(['--no-cache'], join(project.path, 'src'));
+    const { code, stderr } = await runCli(['--no-cache'], join(project.path, 'src'));
     expect(code).toBe(2);
     expect(stderr).not.toContain('TOP-SECRET');
   });
 
-  it('a link inside the repository is read', () => {
+  it('a link inside the repository is read', async () => {
     repository();
     project.write('config/statecheck.json', JSON.stringify({ rules: { 'module-state': 'off' } }));
     symlinkSync(join('config', 'statecheck.json'), join(project.path, 'statecheck.config.json'));
-    expect(where(json(runCli(['--format', 'json', '--no-cache'], project.path).stdout))).toEqual(['src/app.js:4:memory-session']);
+    expect(where(json((await runCli(['--format', 'json', '--no-cache'], project.path)).stdout))).toEqual(['src/app.js:4:memory-session']);
   });
 });
 
 describe.runIf(POSIX)('the result cache', () => {
-  it('a cache folder that links out of the repository is not used, with a notice', () => {
+  it('a cache folder that links out of the repository is not used, with a notice', async () => {
     repository();
     mkdirSync(join(project.path, 'node_modules', '.cache'), { recursive: true });
     symlinkSync(outside.path, join(project.path, 'node_modules', '.cache', 'statecheck'));
-    const { code, stdout, stderr } = runCli(['--format', 'json'], project.path);
+    const { code, stdout, stderr } = await runCli(['--format', 'json'], project.path);
     expect(code).toBe(1);
     expect(where(json(stdout))).toEqual(['src/app.js:4:memory-session', 'src/app.js:5:module-state']);
     expect(stderr).toBe('statecheck: cache not used: node_modules/.cache/statecheck leads out of the project through a symbolic link\n');
@@ -151,18 +151,18 @@ describe.runIf(POSIX)('the result cache', () => {
 });
 
 describe('a file whose name starts with two dots', () => {
-  it('is inside the folder: shown relative, linked to, and a relative SARIF URI', () => {
+  it('is inside the folder: shown relative, linked to, and a relative SARIF URI', async () => {
     project.write('..x.js', SAMPLE_APP);
     if (POSIX) symlinkSync('..x.js', join(project.path, 'alias.js'));
-    const report = json(runCli(['--format', 'json', '--no-cache'], project.path).stdout);
+    const report = json((await runCli(['--format', 'json', '--no-cache'], project.path)).stdout);
     expect(where(report)).toEqual([
       '..x.js:4:memory-session',
       '..x.js:5:module-state',
       ...(POSIX ? ['alias.js:4:memory-session', 'alias.js:5:module-state'] : []),
     ]);
     expect(report.errors).toEqual([]);
-    expect(where(json(runCli(['--format', 'json', '--no-cache', '..x.js'], project.path).stdout))).toEqual(['..x.js:4:memory-session', '..x.js:5:module-state']);
-    const sarif = JSON.parse(runCli(['--format', 'sarif', '--no-cache', '..x.js'], project.path).stdout) as {
+    expect(where(json((await runCli(['--format', 'json', '--no-cache', '..x.js'], project.path)).stdout))).toEqual(['..x.js:4:memory-session', '..x.js:5:module-state']);
+    const sarif = JSON.parse((await runCli(['--format', 'sarif', '--no-cache', '..x.js'], project.path)).stdout) as {
       runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[] }[] }[];
     };
     expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation).toEqual({ uri: '..x.js', uriBaseId: '%SRCROOT%' });

@@ -39,10 +39,10 @@ describe('statecheck merge with inputs that are not reports', () => {
     ['a finding without a line', { ...REPORT, findings: [{ ...FINDING, line: undefined }] }, 'findings[0].line: expected a number'],
     ['errors that are not a list', { ...REPORT, errors: 'none' }, 'errors: expected an array'],
     ['a summary that is a string', { ...REPORT, summary: 'x' }, 'summary: expected an object'],
-  ])('a JSON report with %s is a clear error, exit code 2', (_, spoiled, problem) => {
+  ])('a JSON report with %s is a clear error, exit code 2', async (_, spoiled, problem) => {
     dir.write('a.json', JSON.stringify({ ...REPORT, findings: [FINDING] }));
     dir.write('b.json', JSON.stringify(spoiled));
-    const { code, stdout, stderr } = runCli(['merge', 'a.json', 'b.json'], dir.path);
+    const { code, stdout, stderr } = await runCli(['merge', 'a.json', 'b.json'], dir.path);
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
     expect(stderr.split('\n')[0]).toBe(`statecheck: merge: b.json: not a statecheck JSON report: ${problem}`);
   });
@@ -51,16 +51,16 @@ describe('statecheck merge with inputs that are not reports', () => {
     ['no runs', { version: '2.1.0', runs: [] }, 'runs: expected at least one run'],
     ['results that are not a list', { version: '2.1.0', runs: [{ results: 3 }] }, 'runs[0].results: expected an array'],
     ['a location that is null', { version: '2.1.0', runs: [{ results: [{ locations: [null] }] }] }, 'runs[0].results[0].locations[0]: expected an object'],
-  ])('a SARIF log with %s is a clear error, exit code 2', (_, spoiled, problem) => {
+  ])('a SARIF log with %s is a clear error, exit code 2', async (_, spoiled, problem) => {
     dir.write('a.sarif', JSON.stringify(spoiled));
-    const { code, stderr } = runCli(['merge', 'a.sarif'], dir.path);
+    const { code, stderr } = await runCli(['merge', 'a.sarif'], dir.path);
     expect(code).toBe(2);
     expect(stderr.split('\n')[0]).toBe(`statecheck: merge: a.sarif: not a statecheck SARIF log: ${problem}`);
   });
 
-  it('a report with a UTF-8 byte order mark is merged', () => {
+  it('a report with a UTF-8 byte order mark is merged', async () => {
     dir.write('a.json', `\uFEFF${JSON.stringify({ ...REPORT, findings: [FINDING] })}`);
-    const { code, stdout } = runCli(['merge', 'a.json'], dir.path);
+    const { code, stdout } = await runCli(['merge', 'a.json'], dir.path);
     expect(code).toBe(1);
     expect(JSON.parse(stdout).findings).toEqual([FINDING]);
   });

@@ -12,8 +12,8 @@ describe.each(['express-monolith', 'nest-service', 'next-app'])('fixtures/projec
   const dir = join(FIXTURES, 'projects', app);
   const expected = (JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Expected).findings;
 
-  it('reports exactly the expected findings, no more', () => {
-    const { code, stdout, stderr } = runCli(['--format', 'json'], dir);
+  it('reports exactly the expected findings, no more', async () => {
+    const { code, stdout, stderr } = await runCli(['--format', 'json'], dir);
     expect(stderr).toBe('');
     const report = JSON.parse(stdout) as { findings: Expected['findings']; errors: unknown[] };
     const got = report.findings.map(({ ruleId, category, file, line, column }) => ({ ruleId, category, file, line, column }));
@@ -25,8 +25,8 @@ describe.each(['express-monolith', 'nest-service', 'next-app'])('fixtures/projec
 
 describe('scope of the bundled Express app', () => {
   const dir = join(FIXTURES, 'projects', 'express-monolith');
-  it('does not scan tests, scripts or .gitignored files', () => {
-    const report = JSON.parse(runCli(['--format', 'json'], dir).stdout) as { findings: { file: string }[]; summary: { files: number } };
+  it('does not scan tests, scripts or .gitignored files', async () => {
+    const report = JSON.parse((await runCli(['--format', 'json'], dir)).stdout) as { findings: { file: string }[]; summary: { files: number } };
     const files = new Set(report.findings.map((f) => f.file));
     for (const file of files) expect(file).toMatch(/^src\//);
     expect(report.summary.files).toBe(16);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSource, minifiedReason } from '../../cli/analyze-file.js';
+import { decodeSource, minifiedReason } from '../../cli/source.js';
 import { lineStarts } from '../../core/index.js';
 
 const code = (lines: number) => Array.from({ length: lines }, (_, i) => `const value${i} = compute(${i});`).join('\n');

@@ -9,11 +9,12 @@ import { CATEGORIES, CATEGORY_INFO, type Category, ruleIdOf } from '../../core/i
 import { mergeReports } from '../../cli/merge.js';
 import { github } from '../../cli/reporters/github.js';
 import { json } from '../../cli/reporters/json.js';
-import { FORMATS, REPORTERS, type ReporterOptions } from '../../cli/reporters/index.js';
+import { FORMATS, REPORTERS } from '../../cli/reporters/index.js';
 import { markdown } from '../../cli/reporters/markdown.js';
-import { summaryLine } from '../../cli/reporters/pretty.js';
+import { pretty } from '../../cli/reporters/pretty.js';
 import { sarif } from '../../cli/reporters/sarif.js';
-import type { Finding, ScanResult } from '../../cli/scan.js';
+import { summaryLine } from '../../cli/reporters/util.js';
+import type { Finding, ReporterOptions, ScanResult } from '../../cli/types.js';
 import { ROOT } from '../helpers/fixtures.js';
 
 // ajv-formats is CommonJS: its default import is the plugin itself or, as typed, the module.
@@ -36,6 +37,7 @@ function finding(category: Category, overrides: Partial<Finding> = {}): Finding 
     suggestion: CATEGORY_INFO[category].suggestion,
     related: [],
     fingerprint: `${category}:0`,
+    subject: 'state',
     ...overrides,
   };
 }
@@ -57,6 +59,7 @@ const SESSION = finding('memory-session', {
     "`session(…)` (express-session) has no shared `store`, so sessions live in its in-process MemoryStore: users are logged out on restart and whenever the load balancer sends them to another instance. Pass a shared store: `session({ store })`.",
   suggestion: { summary: 'pass a shared store: `session({ store })`', packages: ['connect-redis', 'ioredis'] },
   fingerprint: '27a7f16ed430784fda3ba7e1:0',
+  subject: 'express-session',
 });
 const CACHE = finding('module-state', {
   file: 'src/catalog.ts',
@@ -72,6 +75,7 @@ const CACHE = finding('module-state', {
     { file: 'src/catalog.ts', line: 14, column: 30, message: 'written here at request time' },
   ],
   fingerprint: 'c74ade290d885f7be224856e:0',
+  subject: 'productCache',
 });
 const BROKEN = { file: 'src/broken.ts', message: 'syntax error at 2:1: Expression expected. (the rest of the file was still analysed)' };
 const SMALL = result([SESSION, CACHE], [BROKEN]);
@@ -82,6 +86,18 @@ describe('reporter registry', () => {
     expect(REPORTERS.sarif).toBe(sarif);
     expect(REPORTERS.github).toBe(github);
     expect(REPORTERS.markdown).toBe(markdown);
+  });
+});
+
+describe('pretty reporter', () => {
+  it('frames code with the lines the scan result carries, and reads no file itself', () => {
+    const lines = ['const a = 1;', 'const productCache = new Map();', 'export {};'];
+    const found = finding('module-state', { file: 'src/catalog.ts', line: 2, column: 7, endLine: 2, endColumn: 19, message: '`productCache` is state.' });
+    const framed = pretty({ ...result([found]), sourceLines: (file) => (file === 'src/catalog.ts' ? lines : undefined) }, OPTIONS);
+    expect(framed).toContain(['      1 │ const a = 1;', '    > 2 │ const productCache = new Map();', '        │       ^^^^^^^^^^^^', '      3 │ export {};'].join('\n'));
+    // This file exists, but without lines from the scan there is no frame.
+    const onDisk = finding('module-state', { file: 'package.json', line: 1, column: 1 });
+    expect(pretty(result([onDisk]), { ...OPTIONS, cwd: ROOT })).not.toContain('│');
   });
 });
 
@@ -152,7 +168,7 @@ describe('markdown reporter', () => {
         '',
         '| State | Where | Written at request time | Lost if the instance dies | Move it to |',
         '| --- | --- | --- | --- | --- |',
-        '| `session(…)` | `src/app.ts:18` | — | every active session | pass a shared store: `session({ store })`<br>use: `connect-redis`, `ioredis` |',
+        '| `express-session` | `src/app.ts:18` | — | every active session | pass a shared store: `session({ store })`<br>use: `connect-redis`, `ioredis` |',
         '',
         '## Files not analysed (1)',
         '',
@@ -199,10 +215,10 @@ describe('markdown reporter', () => {
   it('keeps the table intact for file names with pipes, backticks, HTML and line breaks', () => {
     const out = markdown(
       result([
-        finding('file-write', { file: 'a|b.ts', message: '`fs.writeFile(a || b)` writes: x.' }),
-        finding('file-write', { file: '`x`.ts', line: 2, message: '`tpl`${id}``` writes: x.', related: [{ file: '`x`.ts', line: 7, column: 1, message: 'w' }] }),
-        finding('file-write', { file: 'up/<img src=x onerror=alert(1)>.ts', line: 3 }),
-        finding('file-write', { file: 'two\nlines.ts', line: 4, message: 'No code here | at all: x.' }),
+        finding('file-write', { file: 'a|b.ts', subject: 'fs.writeFile(a || b)' }),
+        finding('file-write', { file: '`x`.ts', line: 2, subject: 'tpl`${id}``', related: [{ file: '`x`.ts', line: 7, column: 1, message: 'w' }] }),
+        finding('file-write', { file: 'up/<img src=x onerror=alert(1)>.ts', line: 3, subject: '<b>x</b>' }),
+        finding('file-write', { file: 'two\nlines.ts', line: 4, subject: 'a\nb | c' }),
         finding('file-write', { file: 'back\\|slash.ts', line: 5 }),
       ]),
       OPTIONS,
@@ -212,9 +228,9 @@ describe('markdown reporter', () => {
     expect(cells(rows[0]!).slice(0, 2)).toEqual(['`fs.writeFile(a \\|\\| b)`', '`a\\|b.ts:1`']);
     expect(cells(rows[1]!).slice(0, 3)).toEqual(['``` tpl`${id}`` ```', '`` `x`.ts:2 ``', '`` `x`.ts:7 ``']);
     // inside a code span `<` is literal text, never HTML
-    expect(cells(rows[2]!)[1]).toBe('`up/<img src=x onerror=alert(1)>.ts:3`');
+    expect(cells(rows[2]!).slice(0, 2)).toEqual(['`<b>x</b>`', '`up/<img src=x onerror=alert(1)>.ts:3`']);
     // A line break in a name is shown escaped, as pretty output shows it.
-    expect(cells(rows[3]!).slice(0, 2)).toEqual(['No code here \\| at all', '`two\\nlines.ts:4`']);
+    expect(cells(rows[3]!).slice(0, 2)).toEqual(['`a b \\| c`', '`two\\nlines.ts:4`']);
     // `a\|b` cannot be a code span in a table cell: HTML code with escaped text instead
     expect(cells(rows[4]!)[1]).toBe('<code>back\\\\\\|slash.ts:5</code>');
   });
@@ -386,7 +402,7 @@ describe('sarif reporter', () => {
 });
 
 describe('json reports', () => {
-  const forging = result([finding('global-mutation', { file: 'src/##[error]x.ts', message: '`globalThis.##[error]forged` is a global' })]);
+  const forging = result([finding('global-mutation', { file: 'src/##[error]x.ts', message: '`globalThis.##[error]forged` is a global', subject: 'globalThis.##[error]forged' })]);
 
   it('hold no `##[` in their text, and the exact strings once parsed; merge keeps it so', () => {
     const text = json(forging, OPTIONS);

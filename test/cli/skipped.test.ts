@@ -11,8 +11,8 @@ interface Report {
   summary: { skipped: Record<string, number> };
 }
 
-const scan = (args: string[] = []): Report => {
-  const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', ...args, 'src'], tmp.path);
+const scan = async (args: string[] = []): Promise<Report> => {
+  const { code, stdout, stderr } = await runCli(['--format', 'json', '--no-cache', ...args, 'src'], tmp.path);
   expect(stderr).toBe('');
   expect([0, 1]).toContain(code);
   return JSON.parse(stdout) as Report;
@@ -45,9 +45,9 @@ describe('"generated" means an established marker in the file header', () => {
     'address.js': '// Questions: team@generated.example.com\n/* generated */\n',
   };
 
-  it('skips files with a marker, listed with the marker they carry', () => {
+  it('skips files with a marker, listed with the marker they carry', async () => {
     for (const [name, [header]] of Object.entries(GENERATED)) tmp.write(`src/${name}`, `${header}${SAMPLE_APP}`);
-    const report = scan();
+    const report = await scan();
     expect(report.findings).toEqual([]);
     expect(report.errors).toEqual([]);
     expect(report.skipped).toEqual(
@@ -58,9 +58,9 @@ describe('"generated" means an established marker in the file header', () => {
     expect(report.summary.skipped).toEqual({ generated: Object.keys(GENERATED).length });
   });
 
-  it('analyses files whose header only mentions generation, or whose marker follows code', () => {
+  it('analyses files whose header only mentions generation, or whose marker follows code', async () => {
     for (const [name, header] of Object.entries(HAND_WRITTEN)) tmp.write(`src/${name}`, `${header}${SAMPLE_APP}`);
-    const report = scan();
+    const report = await scan();
     expect(report.skipped).toEqual([]);
     expect(analysed(report).sort()).toEqual(Object.keys(HAND_WRITTEN).map((name) => `src/${name}`).sort());
     expect(report.findings).toHaveLength(2 * Object.keys(HAND_WRITTEN).length);
@@ -70,10 +70,10 @@ describe('"generated" means an established marker in the file header', () => {
 describe('Flow files', () => {
   const FLOW_TYPES = 'type Options = {| secret: string |};\nfunction label(name: ?string) { return name; }\n';
 
-  it('a @flow file with Flow syntax is skipped once, as Flow, not reported as a syntax error', () => {
+  it('a @flow file with Flow syntax is skipped once, as Flow, not reported as a syntax error', async () => {
     tmp.write('src/line.js', `// @flow\n${FLOW_TYPES}${SAMPLE_APP}`);
     tmp.write('src/strict.js', `/**\n * Routes.\n * @flow strict\n */\n${FLOW_TYPES}${SAMPLE_APP}`);
-    const report = scan();
+    const report = await scan();
     expect(report.errors).toEqual([]);
     expect(report.findings).toEqual([]);
     const reason = 'Flow syntax is not supported (`@flow` file with Flow annotations)';
@@ -84,10 +84,10 @@ describe('Flow files', () => {
     expect(report.summary.skipped).toEqual({ flow: 2 });
   });
 
-  it('a @flow file that is plain JavaScript is analysed; a syntax error without @flow stays an error', () => {
+  it('a @flow file that is plain JavaScript is analysed; a syntax error without @flow stays an error', async () => {
     tmp.write('src/plain.js', `// @flow\n${SAMPLE_APP}`);
     tmp.write('src/typo.js', `${FLOW_TYPES}${SAMPLE_APP}`);
-    const report = scan();
+    const report = await scan();
     expect(report.skipped).toEqual([]);
     expect(report.errors.map((e) => e.file)).toEqual(['src/typo.js']);
     expect(report.errors[0]!.message).toMatch(/^syntax error at 1:/);
@@ -96,21 +96,21 @@ describe('Flow files', () => {
 });
 
 describe('skipped files in every format', () => {
-  it('pretty: one summary line with the counts by kind; SARIF: notes; markdown: the counts', () => {
+  it('pretty: one summary line with the counts by kind; SARIF: notes; markdown: the counts', async () => {
     tmp.write('src/app.js', SAMPLE_APP);
     tmp.write('src/gen.ts', `// @generated\n${SAMPLE_APP}`);
     tmp.write('src/bundle.js', `var a=${'1+'.repeat(2000)}1;\n`);
-    const pretty = runCli(['--no-cache', 'src'], tmp.path);
+    const pretty = await runCli(['--no-cache', 'src'], tmp.path);
     expect(pretty.stdout).not.toContain('src/gen.ts');
     expect(pretty.stdout).toMatch(/\n✖ 2 findings \(2 errors, 0 warnings\) in 3 files scanned in \d+ ms; 2 files skipped \(1 generated, 1 minified\)\n$/);
-    const sarif = JSON.parse(runCli(['--no-cache', '--format', 'sarif', 'src'], tmp.path).stdout) as {
+    const sarif = JSON.parse((await runCli(['--no-cache', '--format', 'sarif', 'src'], tmp.path)).stdout) as {
       runs: { invocations: { toolExecutionNotifications: { level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }[];
     };
     expect(sarif.runs[0]!.invocations[0]!.toolExecutionNotifications.map((n) => [n.level, n.locations[0]!.physicalLocation.artifactLocation.uri, n.message.text])).toEqual([
       ['note', 'src/bundle.js', 'statecheck skipped this file: looks minified: lines average 2005 characters (skipGenerated)'],
       ['note', 'src/gen.ts', 'statecheck skipped this file: looks generated: its header says "@generated" (skipGenerated)'],
     ]);
-    const markdown = runCli(['--no-cache', '--format', 'markdown', 'src'], tmp.path).stdout;
+    const markdown = (await runCli(['--no-cache', '--format', 'markdown', 'src'], tmp.path)).stdout;
     expect(markdown).toContain('(3 files scanned; 2 files skipped (1 generated, 1 minified)):');
     expect(markdown).not.toContain('Files not analysed');
   });

@@ -14,29 +14,29 @@ interface Report {
   errors: unknown[];
 }
 
-const run = (args: string[]) => {
-  const { code, stdout, stderr } = runCli(['--format', 'json', '--no-cache', ...args], dir);
+const run = async (args: string[]) => {
+  const { code, stdout, stderr } = await runCli(['--format', 'json', '--no-cache', ...args], dir);
   expect(stderr).toBe('');
   return { code, report: JSON.parse(stdout) as Report };
 };
 
 describe('--typed on fixtures/typed', () => {
-  it('finds containers and stores that only their types reveal', () => {
-    const { code, report } = run(['--typed']);
+  it('finds containers and stores that only their types reveal', async () => {
+    const { code, report } = await run(['--typed']);
     expect(report.findings.map(({ ruleId, category, file, line, column }) => ({ ruleId, category, file, line, column }))).toEqual(expected);
     expect(report.findings[1]!.message).toMatch(/^`this\.cache` holds a `LRUCache` \(lru-cache\), which is a cache in process memory/);
     expect(report.errors).toEqual([]);
     expect(code).toBe(1);
   });
 
-  it('finds neither without the type checker', () => {
-    const { code, report } = run([]);
+  it('finds neither without the type checker', async () => {
+    const { code, report } = await run([]);
     expect(report.findings).toEqual([]);
     expect(code).toBe(0);
   });
 
-  it('refuses --typed with --no-cross-file', () => {
-    const { code, stderr } = runCli(['--typed', '--no-cross-file'], dir);
+  it('refuses --typed with --no-cross-file', async () => {
+    const { code, stderr } = await runCli(['--typed', '--no-cross-file'], dir);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--typed and --no-cross-file cannot be combined/);
   });

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as core from '../../core/index.js';
 import { CATEGORIES, CATEGORY_INFO } from '../../core/index.js';
 import { typescriptAst } from '../../rules/analyze.js';
-import { docsUrl } from '../../rules/create-rule.js';
+import { docsUrl } from '../../cli/package.js';
 import plugin, { rules } from '../../rules/index.js';
 import { ROOT } from '../helpers/fixtures.js';
 

@@ -1,0 +1,89 @@
+import { type ReporterOptions, type ScanResult, SKIP_KINDS, type SkipKind } from '../types.js';
+
+// Helpers the reporters share: making text from files safe to print, counting words, the summary line.
+
+/**
+ * Strips terminal control sequences so file contents cannot drive the terminal, and the
+ * bidirectional overrides that make text display in another order than it runs ("Trojan
+ * Source"). Tabs and line feeds stay.
+ */
+export function sanitize(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
+/** A message on one line: sanitized, line breaks as spaces, so it cannot fake a line of the report. */
+export function oneLine(text: string): string {
+  return sanitize(text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' '));
+}
+
+/**
+ * A file name as the terminal shows it: control and bidi characters as escapes (`\n`, `\x1b`,
+ * `\u202e`), so the name cannot drive the terminal or fake a line, and can still be found.
+ */
+export function printableName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    const code = c.charCodeAt(0);
+    return named[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+  });
+}
+
+/** `1 file`, `2 files`; `plural(n, 'entry', 'entries')`. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+// GitHub Actions runners read every line a step prints, stdout and stderr, for workflow
+// commands: `::name …::data` at the start of a line (after white space), and the older
+// `##[name …]data` anywhere in a line. Text that came from a scanned or configuration file must
+// not be able to start one (`::add-mask::`, `::stop-commands::` would hide every later
+// annotation).
+
+/**
+ * Neutralises workflow commands in text for people: `::` at the start of a line becomes
+ * `\x3a:`, `##[` becomes `#\x23[`, both visible escapes like those of `printableName`.
+ */
+export function guardCommands(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/^((?:\s|\u001b\[[0-9;]*m)*):(?=:)/gm, '$1\\x3a').replace(/##\[/g, '#\\x23[');
+}
+
+/** A clause as a sentence: capital first letter, one final period. */
+export function sentence(text: string): string {
+  const trimmed = text.trim().replace(/[.\s]+$/, '');
+  return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}.`;
+}
+
+/** The one-line summary, also printed on the terminal when a report goes to a file. */
+export function summaryLine(result: ScanResult, options: ReporterOptions): string {
+  const c = options.colors;
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  const warnings = result.findings.length - errors;
+  const scanned = `${plural(result.summary.files, 'file')} scanned in ${result.summary.durationMs} ms`;
+  let skipped = result.outOfScope.length > 0 ? `, ${plural(result.outOfScope.length, 'named file')} outside the server-code scope skipped` : '';
+  if (result.skipped.length > 0) skipped += `; ${skippedCounts(result)}`;
+  if (result.baseline) {
+    skipped += `; ${plural(result.baseline.suppressed, 'known finding')} suppressed by ${printableName(result.baseline.file)}`;
+    if (result.baseline.stale > 0) skipped += `, ${plural(result.baseline.stale, 'baseline entry', 'baseline entries')} no longer found (prune with --update-baseline)`;
+  }
+  if (result.findings.length === 0) return guardCommands(`${c.green('✔')} no process-bound state found (${scanned}${skipped})`);
+  const counts = `${plural(result.findings.length, 'finding')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`;
+  return guardCommands(`${errors > 0 ? c.red('✖') : c.yellow('⚠')} ${c.bold(counts)} in ${scanned}${skipped}`);
+}
+
+const SKIP_LABELS: Record<SkipKind, string> = {
+  generated: 'generated',
+  minified: 'minified',
+  'too-large': 'too large',
+  binary: 'binary',
+  'not-regular': 'not a regular file',
+  flow: 'Flow',
+};
+
+/** `3 files skipped (2 generated, 1 minified)`: the files not analysed on purpose, by reason. */
+export function skippedCounts(result: Pick<ScanResult, 'skipped' | 'summary'>): string {
+  const counts = SKIP_KINDS.flatMap((kind) => (result.summary.skipped[kind] ? [`${result.summary.skipped[kind]} ${SKIP_LABELS[kind]}`] : []));
+  return `${plural(result.skipped.length, 'file')} skipped (${counts.join(', ')})`;
+}
