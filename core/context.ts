@@ -13,6 +13,16 @@ export interface LibraryCreation {
   node: TS.CallExpression | TS.NewExpression | TS.Decorator;
 }
 
+/**
+ * A creation's options, judged: whether it keeps its state in the process, and the creations
+ * judged as its process-local store (`session({ store: new MemoryStore() })`), which are reported
+ * with it rather than on their own.
+ */
+export interface OptionsVerdict {
+  unsafe: boolean;
+  stores: TS.Node[];
+}
+
 const INDEX = catalogueIndex();
 const packageNames = new Map<string, string>();
 const CATALOGUE_PACKAGES = new Set(CATALOGUE.flatMap((entry) => entry.modules.map(packageName)));
@@ -68,7 +78,6 @@ export class FileContext {
   /** Every node, in source order. */
   readonly nodes: readonly TS.Node[];
   private creationsCache: LibraryCreation[] | undefined;
-  private readonly consumed = new Set<TS.Node>();
   private readonly memo = new Map<string, unknown>();
   private readonly conditions = new Map<TS.Node, Condition>();
 
@@ -248,7 +257,13 @@ export class FileContext {
    * Whether a creation keeps its state in the process, judged by its options: `session({ store })`
    * is fixed unless the store is itself process-local; `multer({ dest })` is not.
    */
-  isUnsafe(creation: LibraryCreation): boolean {
+  judgeOptions(creation: LibraryCreation): OptionsVerdict {
+    const stores: TS.Node[] = [];
+    return { unsafe: this.isUnsafe(creation, stores), stores };
+  }
+
+  /** `judgeOptions`; the creations judged as process-local stores on the way are added to `stores`. */
+  private isUnsafe(creation: LibraryCreation, stores: TS.Node[]): boolean {
     const { entry, node } = creation;
     const check = entry.options;
     if (!check) return true;
@@ -287,7 +302,7 @@ export class FileContext {
         if (!ts.isObjectLiteralExpression(skipOuter(ts, arg)) && check.safeIfNotObject) {
           const literal = stringValue(ts, skipOuter(ts, arg));
           if (literal !== undefined && check.unsafeValues?.includes(literal)) return true;
-          return this.isLocalStore(arg, 0);
+          return this.isLocalStore(arg, 0, stores);
         }
         return false; // options we cannot see: do not guess
       }
@@ -298,7 +313,7 @@ export class FileContext {
         const value = objectProperty(ts, obj, key);
         const literal = value && stringValue(ts, skipOuter(ts, value));
         if (literal !== undefined && check.unsafeValues?.includes(literal)) return true;
-        if (value && this.isLocalStore(value, 0)) return true;
+        if (value && this.isLocalStore(value, 0, stores)) return true;
         return false;
       }
       // `{ ...sharedOptions }` may carry the store: do not guess.
@@ -372,8 +387,11 @@ export class FileContext {
     return undefined;
   }
 
-  /** Whether a value passed as a store is itself process-local (`new MemoryStore()`, `new Map()`). */
-  isLocalStore(value: TS.Expression, depth: number): boolean {
+  /**
+   * Whether a value passed as a store is itself process-local (`new MemoryStore()`, `new Map()`);
+   * a catalogue creation found so is added to `stores`.
+   */
+  private isLocalStore(value: TS.Expression, depth: number, stores: TS.Node[]): boolean {
     const ts = this.ts;
     if (depth > MAX_DEPTH) return false;
     let e = skipOuter(ts, value);
@@ -381,26 +399,21 @@ export class FileContext {
     if (ts.isIdentifier(e)) {
       const binding = this.binder.resolve(e);
       const decl = binding?.declaration;
-      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && binding.kind === 'const') return this.isLocalStore(decl.initializer, depth + 1);
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && binding.kind === 'const') return this.isLocalStore(decl.initializer, depth + 1, stores);
       return false;
     }
-    if (ts.isArrayLiteralExpression(e)) return e.elements.some((element) => this.isLocalStore(element, depth + 1));
+    if (ts.isArrayLiteralExpression(e)) return e.elements.some((element) => this.isLocalStore(element, depth + 1, stores));
     if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && this.binder.isGlobal(e.expression, 'Map')) return true;
     if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
       for (const entry of this.entriesFor(e)) {
-        const local = entry.options ? this.isUnsafe({ entry, node: e }) : entry.localStore === true;
+        const local = entry.options ? this.isUnsafe({ entry, node: e }, stores) : entry.localStore === true;
         if (local) {
-          this.consumed.add(e);
+          stores.push(e);
           return true;
         }
       }
     }
     return false;
-  }
-
-  /** Whether a creation was judged as the store of another creation (reported there, not twice). */
-  isConsumed(node: TS.Node): boolean {
-    return this.consumed.has(node);
   }
 
   /** The object literal an options argument is, directly or through a `const`. */

@@ -110,12 +110,16 @@ export function snippet(ctx: FileContext, node: TS.Node): string {
   return code(node.getText(ctx.sourceFile));
 }
 
-/** Unsafe library creations judged once per file (judging marks stores consumed by others). */
+/**
+ * Library creations whose options keep state in the process, judged once per file. A creation
+ * judged as the store of another (`new MemoryStore()` in `session({ store })`) is reported there.
+ */
 function unsafeCreations(ctx: FileContext): LibraryCreation[] {
   return ctx.shared('unsafe-creations', () => {
     const generic = ctx.creations().filter((c) => ['call', 'new', 'call-or-new', 'register', 'decorator'].includes(c.entry.via));
-    const unsafe = generic.filter((c) => ctx.isUnsafe(c));
-    return unsafe.filter((c) => !ctx.isConsumed(c.node) && inCreationContext(ctx, c));
+    const judged = generic.map((creation) => ({ creation, verdict: ctx.judgeOptions(creation) }));
+    const stores = new Set(judged.flatMap(({ verdict }) => verdict.stores));
+    return judged.filter(({ creation, verdict }) => verdict.unsafe && !stores.has(creation.node) && inCreationContext(ctx, creation)).map(({ creation }) => creation);
   });
 }
 
