@@ -67,6 +67,16 @@ export function namesPackage(specifier: string, extraPackages: AnalyzeOptions['p
 
 const MAX_DEPTH = 8;
 
+/** Whether code runs in the contexts asked about (`FileContext.when`). */
+export interface When {
+  holds: boolean;
+  /** Cross-file analysis: it does only if the callers of these exports, in other files, do. */
+  condition?: Condition;
+}
+
+const HOLDS: When = Object.freeze({ holds: true });
+const NEVER: When = Object.freeze({ holds: false });
+
 /**
  * Everything the detectors share about one file, built once: the scope analysis, the import
  * resolver, the reachability analysis and the library creations the catalogue recognises.
@@ -79,13 +89,12 @@ export class FileContext {
   readonly nodes: readonly TS.Node[];
   private creationsCache: LibraryCreation[] | undefined;
   private readonly memo = new Map<string, unknown>();
-  private readonly conditions = new Map<TS.Node, Condition>();
 
   constructor(
     readonly ts: TypeScript,
     readonly sourceFile: TS.SourceFile,
     private readonly extraPackages: AnalyzeOptions['packages'] = {},
-    /** Cross-file analysis: exported functions' contexts stay symbolic (see `runsIn`). */
+    /** Cross-file analysis: exported functions' contexts stay symbolic (see `when`). */
     readonly crossFile = false,
     /** A type checker (`--typed`): containers and stores are also recognised by type. */
     readonly checker?: TS.TypeChecker,
@@ -115,22 +124,13 @@ export class FileContext {
   /**
    * Whether code at `node` can run in one of the `need` contexts (reach.ts bits). With
    * cross-file analysis, code that runs there only if callers of an export in other files do
-   * counts too, and the condition is kept for the finding (`conditionOf`).
+   * holds too, on that condition (for the finding to carry).
    */
-  runsIn(node: TS.Node, need: number): boolean {
+  when(node: TS.Node, need: number): When {
     const mask = this.reach.maskAt(node);
-    if (mask & need) {
-      this.conditions.delete(node);
-      return true;
-    }
-    if (!(mask & SYMBOLS)) return false;
-    this.conditions.set(node, { exports: this.reach.symbolsOf(mask), need });
-    return true;
-  }
-
-  /** The condition `runsIn` found for a node, if it holds only conditionally. */
-  conditionOf(node: TS.Node): Condition | undefined {
-    return this.conditions.get(node);
+    if (mask & need) return HOLDS;
+    if (!(mask & SYMBOLS)) return NEVER;
+    return { holds: true, condition: { exports: this.reach.symbolsOf(mask), need } };
   }
 
   private readonly byKind: readonly (TS.Node[] | undefined)[];

@@ -3,7 +3,7 @@ import type { Binding } from './binder.js';
 import type { FileContext } from './context.js';
 import { exportNamesOf } from './exports.js';
 import { REQUEST_TIME } from './reach.js';
-import type { TS, TypeScript } from './types.js';
+import type { Condition, TS, TypeScript } from './types.js';
 
 /** What a piece of hand-rolled state holds. `value`: a `let` or field reassigned as a whole. */
 export type ContainerKind = 'map' | 'set' | 'array' | 'object' | 'value' | 'instance';
@@ -17,6 +17,8 @@ export interface StateWrite {
   /** The key of `x.set(key, …)` / `x[key] = …`, and the written values. */
   key?: TS.Expression;
   values: TS.Expression[];
+  /** With cross-file analysis: the write runs at request time only if callers in other files make it (`FileContext.when`). */
+  condition?: Condition;
 }
 
 /** Hand-rolled state: a module-level variable, a singleton's field, or a class static. */
@@ -112,7 +114,10 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
   for (const ref of binding.references) {
     const write = writeThrough(ctx, ref, [], initContainer ?? 'value', mutable);
     if (write === 'lazy' || write === 'handle') resettable = true;
-    else if (write && !(selfReplacing && redefinesItself(ctx, write, selfReplacing)) && ctx.runsIn(write.node, REQUEST_TIME)) writes.push(write);
+    else if (write && !(selfReplacing && redefinesItself(ctx, write, selfReplacing))) {
+      const when = ctx.when(write.node, REQUEST_TIME);
+      if (when.holds) writes.push(when.condition ? { ...write, condition: when.condition } : write);
+    }
   }
   const exports = ctx.crossFile && container !== 'instance' ? exportNamesOf(ctx.ts, ctx.binder, binding) : [];
   return { name: binding.name, nameNode: decl.name, container, where: 'module', writes: stateWrites(ctx, resettable, writes), exports };
@@ -322,10 +327,12 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
     const consider = (ref: TS.Expression, prefix: string[]): void => {
       const write = writeThrough(ctx, ref, prefix, field.kind, !field.readonly);
       if (write === 'lazy' || write === 'handle') resettable = true;
-      if (!write || write === 'lazy' || write === 'handle' || !ctx.runsIn(write.node, REQUEST_TIME)) return;
+      if (!write || write === 'lazy' || write === 'handle') return;
+      const when = ctx.when(write.node, REQUEST_TIME);
+      if (!when.holds) return;
       const unit = ctx.unitOf(write.node);
       if (ts.isConstructorDeclaration(unit) || ts.isPropertyDeclaration(unit)) return;
-      writes.push(write);
+      writes.push(when.condition ? { ...write, condition: when.condition } : write);
     };
     for (const access of ctx.reach.thisMembers(cls).get(name) ?? []) {
       if (ctx.isStaticContext(access) === field.isStatic) consider(access, [name]);

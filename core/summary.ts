@@ -145,10 +145,7 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
       container: piece.container,
       start: piece.nameNode.getStart(ctx.sourceFile),
       end: piece.nameNode.getEnd(),
-      writes: piece.writes.map((w) => {
-        const condition = ctx.conditionOf(w.node);
-        return { start: w.node.getStart(ctx.sourceFile), end: w.node.getEnd(), ...(condition ? { condition } : {}), facts: writeFacts(ctx, w) };
-      }),
+      writes: piece.writes.map((w) => ({ start: w.node.getStart(ctx.sourceFile), end: w.node.getEnd(), ...(w.condition ? { condition: w.condition } : {}), facts: writeFacts(ctx, w) })),
     });
   }
   markSuppressed(ctx, [...summary.state, ...summary.uses.filter((u) => u.call !== undefined)], honourEslintComments);

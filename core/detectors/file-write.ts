@@ -23,10 +23,13 @@ function fsWrites(ctx: FileContext): CoreFinding[] {
   const findings: CoreFinding[] = [];
   for (const { entry, node } of ctx.creations()) {
     if (entry.via !== 'fs-write' || !ts.isCallExpression(node)) continue;
-    if (!ctx.runsIn(node, REQUEST_TIME)) continue;
+    const when = ctx.when(node, REQUEST_TIME);
+    if (!when.holds) continue;
     const target = node.arguments[entry.pathArg ?? 0];
     if (target && isTempPath(ctx, target, 0) && removesFiles(ctx, node)) continue;
-    findings.push(makeFinding(ctx, 'file-write', node, `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, entry.suggestion, entry.label));
+    findings.push(
+      makeFinding(ctx, { category: 'file-write', node, what: `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, suggestion: entry.suggestion, subject: entry.label, condition: when.condition }),
+    );
   }
   return findings;
 }
@@ -78,10 +81,11 @@ function fileUploadMoves(ctx: FileContext): CoreFinding[] {
   for (const node of ctx.calls) {
     const callee = skipOuter(ts, node.expression);
     if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'mv' || node.arguments.length === 0) continue;
-    if (!fromUploadedFiles(ctx, callee.expression, 0) || !ctx.runsIn(node, REQUEST_TIME)) continue;
-    findings.push(
-      makeFinding(ctx, 'file-write', node, `${snippet(ctx, node)} (express-fileupload) moves the upload into a local folder`, FILEUPLOAD, 'express-fileupload'),
-    );
+    if (!fromUploadedFiles(ctx, callee.expression, 0)) continue;
+    const when = ctx.when(node, REQUEST_TIME);
+    if (!when.holds) continue;
+    const what = `${snippet(ctx, node)} (express-fileupload) moves the upload into a local folder`;
+    findings.push(makeFinding(ctx, { category: 'file-write', node, what, suggestion: FILEUPLOAD, subject: 'express-fileupload', condition: when.condition }));
   }
   return findings;
 }

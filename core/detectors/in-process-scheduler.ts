@@ -26,13 +26,14 @@ function timers(ctx: FileContext): CoreFinding[] {
   const findings: CoreFinding[] = [];
   for (const node of ctx.calls) {
     const timer = timerName(ctx, node.expression);
-    if (!timer || !ctx.runsIn(node, SHARED_CONTEXT)) continue;
+    if (!timer) continue;
+    const when = ctx.when(node, SHARED_CONTEXT);
+    if (!when.holds) continue;
+    const found = { category: 'in-process-scheduler', node, suggestion: TIMERS, condition: when.condition } as const;
     if (timer === 'setInterval') {
-      findings.push(makeFinding(ctx, 'in-process-scheduler', node, `${snippet(ctx, node)} runs on a timer in the web process`, TIMERS, 'setInterval'));
+      findings.push(makeFinding(ctx, { ...found, what: `${snippet(ctx, node)} runs on a timer in the web process`, subject: 'setInterval' }));
     } else if (reschedulesItself(ctx, node)) {
-      findings.push(
-        makeFinding(ctx, 'in-process-scheduler', node, `${snippet(ctx, node)} reschedules its own function, a timer loop in the web process`, TIMERS, 'setTimeout loop'),
-      );
+      findings.push(makeFinding(ctx, { ...found, what: `${snippet(ctx, node)} reschedules its own function, a timer loop in the web process`, subject: 'setTimeout loop' }));
     }
   }
   return findings;

@@ -2,7 +2,7 @@ import { hasProperty, isFunctionNode, memberName, objectProperty, skipOuter, wal
 import type { FileContext } from '../context.js';
 import { REQUEST_TIME } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
-import { handRolledFindings, libraryFindings, makeFinding, relatedWrites, SHARED_CONTEXT, snippet } from './shared.js';
+import { handRolledFindings, libraryFindings, makeFinding, relatedSpans, SHARED_CONTEXT, type Site, snippet } from './shared.js';
 
 // new LRUCache({ max })  at module scope; memoize(async (id) => db.find(id)); cache.put(k, v)
 export function detectProcessCache(ctx: FileContext): CoreFinding[] {
@@ -20,7 +20,8 @@ function memoizerFindings(ctx: FileContext): CoreFinding[] {
   const findings: CoreFinding[] = [];
   for (const { entry, node } of ctx.creations()) {
     if (entry.via !== 'memoize' || !ts.isCallExpression(node)) continue;
-    if (!ctx.runsIn(node, SHARED_CONTEXT)) continue;
+    const when = ctx.when(node, SHARED_CONTEXT);
+    if (!when.holds) continue;
     const target = node.arguments[0] && functionOf(ctx, node.arguments[0]);
     if (!target) continue;
     const promiseOption = node.arguments.slice(1).some((arg) => {
@@ -29,7 +30,9 @@ function memoizerFindings(ctx: FileContext): CoreFinding[] {
       return obj !== undefined && hasProperty(ts, obj, 'promise') === 'yes' && value?.kind !== ts.SyntaxKind.FalseKeyword;
     });
     if (!(entry.label === 'p-memoize' || promiseOption || doesIo(ctx, target))) continue;
-    findings.push(makeFinding(ctx, 'process-cache', node, `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, entry.suggestion, entry.label));
+    findings.push(
+      makeFinding(ctx, { category: 'process-cache', node, what: `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, suggestion: entry.suggestion, subject: entry.label, condition: when.condition }),
+    );
   }
   return findings;
 }
@@ -83,24 +86,33 @@ function moduleStoreFindings(ctx: FileContext): CoreFinding[] {
   if (!ctx.namesPackages) return [];
   const ts = ctx.ts;
   const entries = ctx.shared('module-stores', () => {
-    const byDeclaration = new Map<TS.Node, { entry: import('../catalogue.js').CatalogueEntry; writes: TS.Node[] }>();
+    const byDeclaration = new Map<TS.Node, { entry: import('../catalogue.js').CatalogueEntry; writes: Site[] }>();
     for (const node of ctx.calls) {
       const callee = skipOuter(ts, node.expression);
       if (!ts.isPropertyAccessExpression(callee)) continue;
       const ref = ctx.imports.resolve(callee.expression);
       if (!ref || ref.path.length > 0) continue;
       const entry = ctx.entriesForModule(ref.module).find((e) => e.via === 'module' && e.writeMethods?.includes(callee.name.text));
-      if (!entry || !ctx.runsIn(node, REQUEST_TIME)) continue;
+      if (!entry) continue;
+      const when = ctx.when(node, REQUEST_TIME);
+      if (!when.holds) continue;
       const declaration = moduleDeclaration(ctx, callee.expression);
       if (!declaration) continue;
       const group = byDeclaration.get(declaration) ?? { entry, writes: [] };
-      group.writes.push(node);
+      group.writes.push({ node, condition: when.condition });
       byDeclaration.set(declaration, group);
     }
     return byDeclaration;
   });
   return [...entries].map(([declaration, { entry, writes }]) =>
-    makeFinding(ctx, entry.category, declaration, `${snippet(ctx, declaration)} (${entry.label}) ${entry.what}`, entry.suggestion, entry.label, relatedWrites(ctx, writes)),
+    makeFinding(ctx, {
+      category: entry.category,
+      node: declaration,
+      what: `${snippet(ctx, declaration)} (${entry.label}) ${entry.what}`,
+      suggestion: entry.suggestion,
+      subject: entry.label,
+      related: relatedSpans(ctx, writes),
+    }),
   );
 }
 

@@ -2,11 +2,11 @@ import { isReturnedValue, memberName, outerWrapper, skipOuter, words } from '../
 import { unitExportNames } from '../exports.js';
 import { CATEGORY_INFO } from '../categories.js';
 import type { CatalogueEntry } from '../catalogue.js';
-import type { FileContext, LibraryCreation } from '../context.js';
+import type { FileContext, LibraryCreation, When } from '../context.js';
 import { code, composeMessage, WRITTEN_AT_REQUEST_TIME } from '../messages.js';
 import { BACKGROUND, LOAD, REQUEST, UNKNOWN } from '../reach.js';
 import { collectState, type ContainerKind, type StatePiece, type StateWrite } from '../state.js';
-import type { Category, CoreFinding, RelatedSpan, Suggestion, TS, TypeScript } from '../types.js';
+import type { Category, Condition, CoreFinding, RelatedSpan, Suggestion, TS, TypeScript } from '../types.js';
 
 /** A detector: one category's findings in one file. */
 export type Detector = (ctx: FileContext) => CoreFinding[];
@@ -16,15 +16,21 @@ export const SHARED_CONTEXT = LOAD | UNKNOWN | BACKGROUND;
 /** Any context at all: the code runs. */
 export const ANY_CONTEXT = LOAD | REQUEST | UNKNOWN | BACKGROUND;
 
-export function makeFinding(
-  ctx: FileContext,
-  category: Category,
-  node: TS.Node,
-  what: string,
-  suggestion: Suggestion,
-  subject: string,
-  related: RelatedSpan[] = [],
-): CoreFinding {
+/** What a finding says and where: `makeFinding` composes the message and the cross-file facts. */
+export interface FindingSpec {
+  category: Category;
+  /** The node the finding is reported at. */
+  node: TS.Node;
+  what: string;
+  suggestion: Suggestion;
+  subject: string;
+  related?: RelatedSpan[];
+  /** `ctx.when(node, …)`'s condition: with cross-file analysis, the finding holds only if it does. */
+  condition?: Condition;
+}
+
+export function makeFinding(ctx: FileContext, spec: FindingSpec): CoreFinding {
+  const { category, node, what, suggestion, subject, related = [], condition } = spec;
   const finding: CoreFinding = {
     category,
     start: node.getStart(ctx.sourceFile),
@@ -35,7 +41,6 @@ export function makeFinding(
     subject,
   };
   if (ctx.crossFile) {
-    const condition = ctx.conditionOf(node);
     if (condition) {
       finding.condition = condition;
       const factory = factoryOf(ctx, node, category, condition.exports);
@@ -47,11 +52,14 @@ export function makeFinding(
   return finding;
 }
 
-export function relatedWrites(ctx: FileContext, nodes: readonly TS.Node[], message = WRITTEN_AT_REQUEST_TIME): RelatedSpan[] {
-  return nodes.map((node) => {
-    const condition = ctx.crossFile ? ctx.conditionOf(node) : undefined;
-    return { start: node.getStart(ctx.sourceFile), end: node.getEnd(), message, ...(condition ? { condition } : {}) };
-  });
+/** A place where state is written or used, with the condition `ctx.when` gave it. */
+export interface Site {
+  node: TS.Node;
+  condition?: Condition;
+}
+
+export function relatedSpans(ctx: FileContext, sites: readonly Site[], message = WRITTEN_AT_REQUEST_TIME): RelatedSpan[] {
+  return sites.map(({ node, condition }) => ({ start: node.getStart(ctx.sourceFile), end: node.getEnd(), message, ...(condition && ctx.crossFile ? { condition } : {}) }));
 }
 
 /** Categories whose store or timer belongs to whoever calls the function that creates it. */
@@ -110,16 +118,27 @@ export function snippet(ctx: FileContext, node: TS.Node): string {
   return code(node.getText(ctx.sourceFile));
 }
 
+/** A library creation to report, with the condition under which it runs where it counts. */
+interface UnsafeCreation extends LibraryCreation {
+  condition?: Condition;
+}
+
 /**
  * Library creations whose options keep state in the process, judged once per file. A creation
  * judged as the store of another (`new MemoryStore()` in `session({ store })`) is reported there.
  */
-function unsafeCreations(ctx: FileContext): LibraryCreation[] {
+function unsafeCreations(ctx: FileContext): UnsafeCreation[] {
   return ctx.shared('unsafe-creations', () => {
     const generic = ctx.creations().filter((c) => ['call', 'new', 'call-or-new', 'register', 'decorator'].includes(c.entry.via));
     const judged = generic.map((creation) => ({ creation, verdict: ctx.judgeOptions(creation) }));
     const stores = new Set(judged.flatMap(({ verdict }) => verdict.stores));
-    return judged.filter(({ creation, verdict }) => verdict.unsafe && !stores.has(creation.node) && inCreationContext(ctx, creation)).map(({ creation }) => creation);
+    const found: UnsafeCreation[] = [];
+    for (const { creation, verdict } of judged) {
+      if (!verdict.unsafe || stores.has(creation.node)) continue;
+      const when = creationContext(ctx, creation);
+      if (when.holds) found.push(when.condition ? { ...creation, condition: when.condition } : creation);
+    }
+    return found;
   });
 }
 
@@ -127,17 +146,18 @@ function unsafeCreations(ctx: FileContext): LibraryCreation[] {
  * A store created per request is transient; one created at load time, in a start-up function, in
  * a singleton's constructor or by unknown callers is shared. Schedulers count wherever they run.
  */
-function inCreationContext(ctx: FileContext, creation: LibraryCreation): boolean {
+function creationContext(ctx: FileContext, creation: LibraryCreation): When {
   const ts = ctx.ts;
   // A scheduled job or a file written per request is still process-bound, wherever it is created.
-  if (creation.entry.category === 'in-process-scheduler' || creation.entry.category === 'file-write') return ctx.runsIn(creation.node, ANY_CONTEXT);
-  if (!ctx.runsIn(creation.node, SHARED_CONTEXT)) return false;
+  if (creation.entry.category === 'in-process-scheduler' || creation.entry.category === 'file-write') return ctx.when(creation.node, ANY_CONTEXT);
+  const when = ctx.when(creation.node, SHARED_CONTEXT);
+  if (!when.holds) return when;
   const unit = ctx.unitOf(creation.node);
   if ((ts.isPropertyDeclaration(unit) || ts.isConstructorDeclaration(unit)) && ts.isClassLike(unit.parent)) {
     const facts = ctx.reach.classFacts(unit.parent);
-    if (facts.requestScoped) return false;
+    if (facts.requestScoped) return { holds: false };
   }
-  return true;
+  return when;
 }
 
 /** Findings for the catalogue's `call`/`new`/`register`/`decorator` rows of a category. */
@@ -145,8 +165,12 @@ export function libraryFindings(ctx: FileContext, category: Category): CoreFindi
   return [
     ...unsafeCreations(ctx)
       .filter((c) => c.entry.category === category)
-      .map((c) => makeFinding(ctx, category, c.node, `${snippet(ctx, c.node)} (${c.entry.label}) ${c.entry.what}`, c.entry.suggestion, c.entry.label)),
-    ...typedStores(ctx).filter((t) => t.entry.category === category).map((t) => makeFinding(ctx, category, t.name, t.what, t.entry.suggestion, t.entry.label)),
+      .map((c) =>
+        makeFinding(ctx, { category, node: c.node, what: `${snippet(ctx, c.node)} (${c.entry.label}) ${c.entry.what}`, suggestion: c.entry.suggestion, subject: c.entry.label, condition: c.condition }),
+      ),
+    ...typedStores(ctx)
+      .filter((t) => t.entry.category === category)
+      .map((t) => makeFinding(ctx, { category, node: t.name, what: t.what, suggestion: t.entry.suggestion, subject: t.entry.label })),
   ];
 }
 
@@ -297,14 +321,13 @@ export function handRolledFindings(ctx: FileContext, category: Category): CoreFi
   return classified
     .filter((c) => c.category === category)
     .map(({ piece }) => {
-      return makeFinding(
-        ctx,
+      return makeFinding(ctx, {
         category,
-        piece.nameNode,
-        handRolledWhat(category, piece.name, piece.where),
-        CATEGORY_INFO[category].suggestion,
-        piece.name,
-        relatedWrites(ctx, piece.writes.map((w) => w.node)),
-      );
+        node: piece.nameNode,
+        what: handRolledWhat(category, piece.name, piece.where),
+        suggestion: CATEGORY_INFO[category].suggestion,
+        subject: piece.name,
+        related: relatedSpans(ctx, piece.writes),
+      });
     });
 }

@@ -3,7 +3,7 @@ import type { CatalogueEntry } from '../catalogue.js';
 import type { FileContext } from '../context.js';
 import { REQUEST_TIME } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
-import { handRolledFindings, libraryFindings, makeFinding, relatedWrites, snippet } from './shared.js';
+import { handRolledFindings, libraryFindings, makeFinding, relatedSpans, type Site, snippet } from './shared.js';
 
 const SUBSCRIBE = new Set(['on', 'once', 'addListener', 'prependListener']);
 
@@ -18,15 +18,16 @@ export function detectSocketRegistry(ctx: FileContext): CoreFinding[] {
 }
 
 /** Request-time uses of `<holder>.<member>` for the variable a creation is stored in. */
-function memberUses(ctx: FileContext, creation: TS.Node, members: ReadonlySet<string>): TS.PropertyAccessExpression[] {
+function memberUses(ctx: FileContext, creation: TS.Node, members: ReadonlySet<string>): (Site & { node: TS.PropertyAccessExpression })[] {
   const ts = ctx.ts;
   const holder = ctx.holderText(creation);
   if (!holder) return [];
-  const uses: TS.PropertyAccessExpression[] = [];
+  const uses: (Site & { node: TS.PropertyAccessExpression })[] = [];
   for (const node of ctx.ofKinds(ts.SyntaxKind.PropertyAccessExpression) as readonly TS.PropertyAccessExpression[]) {
     if (!members.has(node.name.text)) continue;
     if (skipOuter(ts, node.expression).getText(ctx.sourceFile).replace(/\s+/g, '') !== holder) continue;
-    if (ctx.runsIn(node, REQUEST_TIME)) uses.push(node);
+    const when = ctx.when(node, REQUEST_TIME);
+    if (when.holds) uses.push({ node, condition: when.condition });
   }
   return uses;
 }
@@ -38,9 +39,8 @@ function wsBroadcasts(ctx: FileContext): CoreFinding[] {
     if (entry.via !== 'ws-server') continue;
     const uses = memberUses(ctx, node, new Set(['clients']));
     if (uses.length === 0) continue;
-    findings.push(
-      makeFinding(ctx, 'socket-registry', node, `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, entry.suggestion, entry.label, relatedWrites(ctx, uses, 'broadcast to local clients here')),
-    );
+    const what = `${snippet(ctx, node)} (${entry.label}) ${entry.what}`;
+    findings.push(makeFinding(ctx, { category: 'socket-registry', node, what, suggestion: entry.suggestion, subject: entry.label, related: relatedSpans(ctx, uses, 'broadcast to local clients here') }));
   }
   return findings;
 }
@@ -52,15 +52,14 @@ function eventBuses(ctx: FileContext): CoreFinding[] {
   for (const node of ctx.ofKinds(ts.SyntaxKind.NewExpression) as readonly TS.NewExpression[]) {
     const entry = emitterEntry(ctx, node);
     if (!entry || ctx.unitOf(node) !== ctx.sourceFile) continue;
-    const subscriptions = memberUses(ctx, node, SUBSCRIBE).filter((use) => isCalled(ts, use));
-    const emits = memberUses(ctx, node, new Set(['emit'])).filter((use) => isCalled(ts, use));
+    const subscriptions = memberUses(ctx, node, SUBSCRIBE).filter((use) => isCalled(ts, use.node));
+    const emits = memberUses(ctx, node, new Set(['emit'])).filter((use) => isCalled(ts, use.node));
     if (subscriptions.length === 0 || emits.length === 0) continue;
-    findings.push(
-      makeFinding(ctx, 'socket-registry', node, `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, entry.suggestion, entry.label, [
-        ...relatedWrites(ctx, subscriptions.map((s) => s.parent), 'subscribed here per request'),
-        ...relatedWrites(ctx, emits.map((e) => e.parent), 'emitted here at request time'),
-      ]),
-    );
+    const related = [
+      ...relatedSpans(ctx, subscriptions.map((s) => ({ node: s.node.parent })), 'subscribed here per request'),
+      ...relatedSpans(ctx, emits.map((e) => ({ node: e.node.parent })), 'emitted here at request time'),
+    ];
+    findings.push(makeFinding(ctx, { category: 'socket-registry', node, what: `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, suggestion: entry.suggestion, subject: entry.label, related }));
   }
   return findings;
 }
