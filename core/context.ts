@@ -87,8 +87,6 @@ export class FileContext {
   readonly reach: Reachability;
   /** Every node, in source order. */
   readonly nodes: readonly TS.Node[];
-  private creationsCache: LibraryCreation[] | undefined;
-  private readonly memo = new Map<string, unknown>();
 
   constructor(
     readonly ts: TypeScript,
@@ -158,12 +156,6 @@ export class FileContext {
   /** Class declarations and expressions, in source order. */
   get classes(): readonly TS.ClassLikeDeclaration[] {
     return this.ofKinds(this.ts.SyntaxKind.ClassDeclaration, this.ts.SyntaxKind.ClassExpression) as readonly TS.ClassLikeDeclaration[];
-  }
-
-  /** Computes a per-file value once, for detectors that share work. */
-  shared<T>(key: string, compute: () => T): T {
-    if (!this.memo.has(key)) this.memo.set(key, compute());
-    return this.memo.get(key) as T;
   }
 
   unitOf(node: TS.Node): CodeUnit {
@@ -242,15 +234,8 @@ export class FileContext {
   }
 
   /** All catalogue creations in the file (decorators, calls, `new`, registrations). */
-  creations(): LibraryCreation[] {
-    if (this.creationsCache) return this.creationsCache;
-    const ts = this.ts;
-    const found: LibraryCreation[] = [];
-    for (const node of this.ofKinds(ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression, ts.SyntaxKind.Decorator) as readonly (TS.CallExpression | TS.NewExpression | TS.Decorator)[]) {
-      for (const entry of this.entriesFor(node)) found.push({ entry, node });
-    }
-    this.creationsCache = found;
-    return found;
+  creations(): readonly LibraryCreation[] {
+    return creations(this);
   }
 
   /**
@@ -429,6 +414,31 @@ export class FileContext {
     return undefined;
   }
 }
+
+/**
+ * A value computed once per file, on first use, for detectors that share work: declare it once,
+ * `const pieces = perFile((ctx) => …)`, and ask `pieces(ctx)`. The context itself stays read-only.
+ */
+export function perFile<T>(compute: (ctx: FileContext) => T): (ctx: FileContext) => T {
+  const values = new WeakMap<FileContext, { value: T }>();
+  return (ctx) => {
+    let known = values.get(ctx);
+    if (!known) {
+      known = { value: compute(ctx) };
+      values.set(ctx, known);
+    }
+    return known.value;
+  };
+}
+
+const creations = perFile((ctx): readonly LibraryCreation[] => {
+  const ts = ctx.ts;
+  const found: LibraryCreation[] = [];
+  for (const node of ctx.ofKinds(ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression, ts.SyntaxKind.Decorator) as readonly (TS.CallExpression | TS.NewExpression | TS.Decorator)[]) {
+    for (const entry of ctx.entriesFor(node)) found.push({ entry, node });
+  }
+  return found;
+});
 
 /** A catalogue row for a package named in the configuration's `packages`. */
 function configuredEntry(module: string, category: CatalogueEntry['category']): CatalogueEntry {

@@ -1,6 +1,6 @@
 import { isFunctionNode, memberName, nameText, outerWrapper, skipOuter } from './ast.js';
 import type { Binding } from './binder.js';
-import type { FileContext } from './context.js';
+import { type FileContext, perFile } from './context.js';
 import { exportNamesOf } from './exports.js';
 import { REQUEST_TIME } from './reach.js';
 import type { Condition, TS, TypeScript } from './types.js';
@@ -84,11 +84,7 @@ export function containerKind(ctx: FileContext, init: TS.Expression | undefined,
  * Finds module-level containers and `let`s, fields of singleton classes, and class statics,
  * with the writes that can run at request time. Every hand-rolled detector shares this.
  */
-export function collectState(ctx: FileContext): StatePiece[] {
-  return ctx.shared('state-pieces', () => findState(ctx));
-}
-
-function findState(ctx: FileContext): StatePiece[] {
+export const collectState = perFile((ctx): StatePiece[] => {
   const pieces: StatePiece[] = [];
   for (const binding of ctx.binder.moduleScope().values()) {
     const piece = moduleVariable(ctx, binding);
@@ -96,7 +92,7 @@ function findState(ctx: FileContext): StatePiece[] {
   }
   for (const cls of ctx.classes) pieces.push(...classState(ctx, cls));
   return pieces;
-}
+});
 
 function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefined {
   const ts = ctx.ts;
@@ -447,6 +443,11 @@ export function isLazyInit(ctx: FileContext, assignment: TS.BinaryExpression, ta
 
 type Step = { node: TS.Node; child: TS.Node } | null;
 
+/** `stepUp`'s memo, per file. */
+const lazyInitSteps = perFile(() => new Map<TS.Node, Step>());
+/** `guardedBefore`'s guards, per block: the first statement returning each text, and every statement's index. */
+const lazyInitGuards = perFile(() => new Map<TS.Node, { first: Map<string, number>; index: Map<TS.Node, number> }>());
+
 /**
  * The nearest ancestor of `from` where `isLazyInit` looks (an `if`, a block, the file, or a
  * function or property that may be the unit), with its child on the way. Memoised for every
@@ -454,7 +455,7 @@ type Step = { node: TS.Node; child: TS.Node } | null;
  */
 function stepUp(ctx: FileContext, from: TS.Node): Step {
   const ts = ctx.ts;
-  const steps = ctx.shared('lazy-init-steps', () => new Map<TS.Node, Step>());
+  const steps = lazyInitSteps(ctx);
   const passed: TS.Node[] = [];
   let step: Step | undefined;
   for (let child = from; step === undefined; ) {
@@ -477,7 +478,7 @@ function stepUp(ctx: FileContext, from: TS.Node): Step {
  */
 function guardedBefore(ctx: FileContext, block: TS.Block | TS.SourceFile, child: TS.Node, text: string): boolean {
   const ts = ctx.ts;
-  const blocks = ctx.shared('lazy-init-guards', () => new Map<TS.Node, { first: Map<string, number>; index: Map<TS.Node, number> }>());
+  const blocks = lazyInitGuards(ctx);
   let known = blocks.get(block);
   if (!known) {
     known = { first: new Map(), index: new Map() };

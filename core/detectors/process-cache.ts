@@ -1,4 +1,5 @@
 import { hasProperty, isFunctionNode, memberName, objectProperty, skipOuter, walk } from '../ast.js';
+import type { CatalogueEntry } from '../catalogue.js';
 import type { FileContext } from '../context.js';
 import { REQUEST_TIME } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
@@ -85,26 +86,23 @@ function rootIdentifier(ts: FileContext['ts'], expr: TS.Expression): TS.Identifi
 function moduleStoreFindings(ctx: FileContext): CoreFinding[] {
   if (!ctx.namesPackages) return [];
   const ts = ctx.ts;
-  const entries = ctx.shared('module-stores', () => {
-    const byDeclaration = new Map<TS.Node, { entry: import('../catalogue.js').CatalogueEntry; writes: Site[] }>();
-    for (const node of ctx.calls) {
-      const callee = skipOuter(ts, node.expression);
-      if (!ts.isPropertyAccessExpression(callee)) continue;
-      const ref = ctx.imports.resolve(callee.expression);
-      if (!ref || ref.path.length > 0) continue;
-      const entry = ctx.entriesForModule(ref.module).find((e) => e.via === 'module' && e.writeMethods?.includes(callee.name.text));
-      if (!entry) continue;
-      const when = ctx.when(node, REQUEST_TIME);
-      if (!when.holds) continue;
-      const declaration = moduleDeclaration(ctx, callee.expression);
-      if (!declaration) continue;
-      const group = byDeclaration.get(declaration) ?? { entry, writes: [] };
-      group.writes.push({ node, condition: when.condition });
-      byDeclaration.set(declaration, group);
-    }
-    return byDeclaration;
-  });
-  return [...entries].map(([declaration, { entry, writes }]) =>
+  const byDeclaration = new Map<TS.Node, { entry: CatalogueEntry; writes: Site[] }>();
+  for (const node of ctx.calls) {
+    const callee = skipOuter(ts, node.expression);
+    if (!ts.isPropertyAccessExpression(callee)) continue;
+    const ref = ctx.imports.resolve(callee.expression);
+    if (!ref || ref.path.length > 0) continue;
+    const entry = ctx.entriesForModule(ref.module).find((e) => e.via === 'module' && e.writeMethods?.includes(callee.name.text));
+    if (!entry) continue;
+    const when = ctx.when(node, REQUEST_TIME);
+    if (!when.holds) continue;
+    const declaration = moduleDeclaration(ctx, callee.expression);
+    if (!declaration) continue;
+    const group = byDeclaration.get(declaration) ?? { entry, writes: [] };
+    group.writes.push({ node, condition: when.condition });
+    byDeclaration.set(declaration, group);
+  }
+  return [...byDeclaration].map(([declaration, { entry, writes }]) =>
     makeFinding(ctx, {
       category: entry.category,
       node: declaration,

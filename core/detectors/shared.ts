@@ -2,7 +2,7 @@ import { isReturnedValue, memberName, outerWrapper, skipOuter, words } from '../
 import { unitExportNames } from '../exports.js';
 import { CATEGORY_INFO } from '../categories.js';
 import type { CatalogueEntry } from '../catalogue.js';
-import type { FileContext, LibraryCreation, When } from '../context.js';
+import { type FileContext, type LibraryCreation, perFile, type When } from '../context.js';
 import { code, composeMessage, WRITTEN_AT_REQUEST_TIME } from '../messages.js';
 import { BACKGROUND, LOAD, REQUEST, UNKNOWN } from '../reach.js';
 import { collectState, type ContainerKind, type StatePiece, type StateWrite } from '../state.js';
@@ -127,20 +127,18 @@ interface UnsafeCreation extends LibraryCreation {
  * Library creations whose options keep state in the process, judged once per file. A creation
  * judged as the store of another (`new MemoryStore()` in `session({ store })`) is reported there.
  */
-function unsafeCreations(ctx: FileContext): UnsafeCreation[] {
-  return ctx.shared('unsafe-creations', () => {
-    const generic = ctx.creations().filter((c) => ['call', 'new', 'call-or-new', 'register', 'decorator'].includes(c.entry.via));
-    const judged = generic.map((creation) => ({ creation, verdict: ctx.judgeOptions(creation) }));
-    const stores = new Set(judged.flatMap(({ verdict }) => verdict.stores));
-    const found: UnsafeCreation[] = [];
-    for (const { creation, verdict } of judged) {
-      if (!verdict.unsafe || stores.has(creation.node)) continue;
-      const when = creationContext(ctx, creation);
-      if (when.holds) found.push(when.condition ? { ...creation, condition: when.condition } : creation);
-    }
-    return found;
-  });
-}
+const unsafeCreations = perFile((ctx): UnsafeCreation[] => {
+  const generic = ctx.creations().filter((c) => ['call', 'new', 'call-or-new', 'register', 'decorator'].includes(c.entry.via));
+  const judged = generic.map((creation) => ({ creation, verdict: ctx.judgeOptions(creation) }));
+  const stores = new Set(judged.flatMap(({ verdict }) => verdict.stores));
+  const found: UnsafeCreation[] = [];
+  for (const { creation, verdict } of judged) {
+    if (!verdict.unsafe || stores.has(creation.node)) continue;
+    const when = creationContext(ctx, creation);
+    if (when.holds) found.push(when.condition ? { ...creation, condition: when.condition } : creation);
+  }
+  return found;
+});
 
 /**
  * A store created per request is transient; one created at load time, in a start-up function, in
@@ -180,34 +178,41 @@ export function libraryFindings(ctx: FileContext, category: Category): CoreFindi
  * where the creating call itself is not visible. A value created by a project function is left to
  * the cross-file analysis of that function.
  */
-function typedStores(ctx: FileContext): { name: TS.Node; entry: CatalogueEntry; what: string }[] {
-  if (!ctx.checker) return [];
-  return ctx.shared('typed-stores', () => {
-    const ts = ctx.ts;
-    const found: { name: TS.Node; entry: CatalogueEntry; what: string }[] = [];
-    const consider = (name: TS.Node, label: string, values: readonly (TS.Expression | undefined)[]) => {
-      if (values.some((v) => v !== undefined && (ctx.libraryCreation(v) || createdByProject(ctx, v)))) return;
-      const entry = ctx.typedStore(name);
-      const typeName = entry && ctx.checker!.getTypeAtLocation(name).getSymbol()?.getName();
-      if (entry && typeName) found.push({ name, entry, what: `${code(label)} holds a ${code(typeName)} (${entry.label}), which ${entry.what}` });
-    };
-    for (const binding of ctx.binder.moduleScope().values()) {
-      const decl = binding.declaration;
-      if (ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && decl.initializer) consider(decl.name, binding.name, [decl.initializer]);
-    }
-    for (const node of ctx.classes) {
-      if (!ctx.reach.classFacts(node).singleton) continue;
-      const assigned = ctx.reach.thisMembers(node);
-      for (const member of node.members) {
-        if (!ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name) || (ts.getModifiers(member) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) continue;
-        const writes = (assigned.get(member.name.text) ?? []).flatMap((a) => (ts.isBinaryExpression(a.parent) && a.parent.left === a ? [a.parent.right] : []));
-        if (!member.initializer && writes.length === 0) continue;
-        consider(member.name, `this.${member.name.text}`, [member.initializer, ...writes]);
-      }
-    }
-    return found;
-  });
+function typedStores(ctx: FileContext): TypedStore[] {
+  return ctx.checker ? typedStoresOf(ctx) : [];
 }
+
+interface TypedStore {
+  name: TS.Node;
+  entry: CatalogueEntry;
+  what: string;
+}
+
+const typedStoresOf = perFile((ctx): TypedStore[] => {
+  const ts = ctx.ts;
+  const found: TypedStore[] = [];
+  const consider = (name: TS.Node, label: string, values: readonly (TS.Expression | undefined)[]) => {
+    if (values.some((v) => v !== undefined && (ctx.libraryCreation(v) || createdByProject(ctx, v)))) return;
+    const entry = ctx.typedStore(name);
+    const typeName = entry && ctx.checker!.getTypeAtLocation(name).getSymbol()?.getName();
+    if (entry && typeName) found.push({ name, entry, what: `${code(label)} holds a ${code(typeName)} (${entry.label}), which ${entry.what}` });
+  };
+  for (const binding of ctx.binder.moduleScope().values()) {
+    const decl = binding.declaration;
+    if (ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && decl.initializer) consider(decl.name, binding.name, [decl.initializer]);
+  }
+  for (const node of ctx.classes) {
+    if (!ctx.reach.classFacts(node).singleton) continue;
+    const assigned = ctx.reach.thisMembers(node);
+    for (const member of node.members) {
+      if (!ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name) || (ts.getModifiers(member) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) continue;
+      const writes = (assigned.get(member.name.text) ?? []).flatMap((a) => (ts.isBinaryExpression(a.parent) && a.parent.left === a ? [a.parent.right] : []));
+      if (!member.initializer && writes.length === 0) continue;
+      consider(member.name, `this.${member.name.text}`, [member.initializer, ...writes]);
+    }
+  }
+  return found;
+});
 
 /** `createCache()` with `createCache` imported from a project module (relative or aliased). */
 function createdByProject(ctx: FileContext, value: TS.Expression): boolean {
@@ -246,20 +251,18 @@ export function writeFacts(ctx: FileContext, write: StateWrite): WriteFacts {
  * uses, rather than by a walk of every written value (in `a = b = c = …`, each value holds the
  * next: a walk per value would read the chain once per write).
  */
-function connectionHolders(ctx: FileContext): ReadonlySet<TS.Node> {
-  return ctx.shared('connection-holders', () => {
-    const ts = ctx.ts;
-    const holders = new Set<TS.Node>();
-    for (const id of ctx.ofKinds(ts.SyntaxKind.Identifier) as readonly TS.Identifier[]) {
-      if (!CONNECTION_PARAMS.has(id.text)) continue;
-      const decl = ctx.binder.resolve(id)?.declaration;
-      if (!decl || !ts.isParameter(decl)) continue;
-      // Up to the first function; a node already marked has its way up marked too.
-      for (let node: TS.Node | undefined = id; node && !holders.has(node) && !isFunctionLike(ts, node); node = node.parent) holders.add(node);
-    }
-    return holders;
-  });
-}
+const connectionHolders = perFile((ctx): ReadonlySet<TS.Node> => {
+  const ts = ctx.ts;
+  const holders = new Set<TS.Node>();
+  for (const id of ctx.ofKinds(ts.SyntaxKind.Identifier) as readonly TS.Identifier[]) {
+    if (!CONNECTION_PARAMS.has(id.text)) continue;
+    const decl = ctx.binder.resolve(id)?.declaration;
+    if (!decl || !ts.isParameter(decl)) continue;
+    // Up to the first function; a node already marked has its way up marked too.
+    for (let node: TS.Node | undefined = id; node && !holders.has(node) && !isFunctionLike(ts, node); node = node.parent) holders.add(node);
+  }
+  return holders;
+});
 
 /**
  * The most specific category for hand-rolled state: what is written (a response object, a key
@@ -309,16 +312,19 @@ export function handRolledWhat(category: Category, name: string, where: StatePie
   return `${code(label)}${kind} ${WHAT[category]}`;
 }
 
+/**
+ * Hand-rolled state with its category, once per file. With cross-file analysis, exported module
+ * state is reported by the link step, which sees the writes of every file.
+ */
+const classifiedState = perFile((ctx) =>
+  collectState(ctx)
+    .filter((piece) => piece.writes.length > 0 && !(ctx.crossFile && piece.exports.length > 0))
+    .map((piece) => ({ piece, category: classify(ctx, piece) })),
+);
+
 /** Findings for hand-rolled state classified into `category`. */
 export function handRolledFindings(ctx: FileContext, category: Category): CoreFinding[] {
-  // With cross-file analysis, exported module state is reported by the link step, which sees
-  // the writes of every file.
-  const classified = ctx.shared('hand-rolled', () =>
-    collectState(ctx)
-      .filter((piece) => piece.writes.length > 0 && !(ctx.crossFile && piece.exports.length > 0))
-      .map((piece) => ({ piece, category: classify(ctx, piece) })),
-  );
-  return classified
+  return classifiedState(ctx)
     .filter((c) => c.category === category)
     .map(({ piece }) => {
       return makeFinding(ctx, {
