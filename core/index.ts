@@ -1,4 +1,5 @@
-import { FileContext, namesPackage } from './context.js';
+import { FileContext } from './context.js';
+import { namesPackage } from './library.js';
 import { DETECTORS } from './detectors/index.js';
 import { CATEGORY_INFO } from './categories.js';
 import { isClientModule, isServerlessModule } from './file-scope.js';

@@ -1,7 +1,9 @@
-import { isFunctionNode, memberName, nameText, outerWrapper, skipOuter } from './ast.js';
+import { isFunctionNode, isStaticContext, memberName, nameText, outerWrapper, skipOuter } from './ast.js';
 import type { Binding } from './binder.js';
-import { type FileContext, perFile } from './context.js';
+import type { FileContext } from './context.js';
 import { exportNamesOf } from './exports.js';
+import { isClientPackage, libraryCreation } from './library.js';
+import { perFile } from './per-file.js';
 import { REQUEST_TIME } from './reach.js';
 import type { Condition, TS, TypeScript } from './types.js';
 
@@ -76,7 +78,7 @@ export function containerKind(ctx: FileContext, init: TS.Expression | undefined,
   if (typed) return typed;
   if (mutableBinding) return 'value';
   // Module objects, clients and library stores are judged by their own detectors.
-  if (ctx.imports.resolve(e) || ctx.libraryCreation(e)) return undefined;
+  if (ctx.imports.resolve(e) || libraryCreation(ctx, e)) return undefined;
   return 'instance';
 }
 
@@ -280,7 +282,7 @@ function writeThrough(
   if (assignment && depth === 0) {
     if (isLazyInit(ctx, assignment, assignment.left)) return 'lazy';
     // A client, a timer, or what a library creates (its own rule reports the creation).
-    if (isClientValue(ctx, assignment.right) || isTimerHandle(ctx, assignment.right) || ctx.libraryCreation(assignment.right)) return 'handle';
+    if (isClientValue(ctx, assignment.right) || isTimerHandle(ctx, assignment.right) || libraryCreation(ctx, assignment.right)) return 'handle';
   }
   return { node: access.node, ...(access.method !== undefined ? { method: access.method } : {}), key: access.key, values: access.values };
 }
@@ -331,7 +333,7 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
       writes.push(when.condition ? { ...write, condition: when.condition } : write);
     };
     for (const access of ctx.reach.thisMembers(cls).get(name) ?? []) {
-      if (ctx.isStaticContext(access) === field.isStatic) consider(access, [name]);
+      if (isStaticContext(ts, access) === field.isStatic) consider(access, [name]);
     }
     if (field.isStatic) {
       for (const ref of facts.classBinding?.references ?? []) {
@@ -382,7 +384,7 @@ function holdsConnection(ctx: FileContext, value: TS.Expression, depth: number):
     if (!ref) return false;
     if (CONNECTORS.has(`${ref.module}#${ref.path.join('.')}`)) return true;
     const last = ref.path[ref.path.length - 1];
-    return ctx.isClientModule(ref.module) && (ts.isNewExpression(e) || last === undefined || /^(?:create|connect)/.test(last));
+    return isClientPackage(ref.module) && (ts.isNewExpression(e) || last === undefined || /^(?:create|connect)/.test(last));
   }
   if (ts.isArrayLiteralExpression(e)) return e.elements.some((element) => holdsConnection(ctx, element, depth + 1));
   if (ts.isObjectLiteralExpression(e)) {
@@ -548,5 +550,5 @@ function isClientValue(ctx: FileContext, value: TS.Expression): boolean {
   const target = ts.isNewExpression(e) ? e.expression : ts.isCallExpression(e) ? e.expression : undefined;
   if (!target) return false;
   const ref = ctx.imports.resolve(target);
-  return ref !== undefined && ctx.isClientModule(ref.module);
+  return ref !== undefined && isClientPackage(ref.module);
 }

@@ -1,5 +1,6 @@
 import { isFunctionNode, memberName, skipOuter, stringValue, walk } from '../ast.js';
 import type { FileContext } from '../context.js';
+import { creations } from '../library.js';
 import { REQUEST_TIME } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
 import { libraryFindings, makeFinding, snippet } from './shared.js';
@@ -21,7 +22,7 @@ export function detectFileWrite(ctx: FileContext): CoreFinding[] {
 function fsWrites(ctx: FileContext): CoreFinding[] {
   const ts = ctx.ts;
   const findings: CoreFinding[] = [];
-  for (const { entry, node } of ctx.creations()) {
+  for (const { entry, node } of creations(ctx)) {
     if (entry.via !== 'fs-write' || !ts.isCallExpression(node)) continue;
     const when = ctx.when(node, REQUEST_TIME);
     if (!when.holds) continue;

@@ -1,6 +1,7 @@
 import { hasProperty, isFunctionNode, memberName, objectProperty, skipOuter, walk } from '../ast.js';
 import type { CatalogueEntry } from '../catalogue.js';
 import type { FileContext } from '../context.js';
+import { creations, entriesForModule, isClientPackage, objectLiteral } from '../library.js';
 import { REQUEST_TIME } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
 import { handRolledFindings, libraryFindings, makeFinding, relatedSpans, SHARED_CONTEXT, type Site, snippet } from './shared.js';
@@ -19,14 +20,14 @@ export function detectProcessCache(ctx: FileContext): CoreFinding[] {
 function memoizerFindings(ctx: FileContext): CoreFinding[] {
   const ts = ctx.ts;
   const findings: CoreFinding[] = [];
-  for (const { entry, node } of ctx.creations()) {
+  for (const { entry, node } of creations(ctx)) {
     if (entry.via !== 'memoize' || !ts.isCallExpression(node)) continue;
     const when = ctx.when(node, SHARED_CONTEXT);
     if (!when.holds) continue;
     const target = node.arguments[0] && functionOf(ctx, node.arguments[0]);
     if (!target) continue;
     const promiseOption = node.arguments.slice(1).some((arg) => {
-      const obj = ctx.objectLiteral(arg);
+      const obj = objectLiteral(ctx, arg);
       const value = obj && objectProperty(ts, obj, 'promise');
       return obj !== undefined && hasProperty(ts, obj, 'promise') === 'yes' && value?.kind !== ts.SyntaxKind.FalseKeyword;
     });
@@ -70,7 +71,7 @@ function doesIo(ctx: FileContext, fn: TS.Node): boolean {
       if (ctx.binder.isGlobal(callee, 'fetch') || memberName(ts, callee) === 'then') io = true;
       const root = rootIdentifier(ts, callee);
       const ref = root && ctx.imports.resolve(root);
-      if (ref && ctx.isClientModule(ref.module)) io = true;
+      if (ref && isClientPackage(ref.module)) io = true;
     }
   });
   return io;
@@ -92,7 +93,7 @@ function moduleStoreFindings(ctx: FileContext): CoreFinding[] {
     if (!ts.isPropertyAccessExpression(callee)) continue;
     const ref = ctx.imports.resolve(callee.expression);
     if (!ref || ref.path.length > 0) continue;
-    const entry = ctx.entriesForModule(ref.module).find((e) => e.via === 'module' && e.writeMethods?.includes(callee.name.text));
+    const entry = entriesForModule(ref.module).find((e) => e.via === 'module' && e.writeMethods?.includes(callee.name.text));
     if (!entry) continue;
     const when = ctx.when(node, REQUEST_TIME);
     if (!when.holds) continue;

@@ -2,8 +2,10 @@ import { isReturnedValue, memberName, outerWrapper, skipOuter, words } from '../
 import { unitExportNames } from '../exports.js';
 import { CATEGORY_INFO } from '../categories.js';
 import type { CatalogueEntry } from '../catalogue.js';
-import { type FileContext, type LibraryCreation, perFile, type When } from '../context.js';
+import type { FileContext, When } from '../context.js';
+import { type LibraryCreation, libraryCreation, typedStore, unsafeCreations } from '../library.js';
 import { code, composeMessage, WRITTEN_AT_REQUEST_TIME } from '../messages.js';
+import { perFile } from '../per-file.js';
 import { BACKGROUND, LOAD, REQUEST, UNKNOWN } from '../reach.js';
 import { collectState, type ContainerKind, type StatePiece, type StateWrite } from '../state.js';
 import type { Category, Condition, CoreFinding, RelatedSpan, Suggestion, TS, TypeScript } from '../types.js';
@@ -119,21 +121,14 @@ export function snippet(ctx: FileContext, node: TS.Node): string {
 }
 
 /** A library creation to report, with the condition under which it runs where it counts. */
-interface UnsafeCreation extends LibraryCreation {
+interface ReportedCreation extends LibraryCreation {
   condition?: Condition;
 }
 
-/**
- * Library creations whose options keep state in the process, judged once per file. A creation
- * judged as the store of another (`new MemoryStore()` in `session({ store })`) is reported there.
- */
-const unsafeCreations = perFile((ctx): UnsafeCreation[] => {
-  const generic = ctx.creations().filter((c) => ['call', 'new', 'call-or-new', 'register', 'decorator'].includes(c.entry.via));
-  const judged = generic.map((creation) => ({ creation, verdict: ctx.judgeOptions(creation) }));
-  const stores = new Set(judged.flatMap(({ verdict }) => verdict.stores));
-  const found: UnsafeCreation[] = [];
-  for (const { creation, verdict } of judged) {
-    if (!verdict.unsafe || stores.has(creation.node)) continue;
+/** The unsafe library creations (library.ts) made where they count, once per file. */
+const reportedCreations = perFile((ctx): ReportedCreation[] => {
+  const found: ReportedCreation[] = [];
+  for (const creation of unsafeCreations(ctx)) {
     const when = creationContext(ctx, creation);
     if (when.holds) found.push(when.condition ? { ...creation, condition: when.condition } : creation);
   }
@@ -161,7 +156,7 @@ function creationContext(ctx: FileContext, creation: LibraryCreation): When {
 /** Findings for the catalogue's `call`/`new`/`register`/`decorator` rows of a category. */
 export function libraryFindings(ctx: FileContext, category: Category): CoreFinding[] {
   return [
-    ...unsafeCreations(ctx)
+    ...reportedCreations(ctx)
       .filter((c) => c.entry.category === category)
       .map((c) =>
         makeFinding(ctx, { category, node: c.node, what: `${snippet(ctx, c.node)} (${c.entry.label}) ${c.entry.what}`, suggestion: c.entry.suggestion, subject: c.entry.label, condition: c.condition }),
@@ -192,8 +187,8 @@ const typedStoresOf = perFile((ctx): TypedStore[] => {
   const ts = ctx.ts;
   const found: TypedStore[] = [];
   const consider = (name: TS.Node, label: string, values: readonly (TS.Expression | undefined)[]) => {
-    if (values.some((v) => v !== undefined && (ctx.libraryCreation(v) || createdByProject(ctx, v)))) return;
-    const entry = ctx.typedStore(name);
+    if (values.some((v) => v !== undefined && (libraryCreation(ctx, v) || createdByProject(ctx, v)))) return;
+    const entry = typedStore(ctx, name);
     const typeName = entry && ctx.checker!.getTypeAtLocation(name).getSymbol()?.getName();
     if (entry && typeName) found.push({ name, entry, what: `${code(label)} holds a ${code(typeName)} (${entry.label}), which ${entry.what}` });
   };

@@ -1,6 +1,7 @@
 import { skipOuter } from '../ast.js';
 import type { CatalogueEntry } from '../catalogue.js';
 import type { FileContext } from '../context.js';
+import { creations, entriesFor, entriesForModule, holderText } from '../library.js';
 import { REQUEST_TIME } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
 import { handRolledFindings, libraryFindings, makeFinding, relatedSpans, type Site, snippet } from './shared.js';
@@ -20,7 +21,7 @@ export function detectSocketRegistry(ctx: FileContext): CoreFinding[] {
 /** Request-time uses of `<holder>.<member>` for the variable a creation is stored in. */
 function memberUses(ctx: FileContext, creation: TS.Node, members: ReadonlySet<string>): (Site & { node: TS.PropertyAccessExpression })[] {
   const ts = ctx.ts;
-  const holder = ctx.holderText(creation);
+  const holder = holderText(ctx, creation);
   if (!holder) return [];
   const uses: (Site & { node: TS.PropertyAccessExpression })[] = [];
   for (const node of ctx.ofKinds(ts.SyntaxKind.PropertyAccessExpression) as readonly TS.PropertyAccessExpression[]) {
@@ -35,7 +36,7 @@ function memberUses(ctx: FileContext, creation: TS.Node, members: ReadonlySet<st
 // const wss = new WebSocketServer({ server }); … wss.clients.forEach((c) => c.send(msg))
 function wsBroadcasts(ctx: FileContext): CoreFinding[] {
   const findings: CoreFinding[] = [];
-  for (const { entry, node } of ctx.creations()) {
+  for (const { entry, node } of creations(ctx)) {
     if (entry.via !== 'ws-server') continue;
     const uses = memberUses(ctx, node, new Set(['clients']));
     if (uses.length === 0) continue;
@@ -71,7 +72,7 @@ function isCalled(ts: FileContext['ts'], access: TS.PropertyAccessExpression): b
 /** `new EventEmitter()`, or `new Bus()` where `class Bus extends EventEmitter`. */
 function emitterEntry(ctx: FileContext, node: TS.NewExpression): CatalogueEntry | undefined {
   const ts = ctx.ts;
-  const direct = ctx.entriesFor(node).find((e) => e.via === 'emitter');
+  const direct = entriesFor(ctx, node).find((e) => e.via === 'emitter');
   if (direct) return direct;
   const callee = skipOuter(ts, node.expression);
   if (!ts.isIdentifier(callee)) return undefined;
@@ -81,8 +82,8 @@ function emitterEntry(ctx: FileContext, node: TS.NewExpression): CatalogueEntry 
     if (clause.token !== ts.SyntaxKind.ExtendsKeyword) continue;
     for (const type of clause.types) {
       const ref = ctx.imports.resolve(type.expression);
-      if (ref && ctx.entriesForModule(ref.module).some((e) => e.via === 'emitter' && e.exports.includes(ref.path.join('.')))) {
-        return ctx.entriesForModule(ref.module).find((e) => e.via === 'emitter');
+      if (ref && entriesForModule(ref.module).some((e) => e.via === 'emitter' && e.exports.includes(ref.path.join('.')))) {
+        return entriesForModule(ref.module).find((e) => e.via === 'emitter');
       }
     }
   }
