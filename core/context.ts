@@ -32,6 +32,21 @@ export interface When {
   condition?: Condition;
 }
 
+/** How a file is analysed. */
+export interface FileContextOptions {
+  /** Packages the configuration declares as process-local state (`packages`). */
+  packages?: AnalyzeOptions['packages'];
+  /** Cross-file analysis: exported functions' contexts stay symbolic (see `when`). */
+  crossFile?: boolean;
+  /** A type checker (`--typed`): containers and stores are also recognised by type. */
+  checker?: TS.TypeChecker;
+  /**
+   * Whether the file imports or requires a catalogued or configured package (`namesPackage`):
+   * a file that names none has no library creations, and skips looking for them. Default true.
+   */
+  namesPackages?: boolean;
+}
+
 const HOLDS: When = Object.freeze({ holds: true });
 const NEVER: When = Object.freeze({ holds: false });
 
@@ -47,22 +62,21 @@ export class FileContext {
   readonly reach: Reachability;
   /** Every node, in source order. */
   readonly nodes: readonly TS.Node[];
+  /** See FileContextOptions. */
+  readonly packages: NonNullable<AnalyzeOptions['packages']>;
+  readonly crossFile: boolean;
+  readonly checker: TS.TypeChecker | undefined;
+  readonly namesPackages: boolean;
 
   constructor(
     readonly ts: TypeScript,
     readonly sourceFile: TS.SourceFile,
-    /** Packages the configuration declares as process-local state (`packages`). */
-    readonly packages: AnalyzeOptions['packages'] = {},
-    /** Cross-file analysis: exported functions' contexts stay symbolic (see `when`). */
-    readonly crossFile = false,
-    /** A type checker (`--typed`): containers and stores are also recognised by type. */
-    readonly checker?: TS.TypeChecker,
-    /**
-     * Whether the file imports or requires a catalogued or configured package (`namesPackage`):
-     * a file that names none has no library creations, and skips looking for them.
-     */
-    readonly namesPackages = true,
+    options: FileContextOptions = {},
   ) {
+    this.packages = options.packages ?? {};
+    this.crossFile = options.crossFile === true;
+    this.checker = options.checker;
+    this.namesPackages = options.namesPackages ?? true;
     const index = indexNodes(ts, sourceFile);
     this.nodes = index.nodes;
     this.byKind = index.byKind;
@@ -71,7 +85,7 @@ export class FileContext {
     this.reach = new Reachability(ts, sourceFile, this.binder, {
       isScheduler: (call) => entriesFor(this, call).some((e) => e.category === 'in-process-scheduler'),
       ofKinds: (...kinds) => this.ofKinds(...kinds),
-      exportSymbols: crossFile,
+      exportSymbols: this.crossFile,
       decoratorName: (decorator) => {
         const target = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
         const ref = this.imports.resolve(target);

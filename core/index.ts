@@ -48,7 +48,7 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
   // modules (writes their state, calls their functions).
   const projectSpecifiers = options.projectSpecifiers ?? [];
   if (!holdsState && !(crossFile && specifiers.some((s) => isProjectSpecifier(s, projectSpecifiers)))) return { findings: [], errors: [] };
-  const ctx = new FileContext(ts, sourceFile, options.packages, crossFile, checker, namesPackages);
+  const ctx = new FileContext(ts, sourceFile, { packages: options.packages, crossFile, checker, namesPackages });
   const findings: CoreFinding[] = [];
   const errors: DetectorError[] = [];
   for (const category of holdsState ? activeCategories(ts, sourceFile, options) : []) {
