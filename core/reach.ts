@@ -11,6 +11,10 @@ export const BACKGROUND = 8; // timer and cron callbacks, shutdown hooks
 
 /** Request time in the sense of DESIGN.md: per request, or possibly so because callers are unknown. */
 export const REQUEST_TIME = REQUEST | UNKNOWN;
+/** Contexts in which creating a store means one store for the whole process. */
+export const SHARED_CONTEXT = LOAD | UNKNOWN | BACKGROUND;
+/** Any context at all: the code runs. */
+export const ANY_CONTEXT = LOAD | REQUEST | UNKNOWN | BACKGROUND;
 
 /**
  * With cross-file analysis, the callers of an exported function are found in other files: its

@@ -1,7 +1,8 @@
 import { isReturnedValue, outerWrapper, skipOuter, stringValue } from './ast.js';
 import type { Binding } from './binder.js';
 import type { FileContext } from './context.js';
-import { snippet, writeFacts, type WriteFacts } from './detectors/shared.js';
+import { snippet } from './detectors/finding.js';
+import { writeFacts, type WriteFacts } from './detectors/hand-rolled.js';
 import { exportNameAt, exportNamesOf, unitExportNames } from './exports.js';
 import { isServerlessModule } from './file-scope.js';
 import { normalizeModule } from './imports.js';

@@ -3,7 +3,8 @@ import type { FileContext } from '../context.js';
 import { creations } from '../library.js';
 import { REQUEST_TIME } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
-import { libraryFindings, makeFinding, snippet } from './shared.js';
+import { makeFinding, snippet } from './finding.js';
+import { libraryFindings } from './library-findings.js';
 
 const REMOVERS = new Set(['unlink', 'unlinkSync', 'rm', 'rmSync', 'remove', 'removeSync', 'rimraf']);
 const MAX_DEPTH = 6;

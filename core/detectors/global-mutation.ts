@@ -5,7 +5,7 @@ import { code } from '../messages.js';
 import { REQUEST_TIME } from '../reach.js';
 import { isLazyInit } from '../state.js';
 import type { CoreFinding, TS } from '../types.js';
-import { makeFinding, relatedSpans, type Site } from './shared.js';
+import { makeFinding, relatedSpans, type Site } from './finding.js';
 
 const GLOBAL_NAMES = /\b(?:globalThis|global|process)\b/;
 

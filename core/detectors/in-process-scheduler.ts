@@ -1,8 +1,10 @@
 import { skipOuter } from '../ast.js';
 import { CATEGORY_INFO } from '../categories.js';
 import type { FileContext } from '../context.js';
+import { SHARED_CONTEXT } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
-import { libraryFindings, makeFinding, SHARED_CONTEXT, snippet } from './shared.js';
+import { makeFinding, snippet } from './finding.js';
+import { libraryFindings } from './library-findings.js';
 
 const TIMERS = {
   summary: CATEGORY_INFO['in-process-scheduler'].suggestion.summary,

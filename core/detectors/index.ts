@@ -1,4 +1,5 @@
-import type { Category } from '../types.js';
+import type { FileContext } from '../context.js';
+import type { Category, CoreFinding } from '../types.js';
 import { detectFileWrite } from './file-write.js';
 import { detectGlobalMutation } from './global-mutation.js';
 import { detectInProcessScheduler } from './in-process-scheduler.js';
@@ -7,8 +8,10 @@ import { detectMemorySession } from './memory-session.js';
 import { detectModuleState } from './module-state.js';
 import { detectProcessCache } from './process-cache.js';
 import { detectProcessLock } from './process-lock.js';
-import type { Detector } from './shared.js';
 import { detectSocketRegistry } from './socket-registry.js';
+
+/** A detector: one category's findings in one file. */
+export type Detector = (ctx: FileContext) => CoreFinding[];
 
 /** One detector per category. */
 export const DETECTORS: Record<Category, Detector> = {

@@ -1,5 +1,6 @@
 import type { FileContext } from '../context.js';
-import { handRolledFindings, libraryFindings } from './shared.js';
+import { handRolledFindings } from './hand-rolled.js';
+import { libraryFindings } from './library-findings.js';
 
 // app.use(session({ secret }))  with no shared store; const sessions = new Map()
 export function detectMemorySession(ctx: FileContext) {

@@ -1,5 +1,5 @@
 import type { FileContext } from '../context.js';
-import { handRolledFindings } from './shared.js';
+import { handRolledFindings } from './hand-rolled.js';
 
 // const recent = []  at module scope, recent.push(…) in a handler
 export function detectModuleState(ctx: FileContext) {

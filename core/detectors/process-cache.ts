@@ -2,9 +2,11 @@ import { hasProperty, isFunctionNode, memberName, objectProperty, skipOuter, wal
 import type { CatalogueEntry } from '../catalogue.js';
 import type { FileContext } from '../context.js';
 import { creations, entriesForModule, isClientPackage, objectLiteral } from '../library.js';
-import { REQUEST_TIME } from '../reach.js';
+import { REQUEST_TIME, SHARED_CONTEXT } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
-import { handRolledFindings, libraryFindings, makeFinding, relatedSpans, SHARED_CONTEXT, type Site, snippet } from './shared.js';
+import { makeFinding, relatedSpans, type Site, snippet } from './finding.js';
+import { handRolledFindings } from './hand-rolled.js';
+import { libraryFindings } from './library-findings.js';
 
 // new LRUCache({ max })  at module scope; memoize(async (id) => db.find(id)); cache.put(k, v)
 export function detectProcessCache(ctx: FileContext): CoreFinding[] {

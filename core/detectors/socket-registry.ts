@@ -4,7 +4,9 @@ import type { FileContext } from '../context.js';
 import { creations, entriesFor, entriesForModule, holderText } from '../library.js';
 import { REQUEST_TIME } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
-import { handRolledFindings, libraryFindings, makeFinding, relatedSpans, type Site, snippet } from './shared.js';
+import { makeFinding, relatedSpans, type Site, snippet } from './finding.js';
+import { handRolledFindings } from './hand-rolled.js';
+import { libraryFindings } from './library-findings.js';
 
 const SUBSCRIBE = new Set(['on', 'once', 'addListener', 'prependListener']);
 
