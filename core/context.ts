@@ -3,6 +3,7 @@ import { Binder, indexNodes } from './binder.js';
 import { formatPath, ImportResolver } from './imports.js';
 import { entriesFor } from './library.js';
 import { Reachability, SYMBOLS } from './reach.js';
+import { FileSketch } from './sketch.js';
 import type { AnalyzeOptions, Condition, TS, TypeScript } from './types.js';
 
 /**
@@ -40,11 +41,8 @@ export interface FileContextOptions {
   crossFile?: boolean;
   /** A type checker (`--typed`): containers and stores are also recognised by type. */
   checker?: TS.TypeChecker;
-  /**
-   * Whether the file imports or requires a catalogued or configured package (`namesPackage`):
-   * a file that names none has no library creations, and skips looking for them. Default true.
-   */
-  namesPackages?: boolean;
+  /** What the prefilter found out about the file (built from the file when not given). */
+  sketch?: FileSketch;
 }
 
 const HOLDS: When = Object.freeze({ holds: true });
@@ -52,8 +50,8 @@ const NEVER: When = Object.freeze({ holds: false });
 
 /**
  * The facts about one file that every detector reads, built once: its nodes by kind, the scope
- * analysis, the import resolver, the reachability analysis and, with `--typed`, the type
- * checker. It answers questions and is never written to: what the catalogue makes of the file
+ * analysis, the import resolver, the reachability analysis, the prefilter's sketch and, with
+ * `--typed`, the type checker. It answers questions and is never written to: what the catalogue makes of the file
  * is in library.ts, work detectors share is declared with `perFile`.
  */
 export class FileContext {
@@ -66,7 +64,7 @@ export class FileContext {
   readonly packages: NonNullable<AnalyzeOptions['packages']>;
   readonly crossFile: boolean;
   readonly checker: TS.TypeChecker | undefined;
-  readonly namesPackages: boolean;
+  readonly sketch: FileSketch;
 
   constructor(
     readonly ts: TypeScript,
@@ -76,7 +74,7 @@ export class FileContext {
     this.packages = options.packages ?? {};
     this.crossFile = options.crossFile === true;
     this.checker = options.checker;
-    this.namesPackages = options.namesPackages ?? true;
+    this.sketch = options.sketch ?? new FileSketch(ts, sourceFile, this.packages);
     const index = indexNodes(ts, sourceFile);
     this.nodes = index.nodes;
     this.byKind = index.byKind;

@@ -1,8 +1,8 @@
 import { FileContext } from './context.js';
-import { namesPackage } from './library.js';
 import { DETECTORS } from './detectors/index.js';
 import { CATEGORY_INFO } from './categories.js';
 import { isClientModule, isServerlessModule } from './file-scope.js';
+import { FileSketch } from './sketch.js';
 import { applySuppressions } from './suppressions.js';
 import { isProjectSpecifier, type ModuleSummary, summarize } from './summary.js';
 import { type AnalyzeOptions, CATEGORIES, type Category, type CoreFinding, type TS, type TypeScript } from './types.js';
@@ -41,19 +41,20 @@ export interface AnalyzeResult {
 export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions = {}, checker?: TS.TypeChecker): AnalyzeResult {
   if (isClientModule(ts, sourceFile)) return { findings: [], errors: [] };
   const crossFile = options.crossFile === true;
-  const specifiers = importedSpecifiers(sourceFile.text);
-  const namesPackages = specifiers.some((specifier) => namesPackage(specifier, options.packages));
-  const holdsState = namesPackages || mayHoldState(ts, sourceFile);
+  // The prefilter: a file no detector may match has no findings. Most library and utility files
+  // declare no state, name no catalogued package and write no global, and skip the analysis.
+  const sketch = new FileSketch(ts, sourceFile, options.packages);
+  const holdsState = CATEGORIES.some((category) => DETECTORS[category].mayMatch(sketch));
   // With cross-file analysis, a file that cannot hold state still matters when it uses project
   // modules (writes their state, calls their functions).
   const projectSpecifiers = options.projectSpecifiers ?? [];
-  if (!holdsState && !(crossFile && specifiers.some((s) => isProjectSpecifier(s, projectSpecifiers)))) return { findings: [], errors: [] };
-  const ctx = new FileContext(ts, sourceFile, { packages: options.packages, crossFile, checker, namesPackages });
+  if (!holdsState && !(crossFile && sketch.specifiers.some((s) => isProjectSpecifier(s, projectSpecifiers)))) return { findings: [], errors: [] };
+  const ctx = new FileContext(ts, sourceFile, { packages: options.packages, crossFile, checker, sketch });
   const findings: CoreFinding[] = [];
   const errors: DetectorError[] = [];
   for (const category of holdsState ? activeCategories(ts, sourceFile, options) : []) {
     try {
-      findings.push(...DETECTORS[category](ctx));
+      findings.push(...DETECTORS[category].find(ctx));
     } catch (error) {
       errors.push({ category, error });
     }
@@ -77,48 +78,6 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
   }
   kept.sort((a, b) => a.start - b.start || a.end - b.end || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
   return { findings: kept, errors, ...(summary ? { summary } : {}) };
-}
-
-/** Globals and members whose mention can mean a finding without any import or module-level state. */
-const GLOBAL_TRIGGERS = /\b(?:globalThis|global|process\.env|setInterval|setTimeout|timers)\b|\.mv\(/;
-/** A module specifier where the import resolver can bind it: `from '…'`, `require('…')`, `import('…')`. */
-const SPECIFIER = /(?:\bfrom|\brequire\s*\(|\bimport\s*\()\s*['"`]([^'"`\n]+)['"`]/g;
-
-/** The specifiers a file imports or requires, as written. */
-function importedSpecifiers(text: string): string[] {
-  const found: string[] = [];
-  for (const match of text.matchAll(SPECIFIER)) found.push(match[1]!);
-  return found;
-}
-
-/**
- * A sound shortcut: a file can only have findings if it declares module-level variables or
- * classes, mentions a global that can be written or a timer, or names a package the catalogue
- * (or the configuration) knows, which the caller tests. Most library and utility files do none
- * of these and skip the analysis entirely.
- */
-function mayHoldState(ts: TypeScript, sourceFile: TS.SourceFile): boolean {
-  if (sourceFile.statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => mayBeState(ts, s.declarationList, d)))) return true;
-  const text = sourceFile.text;
-  return GLOBAL_TRIGGERS.test(text) || /\bclass\b/.test(text);
-}
-
-// let x; var y = 1; const cache = new Map(); const registry = new Registry()  — but not
-// const fs = require('fs'), const PORT = 3000, const handler = () => {…}
-function mayBeState(ts: TypeScript, list: TS.VariableDeclarationList, declaration: TS.VariableDeclaration): boolean {
-  if (!(list.flags & ts.NodeFlags.Const)) return true;
-  let init = declaration.initializer;
-  while (init && (ts.isParenthesizedExpression(init) || ts.isAsExpression(init) || ts.isSatisfiesExpression(init))) init = init.expression;
-  if (!init) return false;
-  if (ts.isStringLiteralLike(init) || ts.isNumericLiteral(init) || ts.isTemplateExpression(init) || ts.isRegularExpressionLiteral(init)) return false;
-  if (ts.isArrowFunction(init) || ts.isFunctionExpression(init) || init.kind === ts.SyntaxKind.TrueKeyword || init.kind === ts.SyntaxKind.FalseKeyword) return false;
-  // require('x'), require('x').y, require('x')(…) are module references, judged through the catalogue test.
-  let callee: TS.Expression = init;
-  while (ts.isPropertyAccessExpression(callee) || ts.isCallExpression(callee)) {
-    if (ts.isCallExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'require') return false;
-    callee = callee.expression;
-  }
-  return true;
 }
 
 /** The categories to run on this file, after the single-instance switch. */

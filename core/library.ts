@@ -84,7 +84,8 @@ export function entriesForModule(module: string): CatalogueEntry[] {
 }
 
 function lookup(ctx: FileContext, expr: TS.Expression): CatalogueEntry[] {
-  if (!ctx.namesPackages) return [];
+  // A file that names no known package has no library creations.
+  if (!ctx.sketch.namesPackages) return [];
   const ref = ctx.imports.resolve(expr);
   if (!ref) return [];
   const known = INDEX.get(`${ref.module}#${formatPath(ref.path)}`);

@@ -3,8 +3,9 @@ import type { FileContext } from '../context.js';
 import { creations } from '../library.js';
 import { REQUEST_TIME } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
+import { detector } from './detector.js';
 import { makeFinding, snippet } from './finding.js';
-import { libraryFindings } from './library-findings.js';
+import { libraryFinders } from './library-findings.js';
 
 const REMOVERS = new Set(['unlink', 'unlinkSync', 'rm', 'rmSync', 'remove', 'removeSync', 'rimraf']);
 const MAX_DEPTH = 6;
@@ -15,9 +16,13 @@ const FILEUPLOAD = {
 };
 
 // fs.writeFile(path, data) in a handler; multer({ dest }); new Database('app.db'); req.files.x.mv(path)
-export function detectFileWrite(ctx: FileContext): CoreFinding[] {
-  return [...libraryFindings(ctx, 'file-write'), ...fsWrites(ctx), ...fileUploadMoves(ctx)];
-}
+export const fileWrite = detector(
+  'file-write',
+  ...libraryFinders('file-write'),
+  { mayMatch: (file) => file.namesPackages, find: fsWrites },
+  // Every way to move an upload names `mv` after a dot.
+  { mayMatch: (file) => file.mentions(/\.\s*mv\b/), find: fileUploadMoves },
+);
 
 /** fs / fs-extra / fs/promises writes on a request path, unless to a temp file removed in the same function. */
 function fsWrites(ctx: FileContext): CoreFinding[] {

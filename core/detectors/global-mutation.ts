@@ -5,14 +5,17 @@ import { code } from '../messages.js';
 import { REQUEST_TIME } from '../reach.js';
 import { isLazyInit } from '../state.js';
 import type { CoreFinding, TS } from '../types.js';
+import { detector } from './detector.js';
 import { makeFinding, relatedSpans, type Site } from './finding.js';
 
-const GLOBAL_NAMES = /\b(?:globalThis|global|process)\b/;
-
 // globalThis.currentUser = req.user; process.env.TENANT = id; delete process.env.X  (at request time)
-export function detectGlobalMutation(ctx: FileContext): CoreFinding[] {
+export const globalMutation = detector('global-mutation', {
   // Every global write goes through one of these names (an alias of `globalThis` too).
-  if (!GLOBAL_NAMES.test(ctx.sourceFile.text)) return [];
+  mayMatch: (file) => file.mentions(/\b(?:globalThis|global|process)\b/),
+  find: globalWrites,
+});
+
+function globalWrites(ctx: FileContext): CoreFinding[] {
   const groups = new Map<string, Site[]>();
   const k = ctx.ts.SyntaxKind;
   for (const node of ctx.ofKinds(k.BinaryExpression, k.PrefixUnaryExpression, k.PostfixUnaryExpression, k.DeleteExpression, k.CallExpression)) {

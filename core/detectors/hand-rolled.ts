@@ -5,6 +5,7 @@ import { code } from '../messages.js';
 import { perFile } from '../per-file.js';
 import { collectState, type ContainerKind, type StatePiece, type StateWrite } from '../state.js';
 import type { Category, CoreFinding, TS, TypeScript } from '../types.js';
+import type { Finder } from './detector.js';
 import { makeFinding, relatedSpans } from './finding.js';
 
 // Hand-rolled state (state.ts finds it): which category it is, and its findings.
@@ -106,8 +107,12 @@ const classifiedState = perFile((ctx) =>
     .map((piece) => ({ piece, category: classify(ctx, piece) })),
 );
 
-/** Findings for hand-rolled state classified into `category`. */
-export function handRolledFindings(ctx: FileContext, category: Category): CoreFinding[] {
+/** Hand-rolled state classified into `category`: module variables, fields of singletons, class statics. */
+export function handRolledFinder(category: Category): Finder {
+  return { mayMatch: (file) => file.declaresState, find: (ctx) => handRolledFindings(ctx, category) };
+}
+
+function handRolledFindings(ctx: FileContext, category: Category): CoreFinding[] {
   return classifiedState(ctx)
     .filter((c) => c.category === category)
     .map(({ piece }) => {

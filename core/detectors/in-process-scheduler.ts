@@ -3,8 +3,9 @@ import { CATEGORY_INFO } from '../categories.js';
 import type { FileContext } from '../context.js';
 import { SHARED_CONTEXT } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
+import { detector } from './detector.js';
 import { makeFinding, snippet } from './finding.js';
-import { libraryFindings } from './library-findings.js';
+import { libraryFinders } from './library-findings.js';
 
 const TIMERS = {
   summary: CATEGORY_INFO['in-process-scheduler'].suggestion.summary,
@@ -12,19 +13,17 @@ const TIMERS = {
 };
 
 // setInterval(flush, 60_000) at start-up; cron.schedule('0 * * * *', job); @Cron('…')
-export function detectInProcessScheduler(ctx: FileContext): CoreFinding[] {
-  return [...libraryFindings(ctx, 'in-process-scheduler'), ...timers(ctx)];
-}
-
-const TIMER_NAMES = /set(?:Interval|Timeout)/;
+export const inProcessScheduler = detector('in-process-scheduler', ...libraryFinders('in-process-scheduler'), {
+  // Every way to reach the timer functions names them (`const { setInterval: every } = …` too).
+  mayMatch: (file) => file.mentions(/set(?:Interval|Timeout)/),
+  find: timers,
+});
 
 /**
  * `setInterval` started outside a request (a per-connection heartbeat inside a handler is fine),
  * and a `setTimeout` that reschedules the function it runs in.
  */
 function timers(ctx: FileContext): CoreFinding[] {
-  // Every way to reach the timer functions names them (`const { setInterval: every } = …` too).
-  if (!TIMER_NAMES.test(ctx.sourceFile.text)) return [];
   const findings: CoreFinding[] = [];
   for (const node of ctx.calls) {
     const timer = timerName(ctx, node.expression);

@@ -5,7 +5,8 @@ import { type LibraryCreation, libraryCreation, typedStore, unsafeCreations } fr
 import { code } from '../messages.js';
 import { perFile } from '../per-file.js';
 import { ANY_CONTEXT, SHARED_CONTEXT } from '../reach.js';
-import type { Category, Condition, CoreFinding, TS } from '../types.js';
+import type { Category, Condition, TS } from '../types.js';
+import type { Finder } from './detector.js';
 import { makeFinding, snippet } from './finding.js';
 
 // Findings for the state libraries create (library.ts judges the creations), where it counts.
@@ -43,17 +44,29 @@ function creationContext(ctx: FileContext, creation: LibraryCreation): When {
   return when;
 }
 
-/** Findings for the catalogue's `call`/`new`/`register`/`decorator` rows of a category. */
-export function libraryFindings(ctx: FileContext, category: Category): CoreFinding[] {
+/**
+ * The catalogue's `call`/`new`/`register`/`decorator` rows of a category, and with `--typed`, the
+ * values whose type is one of its stores.
+ */
+export function libraryFinders(category: Category): Finder[] {
   return [
-    ...reportedCreations(ctx)
-      .filter((c) => c.entry.category === category)
-      .map((c) =>
-        makeFinding(ctx, { category, node: c.node, what: `${snippet(ctx, c.node)} (${c.entry.label}) ${c.entry.what}`, suggestion: c.entry.suggestion, subject: c.entry.label, condition: c.condition }),
-      ),
-    ...typedStores(ctx)
-      .filter((t) => t.entry.category === category)
-      .map((t) => makeFinding(ctx, { category, node: t.name, what: t.what, suggestion: t.entry.suggestion, subject: t.entry.label })),
+    {
+      mayMatch: (file) => file.namesPackages,
+      find: (ctx) =>
+        reportedCreations(ctx)
+          .filter((c) => c.entry.category === category)
+          .map((c) =>
+            makeFinding(ctx, { category, node: c.node, what: `${snippet(ctx, c.node)} (${c.entry.label}) ${c.entry.what}`, suggestion: c.entry.suggestion, subject: c.entry.label, condition: c.condition }),
+          ),
+    },
+    {
+      // Module variables and fields of singletons, where hand-rolled state lives too.
+      mayMatch: (file) => file.declaresState,
+      find: (ctx) =>
+        typedStores(ctx)
+          .filter((t) => t.entry.category === category)
+          .map((t) => makeFinding(ctx, { category, node: t.name, what: t.what, suggestion: t.entry.suggestion, subject: t.entry.label })),
+    },
   ];
 }
 

@@ -4,19 +4,19 @@ import type { FileContext } from '../context.js';
 import { creations, entriesForModule, isClientPackage, objectLiteral } from '../library.js';
 import { REQUEST_TIME, SHARED_CONTEXT } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
+import { detector } from './detector.js';
 import { makeFinding, relatedSpans, type Site, snippet } from './finding.js';
-import { handRolledFindings } from './hand-rolled.js';
-import { libraryFindings } from './library-findings.js';
+import { handRolledFinder } from './hand-rolled.js';
+import { libraryFinders } from './library-findings.js';
 
 // new LRUCache({ max })  at module scope; memoize(async (id) => db.find(id)); cache.put(k, v)
-export function detectProcessCache(ctx: FileContext): CoreFinding[] {
-  return [
-    ...libraryFindings(ctx, 'process-cache'),
-    ...memoizerFindings(ctx),
-    ...moduleStoreFindings(ctx),
-    ...handRolledFindings(ctx, 'process-cache'),
-  ];
-}
+export const processCache = detector(
+  'process-cache',
+  ...libraryFinders('process-cache'),
+  { mayMatch: (file) => file.namesPackages, find: memoizerFindings },
+  { mayMatch: (file) => file.namesPackages, find: moduleStoreFindings },
+  handRolledFinder('process-cache'),
+);
 
 /** A memoizer created once for the process, wrapped around a function that does I/O. */
 function memoizerFindings(ctx: FileContext): CoreFinding[] {
@@ -87,7 +87,6 @@ function rootIdentifier(ts: FileContext['ts'], expr: TS.Expression): TS.Identifi
 
 /** `const cache = require('memory-cache')`: the module is the store; `cache.put(…)` at request time writes it. */
 function moduleStoreFindings(ctx: FileContext): CoreFinding[] {
-  if (!ctx.namesPackages) return [];
   const ts = ctx.ts;
   const byDeclaration = new Map<TS.Node, { entry: CatalogueEntry; writes: Site[] }>();
   for (const node of ctx.calls) {

@@ -4,21 +4,21 @@ import type { FileContext } from '../context.js';
 import { creations, entriesFor, entriesForModule, holderText } from '../library.js';
 import { REQUEST_TIME } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
+import { detector } from './detector.js';
 import { makeFinding, relatedSpans, type Site, snippet } from './finding.js';
-import { handRolledFindings } from './hand-rolled.js';
-import { libraryFindings } from './library-findings.js';
+import { handRolledFinder } from './hand-rolled.js';
+import { libraryFinders } from './library-findings.js';
 
 const SUBSCRIBE = new Set(['on', 'once', 'addListener', 'prependListener']);
 
 // new Server(httpServer) with no adapter; wss.clients.forEach(send); bus.on/emit per request
-export function detectSocketRegistry(ctx: FileContext): CoreFinding[] {
-  return [
-    ...libraryFindings(ctx, 'socket-registry'),
-    ...wsBroadcasts(ctx),
-    ...eventBuses(ctx),
-    ...handRolledFindings(ctx, 'socket-registry'),
-  ];
-}
+export const socketRegistry = detector(
+  'socket-registry',
+  ...libraryFinders('socket-registry'),
+  { mayMatch: (file) => file.namesPackages, find: wsBroadcasts },
+  { mayMatch: (file) => file.namesPackages, find: eventBuses },
+  handRolledFinder('socket-registry'),
+);
 
 /** Request-time uses of `<holder>.<member>` for the variable a creation is stored in. */
 function memberUses(ctx: FileContext, creation: TS.Node, members: ReadonlySet<string>): (Site & { node: TS.PropertyAccessExpression })[] {

@@ -476,8 +476,11 @@ describe('an exception in one detector', () => {
   });
 
   it('becomes an errors entry naming the detector and the file; the other detectors still report', () => {
-    DETECTORS['process-cache'] = () => {
-      throw new TypeError("Cannot read properties of undefined (reading 'kind')");
+    DETECTORS['process-cache'] = {
+      ...original,
+      find: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'kind')");
+      },
     };
     const result = analyzeFile('/project/src/app.js', 'src/app.js', SETTINGS, SAMPLE_APP);
     expect(result.findings.map((f) => `${f.line}:${f.column} ${f.category}`)).toEqual(['4:9 memory-session', '5:7 module-state']);
@@ -487,8 +490,11 @@ describe('an exception in one detector', () => {
   });
 
   it('with --debug, the entry carries the stack', () => {
-    DETECTORS['process-cache'] = () => {
-      throw new Error('boom');
+    DETECTORS['process-cache'] = {
+      ...original,
+      find: () => {
+        throw new Error('boom');
+      },
     };
     const [error] = analyzeFile('/project/src/app.js', 'src/app.js', { ...SETTINGS, debug: true }, SAMPLE_APP).errors;
     expect(error!.message).toMatch(/^detector process-cache failed: Error: boom\n {4}at /);
