@@ -10,7 +10,7 @@ import { type AnalyzeOptions, CATEGORIES, type Category, type CoreFinding, type 
 export * from './types.js';
 export { CATEGORY_INFO, categoryOfRule, ruleIdOf, type CategoryInfo } from './categories.js';
 export { CATALOGUE, type CatalogueEntry } from './catalogue.js';
-export { outOfScopeReason, isClientModule, isServerlessModule, SOURCE_EXTENSIONS, EXCLUDED_DIRECTORIES, OUT_OF_SCOPE_GLOBS } from './file-scope.js';
+export { outOfScopeReason, describeOutOfScope, type OutOfScope, isClientModule, isServerlessModule, SOURCE_EXTENSIONS, EXCLUDED_DIRECTORIES, OUT_OF_SCOPE_GLOBS } from './file-scope.js';
 export { lineStarts, lineOf } from './suppressions.js';
 export { isProjectSpecifier, type ModuleSummary, type ImportUse, type SummaryState, type SummaryContext, type ExportTarget, type ModulePath } from './summary.js';
 export { classifyFacts, handRolledWhat, type WriteFacts } from './detectors/hand-rolled.js';
