@@ -8,8 +8,8 @@ import { isServerlessModule } from './file-scope.js';
 import { normalizeModule } from './imports.js';
 import { CONTEXTS } from './reach.js';
 import { accessAt, type Access, collectState, type ContainerKind, memberChain } from './state.js';
-import { applySuppressions } from './suppressions.js';
-import { type Category, CATEGORIES, type Condition, type CoreFinding, type TS } from './types.js';
+import { readSuppressions } from './suppressions.js';
+import type { Category, Condition, TS } from './types.js';
 
 /**
  * When code runs, as far as one file can tell: the context bits it has for sure, plus the
@@ -155,16 +155,12 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
 
 /** Notes the categories that suppression comments turn off at each declaration or call. */
 function markSuppressed(ctx: FileContext, items: (SummaryState | ImportUse)[], honourEslintComments: boolean): void {
-  const text = ctx.sourceFile.text;
-  if (items.length === 0 || !text.includes('-disable')) return;
-  const probes: CoreFinding[] = items.flatMap((item, i) =>
-    CATEGORIES.map((category) => ({ category, start: item.start, end: item.end, message: '', suggestion: { summary: '', packages: [] }, related: [], subject: String(i) })),
-  );
-  const kept = new Set(applySuppressions(ctx.ts, ctx.sourceFile, probes, honourEslintComments).map((f) => `${f.subject}:${f.category}`));
-  items.forEach((item, i) => {
-    const off = CATEGORIES.filter((c) => !kept.has(`${i}:${c}`));
+  if (items.length === 0) return;
+  const suppressions = readSuppressions(ctx.ts, ctx.sourceFile, honourEslintComments);
+  for (const item of items) {
+    const off = suppressions.suppressedCategoriesAt(item.start);
     if (off.length > 0) item.suppressed = off;
-  });
+  }
 }
 
 /**
