@@ -204,8 +204,8 @@ export function words(name: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
-/** An expression's text without white space or type wrappers, to compare receivers: `this.io`. */
-export function formatCallee(ts: TypeScript, expr: TS.Expression, sourceFile: TS.SourceFile): string {
+/** An expression's text without white space or type wrappers, to compare expressions: `this.io`, `(client as Redis)` → `client`. */
+export function compactText(ts: TypeScript, expr: TS.Expression, sourceFile: TS.SourceFile): string {
   return skipOuter(ts, expr).getText(sourceFile).replace(/\s+/g, '');
 }
 

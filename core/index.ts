@@ -12,12 +12,11 @@ export { CATEGORY_INFO, categoryOfRule, ruleIdOf, type CategoryInfo } from './ca
 export { CATALOGUE, type CatalogueEntry } from './catalogue.js';
 export { outOfScopeReason, describeOutOfScope, type OutOfScope, isClientModule, isServerlessModule, SOURCE_EXTENSIONS, EXCLUDED_DIRECTORIES, OUT_OF_SCOPE_GLOBS } from './file-scope.js';
 export { lineStarts, lineOf } from './suppressions.js';
-export { isProjectSpecifier, type ModuleSummary, type ImportUse, type SummaryState, type SummaryContext, type ExportTarget, type ModulePath } from './summary.js';
+export { type ModuleSummary, type ImportUse, type SummaryState, type SummaryContext, type ExportTarget, type ModulePath } from './summary.js';
 export { classifyFacts, handRolledWhat, type WriteFacts } from './detectors/hand-rolled.js';
 export { isWrite, type ContainerKind } from './state.js';
 export { composeMessage, code, WRITTEN_AT_REQUEST_TIME } from './messages.js';
 export { escaped, LOAD, REQUEST, UNKNOWN, BACKGROUND, REQUEST_TIME, CONTEXTS } from './reach.js';
-export { SHARED_CONTEXT, ANY_CONTEXT } from './reach.js';
 export { checkDeployment, checkPackages, ownValue, PACKAGE_NAMES, prototypeKey, PROTOTYPE_KEY_REFUSED, type Checked, type PackageSetting } from './settings.js';
 
 /** An exception thrown by one detector (or by the cross-file summary), reported instead of crashing the scan. */
@@ -81,7 +80,7 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
 }
 
 /** The categories to run on this file, after the single-instance switch. */
-export function activeCategories(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions): readonly Category[] {
+function activeCategories(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions): readonly Category[] {
   return categoriesFor(options, options.singleInstance ? isServerlessModule(ts, sourceFile) : false);
 }
 

@@ -1,4 +1,4 @@
-import { formatCallee, hasProperty, memberName, objectProperty, skipOuter, stringValue } from './ast.js';
+import { compactText, hasProperty, memberName, objectProperty, skipOuter, stringValue } from './ast.js';
 import { CATALOGUE, type CatalogueEntry, CLIENT_MODULES, catalogueIndex } from './catalogue.js';
 import { CATEGORY_INFO } from './categories.js';
 import type { FileContext } from './context.js';
@@ -35,7 +35,7 @@ const CATALOGUE_PACKAGES = new Set(CATALOGUE.flatMap((entry) => entry.modules.ma
 const MAX_DEPTH = 8;
 
 /** The package a specifier names: `node:fs/promises` → `fs`, `@scope/pkg/sub` → `@scope/pkg`. */
-export function packageName(specifier: string): string {
+function packageName(specifier: string): string {
   let name = packageNames.get(specifier);
   if (name === undefined) {
     const parts = (specifier.startsWith('node:') ? specifier.slice(5) : specifier).split('/');
@@ -221,7 +221,7 @@ function fixedByMethod(ctx: FileContext, creation: LibraryCreation): boolean {
   if (!holder) return false;
   for (const node of ctx.calls) {
     const callee = skipOuter(ts, node.expression);
-    if (memberName(ts, callee) === method && ts.isPropertyAccessExpression(callee) && formatCallee(ts, callee.expression, ctx.sourceFile) === holder) {
+    if (memberName(ts, callee) === method && ts.isPropertyAccessExpression(callee) && compactText(ts, callee.expression, ctx.sourceFile) === holder) {
       return true;
     }
   }
@@ -281,7 +281,7 @@ export function holderText(ctx: FileContext, node: TS.Node): string | undefined 
   }
   if (parent && ts.isVariableDeclaration(parent) && parent.initializer === child && ts.isIdentifier(parent.name)) return parent.name.text;
   if (parent && ts.isBinaryExpression(parent) && parent.right === child && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-    return formatCallee(ts, parent.left, ctx.sourceFile);
+    return compactText(ts, parent.left, ctx.sourceFile);
   }
   if (parent && ts.isPropertyDeclaration(parent) && parent.initializer === child && parent.name) {
     return `this.${parent.name.getText(ctx.sourceFile)}`;

@@ -1,4 +1,4 @@
-import { type CodeUnit, functionKinds, isFunctionNode, memberName, nameText, outerWrapper, skipOuter, stringValue, unitAt, walk } from './ast.js';
+import { type CodeUnit, functionKinds, memberName, nameText, outerWrapper, skipOuter, stringValue, unitAt, walk } from './ast.js';
 import { type Binder, type Binding, collectNodes } from './binder.js';
 import { DEFAULT_EXPORT, declaredExportName, exportNameAt, hasModifier, isExportedObject } from './exports.js';
 import type { TS, TypeScript } from './types.js';
@@ -55,7 +55,7 @@ const NEST_REQUEST_CLASSES = new Set(['Controller', 'Resolver', 'WebSocketGatewa
  */
 const STARTUP_NAME = /^_*(?:(init|initiali[sz]e|setup|setUp|configure|bootstrap|boot|install)(?:[A-Z_0-9]|$)|(main|start|startup|startServer)$)/;
 
-export function isStartupName(name: string | undefined): boolean {
+function isStartupName(name: string | undefined): boolean {
   return name !== undefined && STARTUP_NAME.test(name);
 }
 
@@ -273,7 +273,7 @@ export class Reachability {
     const parent = node.parent;
     if (!parent) return escape;
     if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node) return this.maskAt(parent);
-    if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent, node);
+    if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent);
     // `fn.call(this)`, `fn.apply(…)`: called here.
     if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
       const name = parent.name.text;
@@ -297,7 +297,7 @@ export class Reachability {
     const parent = node.parent;
     if (!parent) return UNKNOWN;
     if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node) return this.maskAt(parent);
-    if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent, node);
+    if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent);
     const exported = this.exportPositionMask(fn);
     if (exported !== undefined) return exported;
     // `{ fetch(req) {} }`, `{ handler: async () => {} }`: the object decides.
@@ -323,7 +323,7 @@ export class Reachability {
     const parent = node.parent;
     // An options object passed to a call: its functions are callbacks of that call.
     if (parent && (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression !== node) {
-      return this.callbackMask(parent, node);
+      return this.callbackMask(parent);
     }
     // Nested objects (`resolvers.Query.user`) take the outer object's context.
     if (parent && ts.isPropertyAssignment(parent)) return this.objectMask(parent.parent);
@@ -331,7 +331,7 @@ export class Reachability {
   }
 
   /** The context of a callback passed to `call`. */
-  private callbackMask(call: TS.CallExpression | TS.NewExpression, _arg: TS.Node): number {
+  private callbackMask(call: TS.CallExpression | TS.NewExpression): number {
     const ts = this.ts;
     const outer = this.maskAt(call);
     const callee = skipOuter(ts, call.expression);

@@ -1,4 +1,4 @@
-import { isFunctionNode, isStaticContext, memberName, nameText, outerWrapper, skipOuter } from './ast.js';
+import { compactText, isFunctionNode, isStaticContext, memberName, nameText, outerWrapper, skipOuter } from './ast.js';
 import type { Binding } from './binder.js';
 import type { FileContext } from './context.js';
 import { exportNamesOf } from './exports.js';
@@ -47,7 +47,7 @@ const MUTATORS: Record<ContainerKind, ReadonlySet<string>> = {
 const ANY_MUTATOR = new Set([...MUTATORS.map, ...MUTATORS.set, ...MUTATORS.array]);
 
 /** Classifies an initializer: `new Map()` → map, `[]` → array; undefined when it is not state. */
-export function containerKind(ctx: FileContext, init: TS.Expression | undefined, mutableBinding: boolean): ContainerKind | undefined {
+function containerKind(ctx: FileContext, init: TS.Expression | undefined, mutableBinding: boolean): ContainerKind | undefined {
   const ts = ctx.ts;
   if (!init) return mutableBinding ? 'value' : undefined;
   const e = skipOuter(ts, init);
@@ -398,7 +398,7 @@ function holdsConnection(ctx: FileContext, value: TS.Expression, depth: number):
 }
 
 /** `x = null`, `x = undefined`, `x = void 0`. */
-export function isReset(ctx: FileContext, w: StateWrite): boolean {
+function isReset(ctx: FileContext, w: StateWrite): boolean {
   const ts = ctx.ts;
   const value = w.values[0] && skipOuter(ts, w.values[0]);
   return w.method === undefined && value !== undefined && (value.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined') || ts.isVoidExpression(value));
@@ -428,12 +428,12 @@ export function isLazyInit(ctx: FileContext, assignment: TS.BinaryExpression, ta
   const op = assignment.operatorToken.kind;
   if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return true;
   if (op !== ts.SyntaxKind.EqualsToken) return false;
-  const text = exprText(ctx, target);
+  const text = compactText(ts, target, ctx.sourceFile);
   const right = skipOuter(ts, assignment.right);
-  if (isOrElse(ts, right) && exprText(ctx, right.left) === text) return true;
+  if (isOrElse(ts, right) && compactText(ts, right.left, ctx.sourceFile) === text) return true;
   // x || (x = create()), the expression form of `x ||= create()`
   const outer = outerWrapper(ts, assignment).parent;
-  if (isOrElse(ts, outer) && skipOuter(ts, outer.right) === assignment && exprText(ctx, outer.left) === text) return true;
+  if (isOrElse(ts, outer) && skipOuter(ts, outer.right) === assignment && compactText(ts, outer.left, ctx.sourceFile) === text) return true;
   const unit = ctx.unitOf(assignment);
   for (let step = stepUp(ctx, assignment); step && step.node !== unit; step = stepUp(ctx, step.node)) {
     const { node, child } = step;
@@ -489,7 +489,7 @@ function guardedBefore(ctx: FileContext, block: TS.Block | TS.SourceFile, child:
       if (!ts.isIfStatement(statement)) return;
       const last = ts.isBlock(statement.thenStatement) ? statement.thenStatement.statements[statement.thenStatement.statements.length - 1] : statement.thenStatement;
       if (!last || !ts.isReturnStatement(last) || !last.expression) return;
-      const returned = exprText(ctx, last.expression);
+      const returned = compactText(ts, last.expression, ctx.sourceFile);
       if (!known!.first.has(returned) && testsPresence(ctx, statement.expression, returned)) known!.first.set(returned, i);
     });
     blocks.set(block, known);
@@ -504,15 +504,11 @@ function isOrElse(ts: TypeScript, node: TS.Node): node is TS.BinaryExpression {
   return ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.BarBarToken || node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken);
 }
 
-function exprText(ctx: FileContext, expr: TS.Expression): string {
-  return skipOuter(ctx.ts, expr).getText(ctx.sourceFile).replace(/\s+/g, '').replace(/^this\./, 'this.');
-}
-
 // !x, x == null, x === undefined, typeof x === 'undefined', !x || …, a && !x
 function testsAbsence(ctx: FileContext, cond: TS.Expression, text: string): boolean {
   const ts = ctx.ts;
   const e = skipOuter(ts, cond);
-  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return exprText(ctx, e.operand) === text;
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return compactText(ts, e.operand, ctx.sourceFile) === text;
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
     // `!x || stale()` (a refresh), `ready && !x` (both must hold: x is absent)
@@ -521,7 +517,7 @@ function testsAbsence(ctx: FileContext, cond: TS.Expression, text: string): bool
       const [a, b] = [skipOuter(ts, e.left), skipOuter(ts, e.right)];
       const isNullish = (x: TS.Expression) =>
         x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined') || (ts.isStringLiteral(x) && x.text === 'undefined');
-      const subject = (x: TS.Expression) => exprText(ctx, ts.isTypeOfExpression(x) ? x.expression : x) === text;
+      const subject = (x: TS.Expression) => compactText(ts, ts.isTypeOfExpression(x) ? x.expression : x, ctx.sourceFile) === text;
       return (subject(a) && isNullish(b)) || (subject(b) && isNullish(a));
     }
   }
@@ -532,11 +528,11 @@ function testsAbsence(ctx: FileContext, cond: TS.Expression, text: string): bool
 function testsPresence(ctx: FileContext, cond: TS.Expression, text: string): boolean {
   const ts = ctx.ts;
   const e = skipOuter(ts, cond);
-  if (exprText(ctx, e) === text) return true;
+  if (compactText(ts, e, ctx.sourceFile) === text) return true;
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
     if (op === ts.SyntaxKind.ExclamationEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken) {
-      return exprText(ctx, e.left) === text || exprText(ctx, e.right) === text;
+      return compactText(ts, e.left, ctx.sourceFile) === text || compactText(ts, e.right, ctx.sourceFile) === text;
     }
   }
   return false;

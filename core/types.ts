@@ -109,8 +109,3 @@ export interface AnalyzeOptions {
    */
   projectSpecifiers?: readonly string[];
 }
-
-/** A detector's view of one file, shared by all detectors (built once per file). */
-export interface DetectorResult {
-  findings: CoreFinding[];
-}

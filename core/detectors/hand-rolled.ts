@@ -53,7 +53,7 @@ const connectionHolders = perFile((ctx): ReadonlySet<TS.Node> => {
  * The most specific category for hand-rolled state: what is written (a response object, a key
  * derived from the client IP) first, then what the state is called.
  */
-export function classify(ctx: FileContext, piece: StatePiece): Category {
+function classify(ctx: FileContext, piece: StatePiece): Category {
   return classifyFacts(piece.name, piece.container, piece.writes.map((w) => writeFacts(ctx, w)));
 }
 

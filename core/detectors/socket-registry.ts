@@ -1,4 +1,4 @@
-import { skipOuter } from '../ast.js';
+import { compactText, skipOuter } from '../ast.js';
 import type { CatalogueEntry } from '../catalogue.js';
 import type { FileContext } from '../context.js';
 import { creations, entriesFor, entriesForModule, holderText } from '../library.js';
@@ -28,7 +28,7 @@ function memberUses(ctx: FileContext, creation: TS.Node, members: ReadonlySet<st
   const uses: (Site & { node: TS.PropertyAccessExpression })[] = [];
   for (const node of ctx.ofKinds(ts.SyntaxKind.PropertyAccessExpression) as readonly TS.PropertyAccessExpression[]) {
     if (!members.has(node.name.text)) continue;
-    if (skipOuter(ts, node.expression).getText(ctx.sourceFile).replace(/\s+/g, '') !== holder) continue;
+    if (compactText(ts, node.expression, ctx.sourceFile) !== holder) continue;
     const when = ctx.when(node, REQUEST_TIME);
     if (when.holds) uses.push({ node, condition: when.condition });
   }
