@@ -438,7 +438,7 @@ function toFileSummary(pos: Positions, summary: ModuleSummary): FileSummary {
   return {
     exports: summary.exports,
     starExports: summary.starExports,
-    entry: summary.entry,
+    frameworkModule: summary.frameworkModule,
     commonJs: summary.commonJs,
     state: summary.state.map(({ start, end, writes, ...rest }) => {
       const at = pos.at(start);

@@ -6,7 +6,6 @@ import {
   classifyFacts,
   composeMessage,
   type Condition,
-  escaped,
   type ExportTarget,
   handRolledWhat,
   type ImportUse,
@@ -18,6 +17,7 @@ import {
   type SummaryState,
   type Suggestion,
   UNKNOWN,
+  unknownCallersContext,
   WRITTEN_AT_REQUEST_TIME,
   type WriteFacts,
 } from '../core/index.js';
@@ -35,7 +35,7 @@ export interface Located {
 export interface FileSummary {
   exports: [name: string, target: ExportTarget][];
   starExports: string[];
-  entry: boolean;
+  frameworkModule: boolean;
   commonJs: boolean;
   state: (Omit<SummaryState, 'start' | 'end' | 'writes'> & {
     at: Located;
@@ -199,11 +199,11 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
   const ext = new Map<string, number>();
   const final = (file: number, name: string): number => {
     const k = key(file, name);
-    const mask = called.has(k) ? (ext.get(k) ?? 0) : escaped(name);
+    const mask = called.has(k) ? (ext.get(k) ?? 0) : unknownCallersContext(name);
     // An instance used whole elsewhere (passed on, stored) has methods anyone may call.
     const dot = name.indexOf('.');
     const passedOn = dot > 0 && called.has(key(file, name.slice(0, dot)));
-    return mask | (files[file]!.summary?.entry || passedOn ? UNKNOWN : 0);
+    return mask | (files[file]!.summary?.frameworkModule || passedOn ? UNKNOWN : 0);
   };
   const contextOf = (file: number, context: SummaryContext): number => {
     if (files[file]!.outside) return 0;
@@ -352,7 +352,7 @@ const MAX_FACTORY_ROUNDS = 24;
 
 /** Whether a finding of `category` on `subject` survives the file's categories, suppressions and `allow`. */
 function reportable(summary: FileSummary, category: Category, subject: string, suppressed: readonly Category[] | undefined, options: AnalyzeOptions): boolean {
-  if (!categoriesFor(options, summary.entry).includes(category)) return false;
+  if (!categoriesFor(options, summary.frameworkModule).includes(category)) return false;
   if (suppressed?.includes(category)) return false;
   return !options.allow?.[category]?.includes(subject);
 }

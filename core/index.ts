@@ -16,7 +16,7 @@ export { type ModuleSummary, type ImportUse, type SummaryState, type SummaryCont
 export { classifyFacts, handRolledWhat, type WriteFacts } from './detectors/hand-rolled.js';
 export { isWrite, type ContainerKind } from './state.js';
 export { composeMessage, code, WRITTEN_AT_REQUEST_TIME } from './messages.js';
-export { escaped, LOAD, REQUEST, UNKNOWN, BACKGROUND, REQUEST_TIME, CONTEXTS } from './reach.js';
+export { unknownCallersContext, LOAD, REQUEST, UNKNOWN, BACKGROUND, REQUEST_TIME, CONTEXTS } from './reach.js';
 export { checkDeployment, checkPackages, ownValue, PACKAGE_NAMES, prototypeKey, PROTOTYPE_KEY_REFUSED, type Checked, type PackageSetting } from './settings.js';
 
 /** An exception thrown by one detector (or by the cross-file summary), reported instead of crashing the scan. */

@@ -60,11 +60,11 @@ function isStartupName(name: string | undefined): boolean {
 }
 
 /**
- * What unknown callers mean for a function: start-up if its name says so. For a method of an
- * exported instance (`registry.init`), the method's name.
+ * The context (a mask) unknown callers give a function: load time if its name says start-up,
+ * else UNKNOWN. For a method of an exported instance (`registry.init`), the method's name.
  */
-export function escaped(name: string | undefined): number {
-  if (name?.includes('.')) return escaped(name.slice(name.lastIndexOf('.') + 1));
+export function unknownCallersContext(name: string | undefined): number {
+  if (name?.includes('.')) return unknownCallersContext(name.slice(name.lastIndexOf('.') + 1));
   return isStartupName(name) ? LOAD : UNKNOWN;
 }
 
@@ -180,10 +180,10 @@ export class Reachability {
    * what unknown callers mean for that name.
    */
   private exportMask(name: string): number {
-    if (!this.hooks.exportSymbols) return escaped(name);
+    if (!this.hooks.exportSymbols) return unknownCallersContext(name);
     let index = this.symbolNames.indexOf(name);
     if (index < 0) {
-      if (this.symbolNames.length >= MAX_SYMBOLS) return escaped(name);
+      if (this.symbolNames.length >= MAX_SYMBOLS) return unknownCallersContext(name);
       index = this.symbolNames.push(name) - 1;
     }
     return 1 << (SYMBOL_SHIFT + index);
@@ -230,7 +230,7 @@ export class Reachability {
     const binding = this.functionBinding(unit);
     if (binding) {
       const exported = declaredExportName(ts, binding);
-      return this.bindingMask(binding) | (exported === undefined ? 0 : this.hooks.exportSymbols ? this.exportMask(exported) : escaped(binding.name));
+      return this.bindingMask(binding) | (exported === undefined ? 0 : this.hooks.exportSymbols ? this.exportMask(exported) : unknownCallersContext(binding.name));
     }
     return this.positionMask(unit);
   }
@@ -256,7 +256,7 @@ export class Reachability {
    */
   private bindingMask(binding: Binding): number {
     let mask = 0;
-    const escape = escaped(binding.name);
+    const escape = unknownCallersContext(binding.name);
     for (const ref of binding.references) mask |= this.referenceMask(ref, escape);
     return mask;
   }
@@ -303,16 +303,16 @@ export class Reachability {
     // `{ fetch(req) {} }`, `{ handler: async () => {} }`: the object decides.
     if (ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isShorthandPropertyAssignment(parent)) {
       const mask = this.objectMask(parent.parent);
-      return mask === UNKNOWN ? escaped(nameText(ts, parent.name)) : mask;
+      return mask === UNKNOWN ? unknownCallersContext(nameText(ts, parent.name)) : mask;
     }
     if (ts.isObjectLiteralExpression(parent)) {
       const mask = this.objectMask(parent);
-      return mask === UNKNOWN && (ts.isMethodDeclaration(fn) || ts.isAccessor(fn)) ? escaped(nameText(ts, fn.name)) : mask;
+      return mask === UNKNOWN && (ts.isMethodDeclaration(fn) || ts.isAccessor(fn)) ? unknownCallersContext(nameText(ts, fn.name)) : mask;
     }
     if (ts.isJsxExpression(parent)) return REQUEST;
     // exports.init = function () {…}, module.exports.setup = () => {…}
     if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      return escaped(memberName(ts, parent.left));
+      return unknownCallersContext(memberName(ts, parent.left));
     }
     return UNKNOWN;
   }
@@ -396,7 +396,7 @@ export class Reachability {
       }
     }
     if (facts.nestRequestHandler) return REQUEST;
-    let mask = facts.escapes ? escaped(name) : 0;
+    let mask = facts.escapes ? unknownCallersContext(name) : 0;
     for (const instance of facts.exportedAs) mask |= this.exportMask(`${instance}.${name ?? ''}`);
     if (isStatic(ts, method)) {
       // Static methods: called as `Cls.m()`; the class binding's member uses tell.
@@ -481,7 +481,7 @@ export class Reachability {
       facts.singleton = !facts.requestScoped;
     }
     // `export class`, `export default class`, `module.exports = Cls`: constructed by unknown callers.
-    const exported = isExportedClass(ts, cls);
+    const exported = exportedClassName(ts, cls);
     if (exported !== undefined) {
       facts.escapes = true;
       facts.constructionMask |= this.hooks.exportSymbols ? this.exportMask(exported) : UNKNOWN;
@@ -573,7 +573,7 @@ function isStatic(ts: TypeScript, node: TS.Node): boolean {
 }
 
 /** The export name of `export class X` (`X`) or `export default class` (`default`). */
-function isExportedClass(ts: TypeScript, cls: TS.ClassLikeDeclaration): string | undefined {
+function exportedClassName(ts: TypeScript, cls: TS.ClassLikeDeclaration): string | undefined {
   if (!ts.isClassDeclaration(cls) || !hasModifier(ts, cls, ts.SyntaxKind.ExportKeyword)) return undefined;
   return hasModifier(ts, cls, ts.SyntaxKind.DefaultKeyword) || !cls.name ? DEFAULT_EXPORT : cls.name.text;
 }

@@ -70,8 +70,8 @@ export interface ModuleSummary {
   exports: [name: string, target: ExportTarget][];
   /** `export * from '…'` specifiers. */
   starExports: string[];
-  /** Framework entry module (route handler, serverless function): the framework calls its exports. */
-  entry: boolean;
+  /** A serverless or framework module (route handler, serverless function): the framework calls its exports. */
+  frameworkModule: boolean;
   /** A CommonJS module (no ESM syntax): members of `module.exports = x` are members of `x`. */
   commonJs: boolean;
   state: SummaryState[];
@@ -91,7 +91,7 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
     (s) => ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || (ts.isExportAssignment(s) && !s.isExportEquals) || (ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
   );
   const exports = new Map<string, ExportTarget>();
-  const summary: ModuleSummary = { exports: [], starExports: [], entry: isServerlessModule(ts, ctx.sourceFile), commonJs: !esm, state: [], uses: [] };
+  const summary: ModuleSummary = { exports: [], starExports: [], frameworkModule: isServerlessModule(ts, ctx.sourceFile), commonJs: !esm, state: [], uses: [] };
   const project = (specifier: string | undefined): specifier is string => specifier !== undefined && isProjectSpecifier(specifier, projectSpecifiers);
 
   // Re-exports written as `export … from '…'`.

@@ -34,7 +34,7 @@ function resolver(): Resolver & { calls: number } {
 }
 
 function module(name: string, summary: Partial<FileSummary>): LinkFile {
-  return { path: `/p/${name}.js`, file: `${name}.js`, context: false, findings: [], summary: { exports: [], starExports: [], entry: false, commonJs: false, state: [], uses: [], ...summary } };
+  return { path: `/p/${name}.js`, file: `${name}.js`, context: false, findings: [], summary: { exports: [], starExports: [], frameworkModule: false, commonJs: false, state: [], uses: [], ...summary } };
 }
 
 /** `store.js`: `const sessions = new Map(); export { sessions }`. */
