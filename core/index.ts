@@ -29,6 +29,8 @@ export interface DetectorError {
 export interface AnalyzeResult {
   findings: CoreFinding[];
   errors: DetectorError[];
+  /** What the analysis could not finish, in words: the file's findings may be incomplete. */
+  notices?: string[];
   /** With `crossFile`: what the link step needs from this file (absent when it has nothing to say). */
   summary?: ModuleSummary;
 }
@@ -76,8 +78,11 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
     for (const f of unique) if (f.factory !== undefined && !left.has(findingKey(f))) kept.push({ ...f, suppressed: true });
   }
   kept.sort((a, b) => a.start - b.start || a.end - b.end || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
-  return { findings: kept, errors, ...(summary ? { summary } : {}) };
+  const notices = ctx.reach.settled ? [] : [UNSETTLED];
+  return { findings: kept, errors, ...(summary ? { summary } : {}), ...(notices.length > 0 ? { notices } : {}) };
 }
+
+const UNSETTLED = "the analysis of when this file's functions run stopped at its bound before settling (a very long chain of calls): findings in this file may be missing";
 
 /** The categories to run on this file, after the single-instance switch. */
 function activeCategories(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions): readonly Category[] {

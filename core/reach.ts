@@ -23,6 +23,8 @@ export const ANY_CONTEXT = LOAD | REQUEST | UNKNOWN | BACKGROUND;
  */
 const SYMBOL_SHIFT = 4;
 const MAX_SYMBOLS = 27;
+/** Rounds of the fixed point over a file's functions: each round carries contexts one call further. */
+const MAX_ROUNDS = 32;
 /** Steps up after which `unitOf` memoises the way (see there). */
 const SHORT_CLIMB = 64;
 /** The bits of the four contexts. */
@@ -101,6 +103,15 @@ export class Reachability {
   }
 
   private solved: 'no' | 'solving' | 'yes' = 'no';
+  private converged = true;
+
+  /**
+   * Whether the contexts reached their fixed point within MAX_ROUNDS (or were never asked for).
+   * When not, some code may run in more contexts than it was given, and findings may be missing.
+   */
+  get settled(): boolean {
+    return this.converged;
+  }
 
   /**
    * Computes every unit's context on first use (many files never ask): iterate to a fixed point,
@@ -113,8 +124,9 @@ export class Reachability {
     const kinds = [...functionKinds(ts), ts.SyntaxKind.PropertyDeclaration];
     if (this.hooks.ofKinds) this.units.push(...(this.hooks.ofKinds(...kinds) as CodeUnit[]));
     else for (const node of collectNodes(ts, this.sourceFile)) if (kinds.includes(node.kind)) this.units.push(node as CodeUnit);
-    for (let round = 0; round < 32; round++) {
-      let changed = false;
+    let changed = true;
+    for (let round = 0; changed && round < MAX_ROUNDS; round++) {
+      changed = false;
       this.classInfo.clear();
       for (const unit of this.units) {
         const next = this.compute(unit);
@@ -123,8 +135,8 @@ export class Reachability {
           changed = true;
         }
       }
-      if (!changed) break;
     }
+    this.converged = !changed;
     this.solved = 'yes';
   }
 

@@ -9,7 +9,7 @@ import { flatFile, type FlatShape } from '../../bench/flat.js';
 import { DETECTORS } from '../../core/detectors/index.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/fixtures.js';
-import { SAMPLE_APP } from '../helpers/tmp.js';
+import { SAMPLE_APP, useTempDir } from '../helpers/tmp.js';
 
 // pool.ts on fake worker threads that die on chosen files (see "worker threads that die").
 const fake = vi.hoisted(() => ({ crashOn: new Set<string>(), started: 0 }));
@@ -224,6 +224,33 @@ describe('deep nesting', () => {
     const report = json(stdout);
     expect(where(report)).toEqual(['src/app.js 4:9 memory-session', 'src/app.js 5:7 module-state', 'src/deep-1500.js 1:7 module-state']);
     expect(report.errors).toEqual([{ file: 'src/deep.ts', message: 'not analysed: nested too deeply for the parser (Maximum call stack size exceeded)' }]);
+  });
+});
+
+describe('long chains of calls', () => {
+  const dir = useTempDir('statecheck-chain-');
+  /** `f1` writes `seen`; `fN` calls `f(N-1)`; a route handler calls the last one. */
+  const chain = (length: number) =>
+    [
+      "const express = require('express');",
+      'const app = express();',
+      'const seen = new Set();',
+      'function f1(ip) { seen.add(ip); }',
+      ...Array.from({ length: length - 1 }, (_, i) => `function f${i + 2}(ip) { f${i + 1}(ip); }`),
+      `app.get('/', (req, res) => { f${length}(req.ip); res.end(); });`,
+      '',
+    ].join('\n');
+
+  it('past the bound of the request-time analysis, the file gets an errors entry saying findings may be missing', () => {
+    dir.write('src/short.js', chain(20));
+    dir.write('src/long.js', chain(60));
+    const { code, stdout } = runCli(['--format', 'json', '--no-cache', 'src'], dir.path);
+    expect(code).toBe(1);
+    const report = json(stdout);
+    expect(where(report)).toEqual(['src/short.js 3:7 module-state']);
+    expect(report.errors).toEqual([
+      { file: 'src/long.js', message: "the analysis of when this file's functions run stopped at its bound before settling (a very long chain of calls): findings in this file may be missing" },
+    ]);
   });
 });
 
