@@ -18,7 +18,7 @@ export interface RelatedLocation {
   message: string;
 }
 
-/** A finding as reported by the CLI (DESIGN.md output contract). */
+/** A finding as reported by the CLI (docs/output-contract.md). */
 export interface Finding {
   ruleId: string;
   category: Category;

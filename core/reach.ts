@@ -9,7 +9,7 @@ export const REQUEST = 2; // per request: handlers, middleware, listeners
 export const UNKNOWN = 4; // callers not visible in this file (exported, stored, returned)
 export const BACKGROUND = 8; // timer and cron callbacks, shutdown hooks
 
-/** Request time in the sense of DESIGN.md: per request, or possibly so because callers are unknown. */
+/** Request time as the README's "How it decides" means it: per request, or possibly so because callers are unknown. */
 export const REQUEST_TIME = REQUEST | UNKNOWN;
 /** Contexts in which creating a store means one store for the whole process. */
 export const SHARED_CONTEXT = LOAD | UNKNOWN | BACKGROUND;

@@ -2,7 +2,7 @@ import type { ScanResult } from '../scan.js';
 import { reportJson } from './escape.js';
 import type { ReporterOptions } from './index.js';
 
-/** The JSON output contract of DESIGN.md, version 1. */
+/** The JSON output contract, version 1 (docs/output-contract.md). */
 export function json(result: ScanResult, _options: ReporterOptions): string {
   const report = {
     version: 1,
