@@ -49,15 +49,13 @@ const HOLDS: When = Object.freeze({ holds: true });
 const NEVER: When = Object.freeze({ holds: false });
 
 /**
- * The facts about one file that every detector reads, built once: its nodes by kind, the scope
- * analysis, the import resolver, the reachability analysis, the prefilter's sketch and, with
- * `--typed`, the type checker. It answers questions and is never written to: what the catalogue makes of the file
- * is in library.ts, work detectors share is declared with `perFile`.
+ * The facts about one file that every detector reads: its nodes by kind, the prefilter's sketch
+ * and, each built on first use, the scope analysis, the import resolver and the reachability
+ * analysis; with `--typed`, the type checker. It answers questions and is never written to:
+ * what the catalogue makes of the file is in library.ts, and work detectors share is declared
+ * with `perFile`.
  */
 export class FileContext {
-  readonly binder: Binder;
-  readonly imports: ImportResolver;
-  readonly reach: Reachability;
   /** Every node, in source order. */
   readonly nodes: readonly TS.Node[];
   /** See FileContextOptions. */
@@ -78,9 +76,26 @@ export class FileContext {
     const index = indexNodes(ts, sourceFile);
     this.nodes = index.nodes;
     this.byKind = index.byKind;
-    this.binder = new Binder(ts, sourceFile, this.nodes);
-    this.imports = new ImportResolver(ts, this.binder);
-    this.reach = new Reachability(ts, sourceFile, this.binder, {
+  }
+
+  private binderBuilt: Binder | undefined;
+  private importsBuilt: ImportResolver | undefined;
+  private reachBuilt: Reachability | undefined;
+
+  /** The scope analysis: every binding and its references. */
+  get binder(): Binder {
+    return (this.binderBuilt ??= new Binder(this.ts, this.sourceFile, this.nodes));
+  }
+
+  /** What expressions stand for in terms of imported packages. */
+  get imports(): ImportResolver {
+    return (this.importsBuilt ??= new ImportResolver(this.ts, this.binder));
+  }
+
+  /** When each function can run: at load time, per request, on a timer, by unknown callers. */
+  get reach(): Reachability {
+    const ts = this.ts;
+    return (this.reachBuilt ??= new Reachability(ts, this.sourceFile, this.binder, {
       isScheduler: (call) => entriesFor(this, call).some((e) => e.category === 'in-process-scheduler'),
       ofKinds: (...kinds) => this.ofKinds(...kinds),
       exportSymbols: this.crossFile,
@@ -89,7 +104,12 @@ export class FileContext {
         const ref = this.imports.resolve(target);
         return ref && `${ref.module}#${formatPath(ref.path)}`;
       },
-    });
+    }));
+  }
+
+  /** Whether the reachability analysis, if it was asked anything, settled within its bound. */
+  get settled(): boolean {
+    return this.reachBuilt?.settled ?? true;
   }
 
   /**

@@ -78,7 +78,7 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
     for (const f of unique) if (f.factory !== undefined && !left.has(findingKey(f))) kept.push({ ...f, suppressed: true });
   }
   kept.sort((a, b) => a.start - b.start || a.end - b.end || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
-  const notices = ctx.reach.settled ? [] : [UNSETTLED];
+  const notices = ctx.settled ? [] : [UNSETTLED];
   return { findings: kept, errors, ...(summary ? { summary } : {}), ...(notices.length > 0 ? { notices } : {}) };
 }
 

@@ -1,5 +1,5 @@
 import { type CodeUnit, functionKinds, memberName, nameText, outerWrapper, skipOuter, stringValue, unitAt, walk } from './ast.js';
-import { type Binder, type Binding, collectNodes } from './binder.js';
+import type { Binder, Binding } from './binder.js';
 import { DEFAULT_EXPORT, declaredExportName, exportNameAt, hasModifier, isExportedObject } from './exports.js';
 import type { TS, TypeScript } from './types.js';
 
@@ -76,8 +76,8 @@ export interface ReachHooks {
   isScheduler(call: TS.CallExpression | TS.NewExpression): boolean;
   /** The decorator's package member, e.g. `@nestjs/common#Controller`. */
   decoratorName(decorator: TS.Decorator): string | undefined;
-  /** The file's nodes of some kinds in source order, when the host has them indexed. */
-  ofKinds?(...kinds: TS.SyntaxKind[]): readonly TS.Node[];
+  /** The file's nodes of some kinds, in source order. */
+  ofKinds(...kinds: TS.SyntaxKind[]): readonly TS.Node[];
   /** Give exported functions and classes symbolic contexts (cross-file analysis settles them). */
   exportSymbols?: boolean;
 }
@@ -122,8 +122,7 @@ export class Reachability {
     this.solved = 'solving';
     const ts = this.ts;
     const kinds = [...functionKinds(ts), ts.SyntaxKind.PropertyDeclaration];
-    if (this.hooks.ofKinds) this.units.push(...(this.hooks.ofKinds(...kinds) as CodeUnit[]));
-    else for (const node of collectNodes(ts, this.sourceFile)) if (kinds.includes(node.kind)) this.units.push(node as CodeUnit);
+    this.units.push(...(this.hooks.ofKinds(...kinds) as CodeUnit[]));
     let changed = true;
     for (let round = 0; changed && round < MAX_ROUNDS; round++) {
       changed = false;
