@@ -46,8 +46,9 @@ export class FileSketch {
   }
 
   /**
-   * Whether the file declares module-level variables that may hold state, or a class (whose
-   * fields and statics may): where hand-rolled state lives.
+   * Whether the file declares module-level variables that may hold state (in its top-level
+   * statements; not a constant, a function or a `require`), or a class (whose fields and statics
+   * may): where hand-rolled state lives.
    */
   get declaresState(): boolean {
     const ts = this.ts;

@@ -5,8 +5,9 @@ import type { Category, CoreFinding } from '../types.js';
 /** One way a detector finds state, with the cheap test that rules a file out. */
 export interface Finder {
   /**
-   * False when `find` cannot report anything on the file, judged from its sketch (text, imports,
-   * declarations) before any analysis. It must never be false where `find` would report.
+   * False when `find` can report nothing on the file, judged cheaply from its sketch (text,
+   * imports, top-level declarations) before any analysis. A test too narrow loses findings
+   * (test/core/detectors.test.ts runs every finder on the fixtures to check).
    */
   mayMatch(file: FileSketch): boolean;
   find(ctx: FileContext): CoreFinding[];
