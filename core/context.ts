@@ -107,6 +107,20 @@ export class FileContext {
     }));
   }
 
+  private readonly computed = new Map<(ctx: FileContext) => unknown, unknown>();
+
+  /**
+   * The value `compute` gives for this file, computed on first use (`perFile` declares such
+   * values). Kept here, not in a WeakMap: a value goes with its context, without waiting for the
+   * garbage collector to clear weak entries, which held whole syntax trees.
+   */
+  once<T>(compute: (ctx: FileContext) => T): T {
+    if (this.computed.has(compute)) return this.computed.get(compute) as T;
+    const value = compute(this);
+    this.computed.set(compute, value);
+    return value;
+  }
+
   /** Whether the reachability analysis, if it was asked anything, settled within its bound. */
   get settled(): boolean {
     return this.reachBuilt?.settled ?? true;
