@@ -63,6 +63,7 @@ export function analyzeParsed(file: string, settings: AnalysisSettings, text: st
       errors.push({ file, message: `syntax error at ${line}:${problem.start - starts[line - 1]! + 1}: ${problem.message} (the rest of the file was still analysed)` });
     }
     const result = analyzeSourceFile(typescript(), sourceFile, { ...settings.analyze, honourEslintComments: true }, checker);
+    for (const notice of result.notices ?? []) errors.push({ file, message: notice });
     for (const failure of result.errors) {
       errors.push({ file, message: internalError(failure.category ? `detector ${failure.category} failed` : 'cross-file summary failed', failure.error, settings.debug) });
     }
@@ -137,7 +138,7 @@ function toFileSummary(pos: Positions, summary: ModuleSummary): FileSummary {
   return {
     exports: summary.exports,
     starExports: summary.starExports,
-    entry: summary.entry,
+    frameworkModule: summary.frameworkModule,
     commonJs: summary.commonJs,
     state: summary.state.map(({ start, end, writes, ...rest }) => {
       const at = pos.at(start);

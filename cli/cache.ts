@@ -146,7 +146,7 @@ const finding = object({
 const summary = object({
   exports: array(tuple(string, either(object({ local: string }), object({ from: object(modulePath) })))),
   starExports: array(string),
-  entry: boolean,
+  frameworkModule: boolean,
   commonJs: boolean,
   state: array(
     object({

@@ -3,7 +3,7 @@ import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, open
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
-import { EXCLUDED_DIRECTORIES, outOfScopeReason, SOURCE_EXTENSIONS } from '../core/index.js';
+import { describeOutOfScope, EXCLUDED_DIRECTORIES, outOfScopeReason, SOURCE_EXTENSIONS } from '../core/index.js';
 import { errorMessage } from './errors.js';
 
 /** A file selected for scanning. */
@@ -63,7 +63,7 @@ export function discover(cwd: string, paths: readonly string[], selection: Selec
   const seen = new Set<string>();
   const included = selection.include.length > 0 ? picomatch(selection.include as string[], { dot: true }) : undefined;
   const excluded = selection.exclude.length > 0 ? picomatch(selection.exclude as string[], { dot: true }) : undefined;
-  const scope = selection.defaultScope ? outOfScopeReason : sourceOnly;
+  const scope = selection.defaultScope ? outOfDefaultScope : sourceOnly;
   // A selected file is scanned (read from `source` when it is a link), or reported with the
   // reason it cannot be (`problem`).
   const add = (path: string, problem?: string, source?: string) => {
@@ -119,7 +119,7 @@ function walkDirectory(
   result: Discovery,
   defaultScope: boolean,
 ): void {
-  const scope = defaultScope ? outOfScopeReason : sourceOnly;
+  const scope = defaultScope ? outOfDefaultScope : sourceOnly;
   const skipDirectory = (name: string) => (defaultScope ? EXCLUDED_DIRECTORIES.has(name) : ALWAYS_EXCLUDED.has(name));
   // `rel`: the folder's path from `root`, with forward slashes ('' for the root itself).
   const stack: { dir: string; rel: string; layers: IgnoreLayer[] }[] = [{ dir, rel: '', layers }];
@@ -208,6 +208,12 @@ type FileKind = Pick<Stats, 'isFile' | 'isDirectory' | 'isSymbolicLink' | 'isFIF
 
 /** Folders never scanned, even with `defaultScope: false`. */
 const ALWAYS_EXCLUDED = new Set(['node_modules', '.git']);
+
+/** Why a path is outside the default scope, in words (the reason a named file is skipped). */
+function outOfDefaultScope(relativePath: string): string | undefined {
+  const reason = outOfScopeReason(relativePath);
+  return reason && describeOutOfScope(reason);
+}
 
 /** With the default scope off: any source file outside node_modules. */
 function sourceOnly(relativePath: string): string | undefined {

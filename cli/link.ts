@@ -6,7 +6,6 @@ import {
   classifyFacts,
   composeMessage,
   type Condition,
-  escaped,
   type ExportTarget,
   handRolledWhat,
   isWrite,
@@ -16,6 +15,7 @@ import {
   type SummaryContext,
   type Suggestion,
   UNKNOWN,
+  unknownCallersContext,
   WRITTEN_AT_REQUEST_TIME,
   type WriteFacts,
 } from '../core/index.js';
@@ -151,11 +151,11 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
   const ext = new Map<string, number>();
   const final = (file: number, name: string): number => {
     const k = key(file, name);
-    const mask = called.has(k) ? (ext.get(k) ?? 0) : escaped(name);
+    const mask = called.has(k) ? (ext.get(k) ?? 0) : unknownCallersContext(name);
     // An instance used whole elsewhere (passed on, stored) has methods anyone may call.
     const dot = name.indexOf('.');
     const passedOn = dot > 0 && called.has(key(file, name.slice(0, dot)));
-    return mask | (files[file]!.summary?.entry || passedOn ? UNKNOWN : 0);
+    return mask | (files[file]!.summary?.frameworkModule || passedOn ? UNKNOWN : 0);
   };
   const contextOf = (file: number, context: SummaryContext): number => {
     if (files[file]!.outside) return 0;
@@ -165,8 +165,12 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
   };
   /** The context of a use; 0 when it cannot be read (its writes and calls are not reported). */
   const useContext = (entry: Use): number => guard(entry.file, 0, () => contextOf(entry.file, entry.use.context));
-  for (let round = 0, changed = true; changed && round < 64; round++) {
+  // Modules whose part of a fixed point was still changing when it hit its bound.
+  const unsettled = new Set<number>();
+  let changing: number[] = [];
+  for (let round = 0, changed = true; changed && round < MAX_CONTEXT_ROUNDS; round++) {
     changed = false;
+    changing = [];
     for (const [k, callers] of called) {
       let mask = 0;
       // A caller whose context cannot be read: when it calls is unknown.
@@ -174,9 +178,11 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
       if (mask !== (ext.get(k) ?? 0)) {
         ext.set(k, mask);
         changed = true;
+        changing.push(callers[0]!.target.file); // the export's module
       }
     }
   }
+  for (const file of changing) unsettled.add(file);
   const holds = (file: number, condition: Condition): boolean => (condition.exports.reduce((m, n) => m | final(file, n), 0) & condition.need) !== 0;
 
   const out: Omit<Finding, 'severity'>[] = [];
@@ -259,8 +265,9 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
   // Factories of factories: `export const makeUserCache = () => createCache()`.
   for (let round = 0, changed = true; changed && round < MAX_FACTORY_ROUNDS; round++) {
     changed = false;
+    changing = [];
     for (const { file, use, target } of uses) {
-      changed =
+      const added =
         guard(file, false, () => {
           const origin = target.rest.length === 0 && use.call !== undefined ? factories.get(key(target.file, target.name)) : undefined;
           let more = false;
@@ -270,9 +277,12 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
             more = true;
           }
           return more;
-        }) || changed;
+        });
+      if (added) changing.push(file);
+      changed = added || changed;
     }
   }
+  for (const file of changing) unsettled.add(file);
   // Call sites of factories and wrappers in a shared context (module scope, start-up, singletons).
   for (const entry of uses) {
     const { file, use, target } = entry;
@@ -296,15 +306,21 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
   for (const [i, error] of failed) {
     if (!files[i]!.context) errors.push({ file: files[i]!.file, message: internalError('cross-file analysis of this module failed', error, debug) });
   }
+  for (const i of unsettled) {
+    if (!files[i]!.context && !failed.has(i)) errors.push({ file: files[i]!.file, message: UNSETTLED });
+  }
   return { findings: out, errors };
 }
 
+/** Rounds of "when an export runs is when its callers do": each round follows calls one module further. */
+const MAX_CONTEXT_ROUNDS = 64;
 /** Rounds of "a factory returning a factory's value is a factory" (chains are short). */
 const MAX_FACTORY_ROUNDS = 24;
+const UNSETTLED = 'cross-file analysis stopped at its bound before settling (a very long chain of calls between modules): findings that depend on this module may be missing';
 
 /** Whether a finding of `category` on `subject` survives the file's categories, suppressions and `allow`. */
 function reportable(summary: FileSummary, category: Category, subject: string, suppressed: readonly Category[] | undefined, options: AnalyzeOptions): boolean {
-  if (!categoriesFor(options, summary.entry).includes(category)) return false;
+  if (!categoriesFor(options, summary.frameworkModule).includes(category)) return false;
   if (suppressed?.includes(category)) return false;
   return !options.allow?.[category]?.includes(subject);
 }

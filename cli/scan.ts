@@ -184,7 +184,7 @@ function openCache(location: string, options: ScanOptions, settings: AnalysisSet
 }
 
 /** Folders outside the server whose files call server modules: read for cross-file analysis only. */
-const CONTEXT_DIRECTORIES = /^inside (scripts|migrations|seeds|seeders)\/$/;
+const CONTEXT_DIRECTORIES: ReadonlySet<string> = new Set(['scripts', 'migrations', 'seeds', 'seeders']);
 
 /**
  * Files the link step reads without reporting them: with `--changed`/`--since`, the rest of the
@@ -197,7 +197,7 @@ function contextFiles(options: ScanOptions, selected: ReadonlySet<string>): { pa
   return wide.files.flatMap(({ path, source }) => {
     if (selected.has(path)) return [];
     const reason = selection.defaultScope ? outOfScopeReason(toPosix(relative(selection.base, path))) : undefined;
-    const wanted = reason === undefined ? selection.only !== undefined : CONTEXT_DIRECTORIES.test(reason);
+    const wanted = reason === undefined ? selection.only !== undefined : reason.kind === 'directory' && CONTEXT_DIRECTORIES.has(reason.name);
     return wanted ? [{ path, ...(source !== undefined ? { source } : {}), file: display(options.cwd, path), context: true as const, outside: reason !== undefined }] : [];
   });
 }

@@ -19,7 +19,7 @@ export interface RelatedLocation {
   message: string;
 }
 
-/** A finding as reported by the CLI (the README's Formats section: `--format json`). */
+/** A finding as reported by the CLI (docs/output-contract.md). */
 export interface Finding {
   ruleId: string;
   category: Category;
@@ -126,7 +126,7 @@ export interface JobOutcome {
 export interface FileSummary {
   exports: [name: string, target: ExportTarget][];
   starExports: string[];
-  entry: boolean;
+  frameworkModule: boolean;
   commonJs: boolean;
   state: (Omit<SummaryState, 'start' | 'end' | 'writes'> & {
     at: Located;

@@ -204,7 +204,21 @@ export function words(name: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
-/** An expression's text without white space or type wrappers, to compare receivers: `this.io`. */
-export function formatCallee(ts: TypeScript, expr: TS.Expression, sourceFile: TS.SourceFile): string {
+/** An expression's text without white space or type wrappers, to compare expressions: `this.io`, `(client as Redis)` → `client`. */
+export function compactText(ts: TypeScript, expr: TS.Expression, sourceFile: TS.SourceFile): string {
   return skipOuter(ts, expr).getText(sourceFile).replace(/\s+/g, '');
+}
+
+/** Whether `this` at `node` is the class itself (inside a static member). */
+export function isStaticContext(ts: TypeScript, node: TS.Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionNode(ts, current) && !ts.isArrowFunction(current)) {
+      if (ts.isClassStaticBlockDeclaration(current)) return true;
+      return (ts.getModifiers(current as TS.MethodDeclaration) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+    }
+    if (ts.isPropertyDeclaration(current)) {
+      return (ts.getModifiers(current) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+    }
+  }
+  return false;
 }

@@ -1,21 +1,10 @@
-import { type CodeUnit, formatCallee, hasProperty, isFunctionNode, memberName, objectProperty, skipOuter, stringValue } from './ast.js';
+import type { CodeUnit } from './ast.js';
 import { Binder, indexNodes } from './binder.js';
-import { CATALOGUE, type CatalogueEntry, CLIENT_MODULES, catalogueIndex } from './catalogue.js';
 import { formatPath, ImportResolver } from './imports.js';
-import { CATEGORY_INFO } from './categories.js';
+import { entriesFor } from './library.js';
 import { Reachability, SYMBOLS } from './reach.js';
-import { ownValue } from './settings.js';
+import { FileSketch } from './sketch.js';
 import type { AnalyzeOptions, Condition, TS, TypeScript } from './types.js';
-
-/** A call, `new`, decorator or plugin registration that creates library state. */
-export interface LibraryCreation {
-  entry: CatalogueEntry;
-  node: TS.CallExpression | TS.NewExpression | TS.Decorator;
-}
-
-const INDEX = catalogueIndex();
-const packageNames = new Map<string, string>();
-const CATALOGUE_PACKAGES = new Set(CATALOGUE.flatMap((entry) => entry.modules.map(packageName)));
 
 /**
  * Two lists in source order as one, as the walk gives it: by start, an enclosing node before
@@ -37,91 +26,116 @@ function mergeInSourceOrder(a: readonly TS.Node[], b: readonly TS.Node[]): TS.No
   return out;
 }
 
-/** The package a specifier names: `node:fs/promises` → `fs`, `@scope/pkg/sub` → `@scope/pkg`. */
-export function packageName(specifier: string): string {
-  let name = packageNames.get(specifier);
-  if (name === undefined) {
-    const parts = (specifier.startsWith('node:') ? specifier.slice(5) : specifier).split('/');
-    name = parts[0]!.startsWith('@') && parts.length > 1 ? `${parts[0]}/${parts[1]}` : parts[0]!;
-    // Specifiers repeat across files; a run over a huge tree keeps only a bounded number.
-    if (packageNames.size < 10_000) packageNames.set(specifier, name);
-  }
-  return name;
+/** Whether code runs in the contexts asked about (`FileContext.when`). */
+export interface When {
+  holds: boolean;
+  /** Cross-file analysis: it does only if the callers of these exports, in other files, do. */
+  condition?: Condition;
 }
 
-/** Whether a specifier loads a package the catalogue or the configuration (`packages`) knows. */
-export function namesPackage(specifier: string, extraPackages: AnalyzeOptions['packages'] = {}): boolean {
-  const name = packageName(specifier);
-  return CATALOGUE_PACKAGES.has(name) || Object.keys(extraPackages).some((p) => packageName(p) === name);
+/** How a file is analysed. */
+export interface FileContextOptions {
+  /** Packages the configuration declares as process-local state (`packages`). */
+  packages?: AnalyzeOptions['packages'];
+  /** Cross-file analysis: exported functions' contexts stay symbolic (see `when`). */
+  crossFile?: boolean;
+  /** A type checker (`--typed`): containers and stores are also recognised by type. */
+  checker?: TS.TypeChecker;
+  /** What the prefilter found out about the file (built from the file when not given). */
+  sketch?: FileSketch;
 }
 
-const MAX_DEPTH = 8;
+const HOLDS: When = Object.freeze({ holds: true });
+const NEVER: When = Object.freeze({ holds: false });
 
 /**
- * Everything the detectors share about one file, built once: the scope analysis, the import
- * resolver, the reachability analysis and the library creations the catalogue recognises.
+ * The facts about one file that every detector reads: its nodes by kind, the prefilter's sketch
+ * and, each built on first use, the scope analysis, the import resolver and the reachability
+ * analysis; with `--typed`, the type checker. It answers questions and is never written to:
+ * what the catalogue makes of the file is in library.ts, and work detectors share is declared
+ * with `perFile`.
  */
 export class FileContext {
-  readonly binder: Binder;
-  readonly imports: ImportResolver;
-  readonly reach: Reachability;
   /** Every node, in source order. */
   readonly nodes: readonly TS.Node[];
-  private creationsCache: LibraryCreation[] | undefined;
-  private readonly consumed = new Set<TS.Node>();
-  private readonly memo = new Map<string, unknown>();
-  private readonly conditions = new Map<TS.Node, Condition>();
+  /** See FileContextOptions. */
+  readonly packages: NonNullable<AnalyzeOptions['packages']>;
+  readonly crossFile: boolean;
+  readonly checker: TS.TypeChecker | undefined;
+  readonly sketch: FileSketch;
 
   constructor(
     readonly ts: TypeScript,
     readonly sourceFile: TS.SourceFile,
-    private readonly extraPackages: AnalyzeOptions['packages'] = {},
-    /** Cross-file analysis: exported functions' contexts stay symbolic (see `runsIn`). */
-    readonly crossFile = false,
-    /** A type checker (`--typed`): containers and stores are also recognised by type. */
-    readonly checker?: TS.TypeChecker,
-    /**
-     * Whether the file imports or requires a catalogued or configured package (`namesPackage`):
-     * a file that names none has no library creations, and skips looking for them.
-     */
-    readonly namesPackages = true,
+    options: FileContextOptions = {},
   ) {
+    this.packages = options.packages ?? {};
+    this.crossFile = options.crossFile === true;
+    this.checker = options.checker;
+    this.sketch = options.sketch ?? new FileSketch(ts, sourceFile, this.packages);
     const index = indexNodes(ts, sourceFile);
     this.nodes = index.nodes;
     this.byKind = index.byKind;
-    this.binder = new Binder(ts, sourceFile, this.nodes);
-    this.imports = new ImportResolver(ts, this.binder);
-    this.reach = new Reachability(ts, sourceFile, this.binder, {
-      isScheduler: (call) => this.entriesFor(call).some((e) => e.category === 'in-process-scheduler'),
+  }
+
+  private binderBuilt: Binder | undefined;
+  private importsBuilt: ImportResolver | undefined;
+  private reachBuilt: Reachability | undefined;
+
+  /** The scope analysis: every binding and its references. */
+  get binder(): Binder {
+    return (this.binderBuilt ??= new Binder(this.ts, this.sourceFile, this.nodes));
+  }
+
+  /** What expressions stand for in terms of imported packages. */
+  get imports(): ImportResolver {
+    return (this.importsBuilt ??= new ImportResolver(this.ts, this.binder));
+  }
+
+  /** When each function can run: at load time, per request, on a timer, by unknown callers. */
+  get reach(): Reachability {
+    const ts = this.ts;
+    return (this.reachBuilt ??= new Reachability(ts, this.sourceFile, this.binder, {
+      isScheduler: (call) => entriesFor(this, call).some((e) => e.category === 'in-process-scheduler'),
       ofKinds: (...kinds) => this.ofKinds(...kinds),
-      exportSymbols: crossFile,
+      exportSymbols: this.crossFile,
       decoratorName: (decorator) => {
         const target = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
         const ref = this.imports.resolve(target);
         return ref && `${ref.module}#${formatPath(ref.path)}`;
       },
-    });
+    }));
+  }
+
+  private readonly computed = new Map<(ctx: FileContext) => unknown, unknown>();
+
+  /**
+   * The value `compute` gives for this file, computed on first use (`perFile` declares such
+   * values). Kept here, not in a WeakMap: a value goes with its context, without waiting for the
+   * garbage collector to clear weak entries, which held whole syntax trees.
+   */
+  once<T>(compute: (ctx: FileContext) => T): T {
+    if (this.computed.has(compute)) return this.computed.get(compute) as T;
+    const value = compute(this);
+    this.computed.set(compute, value);
+    return value;
+  }
+
+  /** Whether the reachability analysis, if it was asked anything, settled within its bound. */
+  get settled(): boolean {
+    return this.reachBuilt?.settled ?? true;
   }
 
   /**
    * Whether code at `node` can run in one of the `need` contexts (reach.ts bits). With
    * cross-file analysis, code that runs there only if callers of an export in other files do
-   * counts too, and the condition is kept for the finding (`conditionOf`).
+   * holds too, on that condition (for the finding to carry).
    */
-  runsIn(node: TS.Node, need: number): boolean {
+  when(node: TS.Node, need: number): When {
     const mask = this.reach.maskAt(node);
-    if (mask & need) {
-      this.conditions.delete(node);
-      return true;
-    }
-    if (!(mask & SYMBOLS)) return false;
-    this.conditions.set(node, { exports: this.reach.symbolsOf(mask), need });
-    return true;
-  }
-
-  /** The condition `runsIn` found for a node, if it holds only conditionally. */
-  conditionOf(node: TS.Node): Condition | undefined {
-    return this.conditions.get(node);
+    if (mask & need) return HOLDS;
+    if (!(mask & SYMBOLS)) return NEVER;
+    return { holds: true, condition: { exports: this.reach.symbolsOf(mask), need } };
   }
 
   private readonly byKind: readonly (TS.Node[] | undefined)[];
@@ -151,176 +165,9 @@ export class FileContext {
     return this.ofKinds(this.ts.SyntaxKind.ClassDeclaration, this.ts.SyntaxKind.ClassExpression) as readonly TS.ClassLikeDeclaration[];
   }
 
-  /** Computes a per-file value once, for detectors that share work. */
-  shared<T>(key: string, compute: () => T): T {
-    if (!this.memo.has(key)) this.memo.set(key, compute());
-    return this.memo.get(key) as T;
-  }
-
+  /** The function, class property or file whose code `node` runs as part of. */
   unitOf(node: TS.Node): CodeUnit {
     return this.reach.unitOf(node);
-  }
-
-  /** Whether `this` at `node` is the class itself (inside a static member). */
-  isStaticContext(node: TS.Node): boolean {
-    const ts = this.ts;
-    for (let current = node.parent; current; current = current.parent) {
-      if (isFunctionNode(ts, current) && !ts.isArrowFunction(current)) {
-        if (ts.isClassStaticBlockDeclaration(current)) return true;
-        return (ts.getModifiers(current as TS.MethodDeclaration) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
-      }
-      if (ts.isPropertyDeclaration(current)) {
-        return (ts.getModifiers(current) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
-      }
-    }
-    return false;
-  }
-
-  isClientModule(module: string): boolean {
-    return CLIENT_MODULES.has(module) || CLIENT_MODULES.has(module.split('/')[0]!);
-  }
-
-  /** Catalogue entries whose export a call, `new`, registration or decorator uses. */
-  entriesFor(node: TS.Node): CatalogueEntry[] {
-    const ts = this.ts;
-    if (ts.isDecorator(node)) {
-      const target = ts.isCallExpression(node.expression) ? node.expression.expression : node.expression;
-      return this.lookup(target).filter((e) => e.via === 'decorator');
-    }
-    if (ts.isNewExpression(node)) {
-      return this.lookup(node.expression).filter((e) => e.via === 'new' || e.via === 'call-or-new' || e.via === 'emitter' || e.via === 'ws-server');
-    }
-    if (ts.isCallExpression(node)) {
-      const direct = this.lookup(node.expression).filter(
-        (e) => e.via === 'call' || e.via === 'call-or-new' || e.via === 'memoize' || e.via === 'fs-write',
-      );
-      // fastify.register(plugin, options)
-      if (memberName(ts, skipOuter(ts, node.expression)) === 'register' && node.arguments[0]) {
-        direct.push(...this.lookup(node.arguments[0]).filter((e) => e.via === 'register'));
-      }
-      return direct;
-    }
-    return [];
-  }
-
-  /** Catalogue entries that name a package, whatever the export. */
-  entriesForModule(module: string): CatalogueEntry[] {
-    return CATALOGUE.filter((e) => e.modules.includes(module));
-  }
-
-  private lookup(expr: TS.Expression): CatalogueEntry[] {
-    if (!this.namesPackages) return [];
-    const ref = this.imports.resolve(expr);
-    if (!ref) return [];
-    const known = INDEX.get(`${ref.module}#${formatPath(ref.path)}`);
-    if (known) return [...known];
-    // A module named `constructor` (a real npm package) is not a configured one.
-    const extra = ownValue(this.extraPackages, ref.module);
-    if (extra && ref.path[0] !== '()' && (!extra.exports || extra.exports.includes(formatPath(ref.path)))) {
-      return [configuredEntry(ref.module, extra.category)];
-    }
-    return [];
-  }
-
-  /** The library creation an expression is, if any (`new LRUCache()`, `session({…})`). */
-  libraryCreation(expr: TS.Expression): LibraryCreation | undefined {
-    const ts = this.ts;
-    let e = skipOuter(ts, expr);
-    if (ts.isAwaitExpression(e)) e = skipOuter(ts, e.expression);
-    if (!ts.isCallExpression(e) && !ts.isNewExpression(e)) return undefined;
-    const entry = this.entriesFor(e)[0];
-    return entry && { entry, node: e };
-  }
-
-  /** All catalogue creations in the file (decorators, calls, `new`, registrations). */
-  creations(): LibraryCreation[] {
-    if (this.creationsCache) return this.creationsCache;
-    const ts = this.ts;
-    const found: LibraryCreation[] = [];
-    for (const node of this.ofKinds(ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression, ts.SyntaxKind.Decorator) as readonly (TS.CallExpression | TS.NewExpression | TS.Decorator)[]) {
-      for (const entry of this.entriesFor(node)) found.push({ entry, node });
-    }
-    this.creationsCache = found;
-    return found;
-  }
-
-  /**
-   * Whether a creation keeps its state in the process, judged by its options: `session({ store })`
-   * is fixed unless the store is itself process-local; `multer({ dest })` is not.
-   */
-  isUnsafe(creation: LibraryCreation): boolean {
-    const { entry, node } = creation;
-    const check = entry.options;
-    if (!check) return true;
-    const ts = this.ts;
-    if (ts.isDecorator(node)) return true;
-    const args: readonly TS.Expression[] = node.arguments ?? [];
-    if (check.file) {
-      const arg = args[check.arg as number];
-      if (!arg) return false;
-      const obj = this.objectLiteral(arg);
-      const name = obj ? objectProperty(ts, obj, check.file.key) : arg;
-      if (!name) return false;
-      const literal = stringValue(ts, skipOuter(ts, name));
-      return literal === undefined || !check.file.memoryNames.includes(literal);
-    }
-    const candidates = check.arg === 'any' ? [...args] : args[check.arg] ? [args[check.arg]!] : [];
-    if (check.unsafeKeys) {
-      for (const arg of candidates) {
-        const obj = this.objectLiteral(arg);
-        if (!obj) continue;
-        for (const key of check.unsafeKeys) {
-          const value = objectProperty(ts, obj, key);
-          if (!value && hasProperty(ts, obj, key) !== 'yes') continue;
-          if (!check.unsafeValues) return true;
-          const literal = value && stringValue(ts, skipOuter(ts, value));
-          if (literal !== undefined && check.unsafeValues.includes(literal)) return true;
-        }
-      }
-      return false;
-    }
-    if (candidates.length === 0) return check.arg === 'any' ? !this.fixedByMethod(creation) : true;
-    for (const arg of candidates) {
-      const obj = this.objectLiteral(arg);
-      if (!obj) {
-        if (check.arg === 'any') continue;
-        if (!ts.isObjectLiteralExpression(skipOuter(ts, arg)) && check.safeIfNotObject) {
-          const literal = stringValue(ts, skipOuter(ts, arg));
-          if (literal !== undefined && check.unsafeValues?.includes(literal)) return true;
-          return this.isLocalStore(arg, 0);
-        }
-        return false; // options we cannot see: do not guess
-      }
-      for (const key of check.safeKeys ?? []) {
-        const presence = hasProperty(ts, obj, key);
-        if (presence === 'maybe') return false;
-        if (presence === 'no') continue;
-        const value = objectProperty(ts, obj, key);
-        const literal = value && stringValue(ts, skipOuter(ts, value));
-        if (literal !== undefined && check.unsafeValues?.includes(literal)) return true;
-        if (value && this.isLocalStore(value, 0)) return true;
-        return false;
-      }
-      // `{ ...sharedOptions }` may carry the store: do not guess.
-      if (obj.properties.some(ts.isSpreadAssignment)) return false;
-    }
-    return !this.fixedByMethod(creation);
-  }
-
-  /** `io.adapter(…)` called on the variable the creation is stored in. */
-  private fixedByMethod(creation: LibraryCreation): boolean {
-    const ts = this.ts;
-    const method = creation.entry.options?.fixedByMethod;
-    if (!method || ts.isDecorator(creation.node)) return false;
-    const holder = this.holderText(creation.node);
-    if (!holder) return false;
-    for (const node of this.calls) {
-      const callee = skipOuter(ts, node.expression);
-      if (memberName(ts, callee) === method && ts.isPropertyAccessExpression(callee) && formatCallee(ts, callee.expression, this.sourceFile) === holder) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -337,100 +184,7 @@ export class FileContext {
     const name = symbol.getName();
     return name === 'Map' ? 'map' : name === 'Set' ? 'set' : undefined;
   }
-
-  /**
-   * With a type checker: the catalogue store a value's type is (`LRUCache` declared in the
-   * lru-cache package), for stores whose every instance is process-local.
-   */
-  typedStore(node: TS.Node): CatalogueEntry | undefined {
-    const checker = this.checker;
-    if (!checker) return undefined;
-    const symbol = checker.getTypeAtLocation(node).getSymbol();
-    const file = symbol?.declarations?.[0]?.getSourceFile().fileName.replace(/\\/g, '/');
-    const pkg = file && /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
-    if (!symbol || !pkg) return undefined;
-    const module = pkg.startsWith('@types/') ? pkg.slice(7).replace(/^(.+)__/, '@$1/') : pkg;
-    return (INDEX.get(`${module}#${symbol.getName()}`) ?? []).find((e) => (e.via === 'new' || e.via === 'call-or-new') && !e.options);
-  }
-
-  /** The text of what a created value is stored in: `io` for `const io = new Server()`, `this.io`. */
-  holderText(node: TS.Node): string | undefined {
-    const ts = this.ts;
-    let child: TS.Node = node;
-    let parent = node.parent;
-    while (parent && (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isAwaitExpression(parent))) {
-      child = parent;
-      parent = parent.parent;
-    }
-    if (parent && ts.isVariableDeclaration(parent) && parent.initializer === child && ts.isIdentifier(parent.name)) return parent.name.text;
-    if (parent && ts.isBinaryExpression(parent) && parent.right === child && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      return formatCallee(ts, parent.left, this.sourceFile);
-    }
-    if (parent && ts.isPropertyDeclaration(parent) && parent.initializer === child && parent.name) {
-      return `this.${parent.name.getText(this.sourceFile)}`;
-    }
-    return undefined;
-  }
-
-  /** Whether a value passed as a store is itself process-local (`new MemoryStore()`, `new Map()`). */
-  isLocalStore(value: TS.Expression, depth: number): boolean {
-    const ts = this.ts;
-    if (depth > MAX_DEPTH) return false;
-    let e = skipOuter(ts, value);
-    if (ts.isAwaitExpression(e)) e = skipOuter(ts, e.expression);
-    if (ts.isIdentifier(e)) {
-      const binding = this.binder.resolve(e);
-      const decl = binding?.declaration;
-      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && binding.kind === 'const') return this.isLocalStore(decl.initializer, depth + 1);
-      return false;
-    }
-    if (ts.isArrayLiteralExpression(e)) return e.elements.some((element) => this.isLocalStore(element, depth + 1));
-    if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && this.binder.isGlobal(e.expression, 'Map')) return true;
-    if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
-      for (const entry of this.entriesFor(e)) {
-        const local = entry.options ? this.isUnsafe({ entry, node: e }) : entry.localStore === true;
-        if (local) {
-          this.consumed.add(e);
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /** Whether a creation was judged as the store of another creation (reported there, not twice). */
-  isConsumed(node: TS.Node): boolean {
-    return this.consumed.has(node);
-  }
-
-  /** The object literal an options argument is, directly or through a `const`. */
-  objectLiteral(arg: TS.Expression, depth = 0): TS.ObjectLiteralExpression | undefined {
-    const ts = this.ts;
-    const e = skipOuter(ts, arg);
-    if (ts.isObjectLiteralExpression(e)) return e;
-    if (ts.isIdentifier(e) && depth < MAX_DEPTH) {
-      const binding = this.binder.resolve(e);
-      const decl = binding?.declaration;
-      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && binding.kind === 'const') return this.objectLiteral(decl.initializer, depth + 1);
-    }
-    return undefined;
-  }
 }
-
-/** A catalogue row for a package named in the configuration's `packages`. */
-function configuredEntry(module: string, category: CatalogueEntry['category']): CatalogueEntry {
-  return {
-    label: module,
-    category,
-    modules: [module],
-    exports: [],
-    via: 'call-or-new',
-    what: 'is configured as process-local state',
-    suggestion: CATEGORY_INFO[category].suggestion,
-  };
-}
-
-export { CATALOGUE };
 
 /** Declared in TypeScript's own lib files (`Map` of lib.es2015.collection.d.ts), not a look-alike. */
 function isLibraryDeclaration(symbol: TS.Symbol): boolean {

@@ -9,7 +9,7 @@ export const DEFAULT_EXPORT = 'default';
  * The CommonJS export an assignment target names: `module.exports` → `default`,
  * `exports.x`, `module.exports.x` → `x`; undefined for anything else.
  */
-export function commonJsExport(ts: TypeScript, binder: Binder, target: TS.Expression): string | undefined {
+function commonJsExport(ts: TypeScript, binder: Binder, target: TS.Expression): string | undefined {
   const e = skipOuter(ts, target);
   if (isModuleExports(ts, binder, e)) return DEFAULT_EXPORT;
   if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
@@ -21,7 +21,7 @@ export function commonJsExport(ts: TypeScript, binder: Binder, target: TS.Expres
 }
 
 /** `module.exports`, with `module` the CommonJS global. */
-export function isModuleExports(ts: TypeScript, binder: Binder, e: TS.Expression): boolean {
+function isModuleExports(ts: TypeScript, binder: Binder, e: TS.Expression): boolean {
   return ts.isPropertyAccessExpression(e) && e.name.text === 'exports' && binder.isGlobal(skipOuter(ts, e.expression), 'module');
 }
 

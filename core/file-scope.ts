@@ -23,16 +23,35 @@ const EXCLUDED_FILES = [
   /^(gulpfile|gruntfile|jakefile|babel\.config|jest\.setup|vitest\.setup|setuptests|playwright-setup|webpack\.[\w.-]+|rollup\.[\w.-]+)\.[cm]?[jt]s$/i,
 ];
 
+/**
+ * Why a path is outside the default server-code scope: inside an excluded folder (the first one
+ * on the path), not a JavaScript or TypeScript file, or a test, declaration, bundle or
+ * configuration file.
+ */
+export type OutOfScope = { kind: 'directory'; name: string } | { kind: 'not-source' } | { kind: 'test-or-config' };
+
 /** Why a path (relative, forward slashes) is out of the default server-code scope, if it is. */
-export function outOfScopeReason(relativePath: string): string | undefined {
+export function outOfScopeReason(relativePath: string): OutOfScope | undefined {
   const segments = relativePath.split('/').filter((s) => s !== '' && s !== '.');
   const file = segments.pop() ?? '';
   for (const segment of segments) {
-    if (EXCLUDED_DIRECTORIES.has(segment)) return `inside ${segment}/`;
+    if (EXCLUDED_DIRECTORIES.has(segment)) return { kind: 'directory', name: segment };
   }
-  if (!SOURCE_EXTENSIONS.some((ext) => file.endsWith(ext))) return 'not a JavaScript or TypeScript file';
-  for (const pattern of EXCLUDED_FILES) if (pattern.test(file)) return 'a test, declaration, bundle or config file';
+  if (!SOURCE_EXTENSIONS.some((ext) => file.endsWith(ext))) return { kind: 'not-source' };
+  for (const pattern of EXCLUDED_FILES) if (pattern.test(file)) return { kind: 'test-or-config' };
   return undefined;
+}
+
+/** `outOfScopeReason` in words, as the CLI lists skipped files: `inside test/`. */
+export function describeOutOfScope(reason: OutOfScope): string {
+  switch (reason.kind) {
+    case 'directory':
+      return `inside ${reason.name}/`;
+    case 'not-source':
+      return 'not a JavaScript or TypeScript file';
+    case 'test-or-config':
+      return 'a test, declaration, bundle or config file';
+  }
 }
 
 /** A `'use client'` module runs in the browser: its module state is per user, not per server. */

@@ -1,7 +1,8 @@
-import { FileContext, namesPackage } from './context.js';
+import { FileContext } from './context.js';
 import { DETECTORS } from './detectors/index.js';
 import { CATEGORY_INFO } from './categories.js';
 import { isClientModule, isServerlessModule } from './file-scope.js';
+import { FileSketch } from './sketch.js';
 import { applySuppressions } from './suppressions.js';
 import { isProjectSpecifier, type ModuleSummary, summarize } from './summary.js';
 import { type AnalyzeOptions, CATEGORIES, type Category, type CoreFinding, type TS, type TypeScript } from './types.js';
@@ -9,14 +10,13 @@ import { type AnalyzeOptions, CATEGORIES, type Category, type CoreFinding, type 
 export * from './types.js';
 export { CATEGORY_INFO, categoryOfRule, ruleIdOf, type CategoryInfo } from './categories.js';
 export { CATALOGUE, type CatalogueEntry } from './catalogue.js';
-export { outOfScopeReason, isClientModule, isServerlessModule, SOURCE_EXTENSIONS, EXCLUDED_DIRECTORIES, OUT_OF_SCOPE_GLOBS } from './file-scope.js';
+export { outOfScopeReason, describeOutOfScope, type OutOfScope, isClientModule, isServerlessModule, SOURCE_EXTENSIONS, EXCLUDED_DIRECTORIES, OUT_OF_SCOPE_GLOBS } from './file-scope.js';
 export { lineStarts, lineOf } from './suppressions.js';
-export { isProjectSpecifier, type ModuleSummary, type ImportUse, type SummaryState, type SummaryContext, type ExportTarget, type ModulePath } from './summary.js';
-export { classifyFacts, handRolledWhat, type WriteFacts } from './detectors/shared.js';
+export { type ModuleSummary, type ImportUse, type SummaryState, type SummaryContext, type ExportTarget, type ModulePath } from './summary.js';
+export { classifyFacts, handRolledWhat, type WriteFacts } from './detectors/hand-rolled.js';
 export { isWrite, type ContainerKind } from './state.js';
 export { composeMessage, code, WRITTEN_AT_REQUEST_TIME } from './messages.js';
-export { escaped, LOAD, REQUEST, UNKNOWN, BACKGROUND, REQUEST_TIME, CONTEXTS } from './reach.js';
-export { SHARED_CONTEXT, ANY_CONTEXT } from './detectors/shared.js';
+export { unknownCallersContext, LOAD, REQUEST, UNKNOWN, BACKGROUND, REQUEST_TIME, CONTEXTS } from './reach.js';
 export { checkDeployment, checkPackages, ownValue, PACKAGE_NAMES, prototypeKey, PROTOTYPE_KEY_REFUSED, type Checked, type PackageSetting } from './settings.js';
 
 /** An exception thrown by one detector (or by the cross-file summary), reported instead of crashing the scan. */
@@ -29,6 +29,8 @@ export interface DetectorError {
 export interface AnalyzeResult {
   findings: CoreFinding[];
   errors: DetectorError[];
+  /** What the analysis could not finish, in words: the file's findings may be incomplete. */
+  notices?: string[];
   /** With `crossFile`: what the link step needs from this file (absent when it has nothing to say). */
   summary?: ModuleSummary;
 }
@@ -40,19 +42,20 @@ export interface AnalyzeResult {
 export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions = {}, checker?: TS.TypeChecker): AnalyzeResult {
   if (isClientModule(ts, sourceFile)) return { findings: [], errors: [] };
   const crossFile = options.crossFile === true;
-  const specifiers = importedSpecifiers(sourceFile.text);
-  const namesPackages = specifiers.some((specifier) => namesPackage(specifier, options.packages));
-  const holdsState = namesPackages || mayHoldState(ts, sourceFile);
+  // The prefilter: a file no detector may match has no findings. Most library and utility files
+  // declare no state, name no catalogued package and write no global, and skip the analysis.
+  const sketch = new FileSketch(ts, sourceFile, options.packages);
+  const holdsState = CATEGORIES.some((category) => DETECTORS[category].mayMatch(sketch));
   // With cross-file analysis, a file that cannot hold state still matters when it uses project
   // modules (writes their state, calls their functions).
   const projectSpecifiers = options.projectSpecifiers ?? [];
-  if (!holdsState && !(crossFile && specifiers.some((s) => isProjectSpecifier(s, projectSpecifiers)))) return { findings: [], errors: [] };
-  const ctx = new FileContext(ts, sourceFile, options.packages, crossFile, checker, namesPackages);
+  if (!holdsState && !(crossFile && sketch.specifiers.some((s) => isProjectSpecifier(s, projectSpecifiers)))) return { findings: [], errors: [] };
+  const ctx = new FileContext(ts, sourceFile, { packages: options.packages, crossFile, checker, sketch });
   const findings: CoreFinding[] = [];
   const errors: DetectorError[] = [];
   for (const category of holdsState ? activeCategories(ts, sourceFile, options) : []) {
     try {
-      findings.push(...DETECTORS[category](ctx));
+      findings.push(...DETECTORS[category].find(ctx));
     } catch (error) {
       errors.push({ category, error });
     }
@@ -75,53 +78,14 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
     for (const f of unique) if (f.factory !== undefined && !left.has(findingKey(f))) kept.push({ ...f, suppressed: true });
   }
   kept.sort((a, b) => a.start - b.start || a.end - b.end || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
-  return { findings: kept, errors, ...(summary ? { summary } : {}) };
+  const notices = ctx.settled ? [] : [UNSETTLED];
+  return { findings: kept, errors, ...(summary ? { summary } : {}), ...(notices.length > 0 ? { notices } : {}) };
 }
 
-/** Globals and members whose mention can mean a finding without any import or module-level state. */
-const GLOBAL_TRIGGERS = /\b(?:globalThis|global|process\.env|setInterval|setTimeout|timers)\b|\.mv\(/;
-/** A module specifier where the import resolver can bind it: `from '…'`, `require('…')`, `import('…')`. */
-const SPECIFIER = /(?:\bfrom|\brequire\s*\(|\bimport\s*\()\s*['"`]([^'"`\n]+)['"`]/g;
-
-/** The specifiers a file imports or requires, as written. */
-function importedSpecifiers(text: string): string[] {
-  const found: string[] = [];
-  for (const match of text.matchAll(SPECIFIER)) found.push(match[1]!);
-  return found;
-}
-
-/**
- * A sound shortcut: a file can only have findings if it declares module-level variables or
- * classes, mentions a global that can be written or a timer, or names a package the catalogue
- * (or the configuration) knows, which the caller tests. Most library and utility files do none
- * of these and skip the analysis entirely.
- */
-function mayHoldState(ts: TypeScript, sourceFile: TS.SourceFile): boolean {
-  if (sourceFile.statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => mayBeState(ts, s.declarationList, d)))) return true;
-  const text = sourceFile.text;
-  return GLOBAL_TRIGGERS.test(text) || /\bclass\b/.test(text);
-}
-
-// let x; var y = 1; const cache = new Map(); const registry = new Registry()  — but not
-// const fs = require('fs'), const PORT = 3000, const handler = () => {…}
-function mayBeState(ts: TypeScript, list: TS.VariableDeclarationList, declaration: TS.VariableDeclaration): boolean {
-  if (!(list.flags & ts.NodeFlags.Const)) return true;
-  let init = declaration.initializer;
-  while (init && (ts.isParenthesizedExpression(init) || ts.isAsExpression(init) || ts.isSatisfiesExpression(init))) init = init.expression;
-  if (!init) return false;
-  if (ts.isStringLiteralLike(init) || ts.isNumericLiteral(init) || ts.isTemplateExpression(init) || ts.isRegularExpressionLiteral(init)) return false;
-  if (ts.isArrowFunction(init) || ts.isFunctionExpression(init) || init.kind === ts.SyntaxKind.TrueKeyword || init.kind === ts.SyntaxKind.FalseKeyword) return false;
-  // require('x'), require('x').y, require('x')(…) are module references, judged through the catalogue test.
-  let callee: TS.Expression = init;
-  while (ts.isPropertyAccessExpression(callee) || ts.isCallExpression(callee)) {
-    if (ts.isCallExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'require') return false;
-    callee = callee.expression;
-  }
-  return true;
-}
+const UNSETTLED = "the analysis of when this file's functions run stopped at its bound before settling (a very long chain of calls): findings in this file may be missing";
 
 /** The categories to run on this file, after the single-instance switch. */
-export function activeCategories(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions): readonly Category[] {
+function activeCategories(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions): readonly Category[] {
   return categoriesFor(options, options.singleInstance ? isServerlessModule(ts, sourceFile) : false);
 }
 

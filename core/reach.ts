@@ -1,5 +1,5 @@
-import { type CodeUnit, functionKinds, isFunctionNode, memberName, nameText, outerWrapper, skipOuter, stringValue, unitAt, walk } from './ast.js';
-import { type Binder, type Binding, collectNodes } from './binder.js';
+import { type CodeUnit, functionKinds, memberName, nameText, outerWrapper, skipOuter, stringValue, unitAt, walk } from './ast.js';
+import type { Binder, Binding } from './binder.js';
 import { DEFAULT_EXPORT, declaredExportName, exportNameAt, hasModifier, isExportedObject } from './exports.js';
 import type { TS, TypeScript } from './types.js';
 
@@ -9,8 +9,12 @@ export const REQUEST = 2; // per request: handlers, middleware, listeners
 export const UNKNOWN = 4; // callers not visible in this file (exported, stored, returned)
 export const BACKGROUND = 8; // timer and cron callbacks, shutdown hooks
 
-/** Request time in the sense of DESIGN.md: per request, or possibly so because callers are unknown. */
+/** Request time as the README's "How it decides" means it: per request, or possibly so because callers are unknown. */
 export const REQUEST_TIME = REQUEST | UNKNOWN;
+/** Contexts in which creating a store means one store for the whole process. */
+export const SHARED_CONTEXT = LOAD | UNKNOWN | BACKGROUND;
+/** Any context at all: the code runs. */
+export const ANY_CONTEXT = LOAD | REQUEST | UNKNOWN | BACKGROUND;
 
 /**
  * With cross-file analysis, the callers of an exported function are found in other files: its
@@ -19,6 +23,8 @@ export const REQUEST_TIME = REQUEST | UNKNOWN;
  */
 const SYMBOL_SHIFT = 4;
 const MAX_SYMBOLS = 27;
+/** Rounds of the fixed point over a file's functions: each round carries contexts one call further. */
+const MAX_ROUNDS = 32;
 /** Steps up after which `unitOf` memoises the way (see there). */
 const SHORT_CLIMB = 64;
 /** The bits of the four contexts. */
@@ -51,16 +57,16 @@ const NEST_REQUEST_CLASSES = new Set(['Controller', 'Resolver', 'WebSocketGatewa
  */
 const STARTUP_NAME = /^_*(?:(init|initiali[sz]e|setup|setUp|configure|bootstrap|boot|install)(?:[A-Z_0-9]|$)|(main|start|startup|startServer)$)/;
 
-export function isStartupName(name: string | undefined): boolean {
+function isStartupName(name: string | undefined): boolean {
   return name !== undefined && STARTUP_NAME.test(name);
 }
 
 /**
- * What unknown callers mean for a function: start-up if its name says so. For a method of an
- * exported instance (`registry.init`), the method's name.
+ * The context (a mask) unknown callers give a function: load time if its name says start-up,
+ * else UNKNOWN. For a method of an exported instance (`registry.init`), the method's name.
  */
-export function escaped(name: string | undefined): number {
-  if (name?.includes('.')) return escaped(name.slice(name.lastIndexOf('.') + 1));
+export function unknownCallersContext(name: string | undefined): number {
+  if (name?.includes('.')) return unknownCallersContext(name.slice(name.lastIndexOf('.') + 1));
   return isStartupName(name) ? LOAD : UNKNOWN;
 }
 
@@ -70,8 +76,8 @@ export interface ReachHooks {
   isScheduler(call: TS.CallExpression | TS.NewExpression): boolean;
   /** The decorator's package member, e.g. `@nestjs/common#Controller`. */
   decoratorName(decorator: TS.Decorator): string | undefined;
-  /** The file's nodes of some kinds in source order, when the host has them indexed. */
-  ofKinds?(...kinds: TS.SyntaxKind[]): readonly TS.Node[];
+  /** The file's nodes of some kinds, in source order. */
+  ofKinds(...kinds: TS.SyntaxKind[]): readonly TS.Node[];
   /** Give exported functions and classes symbolic contexts (cross-file analysis settles them). */
   exportSymbols?: boolean;
 }
@@ -97,6 +103,15 @@ export class Reachability {
   }
 
   private solved: 'no' | 'solving' | 'yes' = 'no';
+  private converged = true;
+
+  /**
+   * Whether the contexts reached their fixed point within MAX_ROUNDS (or were never asked for).
+   * When not, some code may run in more contexts than it was given, and findings may be missing.
+   */
+  get settled(): boolean {
+    return this.converged;
+  }
 
   /**
    * Computes every unit's context on first use (many files never ask): iterate to a fixed point,
@@ -107,10 +122,10 @@ export class Reachability {
     this.solved = 'solving';
     const ts = this.ts;
     const kinds = [...functionKinds(ts), ts.SyntaxKind.PropertyDeclaration];
-    if (this.hooks.ofKinds) this.units.push(...(this.hooks.ofKinds(...kinds) as CodeUnit[]));
-    else for (const node of collectNodes(ts, this.sourceFile)) if (kinds.includes(node.kind)) this.units.push(node as CodeUnit);
-    for (let round = 0; round < 32; round++) {
-      let changed = false;
+    this.units.push(...(this.hooks.ofKinds(...kinds) as CodeUnit[]));
+    let changed = true;
+    for (let round = 0; changed && round < MAX_ROUNDS; round++) {
+      changed = false;
       this.classInfo.clear();
       for (const unit of this.units) {
         const next = this.compute(unit);
@@ -119,8 +134,8 @@ export class Reachability {
           changed = true;
         }
       }
-      if (!changed) break;
     }
+    this.converged = !changed;
     this.solved = 'yes';
   }
 
@@ -176,10 +191,10 @@ export class Reachability {
    * what unknown callers mean for that name.
    */
   private exportMask(name: string): number {
-    if (!this.hooks.exportSymbols) return escaped(name);
+    if (!this.hooks.exportSymbols) return unknownCallersContext(name);
     let index = this.symbolNames.indexOf(name);
     if (index < 0) {
-      if (this.symbolNames.length >= MAX_SYMBOLS) return escaped(name);
+      if (this.symbolNames.length >= MAX_SYMBOLS) return unknownCallersContext(name);
       index = this.symbolNames.push(name) - 1;
     }
     return 1 << (SYMBOL_SHIFT + index);
@@ -226,7 +241,7 @@ export class Reachability {
     const binding = this.functionBinding(unit);
     if (binding) {
       const exported = declaredExportName(ts, binding);
-      return this.bindingMask(binding) | (exported === undefined ? 0 : this.hooks.exportSymbols ? this.exportMask(exported) : escaped(binding.name));
+      return this.bindingMask(binding) | (exported === undefined ? 0 : this.hooks.exportSymbols ? this.exportMask(exported) : unknownCallersContext(binding.name));
     }
     return this.positionMask(unit);
   }
@@ -252,7 +267,7 @@ export class Reachability {
    */
   private bindingMask(binding: Binding): number {
     let mask = 0;
-    const escape = escaped(binding.name);
+    const escape = unknownCallersContext(binding.name);
     for (const ref of binding.references) mask |= this.referenceMask(ref, escape);
     return mask;
   }
@@ -269,7 +284,7 @@ export class Reachability {
     const parent = node.parent;
     if (!parent) return escape;
     if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node) return this.maskAt(parent);
-    if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent, node);
+    if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent);
     // `fn.call(this)`, `fn.apply(…)`: called here.
     if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
       const name = parent.name.text;
@@ -293,22 +308,22 @@ export class Reachability {
     const parent = node.parent;
     if (!parent) return UNKNOWN;
     if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node) return this.maskAt(parent);
-    if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent, node);
+    if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent);
     const exported = this.exportPositionMask(fn);
     if (exported !== undefined) return exported;
     // `{ fetch(req) {} }`, `{ handler: async () => {} }`: the object decides.
     if (ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isShorthandPropertyAssignment(parent)) {
       const mask = this.objectMask(parent.parent);
-      return mask === UNKNOWN ? escaped(nameText(ts, parent.name)) : mask;
+      return mask === UNKNOWN ? unknownCallersContext(nameText(ts, parent.name)) : mask;
     }
     if (ts.isObjectLiteralExpression(parent)) {
       const mask = this.objectMask(parent);
-      return mask === UNKNOWN && (ts.isMethodDeclaration(fn) || ts.isAccessor(fn)) ? escaped(nameText(ts, fn.name)) : mask;
+      return mask === UNKNOWN && (ts.isMethodDeclaration(fn) || ts.isAccessor(fn)) ? unknownCallersContext(nameText(ts, fn.name)) : mask;
     }
     if (ts.isJsxExpression(parent)) return REQUEST;
     // exports.init = function () {…}, module.exports.setup = () => {…}
     if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      return escaped(memberName(ts, parent.left));
+      return unknownCallersContext(memberName(ts, parent.left));
     }
     return UNKNOWN;
   }
@@ -319,7 +334,7 @@ export class Reachability {
     const parent = node.parent;
     // An options object passed to a call: its functions are callbacks of that call.
     if (parent && (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression !== node) {
-      return this.callbackMask(parent, node);
+      return this.callbackMask(parent);
     }
     // Nested objects (`resolvers.Query.user`) take the outer object's context.
     if (parent && ts.isPropertyAssignment(parent)) return this.objectMask(parent.parent);
@@ -327,7 +342,7 @@ export class Reachability {
   }
 
   /** The context of a callback passed to `call`. */
-  private callbackMask(call: TS.CallExpression | TS.NewExpression, _arg: TS.Node): number {
+  private callbackMask(call: TS.CallExpression | TS.NewExpression): number {
     const ts = this.ts;
     const outer = this.maskAt(call);
     const callee = skipOuter(ts, call.expression);
@@ -392,7 +407,7 @@ export class Reachability {
       }
     }
     if (facts.nestRequestHandler) return REQUEST;
-    let mask = facts.escapes ? escaped(name) : 0;
+    let mask = facts.escapes ? unknownCallersContext(name) : 0;
     for (const instance of facts.exportedAs) mask |= this.exportMask(`${instance}.${name ?? ''}`);
     if (isStatic(ts, method)) {
       // Static methods: called as `Cls.m()`; the class binding's member uses tell.
@@ -477,7 +492,7 @@ export class Reachability {
       facts.singleton = !facts.requestScoped;
     }
     // `export class`, `export default class`, `module.exports = Cls`: constructed by unknown callers.
-    const exported = isExportedClass(ts, cls);
+    const exported = exportedClassName(ts, cls);
     if (exported !== undefined) {
       facts.escapes = true;
       facts.constructionMask |= this.hooks.exportSymbols ? this.exportMask(exported) : UNKNOWN;
@@ -569,7 +584,7 @@ function isStatic(ts: TypeScript, node: TS.Node): boolean {
 }
 
 /** The export name of `export class X` (`X`) or `export default class` (`default`). */
-function isExportedClass(ts: TypeScript, cls: TS.ClassLikeDeclaration): string | undefined {
+function exportedClassName(ts: TypeScript, cls: TS.ClassLikeDeclaration): string | undefined {
   if (!ts.isClassDeclaration(cls) || !hasModifier(ts, cls, ts.SyntaxKind.ExportKeyword)) return undefined;
   return hasModifier(ts, cls, ts.SyntaxKind.DefaultKeyword) || !cls.name ? DEFAULT_EXPORT : cls.name.text;
 }

@@ -1,9 +1,11 @@
-import { isFunctionNode, memberName, nameText, outerWrapper, skipOuter } from './ast.js';
+import { compactText, isFunctionNode, isStaticContext, memberName, nameText, outerWrapper, skipOuter } from './ast.js';
 import type { Binding } from './binder.js';
 import type { FileContext } from './context.js';
 import { exportNamesOf } from './exports.js';
+import { isClientPackage, libraryCreation } from './library.js';
+import { perFile } from './per-file.js';
 import { REQUEST_TIME } from './reach.js';
-import type { TS, TypeScript } from './types.js';
+import type { Condition, TS, TypeScript } from './types.js';
 
 /** What a piece of hand-rolled state holds. `value`: a `let` or field reassigned as a whole. */
 export type ContainerKind = 'map' | 'set' | 'array' | 'object' | 'value' | 'instance';
@@ -17,6 +19,8 @@ export interface StateWrite {
   /** The key of `x.set(key, …)` / `x[key] = …`, and the written values. */
   key?: TS.Expression;
   values: TS.Expression[];
+  /** With cross-file analysis: the write runs at request time only if callers in other files make it (`FileContext.when`). */
+  condition?: Condition;
 }
 
 /** Hand-rolled state: a module-level variable, a singleton's field, or a class static. */
@@ -43,7 +47,7 @@ const MUTATORS: Record<ContainerKind, ReadonlySet<string>> = {
 const ANY_MUTATOR = new Set([...MUTATORS.map, ...MUTATORS.set, ...MUTATORS.array]);
 
 /** Classifies an initializer: `new Map()` → map, `[]` → array; undefined when it is not state. */
-export function containerKind(ctx: FileContext, init: TS.Expression | undefined, mutableBinding: boolean): ContainerKind | undefined {
+function containerKind(ctx: FileContext, init: TS.Expression | undefined, mutableBinding: boolean): ContainerKind | undefined {
   const ts = ctx.ts;
   if (!init) return mutableBinding ? 'value' : undefined;
   const e = skipOuter(ts, init);
@@ -74,7 +78,7 @@ export function containerKind(ctx: FileContext, init: TS.Expression | undefined,
   if (typed) return typed;
   if (mutableBinding) return 'value';
   // Module objects, clients and library stores are judged by their own detectors.
-  if (ctx.imports.resolve(e) || ctx.libraryCreation(e)) return undefined;
+  if (ctx.imports.resolve(e) || libraryCreation(ctx, e)) return undefined;
   return 'instance';
 }
 
@@ -82,11 +86,7 @@ export function containerKind(ctx: FileContext, init: TS.Expression | undefined,
  * Finds module-level containers and `let`s, fields of singleton classes, and class statics,
  * with the writes that can run at request time. Every hand-rolled detector shares this.
  */
-export function collectState(ctx: FileContext): StatePiece[] {
-  return ctx.shared('state-pieces', () => findState(ctx));
-}
-
-function findState(ctx: FileContext): StatePiece[] {
+export const collectState = perFile((ctx): StatePiece[] => {
   const pieces: StatePiece[] = [];
   for (const binding of ctx.binder.moduleScope().values()) {
     const piece = moduleVariable(ctx, binding);
@@ -94,7 +94,7 @@ function findState(ctx: FileContext): StatePiece[] {
   }
   for (const cls of ctx.classes) pieces.push(...classState(ctx, cls));
   return pieces;
-}
+});
 
 function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefined {
   const ts = ctx.ts;
@@ -112,7 +112,10 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
   for (const ref of binding.references) {
     const write = writeThrough(ctx, ref, [], initContainer ?? 'value', mutable);
     if (write === 'lazy' || write === 'handle') resettable = true;
-    else if (write && !(selfReplacing && redefinesItself(ctx, write, selfReplacing)) && ctx.runsIn(write.node, REQUEST_TIME)) writes.push(write);
+    else if (write && !(selfReplacing && redefinesItself(ctx, write, selfReplacing))) {
+      const when = ctx.when(write.node, REQUEST_TIME);
+      if (when.holds) writes.push(when.condition ? { ...write, condition: when.condition } : write);
+    }
   }
   const exports = ctx.crossFile && container !== 'instance' ? exportNamesOf(ctx.ts, ctx.binder, binding) : [];
   return { name: binding.name, nameNode: decl.name, container, where: 'module', writes: stateWrites(ctx, resettable, writes), exports };
@@ -279,7 +282,7 @@ function writeThrough(
   if (assignment && depth === 0) {
     if (isLazyInit(ctx, assignment, assignment.left)) return 'lazy';
     // A client, a timer, or what a library creates (its own rule reports the creation).
-    if (isClientValue(ctx, assignment.right) || isTimerHandle(ctx, assignment.right) || ctx.libraryCreation(assignment.right)) return 'handle';
+    if (isClientValue(ctx, assignment.right) || isTimerHandle(ctx, assignment.right) || libraryCreation(ctx, assignment.right)) return 'handle';
   }
   return { node: access.node, ...(access.method !== undefined ? { method: access.method } : {}), key: access.key, values: access.values };
 }
@@ -322,13 +325,15 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
     const consider = (ref: TS.Expression, prefix: string[]): void => {
       const write = writeThrough(ctx, ref, prefix, field.kind, !field.readonly);
       if (write === 'lazy' || write === 'handle') resettable = true;
-      if (!write || write === 'lazy' || write === 'handle' || !ctx.runsIn(write.node, REQUEST_TIME)) return;
+      if (!write || write === 'lazy' || write === 'handle') return;
+      const when = ctx.when(write.node, REQUEST_TIME);
+      if (!when.holds) return;
       const unit = ctx.unitOf(write.node);
       if (ts.isConstructorDeclaration(unit) || ts.isPropertyDeclaration(unit)) return;
-      writes.push(write);
+      writes.push(when.condition ? { ...write, condition: when.condition } : write);
     };
     for (const access of ctx.reach.thisMembers(cls).get(name) ?? []) {
-      if (ctx.isStaticContext(access) === field.isStatic) consider(access, [name]);
+      if (isStaticContext(ts, access) === field.isStatic) consider(access, [name]);
     }
     if (field.isStatic) {
       for (const ref of facts.classBinding?.references ?? []) {
@@ -379,7 +384,7 @@ function holdsConnection(ctx: FileContext, value: TS.Expression, depth: number):
     if (!ref) return false;
     if (CONNECTORS.has(`${ref.module}#${ref.path.join('.')}`)) return true;
     const last = ref.path[ref.path.length - 1];
-    return ctx.isClientModule(ref.module) && (ts.isNewExpression(e) || last === undefined || /^(?:create|connect)/.test(last));
+    return isClientPackage(ref.module) && (ts.isNewExpression(e) || last === undefined || /^(?:create|connect)/.test(last));
   }
   if (ts.isArrayLiteralExpression(e)) return e.elements.some((element) => holdsConnection(ctx, element, depth + 1));
   if (ts.isObjectLiteralExpression(e)) {
@@ -393,7 +398,7 @@ function holdsConnection(ctx: FileContext, value: TS.Expression, depth: number):
 }
 
 /** `x = null`, `x = undefined`, `x = void 0`. */
-export function isReset(ctx: FileContext, w: StateWrite): boolean {
+function isReset(ctx: FileContext, w: StateWrite): boolean {
   const ts = ctx.ts;
   const value = w.values[0] && skipOuter(ts, w.values[0]);
   return w.method === undefined && value !== undefined && (value.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined') || ts.isVoidExpression(value));
@@ -423,12 +428,12 @@ export function isLazyInit(ctx: FileContext, assignment: TS.BinaryExpression, ta
   const op = assignment.operatorToken.kind;
   if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return true;
   if (op !== ts.SyntaxKind.EqualsToken) return false;
-  const text = exprText(ctx, target);
+  const text = compactText(ts, target, ctx.sourceFile);
   const right = skipOuter(ts, assignment.right);
-  if (isOrElse(ts, right) && exprText(ctx, right.left) === text) return true;
+  if (isOrElse(ts, right) && compactText(ts, right.left, ctx.sourceFile) === text) return true;
   // x || (x = create()), the expression form of `x ||= create()`
   const outer = outerWrapper(ts, assignment).parent;
-  if (isOrElse(ts, outer) && skipOuter(ts, outer.right) === assignment && exprText(ctx, outer.left) === text) return true;
+  if (isOrElse(ts, outer) && skipOuter(ts, outer.right) === assignment && compactText(ts, outer.left, ctx.sourceFile) === text) return true;
   const unit = ctx.unitOf(assignment);
   for (let step = stepUp(ctx, assignment); step && step.node !== unit; step = stepUp(ctx, step.node)) {
     const { node, child } = step;
@@ -440,6 +445,11 @@ export function isLazyInit(ctx: FileContext, assignment: TS.BinaryExpression, ta
 
 type Step = { node: TS.Node; child: TS.Node } | null;
 
+/** `stepUp`'s memo, per file. */
+const lazyInitSteps = perFile(() => new Map<TS.Node, Step>());
+/** `guardedBefore`'s guards, per block: the first statement returning each text, and every statement's index. */
+const lazyInitGuards = perFile(() => new Map<TS.Node, { first: Map<string, number>; index: Map<TS.Node, number> }>());
+
 /**
  * The nearest ancestor of `from` where `isLazyInit` looks (an `if`, a block, the file, or a
  * function or property that may be the unit), with its child on the way. Memoised for every
@@ -447,7 +457,7 @@ type Step = { node: TS.Node; child: TS.Node } | null;
  */
 function stepUp(ctx: FileContext, from: TS.Node): Step {
   const ts = ctx.ts;
-  const steps = ctx.shared('lazy-init-steps', () => new Map<TS.Node, Step>());
+  const steps = lazyInitSteps(ctx);
   const passed: TS.Node[] = [];
   let step: Step | undefined;
   for (let child = from; step === undefined; ) {
@@ -470,7 +480,7 @@ function stepUp(ctx: FileContext, from: TS.Node): Step {
  */
 function guardedBefore(ctx: FileContext, block: TS.Block | TS.SourceFile, child: TS.Node, text: string): boolean {
   const ts = ctx.ts;
-  const blocks = ctx.shared('lazy-init-guards', () => new Map<TS.Node, { first: Map<string, number>; index: Map<TS.Node, number> }>());
+  const blocks = lazyInitGuards(ctx);
   let known = blocks.get(block);
   if (!known) {
     known = { first: new Map(), index: new Map() };
@@ -479,7 +489,7 @@ function guardedBefore(ctx: FileContext, block: TS.Block | TS.SourceFile, child:
       if (!ts.isIfStatement(statement)) return;
       const last = ts.isBlock(statement.thenStatement) ? statement.thenStatement.statements[statement.thenStatement.statements.length - 1] : statement.thenStatement;
       if (!last || !ts.isReturnStatement(last) || !last.expression) return;
-      const returned = exprText(ctx, last.expression);
+      const returned = compactText(ts, last.expression, ctx.sourceFile);
       if (!known!.first.has(returned) && testsPresence(ctx, statement.expression, returned)) known!.first.set(returned, i);
     });
     blocks.set(block, known);
@@ -494,15 +504,11 @@ function isOrElse(ts: TypeScript, node: TS.Node): node is TS.BinaryExpression {
   return ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.BarBarToken || node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken);
 }
 
-function exprText(ctx: FileContext, expr: TS.Expression): string {
-  return skipOuter(ctx.ts, expr).getText(ctx.sourceFile).replace(/\s+/g, '').replace(/^this\./, 'this.');
-}
-
 // !x, x == null, x === undefined, typeof x === 'undefined', !x || …, a && !x
 function testsAbsence(ctx: FileContext, cond: TS.Expression, text: string): boolean {
   const ts = ctx.ts;
   const e = skipOuter(ts, cond);
-  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return exprText(ctx, e.operand) === text;
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return compactText(ts, e.operand, ctx.sourceFile) === text;
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
     // `!x || stale()` (a refresh), `ready && !x` (both must hold: x is absent)
@@ -511,7 +517,7 @@ function testsAbsence(ctx: FileContext, cond: TS.Expression, text: string): bool
       const [a, b] = [skipOuter(ts, e.left), skipOuter(ts, e.right)];
       const isNullish = (x: TS.Expression) =>
         x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined') || (ts.isStringLiteral(x) && x.text === 'undefined');
-      const subject = (x: TS.Expression) => exprText(ctx, ts.isTypeOfExpression(x) ? x.expression : x) === text;
+      const subject = (x: TS.Expression) => compactText(ts, ts.isTypeOfExpression(x) ? x.expression : x, ctx.sourceFile) === text;
       return (subject(a) && isNullish(b)) || (subject(b) && isNullish(a));
     }
   }
@@ -522,11 +528,11 @@ function testsAbsence(ctx: FileContext, cond: TS.Expression, text: string): bool
 function testsPresence(ctx: FileContext, cond: TS.Expression, text: string): boolean {
   const ts = ctx.ts;
   const e = skipOuter(ts, cond);
-  if (exprText(ctx, e) === text) return true;
+  if (compactText(ts, e, ctx.sourceFile) === text) return true;
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
     if (op === ts.SyntaxKind.ExclamationEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken) {
-      return exprText(ctx, e.left) === text || exprText(ctx, e.right) === text;
+      return compactText(ts, e.left, ctx.sourceFile) === text || compactText(ts, e.right, ctx.sourceFile) === text;
     }
   }
   return false;
@@ -540,5 +546,5 @@ function isClientValue(ctx: FileContext, value: TS.Expression): boolean {
   const target = ts.isNewExpression(e) ? e.expression : ts.isCallExpression(e) ? e.expression : undefined;
   if (!target) return false;
   const ref = ctx.imports.resolve(target);
-  return ref !== undefined && ctx.isClientModule(ref.module);
+  return ref !== undefined && isClientPackage(ref.module);
 }

@@ -1,14 +1,15 @@
 import { isReturnedValue, outerWrapper, skipOuter, stringValue } from './ast.js';
 import type { Binding } from './binder.js';
 import type { FileContext } from './context.js';
-import { snippet, writeFacts, type WriteFacts } from './detectors/shared.js';
+import { snippet } from './detectors/finding.js';
+import { writeFacts, type WriteFacts } from './detectors/hand-rolled.js';
 import { exportNameAt, exportNamesOf, unitExportNames } from './exports.js';
 import { isServerlessModule } from './file-scope.js';
 import { normalizeModule } from './imports.js';
 import { CONTEXTS } from './reach.js';
 import { accessAt, type Access, collectState, type ContainerKind, memberChain } from './state.js';
-import { applySuppressions } from './suppressions.js';
-import { type Category, CATEGORIES, type Condition, type CoreFinding, type TS } from './types.js';
+import { readSuppressions } from './suppressions.js';
+import type { Category, Condition, TS } from './types.js';
 
 /**
  * When code runs, as far as one file can tell: the context bits it has for sure, plus the
@@ -69,8 +70,8 @@ export interface ModuleSummary {
   exports: [name: string, target: ExportTarget][];
   /** `export * from '…'` specifiers. */
   starExports: string[];
-  /** Framework entry module (route handler, serverless function): the framework calls its exports. */
-  entry: boolean;
+  /** A serverless or framework module (route handler, serverless function): the framework calls its exports. */
+  frameworkModule: boolean;
   /** A CommonJS module (no ESM syntax): members of `module.exports = x` are members of `x`. */
   commonJs: boolean;
   state: SummaryState[];
@@ -90,7 +91,7 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
     (s) => ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || (ts.isExportAssignment(s) && !s.isExportEquals) || (ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
   );
   const exports = new Map<string, ExportTarget>();
-  const summary: ModuleSummary = { exports: [], starExports: [], entry: isServerlessModule(ts, ctx.sourceFile), commonJs: !esm, state: [], uses: [] };
+  const summary: ModuleSummary = { exports: [], starExports: [], frameworkModule: isServerlessModule(ts, ctx.sourceFile), commonJs: !esm, state: [], uses: [] };
   const project = (specifier: string | undefined): specifier is string => specifier !== undefined && isProjectSpecifier(specifier, projectSpecifiers);
 
   // Re-exports written as `export … from '…'`.
@@ -145,10 +146,7 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
       container: piece.container,
       start: piece.nameNode.getStart(ctx.sourceFile),
       end: piece.nameNode.getEnd(),
-      writes: piece.writes.map((w) => {
-        const condition = ctx.conditionOf(w.node);
-        return { start: w.node.getStart(ctx.sourceFile), end: w.node.getEnd(), ...(condition ? { condition } : {}), facts: writeFacts(ctx, w) };
-      }),
+      writes: piece.writes.map((w) => ({ start: w.node.getStart(ctx.sourceFile), end: w.node.getEnd(), ...(w.condition ? { condition: w.condition } : {}), facts: writeFacts(ctx, w) })),
     });
   }
   markSuppressed(ctx, [...summary.state, ...summary.uses.filter((u) => u.call !== undefined)], honourEslintComments);
@@ -157,16 +155,12 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
 
 /** Notes the categories that suppression comments turn off at each declaration or call. */
 function markSuppressed(ctx: FileContext, items: (SummaryState | ImportUse)[], honourEslintComments: boolean): void {
-  const text = ctx.sourceFile.text;
-  if (items.length === 0 || !text.includes('-disable')) return;
-  const probes: CoreFinding[] = items.flatMap((item, i) =>
-    CATEGORIES.map((category) => ({ category, start: item.start, end: item.end, message: '', suggestion: { summary: '', packages: [] }, related: [], subject: String(i) })),
-  );
-  const kept = new Set(applySuppressions(ctx.ts, ctx.sourceFile, probes, honourEslintComments).map((f) => `${f.subject}:${f.category}`));
-  items.forEach((item, i) => {
-    const off = CATEGORIES.filter((c) => !kept.has(`${i}:${c}`));
+  if (items.length === 0) return;
+  const suppressions = readSuppressions(ctx.ts, ctx.sourceFile, honourEslintComments);
+  for (const item of items) {
+    const off = suppressions.suppressedCategoriesAt(item.start);
     if (off.length > 0) item.suppressed = off;
-  });
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { categoryOfRule } from './categories.js';
-import type { Category, CoreFinding, TS, TypeScript } from './types.js';
+import { CATEGORIES, type Category, type CoreFinding, type TS, type TypeScript } from './types.js';
 
 interface Directive {
   /** 1-based line the directive applies to; for blocks, the first line. */
@@ -181,27 +181,54 @@ function isTextToken(ts: TypeScript, node: TS.Node): boolean {
 }
 
 /**
- * Drops findings silenced by `statecheck-disable-next-line <category|rule> -- reason`,
- * `statecheck-disable-line`, block `statecheck-disable`/`statecheck-enable`, and (when asked)
- * ESLint's own `eslint-disable*` comments for statecheck rules. Only real comments count: the
- * same text in a string, template, regular expression or JSX text is not a directive. A
- * statecheck comment without a reason silences nothing; the finding says so.
+ * What the suppression comments of a file say at a position: `statecheck-disable-next-line
+ * <category|rule> -- reason`, `statecheck-disable-line`, block `statecheck-disable` /
+ * `statecheck-enable`, and (when honoured) ESLint's own `eslint-disable*` comments for statecheck
+ * rules. Only real comments count: the same text in a string, template, regular expression or
+ * JSX text is not a directive.
  */
-export function applySuppressions(ts: TypeScript, sourceFile: TS.SourceFile, findings: CoreFinding[], honourEslint: boolean): CoreFinding[] {
+export interface Suppressions {
+  /**
+   * What the directives say about `category` at `offset`: it is silenced; only statecheck
+   * directives without a reason name it, which silence nothing (`ignored`); or nothing.
+   */
+  at(offset: number, category: Category): 'silenced' | 'ignored' | undefined;
+  /** The categories directives turn off at `offset`. */
+  suppressedCategoriesAt(offset: number): Category[];
+}
+
+const NO_SUPPRESSIONS: Suppressions = { at: () => undefined, suppressedCategoriesAt: () => [] };
+
+/** Reads the suppression comments of a file once, for questions about many positions. */
+export function readSuppressions(ts: TypeScript, sourceFile: TS.SourceFile, honourEslint: boolean): Suppressions {
   const text = sourceFile.text;
   // Most files have no directive at all: one native search says so, before any walk.
-  if (findings.length === 0 || !text.includes('-disable')) return findings;
+  if (!text.includes('-disable')) return NO_SUPPRESSIONS;
   const directives = parse(text, directiveComments(ts, sourceFile), honourEslint);
-  if (directives.length === 0) return findings;
+  if (directives.length === 0) return NO_SUPPRESSIONS;
   const starts = lineStarts(text);
+  const at = (offset: number, category: Category) => {
+    const line = lineOf(starts, offset);
+    const matching = directives.filter((d) => line >= d.line && line <= d.endLine && (d.categories === undefined || d.categories.has(category)));
+    if (matching.some((d) => d.source === 'eslint' || d.reason)) return 'silenced';
+    return matching.length > 0 ? 'ignored' : undefined;
+  };
+  return { at, suppressedCategoriesAt: (offset) => CATEGORIES.filter((category) => at(offset, category) === 'silenced') };
+}
+
+/**
+ * Drops the findings that suppression comments silence (see `Suppressions`). A statecheck
+ * comment without a reason silences nothing; the finding says so.
+ */
+export function applySuppressions(ts: TypeScript, sourceFile: TS.SourceFile, findings: CoreFinding[], honourEslint: boolean): CoreFinding[] {
+  if (findings.length === 0) return findings;
+  const suppressions = readSuppressions(ts, sourceFile, honourEslint);
+  if (suppressions === NO_SUPPRESSIONS) return findings;
   const kept: CoreFinding[] = [];
   for (const finding of findings) {
-    const line = lineOf(starts, finding.start);
-    const matching = directives.filter(
-      (d) => line >= d.line && line <= d.endLine && (d.categories === undefined || d.categories.has(finding.category)),
-    );
-    if (matching.some((d) => d.source === 'eslint' || d.reason)) continue;
-    if (matching.length > 0) {
+    const said = suppressions.at(finding.start, finding.category);
+    if (said === 'silenced') continue;
+    if (said === 'ignored') {
       kept.push({ ...finding, message: `${finding.message} (The statecheck-disable comment for this line is ignored: give a reason after \`--\`.)` });
     } else {
       kept.push(finding);

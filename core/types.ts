@@ -4,7 +4,7 @@ import type * as TS from 'typescript';
 export type TypeScript = typeof import('typescript');
 export type { TS };
 
-/** The nine fixed category ids (see DESIGN.md). */
+/** The nine fixed category ids (docs/output-contract.md; the README's "What it finds"). */
 export const CATEGORIES = [
   'module-state',
   'file-write',
@@ -108,9 +108,4 @@ export interface AnalyzeOptions {
    * prefixes (`@/`, `~/`) and workspace package names (`@acme/shared`).
    */
   projectSpecifiers?: readonly string[];
-}
-
-/** A detector's view of one file, shared by all detectors (built once per file). */
-export interface DetectorResult {
-  findings: CoreFinding[];
 }

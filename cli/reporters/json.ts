@@ -1,7 +1,7 @@
 import type { ReporterOptions, ScanResult } from '../types.js';
 import { reportJson } from './escape.js';
 
-/** The JSON output contract, version 1 (the README's Formats section, types in cli/types.ts). */
+/** The JSON output contract, version 1 (docs/output-contract.md). */
 export function json(result: ScanResult, _options: ReporterOptions): string {
   const report = {
     version: 1,

@@ -1,8 +1,11 @@
 import { isFunctionNode, memberName, skipOuter, stringValue, walk } from '../ast.js';
 import type { FileContext } from '../context.js';
+import { creations } from '../library.js';
 import { REQUEST_TIME } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
-import { libraryFindings, makeFinding, snippet } from './shared.js';
+import { detector } from './detector.js';
+import { makeFinding, snippet } from './finding.js';
+import { libraryFinders } from './library-findings.js';
 
 const REMOVERS = new Set(['unlink', 'unlinkSync', 'rm', 'rmSync', 'remove', 'removeSync', 'rimraf']);
 const MAX_DEPTH = 6;
@@ -13,20 +16,27 @@ const FILEUPLOAD = {
 };
 
 // fs.writeFile(path, data) in a handler; multer({ dest }); new Database('app.db'); req.files.x.mv(path)
-export function detectFileWrite(ctx: FileContext): CoreFinding[] {
-  return [...libraryFindings(ctx, 'file-write'), ...fsWrites(ctx), ...fileUploadMoves(ctx)];
-}
+export const fileWrite = detector(
+  'file-write',
+  ...libraryFinders('file-write'),
+  { mayMatch: (file) => file.namesPackages, find: fsWrites },
+  // Every way to move an upload names `mv` after a dot.
+  { mayMatch: (file) => file.mentions(/\.\s*mv\b/), find: fileUploadMoves },
+);
 
 /** fs / fs-extra / fs/promises writes on a request path, unless to a temp file removed in the same function. */
 function fsWrites(ctx: FileContext): CoreFinding[] {
   const ts = ctx.ts;
   const findings: CoreFinding[] = [];
-  for (const { entry, node } of ctx.creations()) {
+  for (const { entry, node } of creations(ctx)) {
     if (entry.via !== 'fs-write' || !ts.isCallExpression(node)) continue;
-    if (!ctx.runsIn(node, REQUEST_TIME)) continue;
+    const when = ctx.when(node, REQUEST_TIME);
+    if (!when.holds) continue;
     const target = node.arguments[entry.pathArg ?? 0];
     if (target && isTempPath(ctx, target, 0) && removesFiles(ctx, node)) continue;
-    findings.push(makeFinding(ctx, 'file-write', node, `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, entry.suggestion, entry.label));
+    findings.push(
+      makeFinding(ctx, { category: 'file-write', node, what: `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, suggestion: entry.suggestion, subject: entry.label, condition: when.condition }),
+    );
   }
   return findings;
 }
@@ -78,10 +88,11 @@ function fileUploadMoves(ctx: FileContext): CoreFinding[] {
   for (const node of ctx.calls) {
     const callee = skipOuter(ts, node.expression);
     if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'mv' || node.arguments.length === 0) continue;
-    if (!fromUploadedFiles(ctx, callee.expression, 0) || !ctx.runsIn(node, REQUEST_TIME)) continue;
-    findings.push(
-      makeFinding(ctx, 'file-write', node, `${snippet(ctx, node)} (express-fileupload) moves the upload into a local folder`, FILEUPLOAD, 'express-fileupload'),
-    );
+    if (!fromUploadedFiles(ctx, callee.expression, 0)) continue;
+    const when = ctx.when(node, REQUEST_TIME);
+    if (!when.holds) continue;
+    const what = `${snippet(ctx, node)} (express-fileupload) moves the upload into a local folder`;
+    findings.push(makeFinding(ctx, { category: 'file-write', node, what, suggestion: FILEUPLOAD, subject: 'express-fileupload', condition: when.condition }));
   }
   return findings;
 }

@@ -5,28 +5,33 @@ import { code } from '../messages.js';
 import { REQUEST_TIME } from '../reach.js';
 import { isLazyInit } from '../state.js';
 import type { CoreFinding, TS } from '../types.js';
-import { makeFinding, relatedWrites } from './shared.js';
-
-const GLOBAL_NAMES = /\b(?:globalThis|global|process)\b/;
+import { detector } from './detector.js';
+import { makeFinding, relatedSpans, type Site } from './finding.js';
 
 // globalThis.currentUser = req.user; process.env.TENANT = id; delete process.env.X  (at request time)
-export function detectGlobalMutation(ctx: FileContext): CoreFinding[] {
+export const globalMutation = detector('global-mutation', {
   // Every global write goes through one of these names (an alias of `globalThis` too).
-  if (!GLOBAL_NAMES.test(ctx.sourceFile.text)) return [];
-  const groups = new Map<string, TS.Node[]>();
+  mayMatch: (file) => file.mentions(/\b(?:globalThis|global|process)\b/),
+  find: globalWrites,
+});
+
+function globalWrites(ctx: FileContext): CoreFinding[] {
+  const groups = new Map<string, Site[]>();
   const k = ctx.ts.SyntaxKind;
   for (const node of ctx.ofKinds(k.BinaryExpression, k.PrefixUnaryExpression, k.PostfixUnaryExpression, k.DeleteExpression, k.CallExpression)) {
     const write = globalWrite(ctx, node);
-    if (!write || !ctx.runsIn(node, REQUEST_TIME)) continue;
+    if (!write) continue;
+    const when = ctx.when(node, REQUEST_TIME);
+    if (!when.holds) continue;
     const list = groups.get(write) ?? [];
-    list.push(node);
+    list.push({ node, condition: when.condition });
     groups.set(write, list);
   }
   const info = CATEGORY_INFO['global-mutation'];
   return [...groups].map(([key, writes]) => {
     const [first, ...rest] = writes;
     const what = `${code(key)} is ${key.startsWith('process.env') ? 'process-wide environment' : 'a global'} written at request time`;
-    return makeFinding(ctx, 'global-mutation', first!, what, info.suggestion, key, relatedWrites(ctx, rest));
+    return makeFinding(ctx, { category: 'global-mutation', node: first!.node, what, suggestion: info.suggestion, subject: key, related: relatedSpans(ctx, rest), condition: first!.condition });
   });
 }
 

@@ -1,8 +1,11 @@
 import { skipOuter } from '../ast.js';
 import { CATEGORY_INFO } from '../categories.js';
 import type { FileContext } from '../context.js';
+import { SHARED_CONTEXT } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
-import { libraryFindings, makeFinding, SHARED_CONTEXT, snippet } from './shared.js';
+import { detector } from './detector.js';
+import { makeFinding, snippet } from './finding.js';
+import { libraryFinders } from './library-findings.js';
 
 const TIMERS = {
   summary: CATEGORY_INFO['in-process-scheduler'].suggestion.summary,
@@ -10,29 +13,28 @@ const TIMERS = {
 };
 
 // setInterval(flush, 60_000) at start-up; cron.schedule('0 * * * *', job); @Cron('…')
-export function detectInProcessScheduler(ctx: FileContext): CoreFinding[] {
-  return [...libraryFindings(ctx, 'in-process-scheduler'), ...timers(ctx)];
-}
-
-const TIMER_NAMES = /set(?:Interval|Timeout)/;
+export const inProcessScheduler = detector('in-process-scheduler', ...libraryFinders('in-process-scheduler'), {
+  // Every way to reach the timer functions names them (`const { setInterval: every } = …` too).
+  mayMatch: (file) => file.mentions(/set(?:Interval|Timeout)/),
+  find: timers,
+});
 
 /**
  * `setInterval` started outside a request (a per-connection heartbeat inside a handler is fine),
  * and a `setTimeout` that reschedules the function it runs in.
  */
 function timers(ctx: FileContext): CoreFinding[] {
-  // Every way to reach the timer functions names them (`const { setInterval: every } = …` too).
-  if (!TIMER_NAMES.test(ctx.sourceFile.text)) return [];
   const findings: CoreFinding[] = [];
   for (const node of ctx.calls) {
     const timer = timerName(ctx, node.expression);
-    if (!timer || !ctx.runsIn(node, SHARED_CONTEXT)) continue;
+    if (!timer) continue;
+    const when = ctx.when(node, SHARED_CONTEXT);
+    if (!when.holds) continue;
+    const found = { category: 'in-process-scheduler', node, suggestion: TIMERS, condition: when.condition } as const;
     if (timer === 'setInterval') {
-      findings.push(makeFinding(ctx, 'in-process-scheduler', node, `${snippet(ctx, node)} runs on a timer in the web process`, TIMERS, 'setInterval'));
+      findings.push(makeFinding(ctx, { ...found, what: `${snippet(ctx, node)} runs on a timer in the web process`, subject: 'setInterval' }));
     } else if (reschedulesItself(ctx, node)) {
-      findings.push(
-        makeFinding(ctx, 'in-process-scheduler', node, `${snippet(ctx, node)} reschedules its own function, a timer loop in the web process`, TIMERS, 'setTimeout loop'),
-      );
+      findings.push(makeFinding(ctx, { ...found, what: `${snippet(ctx, node)} reschedules its own function, a timer loop in the web process`, subject: 'setTimeout loop' }));
     }
   }
   return findings;

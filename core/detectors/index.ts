@@ -1,24 +1,26 @@
 import type { Category } from '../types.js';
-import { detectFileWrite } from './file-write.js';
-import { detectGlobalMutation } from './global-mutation.js';
-import { detectInProcessScheduler } from './in-process-scheduler.js';
-import { detectMemoryRateLimit } from './memory-rate-limit.js';
-import { detectMemorySession } from './memory-session.js';
-import { detectModuleState } from './module-state.js';
-import { detectProcessCache } from './process-cache.js';
-import { detectProcessLock } from './process-lock.js';
-import type { Detector } from './shared.js';
-import { detectSocketRegistry } from './socket-registry.js';
+import type { Detector } from './detector.js';
+import { fileWrite } from './file-write.js';
+import { globalMutation } from './global-mutation.js';
+import { inProcessScheduler } from './in-process-scheduler.js';
+import { memoryRateLimit } from './memory-rate-limit.js';
+import { memorySession } from './memory-session.js';
+import { moduleState } from './module-state.js';
+import { processCache } from './process-cache.js';
+import { processLock } from './process-lock.js';
+import { socketRegistry } from './socket-registry.js';
+
+export type { Detector, Finder } from './detector.js';
 
 /** One detector per category. */
 export const DETECTORS: Record<Category, Detector> = {
-  'module-state': detectModuleState,
-  'file-write': detectFileWrite,
-  'memory-session': detectMemorySession,
-  'process-cache': detectProcessCache,
-  'memory-rate-limit': detectMemoryRateLimit,
-  'socket-registry': detectSocketRegistry,
-  'in-process-scheduler': detectInProcessScheduler,
-  'process-lock': detectProcessLock,
-  'global-mutation': detectGlobalMutation,
+  'module-state': moduleState,
+  'file-write': fileWrite,
+  'memory-session': memorySession,
+  'process-cache': processCache,
+  'memory-rate-limit': memoryRateLimit,
+  'socket-registry': socketRegistry,
+  'in-process-scheduler': inProcessScheduler,
+  'process-lock': processLock,
+  'global-mutation': globalMutation,
 };

@@ -1,7 +1,6 @@
-import type { FileContext } from '../context.js';
-import { handRolledFindings, libraryFindings } from './shared.js';
+import { detector } from './detector.js';
+import { handRolledFinder } from './hand-rolled.js';
+import { libraryFinders } from './library-findings.js';
 
 // rateLimit({ windowMs, max })  with no store; const hits = new Map() keyed by req.ip
-export function detectMemoryRateLimit(ctx: FileContext) {
-  return [...libraryFindings(ctx, 'memory-rate-limit'), ...handRolledFindings(ctx, 'memory-rate-limit')];
-}
+export const memoryRateLimit = detector('memory-rate-limit', ...libraryFinders('memory-rate-limit'), handRolledFinder('memory-rate-limit'));

@@ -1,7 +1,6 @@
-import type { FileContext } from '../context.js';
-import { handRolledFindings, libraryFindings } from './shared.js';
+import { detector } from './detector.js';
+import { handRolledFinder } from './hand-rolled.js';
+import { libraryFinders } from './library-findings.js';
 
 // app.use(session({ secret }))  with no shared store; const sessions = new Map()
-export function detectMemorySession(ctx: FileContext) {
-  return [...libraryFindings(ctx, 'memory-session'), ...handRolledFindings(ctx, 'memory-session')];
-}
+export const memorySession = detector('memory-session', ...libraryFinders('memory-session'), handRolledFinder('memory-session'));

@@ -1,7 +1,5 @@
-import type { FileContext } from '../context.js';
-import { handRolledFindings } from './shared.js';
+import { detector } from './detector.js';
+import { handRolledFinder } from './hand-rolled.js';
 
 // const recent = []  at module scope, recent.push(…) in a handler
-export function detectModuleState(ctx: FileContext) {
-  return handRolledFindings(ctx, 'module-state');
-}
+export const moduleState = detector('module-state', handRolledFinder('module-state'));

@@ -1,35 +1,42 @@
 import { hasProperty, isFunctionNode, memberName, objectProperty, skipOuter, walk } from '../ast.js';
+import type { CatalogueEntry } from '../catalogue.js';
 import type { FileContext } from '../context.js';
-import { REQUEST_TIME } from '../reach.js';
+import { creations, entriesForModule, isClientPackage, objectLiteral } from '../library.js';
+import { REQUEST_TIME, SHARED_CONTEXT } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
-import { handRolledFindings, libraryFindings, makeFinding, relatedWrites, SHARED_CONTEXT, snippet } from './shared.js';
+import { detector } from './detector.js';
+import { makeFinding, relatedSpans, type Site, snippet } from './finding.js';
+import { handRolledFinder } from './hand-rolled.js';
+import { libraryFinders } from './library-findings.js';
 
 // new LRUCache({ max })  at module scope; memoize(async (id) => db.find(id)); cache.put(k, v)
-export function detectProcessCache(ctx: FileContext): CoreFinding[] {
-  return [
-    ...libraryFindings(ctx, 'process-cache'),
-    ...memoizerFindings(ctx),
-    ...moduleStoreFindings(ctx),
-    ...handRolledFindings(ctx, 'process-cache'),
-  ];
-}
+export const processCache = detector(
+  'process-cache',
+  ...libraryFinders('process-cache'),
+  { mayMatch: (file) => file.namesPackages, find: memoizerFindings },
+  { mayMatch: (file) => file.namesPackages, find: moduleStoreFindings },
+  handRolledFinder('process-cache'),
+);
 
 /** A memoizer created once for the process, wrapped around a function that does I/O. */
 function memoizerFindings(ctx: FileContext): CoreFinding[] {
   const ts = ctx.ts;
   const findings: CoreFinding[] = [];
-  for (const { entry, node } of ctx.creations()) {
+  for (const { entry, node } of creations(ctx)) {
     if (entry.via !== 'memoize' || !ts.isCallExpression(node)) continue;
-    if (!ctx.runsIn(node, SHARED_CONTEXT)) continue;
+    const when = ctx.when(node, SHARED_CONTEXT);
+    if (!when.holds) continue;
     const target = node.arguments[0] && functionOf(ctx, node.arguments[0]);
     if (!target) continue;
     const promiseOption = node.arguments.slice(1).some((arg) => {
-      const obj = ctx.objectLiteral(arg);
+      const obj = objectLiteral(ctx, arg);
       const value = obj && objectProperty(ts, obj, 'promise');
       return obj !== undefined && hasProperty(ts, obj, 'promise') === 'yes' && value?.kind !== ts.SyntaxKind.FalseKeyword;
     });
     if (!(entry.label === 'p-memoize' || promiseOption || doesIo(ctx, target))) continue;
-    findings.push(makeFinding(ctx, 'process-cache', node, `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, entry.suggestion, entry.label));
+    findings.push(
+      makeFinding(ctx, { category: 'process-cache', node, what: `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, suggestion: entry.suggestion, subject: entry.label, condition: when.condition }),
+    );
   }
   return findings;
 }
@@ -66,7 +73,7 @@ function doesIo(ctx: FileContext, fn: TS.Node): boolean {
       if (ctx.binder.isGlobal(callee, 'fetch') || memberName(ts, callee) === 'then') io = true;
       const root = rootIdentifier(ts, callee);
       const ref = root && ctx.imports.resolve(root);
-      if (ref && ctx.isClientModule(ref.module)) io = true;
+      if (ref && isClientPackage(ref.module)) io = true;
     }
   });
   return io;
@@ -80,27 +87,32 @@ function rootIdentifier(ts: FileContext['ts'], expr: TS.Expression): TS.Identifi
 
 /** `const cache = require('memory-cache')`: the module is the store; `cache.put(…)` at request time writes it. */
 function moduleStoreFindings(ctx: FileContext): CoreFinding[] {
-  if (!ctx.namesPackages) return [];
   const ts = ctx.ts;
-  const entries = ctx.shared('module-stores', () => {
-    const byDeclaration = new Map<TS.Node, { entry: import('../catalogue.js').CatalogueEntry; writes: TS.Node[] }>();
-    for (const node of ctx.calls) {
-      const callee = skipOuter(ts, node.expression);
-      if (!ts.isPropertyAccessExpression(callee)) continue;
-      const ref = ctx.imports.resolve(callee.expression);
-      if (!ref || ref.path.length > 0) continue;
-      const entry = ctx.entriesForModule(ref.module).find((e) => e.via === 'module' && e.writeMethods?.includes(callee.name.text));
-      if (!entry || !ctx.runsIn(node, REQUEST_TIME)) continue;
-      const declaration = moduleDeclaration(ctx, callee.expression);
-      if (!declaration) continue;
-      const group = byDeclaration.get(declaration) ?? { entry, writes: [] };
-      group.writes.push(node);
-      byDeclaration.set(declaration, group);
-    }
-    return byDeclaration;
-  });
-  return [...entries].map(([declaration, { entry, writes }]) =>
-    makeFinding(ctx, entry.category, declaration, `${snippet(ctx, declaration)} (${entry.label}) ${entry.what}`, entry.suggestion, entry.label, relatedWrites(ctx, writes)),
+  const byDeclaration = new Map<TS.Node, { entry: CatalogueEntry; writes: Site[] }>();
+  for (const node of ctx.calls) {
+    const callee = skipOuter(ts, node.expression);
+    if (!ts.isPropertyAccessExpression(callee)) continue;
+    const ref = ctx.imports.resolve(callee.expression);
+    if (!ref || ref.path.length > 0) continue;
+    const entry = entriesForModule(ref.module).find((e) => e.via === 'module' && e.writeMethods?.includes(callee.name.text));
+    if (!entry) continue;
+    const when = ctx.when(node, REQUEST_TIME);
+    if (!when.holds) continue;
+    const declaration = moduleDeclaration(ctx, callee.expression);
+    if (!declaration) continue;
+    const group = byDeclaration.get(declaration) ?? { entry, writes: [] };
+    group.writes.push({ node, condition: when.condition });
+    byDeclaration.set(declaration, group);
+  }
+  return [...byDeclaration].map(([declaration, { entry, writes }]) =>
+    makeFinding(ctx, {
+      category: entry.category,
+      node: declaration,
+      what: `${snippet(ctx, declaration)} (${entry.label}) ${entry.what}`,
+      suggestion: entry.suggestion,
+      subject: entry.label,
+      related: relatedSpans(ctx, writes),
+    }),
   );
 }
 

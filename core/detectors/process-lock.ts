@@ -1,7 +1,6 @@
-import type { FileContext } from '../context.js';
-import { handRolledFindings, libraryFindings } from './shared.js';
+import { detector } from './detector.js';
+import { handRolledFinder } from './hand-rolled.js';
+import { libraryFinders } from './library-findings.js';
 
 // const mutex = new Mutex()  at module scope; const locks = new Map() guarding a resource
-export function detectProcessLock(ctx: FileContext) {
-  return [...libraryFindings(ctx, 'process-lock'), ...handRolledFindings(ctx, 'process-lock')];
-}
+export const processLock = detector('process-lock', ...libraryFinders('process-lock'), handRolledFinder('process-lock'));

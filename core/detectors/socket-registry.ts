@@ -1,32 +1,36 @@
-import { skipOuter } from '../ast.js';
+import { compactText, skipOuter } from '../ast.js';
 import type { CatalogueEntry } from '../catalogue.js';
 import type { FileContext } from '../context.js';
+import { creations, entriesFor, entriesForModule, holderText } from '../library.js';
 import { REQUEST_TIME } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
-import { handRolledFindings, libraryFindings, makeFinding, relatedWrites, snippet } from './shared.js';
+import { detector } from './detector.js';
+import { makeFinding, relatedSpans, type Site, snippet } from './finding.js';
+import { handRolledFinder } from './hand-rolled.js';
+import { libraryFinders } from './library-findings.js';
 
 const SUBSCRIBE = new Set(['on', 'once', 'addListener', 'prependListener']);
 
 // new Server(httpServer) with no adapter; wss.clients.forEach(send); bus.on/emit per request
-export function detectSocketRegistry(ctx: FileContext): CoreFinding[] {
-  return [
-    ...libraryFindings(ctx, 'socket-registry'),
-    ...wsBroadcasts(ctx),
-    ...eventBuses(ctx),
-    ...handRolledFindings(ctx, 'socket-registry'),
-  ];
-}
+export const socketRegistry = detector(
+  'socket-registry',
+  ...libraryFinders('socket-registry'),
+  { mayMatch: (file) => file.namesPackages, find: wsBroadcasts },
+  { mayMatch: (file) => file.namesPackages, find: eventBuses },
+  handRolledFinder('socket-registry'),
+);
 
 /** Request-time uses of `<holder>.<member>` for the variable a creation is stored in. */
-function memberUses(ctx: FileContext, creation: TS.Node, members: ReadonlySet<string>): TS.PropertyAccessExpression[] {
+function memberUses(ctx: FileContext, creation: TS.Node, members: ReadonlySet<string>): (Site & { node: TS.PropertyAccessExpression })[] {
   const ts = ctx.ts;
-  const holder = ctx.holderText(creation);
+  const holder = holderText(ctx, creation);
   if (!holder) return [];
-  const uses: TS.PropertyAccessExpression[] = [];
+  const uses: (Site & { node: TS.PropertyAccessExpression })[] = [];
   for (const node of ctx.ofKinds(ts.SyntaxKind.PropertyAccessExpression) as readonly TS.PropertyAccessExpression[]) {
     if (!members.has(node.name.text)) continue;
-    if (skipOuter(ts, node.expression).getText(ctx.sourceFile).replace(/\s+/g, '') !== holder) continue;
-    if (ctx.runsIn(node, REQUEST_TIME)) uses.push(node);
+    if (compactText(ts, node.expression, ctx.sourceFile) !== holder) continue;
+    const when = ctx.when(node, REQUEST_TIME);
+    if (when.holds) uses.push({ node, condition: when.condition });
   }
   return uses;
 }
@@ -34,13 +38,12 @@ function memberUses(ctx: FileContext, creation: TS.Node, members: ReadonlySet<st
 // const wss = new WebSocketServer({ server }); … wss.clients.forEach((c) => c.send(msg))
 function wsBroadcasts(ctx: FileContext): CoreFinding[] {
   const findings: CoreFinding[] = [];
-  for (const { entry, node } of ctx.creations()) {
+  for (const { entry, node } of creations(ctx)) {
     if (entry.via !== 'ws-server') continue;
     const uses = memberUses(ctx, node, new Set(['clients']));
     if (uses.length === 0) continue;
-    findings.push(
-      makeFinding(ctx, 'socket-registry', node, `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, entry.suggestion, entry.label, relatedWrites(ctx, uses, 'broadcast to local clients here')),
-    );
+    const what = `${snippet(ctx, node)} (${entry.label}) ${entry.what}`;
+    findings.push(makeFinding(ctx, { category: 'socket-registry', node, what, suggestion: entry.suggestion, subject: entry.label, related: relatedSpans(ctx, uses, 'broadcast to local clients here') }));
   }
   return findings;
 }
@@ -52,15 +55,14 @@ function eventBuses(ctx: FileContext): CoreFinding[] {
   for (const node of ctx.ofKinds(ts.SyntaxKind.NewExpression) as readonly TS.NewExpression[]) {
     const entry = emitterEntry(ctx, node);
     if (!entry || ctx.unitOf(node) !== ctx.sourceFile) continue;
-    const subscriptions = memberUses(ctx, node, SUBSCRIBE).filter((use) => isCalled(ts, use));
-    const emits = memberUses(ctx, node, new Set(['emit'])).filter((use) => isCalled(ts, use));
+    const subscriptions = memberUses(ctx, node, SUBSCRIBE).filter((use) => isCalled(ts, use.node));
+    const emits = memberUses(ctx, node, new Set(['emit'])).filter((use) => isCalled(ts, use.node));
     if (subscriptions.length === 0 || emits.length === 0) continue;
-    findings.push(
-      makeFinding(ctx, 'socket-registry', node, `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, entry.suggestion, entry.label, [
-        ...relatedWrites(ctx, subscriptions.map((s) => s.parent), 'subscribed here per request'),
-        ...relatedWrites(ctx, emits.map((e) => e.parent), 'emitted here at request time'),
-      ]),
-    );
+    const related = [
+      ...relatedSpans(ctx, subscriptions.map((s) => ({ node: s.node.parent })), 'subscribed here per request'),
+      ...relatedSpans(ctx, emits.map((e) => ({ node: e.node.parent })), 'emitted here at request time'),
+    ];
+    findings.push(makeFinding(ctx, { category: 'socket-registry', node, what: `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, suggestion: entry.suggestion, subject: entry.label, related }));
   }
   return findings;
 }
@@ -72,7 +74,7 @@ function isCalled(ts: FileContext['ts'], access: TS.PropertyAccessExpression): b
 /** `new EventEmitter()`, or `new Bus()` where `class Bus extends EventEmitter`. */
 function emitterEntry(ctx: FileContext, node: TS.NewExpression): CatalogueEntry | undefined {
   const ts = ctx.ts;
-  const direct = ctx.entriesFor(node).find((e) => e.via === 'emitter');
+  const direct = entriesFor(ctx, node).find((e) => e.via === 'emitter');
   if (direct) return direct;
   const callee = skipOuter(ts, node.expression);
   if (!ts.isIdentifier(callee)) return undefined;
@@ -82,8 +84,8 @@ function emitterEntry(ctx: FileContext, node: TS.NewExpression): CatalogueEntry 
     if (clause.token !== ts.SyntaxKind.ExtendsKeyword) continue;
     for (const type of clause.types) {
       const ref = ctx.imports.resolve(type.expression);
-      if (ref && ctx.entriesForModule(ref.module).some((e) => e.via === 'emitter' && e.exports.includes(ref.path.join('.')))) {
-        return ctx.entriesForModule(ref.module).find((e) => e.via === 'emitter');
+      if (ref && entriesForModule(ref.module).some((e) => e.via === 'emitter' && e.exports.includes(ref.path.join('.')))) {
+        return entriesForModule(ref.module).find((e) => e.via === 'emitter');
       }
     }
   }

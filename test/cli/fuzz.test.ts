@@ -193,7 +193,7 @@ interface Report {
   summary: { files: number; findings: number; errors: number; skipped: Record<string, number>; durationMs: number };
 }
 
-/** The JSON output contract (the README's Formats section), checked field by field. */
+/** The JSON output contract (docs/output-contract.md), checked field by field. */
 function checkContract(report: Report, lines: (file: string) => number): void {
   expect(Object.keys(report).sort()).toEqual(['errors', 'findings', 'skipped', 'summary', 'version']);
   expect(report.version).toBe(1);

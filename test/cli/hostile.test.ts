@@ -10,7 +10,7 @@ import { flatFile, type FlatShape } from '../../bench/flat.js';
 import { DETECTORS } from '../../core/detectors/index.js';
 import { BIN, type CliResult, runCli, spawnCli } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/fixtures.js';
-import { SAMPLE_APP } from '../helpers/tmp.js';
+import { SAMPLE_APP, useTempDir } from '../helpers/tmp.js';
 
 const POSIX = process.platform !== 'win32';
 const SETTINGS: AnalysisSettings = { analyze: {}, debug: false, limits: DEFAULT_LIMITS };
@@ -197,6 +197,33 @@ describe('deep nesting', () => {
     const report = json(stdout);
     expect(where(report)).toEqual(['src/app.js 4:9 memory-session', 'src/app.js 5:7 module-state', 'src/deep-1500.js 1:7 module-state']);
     expect(report.errors).toEqual([{ file: 'src/deep.ts', message: 'not analysed: nested too deeply for the parser (Maximum call stack size exceeded)' }]);
+  });
+});
+
+describe('long chains of calls', () => {
+  const dir = useTempDir('statecheck-chain-');
+  /** `f1` writes `seen`; `fN` calls `f(N-1)`; a route handler calls the last one. */
+  const chain = (length: number) =>
+    [
+      "const express = require('express');",
+      'const app = express();',
+      'const seen = new Set();',
+      'function f1(ip) { seen.add(ip); }',
+      ...Array.from({ length: length - 1 }, (_, i) => `function f${i + 2}(ip) { f${i + 1}(ip); }`),
+      `app.get('/', (req, res) => { f${length}(req.ip); res.end(); });`,
+      '',
+    ].join('\n');
+
+  it('past the bound of the request-time analysis, the file gets an errors entry saying findings may be missing', async () => {
+    dir.write('src/short.js', chain(20));
+    dir.write('src/long.js', chain(60));
+    const { code, stdout } = await runCli(['--format', 'json', '--no-cache', 'src'], dir.path);
+    expect(code).toBe(1);
+    const report = json(stdout);
+    expect(where(report)).toEqual(['src/short.js 3:7 module-state']);
+    expect(report.errors).toEqual([
+      { file: 'src/long.js', message: "the analysis of when this file's functions run stopped at its bound before settling (a very long chain of calls): findings in this file may be missing" },
+    ]);
   });
 });
 
@@ -458,8 +485,11 @@ describe('an exception in one detector', () => {
   });
 
   it('becomes an errors entry naming the detector and the file; the other detectors still report', () => {
-    DETECTORS['process-cache'] = () => {
-      throw new TypeError("Cannot read properties of undefined (reading 'kind')");
+    DETECTORS['process-cache'] = {
+      ...original,
+      find: () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'kind')");
+      },
     };
     const result = analyse(SETTINGS);
     expect(result.findings.map((f) => `${f.line}:${f.column} ${f.category}`)).toEqual(['4:9 memory-session', '5:7 module-state']);
@@ -469,8 +499,11 @@ describe('an exception in one detector', () => {
   });
 
   it('with --debug, the entry carries the stack', () => {
-    DETECTORS['process-cache'] = () => {
-      throw new Error('boom');
+    DETECTORS['process-cache'] = {
+      ...original,
+      find: () => {
+        throw new Error('boom');
+      },
     };
     const [error] = analyse({ ...SETTINGS, debug: true }).errors;
     expect(error!.message).toMatch(/^detector process-cache failed: Error: boom\n {4}at /);

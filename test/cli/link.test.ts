@@ -35,7 +35,7 @@ function resolver(): Resolver & { calls: number } {
 }
 
 function module(name: string, summary: Partial<FileSummary>): LinkFile {
-  return { path: `/p/${name}.js`, file: `${name}.js`, context: false, findings: [], summary: { exports: [], starExports: [], entry: false, commonJs: false, state: [], uses: [], ...summary } };
+  return { path: `/p/${name}.js`, file: `${name}.js`, context: false, findings: [], summary: { exports: [], starExports: [], frameworkModule: false, commonJs: false, state: [], uses: [], ...summary } };
 }
 
 /** `store.js`: `const sessions = new Map(); export { sessions }`. */
@@ -192,6 +192,68 @@ describe('link', () => {
       expect(where(findings)).toEqual([`store.js:1 <- ${users.join(' ')}`]);
       // Each barrel's list once per name: 60 names, three barrels.
       expect(reads.count).toBe(60 * 3);
+    });
+  });
+
+  describe('fixed points that reach their bound', () => {
+    // m1 calls m0.f0 from its export f1, m2 calls m1.f1 from f2, …; app calls the last at request
+    // time. Listed callee first, each round carries "runs at request time" one module further.
+    const callChain = (length: number) => [
+      ...Array.from({ length }, (_, i) =>
+        module(`m${i}`, {
+          exports: [[`f${i}`, { local: `f${i}` }]],
+          uses: i === 0 ? [] : [{ specifier: `./m${i - 1}`, viaDefault: false, path: [`f${i - 1}`], call: `f${i - 1}()`, at: at(2), end: at(2, 6), context: { mask: 0, via: [`f${i}`] } }],
+        }),
+      ),
+      module('app', { uses: [{ specifier: `./m${length - 1}`, viaDefault: false, path: [`f${length - 1}`], call: 'f()', at: at(3), end: at(3, 4), context: { mask: REQUEST, via: [] } }] }),
+    ];
+
+    it('when exports run: a chain of calls longer than the bound gets an errors entry, a shorter one none', () => {
+      expect(link(callChain(40), resolver(), {}).errors).toEqual([]);
+      const { errors } = link(callChain(80), resolver(), {});
+      expect(errors.length).toBeGreaterThan(0);
+      for (const error of errors) expect(error.message).toMatch(/^cross-file analysis stopped at its bound before settling .*: findings that depend on this module may be missing$/);
+    });
+
+    // g0.js creates a store in its export `make0`; g1.js's `make1` returns `make0()`, and so on:
+    // factories of factories, listed caller first, so each round finds one more.
+    const factoryChain = (length: number) => {
+      const files = Array.from({ length }, (_, i) =>
+        module(`g${i}`, {
+          exports: [[`make${i}`, { local: `make${i}` }]],
+          uses: i === 0 ? [] : [{ specifier: `./g${i - 1}`, viaDefault: false, path: [`make${i - 1}`], call: `make${i - 1}()`, returnedBy: [`make${i}`], at: at(2), end: at(2, 9), context: { mask: 0, via: [`make${i}`] } }],
+        }),
+      );
+      files[0]!.findings = [
+        {
+          ruleId: 'statecheck/no-process-cache',
+          category: 'process-cache',
+          file: 'g0.js',
+          line: 2,
+          column: 10,
+          endLine: 2,
+          endColumn: 28,
+          message: '`new LRUCache(…)` (lru-cache) is a cache in process memory',
+          suggestion: { summary: '', packages: [] },
+          related: [],
+          fingerprint: '0123456789abcdef01234567:0',
+          condition: { exports: ['make0'], need: REQUEST_TIME },
+          factory: 'make0',
+          what: '`new LRUCache(…)` (lru-cache) is a cache in process memory',
+          subject: 'lru-cache',
+        },
+      ];
+      const app = module('app', { uses: [{ specifier: `./g${length - 1}`, viaDefault: false, path: [`make${length - 1}`], call: 'make()', at: at(1), end: at(1, 7), context: { mask: REQUEST, via: [] } }] });
+      return [app, ...files.reverse()];
+    };
+
+    it('factories of factories: a chain longer than the bound gets an errors entry, a shorter one none', () => {
+      const short = link(factoryChain(10), resolver(), {});
+      expect(short.errors).toEqual([]);
+      expect(where(short.findings)).toEqual(['app.js:1 <- g0.js:2']);
+      const { errors } = link(factoryChain(40), resolver(), {});
+      expect(errors.length).toBeGreaterThan(0);
+      for (const error of errors) expect(error.message).toMatch(/^cross-file analysis stopped at its bound/);
     });
   });
 

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { isClientModule, isServerlessModule, outOfScopeReason, parseSource } from '../../core/index.js';
+import { describeOutOfScope, isClientModule, isServerlessModule, outOfScopeReason, parseSource } from '../../core/index.js';
 import { lint } from './util.js';
 
 describe('default server-code scope', () => {
@@ -18,6 +18,17 @@ describe('default server-code scope', () => {
       expect(outOfScopeReason(path)).toBeUndefined();
     },
   );
+
+  it.each([
+    ['db/migrations/001.js', { kind: 'directory', name: 'migrations' }, 'inside migrations/'],
+    ['test/unit/node_modules/x.js', { kind: 'directory', name: 'test' }, 'inside test/'],
+    ['README.md', { kind: 'not-source' }, 'not a JavaScript or TypeScript file'],
+    ['src/app.spec.ts', { kind: 'test-or-config' }, 'a test, declaration, bundle or config file'],
+    ['vite.config.ts', { kind: 'test-or-config' }, 'a test, declaration, bundle or config file'],
+  ])('%s: the reason is a kind (the first excluded folder), worded apart', (path, reason, words) => {
+    expect(outOfScopeReason(path)).toEqual(reason);
+    expect(describeOutOfScope(outOfScopeReason(path)!)).toBe(words);
+  });
 
   it("skips 'use client' modules entirely", () => {
     const code = "'use client';\nlet clicks = 0;\nexport function onClick() { clicks++; }\n";

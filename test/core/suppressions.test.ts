@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import ts from 'typescript';
 import { analyzeSourceFile, parseSource } from '../../core/index.js';
+import { readSuppressions } from '../../core/suppressions.js';
 import { lint } from './util.js';
 
 const handler = (comment: string, sameLine = '') =>
@@ -79,5 +80,45 @@ describe('suppressions', () => {
     }
     expect(lint(handler('const a = <p>/* statecheck-disable -- x */</p>;'), 'src/app.tsx')).toEqual(['4:module-state']);
     expect(lint(handler('f(1, /* statecheck-disable -- between punctuation */);'))).toEqual([]);
+  });
+});
+
+describe('readSuppressions: the categories directives turn off at a position', () => {
+  const read = (code: string, honourEslint = false) => readSuppressions(ts, parseSource(ts, 'src/app.ts', code), honourEslint);
+  const lines = [
+    '// statecheck-disable-next-line process-cache, no-module-state -- per instance',
+    'const a = new Map();',
+    '// statecheck-disable-next-line socket-registry',
+    'const b = new Map();',
+    '// eslint-disable-next-line statecheck/no-process-lock -- per instance',
+    'const c = new Map();',
+    "const d = '// statecheck-disable-line -- in a string';",
+    '/* statecheck-disable -- legacy */',
+    'const e = new Map();',
+    '',
+  ];
+  const code = lines.join('\n');
+  const at = (line: number) => code.indexOf(lines[line - 1]!);
+
+  it('names the categories a directive with a reason covers, in category order', () => {
+    expect(read(code).suppressedCategoriesAt(at(2))).toEqual(['module-state', 'process-cache']);
+    expect(read(code).at(at(2), 'process-cache')).toBe('silenced');
+    expect(read(code).at(at(2), 'process-lock')).toBeUndefined();
+  });
+
+  it('a statecheck directive without a reason turns nothing off, and says so', () => {
+    expect(read(code).suppressedCategoriesAt(at(4))).toEqual([]);
+    expect(read(code).at(at(4), 'socket-registry')).toBe('ignored');
+  });
+
+  it('ESLint directives count only when honoured; text in a string is no directive; a block covers what follows', () => {
+    expect(read(code).suppressedCategoriesAt(at(6))).toEqual([]);
+    expect(read(code, true).suppressedCategoriesAt(at(6))).toEqual(['process-lock']);
+    expect(read(code).suppressedCategoriesAt(at(7))).toEqual([]);
+    expect(read(code).suppressedCategoriesAt(at(9))).toHaveLength(9);
+  });
+
+  it('a file without directives turns nothing off', () => {
+    expect(read('const a = new Map();\n').suppressedCategoriesAt(0)).toEqual([]);
   });
 });

@@ -1,0 +1,109 @@
+import { isReturnedValue, memberName, outerWrapper, skipOuter } from '../ast.js';
+import type { FileContext } from '../context.js';
+import { unitExportNames } from '../exports.js';
+import { code, composeMessage, WRITTEN_AT_REQUEST_TIME } from '../messages.js';
+import type { Category, Condition, CoreFinding, RelatedSpan, Suggestion, TS } from '../types.js';
+
+// Building findings: the message, the related spans, and what cross-file analysis needs to settle them.
+
+/** What a finding says and where: `makeFinding` composes the message and the cross-file facts. */
+export interface FindingSpec {
+  category: Category;
+  /** The node the finding is reported at. */
+  node: TS.Node;
+  what: string;
+  suggestion: Suggestion;
+  subject: string;
+  related?: RelatedSpan[];
+  /** `ctx.when(node, …)`'s condition: with cross-file analysis, the finding holds only if it does. */
+  condition?: Condition;
+}
+
+export function makeFinding(ctx: FileContext, spec: FindingSpec): CoreFinding {
+  const { category, node, what, suggestion, subject, related = [], condition } = spec;
+  const finding: CoreFinding = {
+    category,
+    start: node.getStart(ctx.sourceFile),
+    end: node.getEnd(),
+    message: composeMessage(category, what, suggestion),
+    suggestion,
+    related,
+    subject,
+  };
+  if (ctx.crossFile) {
+    if (condition) {
+      finding.condition = condition;
+      const factory = factoryOf(ctx, node, category, condition.exports);
+      if (factory !== undefined) Object.assign(finding, { factory, what });
+    } else if (related.length > 0 && related.every((r) => r.condition)) {
+      finding.condition = 'related';
+    }
+  }
+  return finding;
+}
+
+/** A place where state is written or used, with the condition `ctx.when` gave it. */
+export interface Site {
+  node: TS.Node;
+  condition?: Condition;
+}
+
+export function relatedSpans(ctx: FileContext, sites: readonly Site[], message = WRITTEN_AT_REQUEST_TIME): RelatedSpan[] {
+  return sites.map(({ node, condition }) => ({ start: node.getStart(ctx.sourceFile), end: node.getEnd(), message, ...(condition && ctx.crossFile ? { condition } : {}) }));
+}
+
+/** Categories whose store or timer belongs to whoever calls the function that creates it. */
+const MOVES_TO_CALLERS: ReadonlySet<Category> = new Set([
+  'process-cache', 'memory-session', 'memory-rate-limit', 'socket-registry', 'in-process-scheduler', 'process-lock',
+]);
+
+/**
+ * The export that creates the store or starts the timer at `node` for its callers: the
+ * function it is written in returns it (`return new LRUCache(…)`, `() => session({…})`), or, for
+ * a timer, merely starts it; or a field or constructor of an exported class holds it.
+ */
+function factoryOf(ctx: FileContext, node: TS.Node, category: Category, exports: readonly string[]): string | undefined {
+  const ts = ctx.ts;
+  if (!MOVES_TO_CALLERS.has(category)) return undefined;
+  const unit = ctx.unitOf(node);
+  const name = unitExportNames(ts, ctx.binder, unit).find((n) => exports.includes(n));
+  if (name === undefined) return undefined;
+  const memberOfClass = ts.isPropertyDeclaration(unit) || ts.isConstructorDeclaration(unit);
+  return memberOfClass || category === 'in-process-scheduler' || isReturned(ctx, node, unit) ? name : undefined;
+}
+
+/** `return x`, an arrow's expression body, or a local `const x = …` that is returned. */
+function isReturned(ctx: FileContext, node: TS.Node, unit: TS.Node): boolean {
+  const ts = ctx.ts;
+  if (isReturnedValue(ts, node)) return true;
+  const outer = outerWrapper(ts, node);
+  const parent = outer.parent;
+  if (ts.isVariableDeclaration(parent) && parent.initializer === outer && ts.isIdentifier(parent.name)) {
+    const binding = ctx.binder.resolve(parent.name);
+    return (binding?.references ?? []).some((ref) => {
+      const up = outerWrapper(ts, ref).parent;
+      return (ts.isReturnStatement(up) || (ts.isShorthandPropertyAssignment(up) && ts.isReturnStatement(outerWrapper(ts, up.parent).parent))) && ctx.unitOf(up) === unit;
+    });
+  }
+  return false;
+}
+
+/** `session(…)`, `new LRUCache(…)`, `@Cron(…)`, `fastify.register(rateLimit, …)`. */
+export function snippet(ctx: FileContext, node: TS.Node): string {
+  const ts = ctx.ts;
+  const text = (n: TS.Node) => n.getText(ctx.sourceFile).replace(/\s+/g, '');
+  if (ts.isDecorator(node)) {
+    const target = ts.isCallExpression(node.expression) ? node.expression.expression : node.expression;
+    return code(`@${text(target)}(…)`);
+  }
+  if (ts.isNewExpression(node)) return code(`new ${text(node.expression)}(…)`);
+  if (ts.isCallExpression(node)) {
+    // fastify.register(rateLimit, …): name the plugin, not the options.
+    const plugin = node.arguments[0] && skipOuter(ts, node.arguments[0]);
+    if (memberName(ts, skipOuter(ts, node.expression)) === 'register' && plugin && !ts.isObjectLiteralExpression(plugin)) {
+      return code(`${text(node.expression)}(${text(node.arguments[0])}, …)`);
+    }
+    return code(`${text(node.expression)}(…)`);
+  }
+  return code(node.getText(ctx.sourceFile));
+}

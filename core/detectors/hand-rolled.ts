@@ -1,0 +1,128 @@
+import { words } from '../ast.js';
+import { CATEGORY_INFO } from '../categories.js';
+import type { FileContext } from '../context.js';
+import { code } from '../messages.js';
+import { perFile } from '../per-file.js';
+import { collectState, type ContainerKind, type StatePiece, type StateWrite } from '../state.js';
+import type { Category, CoreFinding, TS, TypeScript } from '../types.js';
+import type { Finder } from './detector.js';
+import { makeFinding, relatedSpans } from './finding.js';
+
+// Hand-rolled state (state.ts finds it): which category it is, and its findings.
+
+const SESSION_WORDS = new Set(['session', 'sessions', 'sid', 'sids']);
+const RATE_WORDS = new Set(['hits', 'hit', 'attempts', 'attempt', 'ratelimit', 'ratelimits', 'throttle', 'throttles', 'limiter', 'limiters', 'buckets', 'bucket', 'quota', 'quotas', 'strikes', 'failures']);
+const LOCK_WORDS = new Set(['lock', 'locks', 'locked', 'mutex', 'mutexes', 'inflight', 'semaphore', 'semaphores', 'running', 'busy', 'processing', 'leases', 'lease']);
+const CACHE_WORDS = new Set(['cache', 'caches', 'cached', 'memo', 'memos', 'memoized', 'lru']);
+const SOCKET_WORDS = new Set(['sockets', 'socket', 'connections', 'subscribers', 'streams', 'peers', 'sse']);
+const CONNECTION_PARAMS = new Set(['res', 'response', 'reply', 'ws', 'socket', 'conn', 'connection', 'client', 'stream', 'controller', 'writer', 'sse', 'peer']);
+const IP_PATTERN = /(^|\W)ip(\W|$)|\.ip\b|remoteAddress|x-forwarded-for|x-real-ip|clientIp/i;
+
+/** What a write says about the state it writes: a response object is stored, a key is the client IP. */
+export interface WriteFacts {
+  connection: boolean;
+  ipKey: boolean;
+}
+
+export function writeFacts(ctx: FileContext, write: StateWrite): WriteFacts {
+  const holders = connectionHolders(ctx);
+  const connection = write.values.some((value) => holders.has(value));
+  return { connection, ipKey: write.key !== undefined && IP_PATTERN.test(write.key.getText(ctx.sourceFile)) };
+}
+
+/**
+ * The nodes that hold a connection parameter (`res`, `socket`, a parameter of that name), not
+ * inside a function of their own: found once per file, going up from each such parameter's
+ * uses, rather than by a walk of every written value (in `a = b = c = …`, each value holds the
+ * next: a walk per value would read the chain once per write).
+ */
+const connectionHolders = perFile((ctx): ReadonlySet<TS.Node> => {
+  const ts = ctx.ts;
+  const holders = new Set<TS.Node>();
+  for (const id of ctx.ofKinds(ts.SyntaxKind.Identifier) as readonly TS.Identifier[]) {
+    if (!CONNECTION_PARAMS.has(id.text)) continue;
+    const decl = ctx.binder.resolve(id)?.declaration;
+    if (!decl || !ts.isParameter(decl)) continue;
+    // Up to the first function; a node already marked has its way up marked too.
+    for (let node: TS.Node | undefined = id; node && !holders.has(node) && !isFunctionLike(ts, node); node = node.parent) holders.add(node);
+  }
+  return holders;
+});
+
+/**
+ * The most specific category for hand-rolled state: what is written (a response object, a key
+ * derived from the client IP) first, then what the state is called.
+ */
+function classify(ctx: FileContext, piece: StatePiece): Category {
+  return classifyFacts(piece.name, piece.container, piece.writes.map((w) => writeFacts(ctx, w)));
+}
+
+export function classifyFacts(stateName: string, container: ContainerKind, writes: readonly WriteFacts[]): Category {
+  const name = words(stateName);
+  const has = (set: ReadonlySet<string>) => name.some((w) => set.has(w)) || set.has(stateName.toLowerCase());
+  const holdsConnection = writes.some((w) => w.connection);
+  if (holdsConnection && (container === 'set' || container === 'array' || container === 'map')) return 'socket-registry';
+  // A session store holds many sessions; a flag or a single value named `session…` does not.
+  if (has(SESSION_WORDS) && container !== 'value') return 'memory-session';
+  const keyedByIp = writes.some((w) => w.ipKey);
+  // A rate limiter counts per client: a keyed container, not a scalar page-hit counter.
+  const keyed = container === 'map' || container === 'object';
+  if (keyed && (has(RATE_WORDS) || keyedByIp || (name.includes('rate') && name.includes('limit')))) return 'memory-rate-limit';
+  if (has(LOCK_WORDS) || (name.includes('in') && name.includes('flight')) || (name.includes('pending') && container !== 'array')) return 'process-lock';
+  if (has(CACHE_WORDS)) return 'process-cache';
+  if (has(SOCKET_WORDS) && container !== 'value') return 'socket-registry';
+  return 'module-state';
+}
+
+function isFunctionLike(ts: TypeScript, node: TS.Node): boolean {
+  return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
+}
+
+const WHAT: Record<Category, string> = {
+  'module-state': 'is shared mutable state written at request time',
+  'memory-session': 'keeps sessions in process memory',
+  'process-cache': 'is a cache in process memory',
+  'memory-rate-limit': 'counts requests in process memory',
+  'socket-registry': 'holds the connections of this instance only',
+  'process-lock': 'is a lock held in process memory',
+  'file-write': 'writes local files',
+  'in-process-scheduler': 'runs on a timer in the web process',
+  'global-mutation': 'writes global state',
+};
+
+/** What a finding says about hand-rolled state: `` `stats` is shared mutable state written at request time``. */
+export function handRolledWhat(category: Category, name: string, where: StatePiece['where']): string {
+  const label = where === 'field' ? `this.${name}` : name;
+  const kind = where === 'field' ? ' (a field of a singleton)' : where === 'static' ? ' (a class static)' : '';
+  return `${code(label)}${kind} ${WHAT[category]}`;
+}
+
+/**
+ * Hand-rolled state with its category, once per file. With cross-file analysis, exported module
+ * state is reported by the link step, which sees the writes of every file.
+ */
+const classifiedState = perFile((ctx) =>
+  collectState(ctx)
+    .filter((piece) => piece.writes.length > 0 && !(ctx.crossFile && piece.exports.length > 0))
+    .map((piece) => ({ piece, category: classify(ctx, piece) })),
+);
+
+/** Hand-rolled state classified into `category`: module variables, fields of singletons, class statics. */
+export function handRolledFinder(category: Category): Finder {
+  return { mayMatch: (file) => file.declaresState, find: (ctx) => handRolledFindings(ctx, category) };
+}
+
+function handRolledFindings(ctx: FileContext, category: Category): CoreFinding[] {
+  return classifiedState(ctx)
+    .filter((c) => c.category === category)
+    .map(({ piece }) => {
+      return makeFinding(ctx, {
+        category,
+        node: piece.nameNode,
+        what: handRolledWhat(category, piece.name, piece.where),
+        suggestion: CATEGORY_INFO[category].suggestion,
+        subject: piece.name,
+        related: relatedSpans(ctx, piece.writes),
+      });
+    });
+}
