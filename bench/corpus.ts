@@ -9,9 +9,24 @@ import { EXCLUDED_DIRECTORIES } from '../core/file-scope.js';
  * benchmark corpus. Installed once from the npm registry into .bench/ (git-ignored).
  */
 export const PACKAGES = [
-  'express@4.9.6', 'koa@2.9.0', 'fastify@5.12.8', '@nestjs/core@10.4.9', '@nestjs/common@10.4.9', 'socket.io@4.8.4',
-  'node-red@4.1.8', 'typeorm@0.3.9', 'sequelize@6.9.0', 'mongoose@8.24.10', 'knex@3.3.0', 'bullmq@5.6.0',
-  '@apollo/server@4.7.2', 'ioredis@5.9.2', 'pg@8.23.1', 'winston@3.9.0', 'passport@0.7.0', 'json-server@0.17.3',
+  'express@4.9.6',
+  'koa@2.9.0',
+  'fastify@5.12.8',
+  '@nestjs/core@10.4.9',
+  '@nestjs/common@10.4.9',
+  'socket.io@4.8.4',
+  'node-red@4.1.8',
+  'typeorm@0.3.9',
+  'sequelize@6.9.0',
+  'mongoose@8.24.10',
+  'knex@3.3.0',
+  'bullmq@5.6.0',
+  '@apollo/server@4.7.2',
+  'ioredis@5.9.2',
+  'pg@8.23.1',
+  'winston@3.9.0',
+  'passport@0.7.0',
+  'json-server@0.17.3',
 ];
 
 const SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
@@ -20,7 +35,8 @@ const SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
  * Outside the repository on purpose: statecheck honours .gitignore, so a corpus inside an
  * ignored folder of this repository would be skipped. STATECHECK_BENCH_DIR overrides.
  */
-export const BENCH_DIR = process.env.STATECHECK_BENCH_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'statecheck-bench');
+export const BENCH_DIR =
+  process.env.STATECHECK_BENCH_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'statecheck-bench');
 
 /**
  * Prepares `.bench/corpus-<n>/src`: the first `count` source files (sorted, so the same files every
@@ -33,7 +49,11 @@ export function prepareCorpus(count: number): string {
     mkdirSync(install, { recursive: true });
     writeFileSync(join(install, 'package.json'), JSON.stringify({ name: 'statecheck-bench-corpus', private: true }));
     console.error(`bench: installing ${PACKAGES.length} packages into ${relative(process.cwd(), install)} (once)…`);
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-save', '--loglevel=error', ...PACKAGES], { cwd: install, stdio: 'inherit' });
+    execFileSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--no-save', '--loglevel=error', ...PACKAGES],
+      { cwd: install, stdio: 'inherit' },
+    );
   }
   const target = join(BENCH_DIR, `corpus-v2-${count}`);
   const marker = join(target, '.complete');
@@ -59,7 +79,9 @@ export function prepareCorpus(count: number): string {
     // so statecheck and the parse floor both read every file of the corpus.
     const rel = relative(join(install, 'node_modules'), file)
       .split(sep)
-      .map((segment, i, all) => (i < all.length - 1 && (EXCLUDED_DIRECTORIES.has(segment) || segment === 'deps') ? `${segment}-src` : segment))
+      .map((segment, i, all) =>
+        i < all.length - 1 && (EXCLUDED_DIRECTORIES.has(segment) || segment === 'deps') ? `${segment}-src` : segment,
+      )
       .join(sep);
     const out = join(target, 'src', rel);
     mkdirSync(dirname(out), { recursive: true });

@@ -14,7 +14,16 @@
 // target: the plugin adds at most 15% to ESLint's own time.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import tsParser from '@typescript-eslint/parser';
@@ -59,7 +68,10 @@ function log(line) {
 }
 
 function corpusKey() {
-  return createHash('sha256').update(JSON.stringify([PACKAGES, MAX_FILE_BYTES, MAX_FILES_PER_PACKAGE, [...BUILD_DIRS]])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([PACKAGES, MAX_FILE_BYTES, MAX_FILES_PER_PACKAGE, [...BUILD_DIRS]]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function* walk(dir) {
@@ -88,7 +100,10 @@ function buildCorpus() {
   rmSync(CORPUS, { recursive: true, force: true });
   mkdirSync(INSTALL, { recursive: true });
   writeFileSync(join(INSTALL, 'package.json'), JSON.stringify({ name: 'statecheck-bench-corpus', private: true }));
-  execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...PACKAGES], { cwd: INSTALL, stdio: 'inherit' });
+  execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...PACKAGES], {
+    cwd: INSTALL,
+    stdio: 'inherit',
+  });
   let copied = 0;
   for (const spec of PACKAGES) {
     const pkg = spec.slice(0, spec.lastIndexOf('@'));
@@ -97,7 +112,10 @@ function buildCorpus() {
     for (const { path, size } of walk(base)) {
       if (size > MAX_FILE_BYTES || !SOURCE_EXTENSIONS.some((ext) => path.endsWith(ext))) continue;
       // dist/cjs/router.js → router.js: published code read as the server code it was built from.
-      const rel = relative(base, path).split(/[\\/]/).filter((s) => !BUILD_DIRS.has(s)).join('/');
+      const rel = relative(base, path)
+        .split(/[\\/]/)
+        .filter((s) => !BUILD_DIRS.has(s))
+        .join('/');
       if (!outOfScopeReason(rel) && !candidates.has(rel)) candidates.set(rel, { rel, path });
     }
     for (const { rel, path } of shuffled([...candidates.values()]).slice(0, MAX_FILES_PER_PACKAGE)) {
@@ -112,7 +130,10 @@ function buildCorpus() {
 }
 
 const SETUPS = {
-  'espree for JS, typescript-eslint for TS (README)': { files: ['**/*.{ts,tsx,mts,cts}'], languageOptions: { parser: tsParser } },
+  'espree for JS, typescript-eslint for TS (README)': {
+    files: ['**/*.{ts,tsx,mts,cts}'],
+    languageOptions: { parser: tsParser },
+  },
   'typescript-eslint for every file': { files: SOURCE_FILES, languageOptions: { parser: tsParser } },
 };
 
@@ -127,7 +148,10 @@ async function lint(config) {
   const results = await eslint.lintFiles(['.']);
   const ms = performance.now() - started;
   const fatal = results.reduce((n, r) => n + r.messages.filter((m) => m.fatal).length, 0);
-  const findings = results.reduce((n, r) => n + r.messages.filter((m) => m.ruleId?.startsWith('statecheck/')).length, 0);
+  const findings = results.reduce(
+    (n, r) => n + r.messages.filter((m) => m.ruleId?.startsWith('statecheck/')).length,
+    0,
+  );
   return { ms, files: results.length, fatal, findings };
 }
 
@@ -136,7 +160,9 @@ async function main() {
   if (process.argv.includes('--prepare')) return;
   // Warm-up: load the parsers, the plugin and TypeScript once before timing.
   await lint([{ files: SOURCE_FILES }, statecheck.configs.recommended, Object.values(SETUPS)[0], ...COMMON]);
-  log(`\nESLint ${ESLint.version}, best of ${RUNS} rounds, ${process.platform} ${process.arch}, Node ${process.version}\n`);
+  log(
+    `\nESLint ${ESLint.version}, best of ${RUNS} rounds, ${process.platform} ${process.arch}, Node ${process.version}\n`,
+  );
   let worst = 0;
   for (const [name, setup] of Object.entries(SETUPS)) {
     const baseline = [{ files: SOURCE_FILES }, setup, ...COMMON];

@@ -11,15 +11,30 @@ export const FLAT_SHAPES = {
   /** `total = n + n + … + n`: a left-deep tree of `+`. */
   plus: { bytes: MIB, head: 'let total = 0;\nexport function add(n) {\n  total =\n', item: 'n +\n', tail: 'n;\n}\n' },
   /** `seen.add((id, id, …, id))`: a comma list. */
-  comma: { bytes: MIB, head: 'const seen = new Set();\nexport function track(id) {\n  seen.add((\n', item: 'id,\n', tail: 'id));\n}\n' },
+  comma: {
+    bytes: MIB,
+    head: 'const seen = new Set();\nexport function track(id) {\n  seen.add((\n',
+    item: 'id,\n',
+    tail: 'id));\n}\n',
+  },
   /**
    * `last = last = … = null`: a right-deep chain of assignments (at load time; one more per
    * request). The parser recurses once per `=`: a 1 MiB chain runs out of stack even on the
    * thread for deep files, so the analysed size is 256 KiB.
    */
-  assign: { bytes: 256 * 1024, head: 'let last;\n', item: 'last =\n', tail: 'null;\nexport function remember(id) {\n  last = id;\n}\n' },
+  assign: {
+    bytes: 256 * 1024,
+    head: 'let last;\n',
+    item: 'last =\n',
+    tail: 'null;\nexport function remember(id) {\n  last = id;\n}\n',
+  },
   /** `if (client) return client;` then `client = make();` over and over: lazy creation, not state. */
-  statements: { bytes: MIB, head: 'let client;\nconst make = () => ({});\nexport function get() {\n  if (client) return client;\n', item: 'client = make();\n', tail: 'return client;\n}\n' },
+  statements: {
+    bytes: MIB,
+    head: 'let client;\nconst make = () => ({});\nexport function get() {\n  if (client) return client;\n',
+    item: 'client = make();\n',
+    tail: 'return client;\n}\n',
+  },
 } as const;
 
 export type FlatShape = keyof typeof FLAT_SHAPES;

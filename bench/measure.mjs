@@ -23,4 +23,6 @@ if (mode === 'parse') {
 }
 const ms = performance.now() - started;
 const usage = process.resourceUsage();
-process.stderr.write(`\n${JSON.stringify({ ms, rssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 })}\n`);
+process.stderr.write(
+  `\n${JSON.stringify({ ms, rssMb: usage.maxRSS / 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 })}\n`,
+);

@@ -45,9 +45,20 @@ function scan(label: string, args: string[]): string {
     maxBuffer: 1024 * 1024 * 1024,
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined },
   });
-  console.log(`smoke: ${label}: exit ${result.status ?? result.signal} in ${Math.round(performance.now() - started)} ms`);
-  if (result.status !== 0 && result.status !== 1) fail(`${label}: exit ${result.status ?? result.signal}\n${result.stderr.slice(-4000)}`);
-  if (INTERNAL.test(result.stderr) || INTERNAL.test(result.stdout)) fail(`${label}: an internal error in the output:\n${[result.stderr, result.stdout].join('\n').split('\n').filter((l) => INTERNAL.test(l)).slice(0, 20).join('\n')}`);
+  console.log(
+    `smoke: ${label}: exit ${result.status ?? result.signal} in ${Math.round(performance.now() - started)} ms`,
+  );
+  if (result.status !== 0 && result.status !== 1)
+    fail(`${label}: exit ${result.status ?? result.signal}\n${result.stderr.slice(-4000)}`);
+  if (INTERNAL.test(result.stderr) || INTERNAL.test(result.stdout))
+    fail(
+      `${label}: an internal error in the output:\n${[result.stderr, result.stdout]
+        .join('\n')
+        .split('\n')
+        .filter((l) => INTERNAL.test(l))
+        .slice(0, 20)
+        .join('\n')}`,
+    );
   return result.stdout;
 }
 
@@ -72,7 +83,8 @@ try {
     ['json, warm cache', ['--format', 'json', '--jobs', '2', '--cache-location', cache]],
   ];
   for (const [label, args] of runs) {
-    if (normalized(label, scan(label, args)) !== expected) fail(`${label}: the JSON report differs from the one of --jobs 1 --no-cache`);
+    if (normalized(label, scan(label, args)) !== expected)
+      fail(`${label}: the JSON report differs from the one of --jobs 1 --no-cache`);
   }
 
   const schema = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8')) as object;
@@ -83,7 +95,8 @@ try {
     const log = JSON.parse(sarif) as { runs: { results: unknown[] }[] };
     if (!ajv.validate(schema, log)) fail(`sarif: not valid SARIF 2.1.0: ${ajv.errorsText()}`);
     const findings = (JSON.parse(reference) as Report).findings.length;
-    if (log.runs[0]?.results.length !== findings) fail(`sarif: ${log.runs[0]?.results.length} results for ${findings} findings`);
+    if (log.runs[0]?.results.length !== findings)
+      fail(`sarif: ${log.runs[0]?.results.length} results for ${findings} findings`);
   } catch (error) {
     fail(`sarif: not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
@@ -98,7 +111,13 @@ try {
 
   const report = JSON.parse(reference) as Report;
   const internal = report.errors.filter((e) => INTERNAL.test(e.message));
-  if (internal.length > 0) fail(`errors entries of internal failures:\n${internal.slice(0, 20).map((e) => `${e.file}: ${e.message}`).join('\n')}`);
+  if (internal.length > 0)
+    fail(
+      `errors entries of internal failures:\n${internal
+        .slice(0, 20)
+        .map((e) => `${e.file}: ${e.message}`)
+        .join('\n')}`,
+    );
   console.log(
     `smoke: ${report.summary.files} files: ${report.findings.length} findings, ${report.errors.length} errors, ${report.skipped.length} skipped ${JSON.stringify(report.summary.skipped)}`,
   );

@@ -13,11 +13,23 @@ import {
 import { internalError } from './errors.js';
 import { isFlow, readSource } from './source.js';
 import { typescript } from './typescript.js';
-import type { AnalysisSettings, FileResult, FileFinding, FileJob, FileSummary, JobOutcome, Located, ScanError, SkipKind } from './types.js';
+import type {
+  AnalysisSettings,
+  FileResult,
+  FileFinding,
+  FileJob,
+  FileSummary,
+  JobOutcome,
+  Located,
+  ScanError,
+  SkipKind,
+} from './types.js';
 
 /** The result of a file that was not read: an `errors` entry, or a `skipped` one. */
 export function notAnalysed(file: string, read: { error: string } | { skip: SkipKind; reason: string }): FileResult {
-  return 'error' in read ? { findings: [], errors: [{ file, message: read.error }] } : { findings: [], errors: [], skipped: { file, kind: read.skip, reason: read.reason } };
+  return 'error' in read
+    ? { findings: [], errors: [{ file, message: read.error }] }
+    : { findings: [], errors: [], skipped: { file, kind: read.skip, reason: read.reason } };
 }
 
 /** Reads a job's file, skips the analysis when its content hash is the cached one, else analyses it. */
@@ -36,7 +48,12 @@ function contentHash(text: string): string {
 }
 
 /** Parses and analyses one file's text. Never throws: problems become `errors` entries. */
-function analyzeText(path: string, file: string, settings: AnalysisSettings, text: string): { result: FileResult; overflow: boolean } {
+function analyzeText(
+  path: string,
+  file: string,
+  settings: AnalysisSettings,
+  text: string,
+): { result: FileResult; overflow: boolean } {
   let sourceFile: TS.SourceFile;
   try {
     sourceFile = parseSource(typescript(), path, text);
@@ -51,28 +68,56 @@ function analyzeText(path: string, file: string, settings: AnalysisSettings, tex
 }
 
 /** Analyses a parsed file (with the program's checker under `--typed`). Never throws. */
-export function analyzeParsed(file: string, settings: AnalysisSettings, text: string, sourceFile: TS.SourceFile, checker?: TS.TypeChecker): { result: FileResult; overflow: boolean } {
+export function analyzeParsed(
+  file: string,
+  settings: AnalysisSettings,
+  text: string,
+  sourceFile: TS.SourceFile,
+  checker?: TS.TypeChecker,
+): { result: FileResult; overflow: boolean } {
   const errors: ScanError[] = [];
   try {
     const problems = parseErrors(typescript(), sourceFile);
     // TypeScript reads Flow's annotations as syntax errors: what it recovers is not the file.
-    if (problems.length > 0 && isFlow(text)) return { result: { findings: [], errors: [], skipped: { file, kind: 'flow', reason: FLOW } }, overflow: false };
+    if (problems.length > 0 && isFlow(text))
+      return { result: { findings: [], errors: [], skipped: { file, kind: 'flow', reason: FLOW } }, overflow: false };
     for (const problem of problems.slice(0, 1)) {
       const starts = lineStarts(text);
       const line = lineOf(starts, problem.start);
-      errors.push({ file, message: `syntax error at ${line}:${problem.start - starts[line - 1]! + 1}: ${problem.message} (the rest of the file was still analysed)` });
+      errors.push({
+        file,
+        message: `syntax error at ${line}:${problem.start - starts[line - 1]! + 1}: ${problem.message} (the rest of the file was still analysed)`,
+      });
     }
-    const result = analyzeSourceFile(typescript(), sourceFile, { ...settings.analyze, honourEslintComments: true }, checker);
+    const result = analyzeSourceFile(
+      typescript(),
+      sourceFile,
+      { ...settings.analyze, honourEslintComments: true },
+      checker,
+    );
     for (const notice of result.notices ?? []) errors.push({ file, message: notice });
     for (const failure of result.errors) {
-      errors.push({ file, message: internalError(failure.category ? `detector ${failure.category} failed` : 'cross-file summary failed', failure.error, settings.debug) });
+      errors.push({
+        file,
+        message: internalError(
+          failure.category ? `detector ${failure.category} failed` : 'cross-file summary failed',
+          failure.error,
+          settings.debug,
+        ),
+      });
     }
     const pos = positions(text);
     const analysis: FileResult = { findings: toFindings(file, pos, result.findings), errors };
     if (result.summary) analysis.summary = toFileSummary(pos, result.summary);
     return { result: analysis, overflow: result.errors.some((e) => isStackOverflow(e.error)) };
   } catch (error) {
-    return { result: { findings: [], errors: [...errors, { file, message: internalError('analysis failed', error, settings.debug) }] }, overflow: isStackOverflow(error) };
+    return {
+      result: {
+        findings: [],
+        errors: [...errors, { file, message: internalError('analysis failed', error, settings.debug) }],
+      },
+      overflow: isStackOverflow(error),
+    };
   }
 }
 
@@ -92,7 +137,10 @@ function positions(text: string) {
       return { line, column: offset - starts()[line - 1]! + 1 };
     },
     lineText(line: number): string {
-      return text.slice(starts()[line - 1], starts()[line] ?? text.length).trim().replace(/\s+/g, ' ');
+      return text
+        .slice(starts()[line - 1], starts()[line] ?? text.length)
+        .trim()
+        .replace(/\s+/g, ' ');
     },
   };
 }
@@ -123,7 +171,12 @@ function toFindings(file: string, pos: Positions, found: readonly CoreFinding[])
       endColumn: end.column,
       message: f.message,
       suggestion: f.suggestion,
-      related: f.related.map((r) => ({ file, ...pos.at(r.start), message: r.message, ...(r.condition ? { condition: r.condition } : {}) })),
+      related: f.related.map((r) => ({
+        file,
+        ...pos.at(r.start),
+        message: r.message,
+        ...(r.condition ? { condition: r.condition } : {}),
+      })),
       fingerprint: `${base}:${occurrence}`,
       subject: f.subject,
       ...(f.condition ? { condition: f.condition } : {}),
@@ -142,7 +195,13 @@ function toFileSummary(pos: Positions, summary: ModuleSummary): FileSummary {
     commonJs: summary.commonJs,
     state: summary.state.map(({ start, end, writes, ...rest }) => {
       const at = pos.at(start);
-      return { ...rest, at, end: pos.at(end), lineText: pos.lineText(at.line), writes: writes.map(({ start: w, end: _, ...write }) => ({ ...write, at: pos.at(w) })) };
+      return {
+        ...rest,
+        at,
+        end: pos.at(end),
+        lineText: pos.lineText(at.line),
+        writes: writes.map(({ start: w, end: _, ...write }) => ({ ...write, at: pos.at(w) })),
+      };
     }),
     uses: summary.uses.map(({ start, end, ...rest }) => {
       const at = pos.at(start);

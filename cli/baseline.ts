@@ -44,14 +44,17 @@ export interface RunExtent {
 
 /** Whether the run covers the file at the absolute path `file`: only its entries can be replaced or be stale. */
 export function covers(extent: RunExtent, file: string): boolean {
-  if (!extent.paths.some((path) => file === path || file.startsWith(path.endsWith(sep) ? path : path + sep))) return false;
+  if (!extent.paths.some((path) => file === path || file.startsWith(path.endsWith(sep) ? path : path + sep)))
+    return false;
   if (extent.only && !extent.only.has(file)) return false;
   return !extent.shard || shardOf(display(extent.cwd, file), extent.shard.count) === extent.shard.index - 1;
 }
 
 /** Whether the run covers every file below the baseline's folder (a broken baseline can then be replaced). */
 export function coversAll(extent: RunExtent, baselinePath: string): boolean {
-  return !extent.only && !extent.shard && extent.paths.some((path) => !isOutside(relative(path, dirname(baselinePath))));
+  return (
+    !extent.only && !extent.shard && extent.paths.some((path) => !isOutside(relative(path, dirname(baselinePath))))
+  );
 }
 
 /**
@@ -76,7 +79,11 @@ export function baselineName(cwd: string, path: string): string {
  * code line and subject, so edits above a finding and file moves that keep the code still match.
  * Only entries of files the run covers (`inside`) can be stale; they are matched first.
  */
-export function applyBaseline(findings: readonly Finding[], baseline: Baseline, inside: (entry: BaselineEntry) => boolean): BaselineOutcome {
+export function applyBaseline(
+  findings: readonly Finding[],
+  baseline: Baseline,
+  inside: (entry: BaselineEntry) => boolean,
+): BaselineOutcome {
   const known = new Map<string, { inside: number; outside: number }>();
   for (const entry of baseline.findings) {
     const key = `${entry.ruleId}\0${entry.fingerprint}`;
@@ -106,7 +113,11 @@ export function applyBaseline(findings: readonly Finding[], baseline: Baseline, 
 export function readBaseline(cwd: string, path: string, name: string): Baseline {
   const hint = 'regenerate it with `statecheck --update-baseline`';
   const real = realPath(path, projectRoot(cwd));
-  if (real === undefined) throw new UsageError(`${name}: not read: a symbolic link out of the project`, 'replace the link with the file itself');
+  if (real === undefined)
+    throw new UsageError(
+      `${name}: not read: a symbolic link out of the project`,
+      'replace the link with the file itself',
+    );
   let text: string;
   try {
     text = readOwnFile(real);
@@ -135,7 +146,11 @@ export function readBaseline(cwd: string, path: string, name: string): Baseline 
 function isEntryLike(value: unknown): value is BaselineEntry {
   if (value === null || typeof value !== 'object') return false;
   const entry = value as Partial<BaselineEntry>;
-  return typeof entry.ruleId === 'string' && typeof entry.fingerprint === 'string' && (entry.file === undefined || typeof entry.file === 'string');
+  return (
+    typeof entry.ruleId === 'string' &&
+    typeof entry.fingerprint === 'string' &&
+    (entry.file === undefined || typeof entry.file === 'string')
+  );
 }
 
 /** The absolute path of a baseline entry's file (undefined: the entry names none). */
@@ -148,9 +163,19 @@ export function entryPath(baselinePath: string, entry: BaselineEntry): string | 
  * the others are kept, so a partial run never drops what it did not look at. Sorted by file
  * and line so the file diffs cleanly. Returns how many entries were kept.
  */
-export function writeBaseline(cwd: string, path: string, findings: readonly Finding[], previous: Baseline | undefined, extent: RunExtent): number {
+export function writeBaseline(
+  cwd: string,
+  path: string,
+  findings: readonly Finding[],
+  previous: Baseline | undefined,
+  extent: RunExtent,
+): number {
   const real = realPath(path, projectRoot(cwd));
-  if (real === undefined) throw new UsageError(`${baselineName(cwd, path)}: not written: a symbolic link out of the project`, 'replace the link with the file itself');
+  if (real === undefined)
+    throw new UsageError(
+      `${baselineName(cwd, path)}: not written: a symbolic link out of the project`,
+      'replace the link with the file itself',
+    );
   const kept = (previous?.findings ?? []).filter((entry) => {
     const file = entryPath(path, entry);
     return file === undefined || !covers(extent, file);
@@ -158,11 +183,19 @@ export function writeBaseline(cwd: string, path: string, findings: readonly Find
   const base = dirname(path);
   const recorded = findings.map((f): BaselineEntry => {
     const rel = relative(base, resolve(cwd, f.file));
-    return { ruleId: f.ruleId, fingerprint: f.fingerprint, file: isOutside(rel) ? toPosix(resolve(cwd, f.file)) : toPosix(rel), line: f.line };
+    return {
+      ruleId: f.ruleId,
+      fingerprint: f.fingerprint,
+      file: isOutside(rel) ? toPosix(resolve(cwd, f.file)) : toPosix(rel),
+      line: f.line,
+    };
   });
   // Stable: the findings' own order (line, column, rule) stays within a line.
   const entries = [...kept, ...recorded].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  const baseline: Baseline = { version: 1, findings: entries.map(({ ruleId, fingerprint, file, line }) => ({ ruleId, fingerprint, file, line })) };
+  const baseline: Baseline = {
+    version: 1,
+    findings: entries.map(({ ruleId, fingerprint, file, line }) => ({ ruleId, fingerprint, file, line })),
+  };
   writeFileAtomic(real, `${JSON.stringify(baseline, null, 2)}\n`);
   return kept.length;
 }

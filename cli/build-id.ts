@@ -29,7 +29,11 @@ export function codeHash(root: string): string {
     }
   };
   for (const folder of CODE_FOLDERS) walk(folder);
-  for (const file of files.sort()) hash.update(`${file}\0`).update(readFileSync(join(root, file))).update('\0');
+  for (const file of files.sort())
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(root, file)))
+      .update('\0');
   return hash.digest('hex');
 }
 

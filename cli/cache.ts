@@ -90,7 +90,10 @@ export class ResultCache {
   /** Writes the entries seen in this run (others are dropped), atomically. */
   save(): void {
     try {
-      writeFileAtomic(this.file, JSON.stringify({ key: this.key, entries: Object.fromEntries(this.next) } satisfies CacheFile));
+      writeFileAtomic(
+        this.file,
+        JSON.stringify({ key: this.key, entries: Object.fromEntries(this.next) } satisfies CacheFile),
+      );
     } catch {
       // A read-only checkout or a full disk must not fail the scan.
     }
@@ -99,7 +102,9 @@ export class ResultCache {
 
 /** A stable hash of what the analysis depends on: statecheck's code and version, and the settings. */
 export function cacheKey(version: string, settings: unknown, code = buildId()): string {
-  return createHash('sha1').update(`${version}\0${code}\0${JSON.stringify(settings)}`).digest('hex');
+  return createHash('sha1')
+    .update(`${version}\0${code}\0${JSON.stringify(settings)}`)
+    .digest('hex');
 }
 
 function load(file: string, key: string): Map<string, Entry> {
@@ -135,7 +140,9 @@ const finding = object({
   endColumn: number,
   message: string,
   suggestion: object({ summary: string, packages: array(string) }),
-  related: array(object({ file: string, line: number, column: number, message: string, condition: optional(condition) })),
+  related: array(
+    object({ file: string, line: number, column: number, message: string, condition: optional(condition) }),
+  ),
   fingerprint: string,
   subject: string,
   condition: optional(either(oneOf(['related']), condition)),
@@ -167,7 +174,9 @@ const summary = object({
       end: located,
       lineText: optional(string),
       context: object({ mask: number, via: array(string) }),
-      write: optional(object({ op: oneOf(['assign', 'update', 'delete', 'call', 'define']), method: optional(string), facts })),
+      write: optional(
+        object({ op: oneOf(['assign', 'update', 'delete', 'call', 'define']), method: optional(string), facts }),
+      ),
       call: optional(string),
       returnedBy: optional(array(string)),
       suppressed: optional(array(category)),

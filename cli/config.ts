@@ -1,13 +1,23 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { CATEGORIES, type Category, categoryOfRule, checkDeployment, checkPackages, PACKAGE_NAMES, type PackageSetting, PROTOTYPE_KEY_REFUSED, prototypeKey, type Severity } from '../core/index.js';
+import {
+  CATEGORIES,
+  type Category,
+  categoryOfRule,
+  checkDeployment,
+  checkPackages,
+  PACKAGE_NAMES,
+  type PackageSetting,
+  PROTOTYPE_KEY_REFUSED,
+  prototypeKey,
+  type Severity,
+} from '../core/index.js';
 import { isOutside, projectRoot, readOwnFile, realPath } from './files.js';
 import { DEFAULT_LIMITS } from './source.js';
 import { errorMessage, UsageError } from './errors.js';
 
 export type RuleSetting = Severity | 'off';
-
 
 /** The validated configuration, with paths resolved against the config file's folder. */
 export interface Config {
@@ -33,7 +43,17 @@ export interface Config {
 
 const CONFIG_FILES = ['statecheck.config.json', 'statecheck.config.jsonc'];
 
-const KNOWN_KEYS = new Set(['$schema', 'include', 'exclude', 'defaultScope', 'rules', 'deployment', 'packages', 'maxFileSize', 'skipGenerated']);
+const KNOWN_KEYS = new Set([
+  '$schema',
+  'include',
+  'exclude',
+  'defaultScope',
+  'rules',
+  'deployment',
+  'packages',
+  'maxFileSize',
+  'skipGenerated',
+]);
 const SEVERITIES = ['off', 'warn', 'error'];
 
 function defaultConfig(cwd: string): Config {
@@ -59,7 +79,8 @@ function defaultConfig(cwd: string): Config {
 export function loadConfig(cwd: string, explicit?: string): Config {
   if (explicit) {
     const file = resolve(cwd, explicit);
-    if (!existsSync(file)) throw new UsageError(`config file not found: ${explicit}`, 'check the path given to --config');
+    if (!existsSync(file))
+      throw new UsageError(`config file not found: ${explicit}`, 'check the path given to --config');
     return fromFile(cwd, file);
   }
   for (let dir = cwd; ; dir = dirname(dir)) {
@@ -70,7 +91,8 @@ export function loadConfig(cwd: string, explicit?: string): Config {
     const pkg = join(dir, 'package.json');
     if (existsSync(pkg)) {
       const value = parseJson(cwd, pkg) as Record<string, unknown> | undefined;
-      if (value && typeof value === 'object' && 'statecheck' in value) return validate(cwd, pkg, value.statecheck, 'statecheck.');
+      if (value && typeof value === 'object' && 'statecheck' in value)
+        return validate(cwd, pkg, value.statecheck, 'statecheck.');
     }
     if (dirname(dir) === dir) return defaultConfig(cwd);
   }
@@ -93,7 +115,11 @@ function parseJson(cwd: string, file: string): unknown {
   // Regular files only, of a sane size: a checkout may carry `statecheck.config.json -> /dev/zero`,
   // or a link to a file elsewhere on the machine that an error message would quote.
   const real = realPath(file, projectRoot(cwd));
-  if (real === undefined) throw new UsageError(`${displayName(cwd, file)}: not read: a symbolic link out of the project`, 'replace the link with the file itself');
+  if (real === undefined)
+    throw new UsageError(
+      `${displayName(cwd, file)}: not read: a symbolic link out of the project`,
+      'replace the link with the file itself',
+    );
   let text: string;
   try {
     text = readOwnFile(real, 16 * 1024 * 1024);
@@ -107,12 +133,18 @@ function parseJson(cwd: string, file: string): unknown {
     value = tree && jsonValue(tree);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new UsageError(`${displayName(cwd, file)}: invalid JSON (nested too deeply)`, 'a configuration needs a few levels at most');
+    throw new UsageError(
+      `${displayName(cwd, file)}: invalid JSON (nested too deeply)`,
+      'a configuration needs a few levels at most',
+    );
   }
   if (errors.length > 0) {
     const first = errors[0]!;
     const line = text.slice(0, first.offset).split('\n').length;
-    throw new UsageError(`${displayName(cwd, file)}:${line}: invalid JSON (${printParseErrorCode(first.error)})`, 'fix the syntax; the file is read as JSON with comments');
+    throw new UsageError(
+      `${displayName(cwd, file)}:${line}: invalid JSON (${printParseErrorCode(first.error)})`,
+      'fix the syntax; the file is read as JSON with comments',
+    );
   }
   return value;
 }
@@ -141,7 +173,10 @@ function validate(cwd: string, file: string, raw: unknown, prefix: string): Conf
   const name = displayName(cwd, file);
   const fail = (key: string, expected: string): never => {
     const where = `${prefix}${key}`.replace(/\.$/, '');
-    throw new UsageError(`${name}: ${where ? `${where}: ` : ''}${expected}`, 'see the configuration section of the statecheck README');
+    throw new UsageError(
+      `${name}: ${where ? `${where}: ` : ''}${expected}`,
+      'see the configuration section of the statecheck README',
+    );
   };
   const config = defaultConfig(cwd);
   config.file = file;
@@ -156,7 +191,8 @@ function validate(cwd: string, file: string, raw: unknown, prefix: string): Conf
   for (const key of ['include', 'exclude'] as const) {
     const globs = value[key];
     if (globs === undefined) continue;
-    if (!Array.isArray(globs) || !globs.every((g) => typeof g === 'string' && g.length > 0)) fail(key, 'expected an array of glob strings');
+    if (!Array.isArray(globs) || !globs.every((g) => typeof g === 'string' && g.length > 0))
+      fail(key, 'expected an array of glob strings');
     config[key] = globs as string[];
   }
   if (value.defaultScope !== undefined) {
@@ -167,26 +203,32 @@ function validate(cwd: string, file: string, raw: unknown, prefix: string): Conf
   if (!('value' in deployment)) fail('deployment', deployment.expected);
   else config.singleInstance = deployment.value;
   if (value.rules !== undefined) {
-    if (value.rules === null || typeof value.rules !== 'object' || Array.isArray(value.rules)) fail('rules', 'expected an object of rule or category names');
+    if (value.rules === null || typeof value.rules !== 'object' || Array.isArray(value.rules))
+      fail('rules', 'expected an object of rule or category names');
     for (const [rule, setting] of Object.entries(value.rules as Record<string, unknown>)) {
       const category = categoryOfRule(rule);
       if (!category) fail(`rules.${rule}`, `unknown rule or category (known: ${CATEGORIES.join(', ')})`);
       const [severity, options] = Array.isArray(setting) ? setting : [setting, undefined];
-      if (typeof severity !== 'string' || !SEVERITIES.includes(severity)) fail(`rules.${rule}`, 'expected "off", "warn" or "error"');
+      if (typeof severity !== 'string' || !SEVERITIES.includes(severity))
+        fail(`rules.${rule}`, 'expected "off", "warn" or "error"');
       config.severity[category!] = severity as RuleSetting;
       if (options !== undefined) {
-        if (options === null || typeof options !== 'object' || Array.isArray(options)) fail(`rules.${rule}[1]`, 'expected an options object');
-        for (const key of Object.keys(options as object)) if (key !== 'allow') fail(`rules.${rule}[1].${key}`, 'unknown option (known: allow)');
+        if (options === null || typeof options !== 'object' || Array.isArray(options))
+          fail(`rules.${rule}[1]`, 'expected an options object');
+        for (const key of Object.keys(options as object))
+          if (key !== 'allow') fail(`rules.${rule}[1].${key}`, 'unknown option (known: allow)');
         const allow = (options as { allow?: unknown }).allow;
         if (allow !== undefined) {
-          if (!Array.isArray(allow) || !allow.every((a) => typeof a === 'string')) fail(`rules.${rule}[1].allow`, 'expected an array of names');
+          if (!Array.isArray(allow) || !allow.every((a) => typeof a === 'string'))
+            fail(`rules.${rule}[1].allow`, 'expected an array of names');
           config.allow[category!] = allow as string[];
         }
       }
     }
   }
   if (value.maxFileSize !== undefined) {
-    if (typeof value.maxFileSize !== 'number' || !Number.isSafeInteger(value.maxFileSize) || value.maxFileSize < 0) fail('maxFileSize', 'expected a whole number of bytes (0: no limit)');
+    if (typeof value.maxFileSize !== 'number' || !Number.isSafeInteger(value.maxFileSize) || value.maxFileSize < 0)
+      fail('maxFileSize', 'expected a whole number of bytes (0: no limit)');
     config.maxFileSize = value.maxFileSize as number;
   }
   if (value.skipGenerated !== undefined) {

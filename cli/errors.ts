@@ -15,5 +15,7 @@ export function errorMessage(error: unknown): string {
 
 /** An `errors` entry's text for a failure of statecheck itself: what failed, and the stack with --debug. */
 export function internalError(what: string, error: unknown, debug: boolean | undefined): string {
-  return debug && error instanceof Error && error.stack ? `${what}: ${error.stack}` : `${what}: ${errorMessage(error)} (run with --debug for the stack)`;
+  return debug && error instanceof Error && error.stack
+    ? `${what}: ${error.stack}`
+    : `${what}: ${errorMessage(error)} (run with --debug for the stack)`;
 }

@@ -1,5 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmSync, type Stats, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
@@ -58,7 +74,11 @@ export function toPosix(path: string): string {
  * and the default server-code scope applies. Named files are also held to the scope, so a
  * pre-commit hook that passes every staged file does not lint tests.
  */
-export function discover(cwd: string, paths: readonly string[], selection: Selection = { base: cwd, include: [], exclude: [], defaultScope: true }): Discovery {
+export function discover(
+  cwd: string,
+  paths: readonly string[],
+  selection: Selection = { base: cwd, include: [], exclude: [], defaultScope: true },
+): Discovery {
   const result: Discovery = { files: [], missing: [], outOfScope: [], unreadable: [] };
   const seen = new Set<string>();
   const included = selection.include.length > 0 ? picomatch(selection.include as string[], { dot: true }) : undefined;
@@ -95,13 +115,18 @@ export function discover(cwd: string, paths: readonly string[], selection: Selec
     // staged): a link inside the project that leads out of it is not followed.
     const real = realPath(absolute, root);
     if (stats.isDirectory()) {
-      if (real === undefined) result.unreadable.push({ path: absolute, reason: 'skipped: symbolic link to a folder outside the project (not followed)' });
+      if (real === undefined)
+        result.unreadable.push({
+          path: absolute,
+          reason: 'skipped: symbolic link to a folder outside the project (not followed)',
+        });
       else walkDirectory(absolute, gitignoreLayers(absolute), absolute, add, result, selection.defaultScope);
     } else {
       const rel = toPosix(relative(cwd, absolute));
       const reason = scope(isOutside(rel) ? toPosix(absolute) : rel);
       if (reason) result.outOfScope.push({ path: absolute, reason });
-      else if (isIgnored(absolute, layersFor(dirname(absolute)))) result.outOfScope.push({ path: absolute, reason: 'ignored by .gitignore' });
+      else if (isIgnored(absolute, layersFor(dirname(absolute))))
+        result.outOfScope.push({ path: absolute, reason: 'ignored by .gitignore' });
       else if (real === undefined) add(absolute, 'skipped: symbolic link to a file outside the project (not followed)');
       // Reading a named pipe or a device would block or never end.
       else add(absolute, stats.isFile() ? undefined : notRegular(stats), real);
@@ -204,7 +229,10 @@ function isSourceName(name: string): boolean {
 }
 
 /** What a directory entry or a stat says a path is. */
-type FileKind = Pick<Stats, 'isFile' | 'isDirectory' | 'isSymbolicLink' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'>;
+type FileKind = Pick<
+  Stats,
+  'isFile' | 'isDirectory' | 'isSymbolicLink' | 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice'
+>;
 
 /** Folders never scanned, even with `defaultScope: false`. */
 const ALWAYS_EXCLUDED = new Set(['node_modules', '.git']);
@@ -218,7 +246,9 @@ function outOfDefaultScope(relativePath: string): string | undefined {
 /** With the default scope off: any source file outside node_modules. */
 function sourceOnly(relativePath: string): string | undefined {
   if (relativePath.split('/').some((segment) => ALWAYS_EXCLUDED.has(segment))) return 'inside node_modules/';
-  return SOURCE_EXTENSIONS.some((ext) => relativePath.endsWith(ext)) ? undefined : 'not a JavaScript or TypeScript file';
+  return SOURCE_EXTENSIONS.some((ext) => relativePath.endsWith(ext))
+    ? undefined
+    : 'not a JavaScript or TypeScript file';
 }
 
 /** A `.gitignore` larger than this is not a hand-written one: it is ignored. */
@@ -289,7 +319,8 @@ function followLink(path: string, root: string): { target: string } | { problem:
     if (code === 'ENOENT') return { problem: 'skipped: broken symbolic link (its target does not exist)' };
     return { problem: `cannot read: ${describe(error)}` };
   }
-  if (!isInside(target, safeRealpath(root) ?? root)) return { problem: 'skipped: symbolic link to a file outside the scanned folder (not followed)' };
+  if (!isInside(target, safeRealpath(root) ?? root))
+    return { problem: 'skipped: symbolic link to a file outside the scanned folder (not followed)' };
   let stats;
   try {
     stats = statSync(target);
@@ -331,7 +362,13 @@ export function readOwnFile(path: string, maxBytes = 64 * 1024 * 1024): string {
   // Editors on Windows save JSON with a byte order mark, which JSON.parse refuses.
   if ('bytes' in read) return stripBom(read.bytes.toString('utf8'));
   const mib = Math.round(maxBytes / 1024 / 1024);
-  throw new Error('error' in read ? read.error : 'notRegular' in read ? `not a regular file (${read.notRegular})` : `larger than ${mib} MiB`);
+  throw new Error(
+    'error' in read
+      ? read.error
+      : 'notRegular' in read
+        ? `not a regular file (${read.notRegular})`
+        : `larger than ${mib} MiB`,
+  );
 }
 
 /**
@@ -364,7 +401,11 @@ export function stripBom(text: string): string {
  * refused too, where the platform can tell on opening (`O_NOFOLLOW`): a file swapped for a link
  * after discovery is not read.
  */
-export function readRegularFile(path: string, maxBytes = Number.POSITIVE_INFINITY, { follow = true }: { follow?: boolean } = {}): FileRead {
+export function readRegularFile(
+  path: string,
+  maxBytes = Number.POSITIVE_INFINITY,
+  { follow = true }: { follow?: boolean } = {},
+): FileRead {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (follow ? 0 : (constants.O_NOFOLLOW ?? 0)));
@@ -419,7 +460,9 @@ function isInside(path: string, root: string): boolean {
  * `../x`, or another drive. A name that merely starts with two dots (`..x.js`) is inside.
  */
 export function isOutside(rel: string): boolean {
-  return rel === '..' || rel.startsWith('../') || rel.startsWith(`..${sep}`) || isAbsolute(rel) || /^[a-zA-Z]:/.test(rel);
+  return (
+    rel === '..' || rel.startsWith('../') || rel.startsWith(`..${sep}`) || isAbsolute(rel) || /^[a-zA-Z]:/.test(rel)
+  );
 }
 
 /**

@@ -5,19 +5,33 @@ import { UsageError } from './errors.js';
 /** Runs git with an argument array (never a shell string built from names). */
 function git(cwd: string, args: readonly string[]): string {
   try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    return execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch (error) {
-    const stderr = error && typeof error === 'object' && 'stderr' in error ? String((error as { stderr: unknown }).stderr).trim() : '';
-    const missing = error && typeof error === 'object' && 'code' in error && (error as { code: unknown }).code === 'ENOENT';
+    const stderr =
+      error && typeof error === 'object' && 'stderr' in error
+        ? String((error as { stderr: unknown }).stderr).trim()
+        : '';
+    const missing =
+      error && typeof error === 'object' && 'code' in error && (error as { code: unknown }).code === 'ENOENT';
     throw new UsageError(
-      missing ? 'git is not installed or not on PATH' : `git ${args[0]} failed${stderr ? `: ${stderr.split('\n')[0]}` : ''}`,
+      missing
+        ? 'git is not installed or not on PATH'
+        : `git ${args[0]} failed${stderr ? `: ${stderr.split('\n')[0]}` : ''}`,
       '--changed and --since need a git repository',
     );
   }
 }
 
 function names(output: string, top: string): string[] {
-  return output.split('\0').filter(Boolean).map((name) => resolve(top, name));
+  return output
+    .split('\0')
+    .filter(Boolean)
+    .map((name) => resolve(top, name));
 }
 
 /**
@@ -36,13 +50,15 @@ export function changedFiles(cwd: string, since?: string): Set<string> {
   })();
   const files = new Set<string>();
   if (since !== undefined) {
-    if (since.startsWith('-')) throw new UsageError(`invalid git ref "${since}"`, 'pass a branch, tag or commit to --since');
+    if (since.startsWith('-'))
+      throw new UsageError(`invalid git ref "${since}"`, 'pass a branch, tag or commit to --since');
     const base = git(cwd, ['merge-base', since, 'HEAD']).trim();
     for (const f of names(git(cwd, ['diff', '--name-only', '-z', '--diff-filter=d', base, '--']), top)) files.add(f);
   } else if (hasHead) {
     for (const f of names(git(cwd, ['diff', '--name-only', '-z', '--diff-filter=d', 'HEAD', '--']), top)) files.add(f);
   } else {
-    for (const f of names(git(cwd, ['diff', '--name-only', '-z', '--diff-filter=d', '--cached', '--']), top)) files.add(f);
+    for (const f of names(git(cwd, ['diff', '--name-only', '-z', '--diff-filter=d', '--cached', '--']), top))
+      files.add(f);
   }
   for (const f of names(git(cwd, ['ls-files', '--others', '--exclude-standard', '-z']), top)) files.add(f);
   return files;

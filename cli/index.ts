@@ -6,7 +6,8 @@ import { run } from './run.js';
 // never the findings' exit code 1: a report that did not reach its reader is no result.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   // A reader that stopped reading (`statecheck | head`) needs no explanation.
-  if (error.code !== 'EPIPE') process.stderr.write(`statecheck: cannot write the report to standard output: ${describe(error)}\n`);
+  if (error.code !== 'EPIPE')
+    process.stderr.write(`statecheck: cannot write the report to standard output: ${describe(error)}\n`);
   process.exitCode = 2;
 });
 
@@ -15,7 +16,9 @@ try {
   cwd = process.cwd();
 } catch (error) {
   const gone = error instanceof Error && 'code' in error && error.code === 'ENOENT';
-  process.stderr.write(`statecheck: cannot use the working directory: ${gone ? 'it no longer exists' : describe(error)}\n  run statecheck from an existing folder\n`);
+  process.stderr.write(
+    `statecheck: cannot use the working directory: ${gone ? 'it no longer exists' : describe(error)}\n  run statecheck from an existing folder\n`,
+  );
   process.exitCode = 2;
 }
 

@@ -83,7 +83,9 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
   };
   // Export names come from the scanned code (`__proto__`, `constructor`): a Map per module,
   // never an object's keys. A module whose summary cannot be read fails here, in its own part.
-  const exportMaps = files.map((f, i) => guard(i, undefined, () => (f.summary ? new Map<string, ExportTarget>(f.summary.exports) : undefined)));
+  const exportMaps = files.map((f, i) =>
+    guard(i, undefined, () => (f.summary ? new Map<string, ExportTarget>(f.summary.exports) : undefined)),
+  );
 
   // Lookups by module and path, each computed once; one met again while it is being computed
   // (a cycle of re-exports) finds nothing.
@@ -105,7 +107,12 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
     const [name, ...rest] = path as [string, ...string[]];
     const target = exports.get(name);
     if (target && 'local' in target) return { file, name, rest };
-    if (target) return lookup(resolveFrom(file, target.from.specifier), [...(target.from.viaDefault ? ['default'] : []), ...target.from.path, ...rest], depth + 1);
+    if (target)
+      return lookup(
+        resolveFrom(file, target.from.specifier),
+        [...(target.from.viaDefault ? ['default'] : []), ...target.from.path, ...rest],
+        depth + 1,
+      );
     if (name === 'default') return undefined;
     for (const star of summary.starExports) {
       const found = lookup(resolveFrom(file, star), path, depth + 1);
@@ -139,7 +146,10 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
     if (into) into.push(entry);
     else usesOf.set(entry.target.file, [entry]);
     // `registry.register(…)`: a call of a method of an exported instance.
-    const method = entry.target.rest.length === 1 && entry.use.call !== undefined ? `${entry.target.name}.${entry.target.rest[0]}` : undefined;
+    const method =
+      entry.target.rest.length === 1 && entry.use.call !== undefined
+        ? `${entry.target.name}.${entry.target.rest[0]}`
+        : undefined;
     if (entry.target.rest.length > 0 && method === undefined) continue;
     const k = key(entry.target.file, method ?? entry.target.name);
     const callers = called.get(k);
@@ -174,7 +184,8 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
     for (const [k, callers] of called) {
       let mask = 0;
       // A caller whose context cannot be read: when it calls is unknown.
-      for (const caller of callers) mask |= guard(caller.file, UNKNOWN, () => contextOf(caller.file, caller.use.context));
+      for (const caller of callers)
+        mask |= guard(caller.file, UNKNOWN, () => contextOf(caller.file, caller.use.context));
       if (mask !== (ext.get(k) ?? 0)) {
         ext.set(k, mask);
         changed = true;
@@ -183,7 +194,8 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
     }
   }
   for (const file of changing) unsettled.add(file);
-  const holds = (file: number, condition: Condition): boolean => (condition.exports.reduce((m, n) => m | final(file, n), 0) & condition.need) !== 0;
+  const holds = (file: number, condition: Condition): boolean =>
+    (condition.exports.reduce((m, n) => m | final(file, n), 0) & condition.need) !== 0;
 
   const out: Omit<Finding, 'severity'>[] = [];
   const bases = new Map<string, number>();
@@ -208,7 +220,9 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
     const settled = guard(i, [], () => {
       const mine: Omit<Finding, 'severity'>[] = [];
       for (const finding of f.findings) {
-        const related: RelatedLocation[] = finding.related.filter((r) => !r.condition || holds(i, r.condition)).map(({ condition: _, ...r }) => r);
+        const related: RelatedLocation[] = finding.related
+          .filter((r) => !r.condition || holds(i, r.condition))
+          .map(({ condition: _, ...r }) => r);
         const condition = finding.condition;
         if (condition === 'related' ? related.length === 0 : condition && !holds(i, condition)) continue;
         if (finding.factory !== undefined && typeof condition === 'object' && called.has(key(i, finding.factory))) {
@@ -220,7 +234,11 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
           for (const name of condition.exports) {
             for (const caller of called.get(key(i, name)) ?? []) {
               if (!(useContext(caller) & condition.need) || caller.use.call === undefined) continue;
-              related.push({ file: files[caller.file]!.file, ...caller.use.at, message: condition.need === REQUEST_TIME ? CALLED_AT_REQUEST_TIME : CALLED_HERE });
+              related.push({
+                file: files[caller.file]!.file,
+                ...caller.use.at,
+                message: condition.need === REQUEST_TIME ? CALLED_AT_REQUEST_TIME : CALLED_HERE,
+              });
             }
           }
         }
@@ -250,11 +268,25 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
           writes.push({ file: files[file]!.file, ...use.at, message: WRITTEN_AT_REQUEST_TIME, facts: use.write.facts });
         }
         if (writes.length === 0) continue;
-        const category = classifyFacts(state.name, state.container, writes.map((w) => w.facts));
+        const category = classifyFacts(
+          state.name,
+          state.container,
+          writes.map((w) => w.facts),
+        );
         if (!reportable(f.summary!, category, state.name, state.suppressed, options)) continue;
         const suggestion = CATEGORY_INFO[category].suggestion;
         mine.push(
-          finding(f.file, category, state.name, state.at, state.end, composeMessage(category, handRolledWhat(category, state.name, 'module'), suggestion), suggestion, sortRelated(writes.map(({ facts: _, ...w }) => w)), fingerprint(f.file, category, state.name, state.lineText)),
+          finding(
+            f.file,
+            category,
+            state.name,
+            state.at,
+            state.end,
+            composeMessage(category, handRolledWhat(category, state.name, 'module'), suggestion),
+            suggestion,
+            sortRelated(writes.map(({ facts: _, ...w }) => w)),
+            fingerprint(f.file, category, state.name, state.lineText),
+          ),
         );
       }
       return mine;
@@ -267,17 +299,17 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
     changed = false;
     changing = [];
     for (const { file, use, target } of uses) {
-      const added =
-        guard(file, false, () => {
-          const origin = target.rest.length === 0 && use.call !== undefined ? factories.get(key(target.file, target.name)) : undefined;
-          let more = false;
-          for (const name of origin ? (use.returnedBy ?? []) : []) {
-            if (!called.has(key(file, name)) || factories.has(key(file, name))) continue;
-            factories.set(key(file, name), origin!);
-            more = true;
-          }
-          return more;
-        });
+      const added = guard(file, false, () => {
+        const origin =
+          target.rest.length === 0 && use.call !== undefined ? factories.get(key(target.file, target.name)) : undefined;
+        let more = false;
+        for (const name of origin ? (use.returnedBy ?? []) : []) {
+          if (!called.has(key(file, name)) || factories.has(key(file, name))) continue;
+          factories.set(key(file, name), origin!);
+          more = true;
+        }
+        return more;
+      });
       if (added) changing.push(file);
       changed = added || changed;
     }
@@ -289,7 +321,8 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
     const caller = files[file]!;
     if (caller.context || !caller.summary) continue;
     const site = guard(file, undefined, () => {
-      const origin = target.rest.length === 0 && use.call !== undefined ? factories.get(key(target.file, target.name)) : undefined;
+      const origin =
+        target.rest.length === 0 && use.call !== undefined ? factories.get(key(target.file, target.name)) : undefined;
       if (!origin) return undefined;
       if ((use.returnedBy ?? []).some((name) => factories.has(key(file, name)))) return undefined;
       if (!(contextOf(file, use.context) & origin.need)) return undefined;
@@ -297,14 +330,28 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
       if (!reportable(caller.summary!, created.category, created.subject, use.suppressed, options)) return undefined;
       const where = files[origin.file]!.file;
       const what = `${use.call} calls \`${target.name}\` (${where}:${created.line}), where ${created.what}`;
-      return finding(caller.file, created.category, created.subject, use.at, use.end, composeMessage(created.category, what, created.suggestion), created.suggestion, [{ file: where, line: created.line, column: created.column, message: 'created here' }], fingerprint(caller.file, created.category, created.subject, use.lineText ?? ''));
+      return finding(
+        caller.file,
+        created.category,
+        created.subject,
+        use.at,
+        use.end,
+        composeMessage(created.category, what, created.suggestion),
+        created.suggestion,
+        [{ file: where, line: created.line, column: created.column, message: 'created here' }],
+        fingerprint(caller.file, created.category, created.subject, use.lineText ?? ''),
+      );
     });
     if (site) out.push(site);
   }
 
   const errors: ScanError[] = [];
   for (const [i, error] of failed) {
-    if (!files[i]!.context) errors.push({ file: files[i]!.file, message: internalError('cross-file analysis of this module failed', error, debug) });
+    if (!files[i]!.context)
+      errors.push({
+        file: files[i]!.file,
+        message: internalError('cross-file analysis of this module failed', error, debug),
+      });
   }
   for (const i of unsettled) {
     if (!files[i]!.context && !failed.has(i)) errors.push({ file: files[i]!.file, message: UNSETTLED });
@@ -316,19 +363,51 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
 const MAX_CONTEXT_ROUNDS = 64;
 /** Rounds of "a factory returning a factory's value is a factory" (chains are short). */
 const MAX_FACTORY_ROUNDS = 24;
-const UNSETTLED = 'cross-file analysis stopped at its bound before settling (a very long chain of calls between modules): findings that depend on this module may be missing';
+const UNSETTLED =
+  'cross-file analysis stopped at its bound before settling (a very long chain of calls between modules): findings that depend on this module may be missing';
 
 /** Whether a finding of `category` on `subject` survives the file's categories, suppressions and `allow`. */
-function reportable(summary: FileSummary, category: Category, subject: string, suppressed: readonly Category[] | undefined, options: AnalyzeOptions): boolean {
+function reportable(
+  summary: FileSummary,
+  category: Category,
+  subject: string,
+  suppressed: readonly Category[] | undefined,
+  options: AnalyzeOptions,
+): boolean {
   if (!categoriesFor(options, summary.frameworkModule).includes(category)) return false;
   if (suppressed?.includes(category)) return false;
   return !options.allow?.[category]?.includes(subject);
 }
 
-function finding(file: string, category: Category, subject: string, at: Located, end: Located, message: string, suggestion: Suggestion, related: RelatedLocation[], fingerprint: string): Omit<Finding, 'severity'> {
-  return { ruleId: ruleIdOf(category), category, file, line: at.line, column: at.column, endLine: end.line, endColumn: end.column, message, suggestion, related, fingerprint, subject };
+function finding(
+  file: string,
+  category: Category,
+  subject: string,
+  at: Located,
+  end: Located,
+  message: string,
+  suggestion: Suggestion,
+  related: RelatedLocation[],
+  fingerprint: string,
+): Omit<Finding, 'severity'> {
+  return {
+    ruleId: ruleIdOf(category),
+    category,
+    file,
+    line: at.line,
+    column: at.column,
+    endLine: end.line,
+    endColumn: end.column,
+    message,
+    suggestion,
+    related,
+    fingerprint,
+    subject,
+  };
 }
 
 function sortRelated(related: RelatedLocation[]): RelatedLocation[] {
-  return related.sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line || a.column - b.column));
+  return related.sort((a, b) =>
+    a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line || a.column - b.column,
+  );
 }

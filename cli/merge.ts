@@ -10,12 +10,29 @@ interface JsonReport {
   findings: { file: string; line: number; column: number; ruleId: string; severity: string }[];
   errors: { file: string; message: string }[];
   skipped?: SkippedFile[];
-  summary: { files: number; findings: number; errors: number; skipped?: Partial<Record<SkippedFile['kind'], number>>; durationMs: number };
+  summary: {
+    files: number;
+    findings: number;
+    errors: number;
+    skipped?: Partial<Record<SkippedFile['kind'], number>>;
+    durationMs: number;
+  };
 }
 
 interface SarifLog {
   version: string;
-  runs: { results?: { level?: string; locations?: { physicalLocation?: { artifactLocation?: { uri?: string }; region?: { startLine?: number; startColumn?: number } } }[] }[]; invocations?: { toolExecutionNotifications?: unknown[] }[] }[];
+  runs: {
+    results?: {
+      level?: string;
+      locations?: {
+        physicalLocation?: {
+          artifactLocation?: { uri?: string };
+          region?: { startLine?: number; startColumn?: number };
+        };
+      }[];
+    }[];
+    invocations?: { toolExecutionNotifications?: unknown[] }[];
+  }[];
 }
 
 /**
@@ -27,18 +44,30 @@ export function mergeReports(reports: readonly { file: string; text: string }[])
     try {
       return { file, value: JSON.parse(stripBom(text)) as unknown };
     } catch {
-      throw new UsageError(`merge: ${file} is not JSON`, 'merge takes reports written with --format json or --format sarif');
+      throw new UsageError(
+        `merge: ${file} is not JSON`,
+        'merge takes reports written with --format json or --format sarif',
+      );
     }
   });
   const version = (v: unknown) => (isRecord(v) ? v.version : undefined);
-  const kinds = new Set(parsed.map((p) => (version(p.value) === 1 ? 'json' : version(p.value) === '2.1.0' ? 'sarif' : 'other')));
+  const kinds = new Set(
+    parsed.map((p) => (version(p.value) === 1 ? 'json' : version(p.value) === '2.1.0' ? 'sarif' : 'other')),
+  );
   if (kinds.size !== 1 || kinds.has('other')) {
-    throw new UsageError('merge: reports must all be statecheck JSON (version 1) or all SARIF 2.1.0', 'write each shard with the same --format');
+    throw new UsageError(
+      'merge: reports must all be statecheck JSON (version 1) or all SARIF 2.1.0',
+      'write each shard with the same --format',
+    );
   }
   const check = kinds.has('json') ? jsonReport : sarifLog;
   for (const { file, value } of parsed) {
     const problem = check(value, '');
-    if (problem) throw new UsageError(`merge: ${file}: not a statecheck ${kinds.has('json') ? 'JSON report' : 'SARIF log'}: ${problem}`, 'merge takes reports written by statecheck with --format json or --format sarif');
+    if (problem)
+      throw new UsageError(
+        `merge: ${file}: not a statecheck ${kinds.has('json') ? 'JSON report' : 'SARIF log'}: ${problem}`,
+        'merge takes reports written by statecheck with --format json or --format sarif',
+      );
   }
   if (kinds.has('json')) {
     const values = parsed.map((p) => p.value as JsonReport);
@@ -54,7 +83,13 @@ export function mergeReports(reports: readonly { file: string; text: string }[])
       findings,
       errors,
       skipped,
-      summary: { files: sum('files'), findings: findings.length, errors: errors.length, skipped: countSkipped(skipped), durationMs: sum('durationMs') },
+      summary: {
+        files: sum('files'),
+        findings: findings.length,
+        errors: errors.length,
+        skipped: countSkipped(skipped),
+        durationMs: sum('durationMs'),
+      },
     };
     return { text: reportJson(merged), failing: findings.some((f) => f.severity === 'error') };
   }
@@ -66,9 +101,14 @@ export function mergeReports(reports: readonly { file: string; text: string }[])
     return `${location?.artifactLocation?.uri ?? ''}\0${String(location?.region?.startLine ?? 0).padStart(9, '0')}\0${String(location?.region?.startColumn ?? 0).padStart(9, '0')}`;
   };
   run.results.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  const notifications = rest.flatMap((log) => log.runs.flatMap((r) => r.invocations?.[0]?.toolExecutionNotifications ?? []));
+  const notifications = rest.flatMap((log) =>
+    log.runs.flatMap((r) => r.invocations?.[0]?.toolExecutionNotifications ?? []),
+  );
   if (run.invocations?.[0] && notifications.length > 0) {
-    run.invocations[0].toolExecutionNotifications = [...(run.invocations[0].toolExecutionNotifications ?? []), ...notifications];
+    run.invocations[0].toolExecutionNotifications = [
+      ...(run.invocations[0].toolExecutionNotifications ?? []),
+      ...notifications,
+    ];
   }
   return { text: reportJson(first), failing: run.results.some((r) => r.level === 'error') };
 }
@@ -90,7 +130,12 @@ const sarifRun = object({
         locations: optional(
           array(
             object({
-              physicalLocation: optional(object({ artifactLocation: optional(object({ uri: optional(string) })), region: optional(object({ startLine: optional(number), startColumn: optional(number) })) })),
+              physicalLocation: optional(
+                object({
+                  artifactLocation: optional(object({ uri: optional(string) })),
+                  region: optional(object({ startLine: optional(number), startColumn: optional(number) })),
+                }),
+              ),
             }),
           ),
         ),
@@ -101,5 +146,7 @@ const sarifRun = object({
 });
 
 const sarifLog = object({
-  runs: (value, at) => array(sarifRun)(value, at) ?? (Array.isArray(value) && value.length === 0 ? `${at}: expected at least one run` : undefined),
+  runs: (value, at) =>
+    array(sarifRun)(value, at) ??
+    (Array.isArray(value) && value.length === 0 ? `${at}: expected at least one run` : undefined),
 });

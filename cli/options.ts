@@ -148,29 +148,48 @@ const SCAN_OPTIONS = {
 export function parseOptions(argv: readonly string[]): Options {
   if (argv[0] === 'merge') {
     const { values, positionals } = usageErrors(() =>
-      parseArgs({ args: argv.slice(1), allowPositionals: true, strict: true, options: { output: { type: 'string', short: 'o' } } }),
+      parseArgs({
+        args: argv.slice(1),
+        allowPositionals: true,
+        strict: true,
+        options: { output: { type: 'string', short: 'o' } },
+      }),
     );
-    if (positionals.length === 0) throw new UsageError('merge: no reports given', 'usage: statecheck merge [--output <file>] <report.json|report.sarif>...');
+    if (positionals.length === 0)
+      throw new UsageError(
+        'merge: no reports given',
+        'usage: statecheck merge [--output <file>] <report.json|report.sarif>...',
+      );
     return { command: 'merge', reports: positionals, output: values.output };
   }
-  const { values, positionals } = usageErrors(() => parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: SCAN_OPTIONS }));
+  const { values, positionals } = usageErrors(() =>
+    parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: SCAN_OPTIONS }),
+  );
   if (values.help) return { command: 'help' };
   if (values.version) return { command: 'version' };
   // An own key only: `--format constructor` names no reporter.
-  if (!Object.hasOwn(REPORTERS, values.format)) throw new UsageError(`unknown format "${values.format}"`, `use one of: ${FORMATS.join(', ')}`);
+  if (!Object.hasOwn(REPORTERS, values.format))
+    throw new UsageError(`unknown format "${values.format}"`, `use one of: ${FORMATS.join(', ')}`);
   const failOn = values['fail-on'];
-  if (failOn !== 'error' && failOn !== 'warn') throw new UsageError(`--fail-on: expected "error" or "warn", got "${failOn}"`);
+  if (failOn !== 'error' && failOn !== 'warn')
+    throw new UsageError(`--fail-on: expected "error" or "warn", got "${failOn}"`);
   const maxWarnings = values['max-warnings'] === undefined ? undefined : Number(values['max-warnings']);
   if (maxWarnings !== undefined && (!Number.isInteger(maxWarnings) || maxWarnings < 0)) {
     throw new UsageError(`--max-warnings: expected a whole number, got "${values['max-warnings']}"`);
   }
   if (values.changed && values.since !== undefined) throw new UsageError('--changed and --since cannot be combined');
   const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
-  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs: expected a whole number of at least 1, got "${values.jobs}"`);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1))
+    throw new UsageError(`--jobs: expected a whole number of at least 1, got "${values.jobs}"`);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   const maxFileSize = parseMaxFileSize(values['max-file-size']);
-  if (values.typed && values['no-cross-file']) throw new UsageError('--typed and --no-cross-file cannot be combined', '--typed is part of the whole-program analysis');
-  if (values.baseline !== undefined && values['no-baseline']) throw new UsageError('--baseline and --no-baseline cannot be combined');
+  if (values.typed && values['no-cross-file'])
+    throw new UsageError(
+      '--typed and --no-cross-file cannot be combined',
+      '--typed is part of the whole-program analysis',
+    );
+  if (values.baseline !== undefined && values['no-baseline'])
+    throw new UsageError('--baseline and --no-baseline cannot be combined');
   return {
     command: 'scan',
     paths: positionals,
@@ -221,7 +240,10 @@ function parseShard(value: string): { index: number; count: number } {
   const index = match ? Number(match[1]) : NaN;
   const count = match ? Number(match[2]) : NaN;
   if (!match || count < 1 || index < 1 || index > count) {
-    throw new UsageError(`--shard: expected <index>/<count> with 1 <= index <= count, got "${value}"`, 'e.g. --shard 1/4 in the first of four CI jobs');
+    throw new UsageError(
+      `--shard: expected <index>/<count> with 1 <= index <= count, got "${value}"`,
+      'e.g. --shard 1/4 in the first of four CI jobs',
+    );
   }
   return { index, count };
 }
@@ -231,7 +253,10 @@ function parseMaxFileSize(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const bytes = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(bytes)) {
-    throw new UsageError(`--max-file-size: expected a whole number of bytes, got "${value}"`, 'e.g. --max-file-size 2097152 for 2 MiB, or 0 for no limit');
+    throw new UsageError(
+      `--max-file-size: expected a whole number of bytes, got "${value}"`,
+      'e.g. --max-file-size 2097152 for 2 MiB, or 0 for no limit',
+    );
   }
   return bytes;
 }

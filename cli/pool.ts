@@ -64,7 +64,12 @@ export async function analyzeAll(
   const overflowed: number[] = [];
   for (let i = 0; i < results.length; i++) if (results[i]!.overflow) overflowed.push(i);
   if (overflowed.length > 0) {
-    const again = await inWorkers(overflowed.map((i) => files[i]!), settings, Math.max(1, Math.min(jobs, overflowed.length)), ALONE);
+    const again = await inWorkers(
+      overflowed.map((i) => files[i]!),
+      settings,
+      Math.max(1, Math.min(jobs, overflowed.length)),
+      ALONE,
+    );
     overflowed.forEach((index, i) => {
       const { overflow: _, ...outcome } = again[i]!;
       results[index] = outcome;
@@ -96,10 +101,17 @@ interface Batch {
  * worker on its own gets an `errors` entry instead of failing the scan. Only when workers die
  * before any has finished a batch (they cannot start) does the scan fail.
  */
-async function inWorkers(files: readonly FileJob[], settings: AnalysisSettings, workers: number, mode: Mode, onDone?: (count: number) => void): Promise<JobOutcome[]> {
+async function inWorkers(
+  files: readonly FileJob[],
+  settings: AnalysisSettings,
+  workers: number,
+  mode: Mode,
+  onDone?: (count: number) => void,
+): Promise<JobOutcome[]> {
   const results: JobOutcome[] = new Array(files.length);
   const queue: Batch[] = [];
-  for (let start = 0; start < files.length; start += mode.batch) queue.push({ start, files: files.slice(start, start + mode.batch) });
+  for (let start = 0; start < files.length; start += mode.batch)
+    queue.push({ start, files: files.slice(start, start + mode.batch) });
   const url = new URL('./worker.js', import.meta.url);
   let done = 0;
   let answered = 0;
@@ -110,7 +122,10 @@ async function inWorkers(files: readonly FileJob[], settings: AnalysisSettings, 
       // The settings travel once, with the worker; each message carries files only.
       const worker = new Worker(url, {
         workerData: settings,
-        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, ...(mode.stackSizeMb !== undefined ? { stackSizeMb: mode.stackSizeMb } : {}) },
+        resourceLimits: {
+          maxYoungGenerationSizeMb: YOUNG_GENERATION_MB,
+          ...(mode.stackSizeMb !== undefined ? { stackSizeMb: mode.stackSizeMb } : {}),
+        },
       });
       // The batches this worker holds, oldest first: answers come back in the order they were sent.
       const held: Batch[] = [];
@@ -127,7 +142,9 @@ async function inWorkers(files: readonly FileJob[], settings: AnalysisSettings, 
         if (held.length === 0) {
           settled = true;
           // A fresh thread for the next batch, if any.
-          void worker.terminate().then(() => (mode.fresh && queue.length > 0 ? work().then(resolve, reject) : resolve()));
+          void worker
+            .terminate()
+            .then(() => (mode.fresh && queue.length > 0 ? work().then(resolve, reject) : resolve()));
         }
       };
       const crashed = (error: unknown) => {

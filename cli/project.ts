@@ -23,7 +23,12 @@ interface WorkspacePackage {
 const CONVENTIONAL_ALIASES = ['@/', '~/', '#'];
 const RESOLUTION_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 /** `./x.js` in TypeScript ESM names `./x.ts`. */
-const SOURCE_FOR: Record<string, string[]> = { '.js': ['.ts', '.tsx'], '.jsx': ['.tsx'], '.mjs': ['.mts'], '.cjs': ['.cts'] };
+const SOURCE_FOR: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx'],
+  '.jsx': ['.tsx'],
+  '.mjs': ['.mts'],
+  '.cjs': ['.cts'],
+};
 
 /**
  * How the files of a project find each other: relative paths with TypeScript's and Node's
@@ -57,9 +62,13 @@ export class ProjectLayout {
    */
   static specifiers(root: string, project?: string, onNotice?: (message: string) => void): string[] {
     const layout = new ProjectLayout(root, new Set(), project, onNotice);
-    const configs = [layout.projectConfig ?? layout.nearestConfig(root), ...layout.workspace.map((p) => layout.nearestConfig(p.dir))];
+    const configs = [
+      layout.projectConfig ?? layout.nearestConfig(root),
+      ...layout.workspace.map((p) => layout.nearestConfig(p.dir)),
+    ];
     const prefixes = new Set<string>(CONVENTIONAL_ALIASES);
-    for (const config of configs) for (const p of config?.paths ?? []) prefixes.add(p.prefix.replace(/\/$/, '') || p.prefix);
+    for (const config of configs)
+      for (const p of config?.paths ?? []) prefixes.add(p.prefix.replace(/\/$/, '') || p.prefix);
     for (const config of configs) {
       // baseUrl makes every top-level folder a specifier: `services/users`.
       if (!config?.baseUrl) continue;
@@ -74,7 +83,9 @@ export class ProjectLayout {
   /** The project file `specifier` names from `fromFile`, if it names one. */
   resolve(fromFile: string, specifier: string): string | undefined {
     const fromDir = dirname(fromFile);
-    const key = specifier.startsWith('.') ? `${fromDir}\0${specifier}` : `${this.projectConfig ? '' : this.nearestConfig(fromDir)?.file ?? ''}\0${specifier}`;
+    const key = specifier.startsWith('.')
+      ? `${fromDir}\0${specifier}`
+      : `${this.projectConfig ? '' : (this.nearestConfig(fromDir)?.file ?? '')}\0${specifier}`;
     if (this.resolved.has(key)) return this.resolved.get(key);
     const found = this.compute(fromDir, specifier);
     this.resolved.set(key, found);
@@ -100,7 +111,9 @@ export class ProjectLayout {
     for (const pkg of this.workspace) {
       if (specifier === pkg.name) {
         for (const entry of pkg.entries) {
-          const found = this.file(join(pkg.dir, entry)) ?? this.file(join(pkg.dir, entry.replace(/^(\.\/)?(dist|build|lib|out)\//, 'src/')));
+          const found =
+            this.file(join(pkg.dir, entry)) ??
+            this.file(join(pkg.dir, entry.replace(/^(\.\/)?(dist|build|lib|out)\//, 'src/')));
           if (found) return found;
         }
       } else if (specifier.startsWith(`${pkg.name}/`)) {
@@ -194,7 +207,8 @@ function compilerOptions(file: string, depth: number, seen: Map<string, ConfigOp
   const parents = Array.isArray(json.extends) ? json.extends : json.extends === undefined ? [] : [json.extends];
   for (const parent of parents) {
     if (typeof parent !== 'string') continue;
-    const parentFile = parent.startsWith('.') || isAbsolute(parent) ? resolve(dir, parent) : join(dir, 'node_modules', parent);
+    const parentFile =
+      parent.startsWith('.') || isAbsolute(parent) ? resolve(dir, parent) : join(dir, 'node_modules', parent);
     const candidates = [parentFile, `${parentFile}.json`, join(parentFile, 'tsconfig.json')];
     const existing = candidates.find(isFile);
     if (existing) options = { ...options, ...compilerOptions(existing, depth + 1, seen) };
@@ -215,14 +229,19 @@ function workspacePackages(root: string, onNotice?: (message: string) => void): 
   try {
     const pkg = JSON.parse(readOwnFile(join(root, 'package.json'))) as { workspaces?: unknown };
     const ws = pkg.workspaces;
-    const list = Array.isArray(ws) ? ws : ws && typeof ws === 'object' && Array.isArray((ws as { packages?: unknown }).packages) ? (ws as { packages: unknown[] }).packages : [];
+    const list = Array.isArray(ws)
+      ? ws
+      : ws && typeof ws === 'object' && Array.isArray((ws as { packages?: unknown }).packages)
+        ? (ws as { packages: unknown[] }).packages
+        : [];
     for (const p of list) if (typeof p === 'string') patterns.push(p);
   } catch {
     // No package.json, or not JSON: no npm workspace.
   }
   try {
     const yaml = readOwnFile(join(root, 'pnpm-workspace.yaml'));
-    for (const match of yaml.matchAll(/^\s*-\s*['"]?([^'"#\n]+?)['"]?\s*$/gm)) if (!match[1]!.startsWith('!')) patterns.push(match[1]!);
+    for (const match of yaml.matchAll(/^\s*-\s*['"]?([^'"#\n]+?)['"]?\s*$/gm))
+      if (!match[1]!.startsWith('!')) patterns.push(match[1]!);
   } catch {
     // No pnpm workspace.
   }
@@ -272,7 +291,10 @@ function expandDirectories(root: string, patterns: readonly string[], onNotice?:
   const dirs = new Set<string>();
   let budget = MAX_WORKSPACE_ENTRIES;
   for (const pattern of patterns) {
-    const clean = posix.normalize(pattern.replace(/\\/g, '/')).replace(/\/+$/, '').replace(/^(\.\/|\/)+/, '');
+    const clean = posix
+      .normalize(pattern.replace(/\\/g, '/'))
+      .replace(/\/+$/, '')
+      .replace(/^(\.\/|\/)+/, '');
     if (clean === '..' || clean.startsWith('../')) {
       onNotice?.('package.json or pnpm-workspace.yaml: a workspace glob leads out of the project folder (ignored)');
       continue;
@@ -296,7 +318,9 @@ function expandDirectories(root: string, patterns: readonly string[], onNotice?:
       const rel = stack.pop()!;
       for (const entry of safeEntries(join(root, rel))) {
         if (--budget < 0) {
-          onNotice?.(`workspace globs: stopped after ${MAX_WORKSPACE_ENTRIES} folder entries; packages further down are not resolved by name`);
+          onNotice?.(
+            `workspace globs: stopped after ${MAX_WORKSPACE_ENTRIES} folder entries; packages further down are not resolved by name`,
+          );
           return [...dirs].sort();
         }
         // Real folders only: never through a link.
@@ -321,7 +345,10 @@ function safeEntries(dir: string): Dirent[] {
 /** `rel` (forward slashes) is a folder below `root`, reached through no link. */
 function isRealDirectory(root: string, rel: string): boolean {
   try {
-    return lstatSync(join(root, rel)).isDirectory() && toPosix(relative(realpathSync(root), realpathSync(join(root, rel)))) === rel;
+    return (
+      lstatSync(join(root, rel)).isDirectory() &&
+      toPosix(relative(realpathSync(root), realpathSync(join(root, rel)))) === rel
+    );
   } catch {
     return false;
   }
@@ -342,4 +369,3 @@ export function isFile(path: string): boolean {
     return false;
   }
 }
-

@@ -1,7 +1,19 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pc from 'picocolors';
-import { applyBaseline, type Baseline, BASELINE_FILE, baselineName, covers, coversAll, entryPath, findBaseline, readBaseline, type RunExtent, writeBaseline } from './baseline.js';
+import {
+  applyBaseline,
+  type Baseline,
+  BASELINE_FILE,
+  baselineName,
+  covers,
+  coversAll,
+  entryPath,
+  findBaseline,
+  readBaseline,
+  type RunExtent,
+  writeBaseline,
+} from './baseline.js';
 import { DEFAULT_CACHE_LOCATION } from './cache.js';
 import { loadConfig } from './config.js';
 import { errorMessage, UsageError } from './errors.js';
@@ -71,7 +83,8 @@ export async function execute(options: Options, io: Io): Promise<number> {
 async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
   const reporter = REPORTERS[options.format]!;
   const project = options.project === undefined ? undefined : resolve(io.cwd, options.project);
-  if (project !== undefined && !isFile(project)) throw new UsageError(`--project: no such file: ${options.project}`, 'name a tsconfig.json or jsconfig.json');
+  if (project !== undefined && !isFile(project))
+    throw new UsageError(`--project: no such file: ${options.project}`, 'name a tsconfig.json or jsconfig.json');
   const cache = options.cache ? resolve(io.cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION) : false;
   const colors = pc.createColors(options.color ?? colorByEnvironment(io));
 
@@ -88,14 +101,23 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
     cwd: io.cwd,
     paths: options.paths,
     debug: options.debug,
-    selection: { base: config.base, include: config.include, exclude: config.exclude, defaultScope: config.defaultScope, only },
+    selection: {
+      base: config.base,
+      include: config.include,
+      exclude: config.exclude,
+      defaultScope: config.defaultScope,
+      only,
+    },
     severity: config.severity,
     analyze: { allow: config.allow, singleInstance: config.singleInstance, packages: config.packages },
     onProgress: progress?.update,
     crossFile: options.crossFile,
     ...(project !== undefined ? { project } : {}),
     ...(options.typed ? { typed: true } : {}),
-    limits: { maxFileSize: options.maxFileSize ?? config.maxFileSize, skipGenerated: options.analyseGenerated ? false : config.skipGenerated },
+    limits: {
+      maxFileSize: options.maxFileSize ?? config.maxFileSize,
+      skipGenerated: options.analyseGenerated ? false : config.skipGenerated,
+    },
     onNotice: (message) => io.stderr(`statecheck: ${message}\n`),
   });
   progress?.done();
@@ -120,12 +142,15 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
     }
     const kept = writeBaseline(io.cwd, target, result.findings, previous, extent);
     const written = plural(result.findings.length, 'finding');
-    io.stdout(`statecheck: wrote ${written} to ${terminalLine(name)}${kept > 0 ? ` and kept ${plural(kept, 'entry', 'entries')} of files outside this run` : ''}\n`);
+    io.stdout(
+      `statecheck: wrote ${written} to ${terminalLine(name)}${kept > 0 ? ` and kept ${plural(kept, 'entry', 'entries')} of files outside this run` : ''}\n`,
+    );
     return 0;
   }
   if (!options.noBaseline && baselinePath !== undefined) {
     const name = options.baseline ?? baselineName(io.cwd, baselinePath);
-    if (!existsSync(baselinePath)) throw new UsageError(`baseline not found: ${name}`, 'create it with `statecheck --update-baseline`');
+    if (!existsSync(baselinePath))
+      throw new UsageError(`baseline not found: ${name}`, 'create it with `statecheck --update-baseline`');
     const outcome = applyBaseline(result.findings, readBaseline(io.cwd, baselinePath, name), (entry) => {
       const file = entryPath(baselinePath, entry);
       return file !== undefined && covers(extent, file);
@@ -135,13 +160,17 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
   }
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.length - errors;
-  const reported: ScanResult = options.quiet ? { ...result, findings: result.findings.filter((f) => f.severity === 'error') } : result;
+  const reported: ScanResult = options.quiet
+    ? { ...result, findings: result.findings.filter((f) => f.severity === 'error') }
+    : result;
   reported.summary = { ...reported.summary, findings: reported.findings.length };
 
   const text = reporter(reported, { cwd: io.cwd, colors });
   if (options.output !== undefined) {
     writeReport(io.cwd, options.output, text);
-    io.stdout(`${summaryLine(reported, { cwd: io.cwd, colors })}\n${colors.dim(`report written to ${terminalLine(options.output)}`)}\n`);
+    io.stdout(
+      `${summaryLine(reported, { cwd: io.cwd, colors })}\n${colors.dim(`report written to ${terminalLine(options.output)}`)}\n`,
+    );
   } else {
     io.stdout(text);
   }
@@ -191,7 +220,12 @@ function writeReport(cwd: string, output: string, text: string): void {
 function readReport(cwd: string, file: string): string {
   const read = readRegularFile(resolve(cwd, file), MAX_REPORT_BYTES);
   if ('bytes' in read) return read.bytes.toString('utf8');
-  const why = 'error' in read ? read.error : 'notRegular' in read ? `not a regular file (${read.notRegular})` : 'larger than 256 MiB';
+  const why =
+    'error' in read
+      ? read.error
+      : 'notRegular' in read
+        ? `not a regular file (${read.notRegular})`
+        : 'larger than 256 MiB';
   throw new UsageError(`merge: cannot read ${file}: ${why}`, 'merge takes report files written with --output');
 }
 

@@ -10,7 +10,18 @@ import { analyzeAll } from './pool.js';
 import { ProjectLayout } from './project.js';
 import { DEFAULT_LIMITS, readSource, sourceLines } from './source.js';
 import { analyzeTyped } from './typed.js';
-import { type AnalysisSettings, type FileResult, type FileJob, type Finding, type Limits, type ScanError, type ScanResult, SKIP_KINDS, type SkipKind, type SkippedFile } from './types.js';
+import {
+  type AnalysisSettings,
+  type FileResult,
+  type FileJob,
+  type Finding,
+  type Limits,
+  type ScanError,
+  type ScanResult,
+  SKIP_KINDS,
+  type SkipKind,
+  type SkippedFile,
+} from './types.js';
 import { packageVersion } from './package.js';
 
 export interface ScanOptions {
@@ -48,7 +59,10 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const discovery = discover(options.cwd, options.paths.length > 0 ? options.paths : ['.'], options.selection);
   if (discovery.missing.length > 0) {
-    throw new UsageError(`no such file or directory: ${discovery.missing.join(', ')}`, 'check the paths passed to statecheck');
+    throw new UsageError(
+      `no such file or directory: ${discovery.missing.join(', ')}`,
+      'check the paths passed to statecheck',
+    );
   }
   const categories = (Object.keys(CATEGORY_INFO) as Category[]).filter((c) => options.severity?.[c] !== 'off');
   const crossFile = options.crossFile ?? true;
@@ -60,19 +74,38 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     noticed.add(message);
     options.onNotice?.(message);
   };
-  if (crossFile) Object.assign(analyze, { crossFile: true, projectSpecifiers: ProjectLayout.specifiers(options.cwd, options.project, notice) });
-  const settings: AnalysisSettings = { analyze, debug: options.debug ?? false, limits: options.limits ?? DEFAULT_LIMITS };
+  if (crossFile)
+    Object.assign(analyze, {
+      crossFile: true,
+      projectSpecifiers: ProjectLayout.specifiers(options.cwd, options.project, notice),
+    });
+  const settings: AnalysisSettings = {
+    analyze,
+    debug: options.debug ?? false,
+    limits: options.limits ?? DEFAULT_LIMITS,
+  };
   const reported = (file: string) => !options.shard || shardOf(file, options.shard.count) === options.shard.index - 1;
-  const scanned = discovery.files.map(({ path, source }) => ({ path, ...(source !== undefined ? { source } : {}), file: display(options.cwd, path), context: false }));
+  const scanned = discovery.files.map(({ path, source }) => ({
+    path,
+    ...(source !== undefined ? { source } : {}),
+    file: display(options.cwd, path),
+    context: false,
+  }));
   // Cross-file analysis reads the rest of the program too (other shards, unchanged files, scripts
   // that call server modules), to learn who writes and calls what; it reports only the selection.
   const context = crossFile ? contextFiles(options, new Set(scanned.map((f) => f.path))) : [];
   // Without the link step, other shards' files are not read at all.
-  const files = [...scanned.map((f) => ({ ...f, context: !reported(f.file) })).filter((f) => crossFile || !f.context), ...context];
+  const files = [
+    ...scanned.map((f) => ({ ...f, context: !reported(f.file) })).filter((f) => crossFile || !f.context),
+    ...context,
+  ];
 
   // Types flow between files, so a file's typed result is not a function of its content alone:
   // --typed does not use the cache.
-  const cache = options.cache === false || options.cache === undefined || options.typed ? undefined : openCache(options.cache, options, settings);
+  const cache =
+    options.cache === false || options.cache === undefined || options.typed
+      ? undefined
+      : openCache(options.cache, options, settings);
   const results: FileResult[] = new Array(files.length);
   const pending: (FileJob & { index: number })[] = [];
   files.forEach((job, index) => {
@@ -83,7 +116,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const reused = files.length - pending.length;
   const outcomes = options.typed
     ? analyzeTyped(pending, settings, options.cwd, options.project)
-    : await analyzeAll(pending, settings, options.jobs ?? 1, (done) => options.onProgress?.(reused + done, files.length));
+    : await analyzeAll(pending, settings, options.jobs ?? 1, (done) =>
+        options.onProgress?.(reused + done, files.length),
+      );
   outcomes.forEach((outcome, i) => {
     const job = pending[i]!;
     const result = outcome.result ?? cache?.cached(job.path) ?? { findings: [], errors: [] };
@@ -105,7 +140,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   }
   const linked = crossFile
     ? link(
-        files.map((f, i) => ({ ...f, findings: results[i]!.findings, ...(results[i]!.summary ? { summary: results[i]!.summary } : {}) })),
+        files.map((f, i) => ({
+          ...f,
+          findings: results[i]!.findings,
+          ...(results[i]!.summary ? { summary: results[i]!.summary } : {}),
+        })),
         new ProjectLayout(options.cwd, new Set(files.map((f) => f.path)), options.project, notice),
         analyze,
         options.debug ?? false,
@@ -124,7 +163,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (result.skipped) skipped.push(result.skipped);
   });
   findings.sort(compareFindings);
-  errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  errors.sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0,
+  );
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   // Code frames read a reported file again, as its job did: its own path (a link's target), its decoding.
   const readFrom = new Map(scanned.map((f) => [f.file, f.source ?? f.path]));
@@ -177,7 +218,9 @@ function notRegularKind(path: string): string | undefined {
 function openCache(location: string, options: ScanOptions, settings: AnalysisSettings): ResultCache | undefined {
   const folder = cacheFolder(location, options.cwd);
   if (folder === undefined) {
-    options.onNotice?.(`cache not used: ${display(options.cwd, location)} leads out of the project through a symbolic link`);
+    options.onNotice?.(
+      `cache not used: ${display(options.cwd, location)} leads out of the project through a symbolic link`,
+    );
     return undefined;
   }
   return new ResultCache(folder, cacheKey(packageVersion() ?? '', { cwd: options.cwd, settings }));
@@ -190,15 +233,31 @@ const CONTEXT_DIRECTORIES: ReadonlySet<string> = new Set(['scripts', 'migrations
  * Files the link step reads without reporting them: with `--changed`/`--since`, the rest of the
  * selection; always, scripts and migrations (their calls of server modules are not requests).
  */
-function contextFiles(options: ScanOptions, selected: ReadonlySet<string>): { path: string; source?: string; file: string; context: true; outside: boolean }[] {
+function contextFiles(
+  options: ScanOptions,
+  selected: ReadonlySet<string>,
+): { path: string; source?: string; file: string; context: true; outside: boolean }[] {
   const selection = options.selection ?? { base: options.cwd, include: [], exclude: [], defaultScope: true };
   const paths = options.paths.length > 0 ? options.paths : ['.'];
   const wide = discover(options.cwd, paths, { ...selection, only: undefined, defaultScope: false });
   return wide.files.flatMap(({ path, source }) => {
     if (selected.has(path)) return [];
     const reason = selection.defaultScope ? outOfScopeReason(toPosix(relative(selection.base, path))) : undefined;
-    const wanted = reason === undefined ? selection.only !== undefined : reason.kind === 'directory' && CONTEXT_DIRECTORIES.has(reason.name);
-    return wanted ? [{ path, ...(source !== undefined ? { source } : {}), file: display(options.cwd, path), context: true as const, outside: reason !== undefined }] : [];
+    const wanted =
+      reason === undefined
+        ? selection.only !== undefined
+        : reason.kind === 'directory' && CONTEXT_DIRECTORIES.has(reason.name);
+    return wanted
+      ? [
+          {
+            path,
+            ...(source !== undefined ? { source } : {}),
+            file: display(options.cwd, path),
+            context: true as const,
+            outside: reason !== undefined,
+          },
+        ]
+      : [];
   });
 }
 
@@ -214,7 +273,10 @@ export function display(cwd: string, path: string): string {
 }
 
 /** Output order: file, line, column, rule. */
-export function compareFindings(a: Pick<Finding, 'file' | 'line' | 'column' | 'ruleId'>, b: Pick<Finding, 'file' | 'line' | 'column' | 'ruleId'>): number {
+export function compareFindings(
+  a: Pick<Finding, 'file' | 'line' | 'column' | 'ruleId'>,
+  b: Pick<Finding, 'file' | 'line' | 'column' | 'ruleId'>,
+): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 }

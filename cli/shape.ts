@@ -6,13 +6,16 @@
 export type Check = (value: unknown, at: string) => string | undefined;
 
 /** A plain object (not null, not an array): JSON's `{…}`. */
-export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const where = (at: string) => at || 'the value';
 
 export const string: Check = (value, at) => (typeof value === 'string' ? undefined : `${where(at)}: expected a string`);
-export const number: Check = (value, at) => (typeof value === 'number' && Number.isFinite(value) ? undefined : `${where(at)}: expected a number`);
-export const boolean: Check = (value, at) => (typeof value === 'boolean' ? undefined : `${where(at)}: expected true or false`);
+export const number: Check = (value, at) =>
+  typeof value === 'number' && Number.isFinite(value) ? undefined : `${where(at)}: expected a number`;
+export const boolean: Check = (value, at) =>
+  typeof value === 'boolean' ? undefined : `${where(at)}: expected true or false`;
 
 export function optional(check: Check): Check {
   return (value, at) => (value === undefined ? undefined : check(value, at));
@@ -47,7 +50,8 @@ export function object(fields: Record<string, Check>): Check {
 /** An array of fixed length whose items fit `items` in order: `[name, target]`. */
 export function tuple(...items: Check[]): Check {
   return (value, at) => {
-    if (!Array.isArray(value) || value.length !== items.length) return `${where(at)}: expected a list of ${items.length}`;
+    if (!Array.isArray(value) || value.length !== items.length)
+      return `${where(at)}: expected a list of ${items.length}`;
     for (const [i, check] of items.entries()) {
       const problem = check(value[i], `${at}[${i}]`);
       if (problem) return problem;

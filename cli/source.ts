@@ -25,7 +25,8 @@ export function readSource(path: string, limits: Limits = DEFAULT_LIMITS): Sourc
   const read = readRegularFile(path, max, { follow: false });
   if ('error' in read) return { error: `cannot read: ${read.error}` };
   // A link swapped in after discovery is not followed (O_NOFOLLOW): an error, like every link not followed.
-  if ('notRegular' in read && read.notRegular === SYMBOLIC_LINK) return { error: 'cannot read: a symbolic link (swapped in after the file was found; not followed)' };
+  if ('notRegular' in read && read.notRegular === SYMBOLIC_LINK)
+    return { error: 'cannot read: a symbolic link (swapped in after the file was found; not followed)' };
   if ('notRegular' in read) return { skip: 'not-regular', reason: `not a regular file (${read.notRegular})` };
   if ('tooLarge' in read) {
     let [size, limit] = [formatSize(read.tooLarge), formatSize(max)];
@@ -36,14 +37,16 @@ export function readSource(path: string, limits: Limits = DEFAULT_LIMITS): Sourc
   const decoded = decodeSource(read.bytes);
   if (!('text' in decoded) || !limits.skipGenerated) return decoded;
   const marker = generatedMarker(decoded.text);
-  if (marker !== undefined) return { skip: 'generated', reason: `looks generated: its header says "${marker}" (skipGenerated)` };
+  if (marker !== undefined)
+    return { skip: 'generated', reason: `looks generated: its header says "${marker}" (skipGenerated)` };
   const minified = minifiedReason(decoded.text);
   return minified !== undefined ? { skip: 'minified', reason: `looks minified: ${minified} (skipGenerated)` } : decoded;
 }
 
 /** `1536` → `1.5 KiB`, `10485760` → `10 MiB`. */
 function formatSize(bytes: number): string {
-  const [value, unit] = bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), 'MiB'] : bytes >= 1024 ? [bytes / 1024, 'KiB'] : [bytes, 'bytes'];
+  const [value, unit] =
+    bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), 'MiB'] : bytes >= 1024 ? [bytes / 1024, 'KiB'] : [bytes, 'bytes'];
   return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
 }
 
@@ -74,15 +77,26 @@ export function decodeSource(bytes: Uint8Array): SourceRead {
     if (looksBinary(bytes.subarray(0, SNIFF_BYTES))) return BINARY;
     ({ text, invalid } = decode('utf-8', bytes));
   }
-  return invalid ? { text, notice: `invalid ${encoding}: undecodable bytes were replaced with U+FFFD and the file was analysed` } : { text };
+  return invalid
+    ? { text, notice: `invalid ${encoding}: undecodable bytes were replaced with U+FFFD and the file was analysed` }
+    : { text };
 }
 
-const BINARY: SourceRead = { skip: 'binary', reason: 'binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)' };
+const BINARY: SourceRead = {
+  skip: 'binary',
+  reason: 'binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)',
+};
 
 /** Decoders are stateless between `decode` calls without `stream`: one of each serves every file. */
 const DECODERS = {
-  strict: { 'utf-8': new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }), 'utf-16le': new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true }) },
-  lenient: { 'utf-8': new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }), 'utf-16le': new TextDecoder('utf-16le', { fatal: false, ignoreBOM: true }) },
+  strict: {
+    'utf-8': new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }),
+    'utf-16le': new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true }),
+  },
+  lenient: {
+    'utf-8': new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }),
+    'utf-16le': new TextDecoder('utf-16le', { fatal: false, ignoreBOM: true }),
+  },
 };
 
 function decode(encoding: 'utf-8' | 'utf-16le', bytes: Uint8Array): { text: string; invalid: boolean } {
@@ -103,7 +117,17 @@ function looksBinary(head: Uint8Array): boolean {
   let control = 0;
   for (const byte of head) {
     if (byte === 0) return true;
-    if ((byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0b && byte !== 0x0c && byte !== 0x0d && byte !== 0x1b) || byte === 0x7f) control++;
+    if (
+      (byte < 0x20 &&
+        byte !== 0x09 &&
+        byte !== 0x0a &&
+        byte !== 0x0b &&
+        byte !== 0x0c &&
+        byte !== 0x0d &&
+        byte !== 0x1b) ||
+      byte === 0x7f
+    )
+      control++;
   }
   return control * 10 > head.length;
 }
@@ -194,7 +218,10 @@ function generatedMarker(text: string): string | undefined {
   const comments = headerComments(text);
   const first = comments.find((c) => !TOOL_DIRECTIVE.test(c));
   for (const comment of comments) {
-    const marker = GENERATED_TAG.exec(comment) ?? (comment === first ? DO_NOT_EDIT.exec(comment) : null) ?? BANNERS.map((b) => b.exec(comment)).find((m) => m !== null);
+    const marker =
+      GENERATED_TAG.exec(comment) ??
+      (comment === first ? DO_NOT_EDIT.exec(comment) : null) ??
+      BANNERS.map((b) => b.exec(comment)).find((m) => m !== null);
     if (marker) return marker[1]!.replace(/\s+/g, ' ').slice(0, 80);
   }
   return undefined;
@@ -239,5 +266,7 @@ export function isFlow(text: string): boolean {
  */
 export function sourceLines(text: string): string[] {
   const starts = lineStarts(text);
-  return starts.map((start, i) => text.slice(start, starts[i + 1] ?? text.length).replace(/(?:\r\n|[\r\n\u2028\u2029])$/, ''));
+  return starts.map((start, i) =>
+    text.slice(start, starts[i + 1] ?? text.length).replace(/(?:\r\n|[\r\n\u2028\u2029])$/, ''),
+  );
 }

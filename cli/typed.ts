@@ -14,7 +14,12 @@ import { tsMorph, typescript } from './typescript.js';
  * its checker. Every AST and the checker stay in memory until the last file is analysed: this
  * is the memory cost of `--typed`.
  */
-export function analyzeTyped(files: readonly { path: string; file: string; source?: string }[], settings: AnalysisSettings, cwd: string, project: string | undefined): JobOutcome[] {
+export function analyzeTyped(
+  files: readonly { path: string; file: string; source?: string }[],
+  settings: AnalysisSettings,
+  cwd: string,
+  project: string | undefined,
+): JobOutcome[] {
   const ts = typescript();
   // No content hashes: the cache is not used with --typed.
   const reads = files.map((f) => readSource(f.source ?? f.path, settings.limits));
@@ -27,15 +32,26 @@ export function analyzeTyped(files: readonly { path: string; file: string; sourc
   // them (limits, encodings).
   const { Project } = tsMorph();
   const fileSystem = guardedFileSystem(new Project({ skipAddingFilesFromTsConfig: true }).getFileSystem());
-  const morph = new Project({ compilerOptions: compilerOptions(cwd, project) as never, skipAddingFilesFromTsConfig: true, fileSystem });
-  for (const [path, text] of texts) morph.createSourceFile(path, text, { overwrite: true, scriptKind: scriptKind(ts, path) as never });
+  const morph = new Project({
+    compilerOptions: compilerOptions(cwd, project) as never,
+    skipAddingFilesFromTsConfig: true,
+    fileSystem,
+  });
+  for (const [path, text] of texts)
+    morph.createSourceFile(path, text, { overwrite: true, scriptKind: scriptKind(ts, path) as never });
   const program = morph.getProgram().compilerObject as unknown as TS.Program;
   const checker = program.getTypeChecker();
   return files.map((f, i) => {
     const read = reads[i]!;
     if (!('text' in read)) return { result: notAnalysed(f.file, read) };
     const sourceFile = program.getSourceFile(f.path);
-    if (!sourceFile) return { result: { findings: [], errors: [{ file: f.file, message: 'not analysed: not part of the type-checked program' }] } };
+    if (!sourceFile)
+      return {
+        result: {
+          findings: [],
+          errors: [{ file: f.file, message: 'not analysed: not part of the type-checked program' }],
+        },
+      };
     const { result } = analyzeParsed(f.file, settings, read.text, sourceFile, checker);
     if (read.notice) result.errors.unshift({ file: f.file, message: read.notice });
     return { result };
@@ -45,11 +61,24 @@ export function analyzeTyped(files: readonly { path: string; file: string; sourc
 /** Compiler options from `--project` or the root's config, JavaScript allowed, nothing emitted. */
 function compilerOptions(cwd: string, project: string | undefined): TS.CompilerOptions {
   const ts = typescript();
-  const config = project ?? ['tsconfig.json', 'jsconfig.json'].map((name) => join(cwd, name)).find((file) => existsSync(file));
-  const defaults: TS.CompilerOptions = { allowJs: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.Latest, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler };
+  const config =
+    project ?? ['tsconfig.json', 'jsconfig.json'].map((name) => join(cwd, name)).find((file) => existsSync(file));
+  const defaults: TS.CompilerOptions = {
+    allowJs: true,
+    noEmit: true,
+    skipLibCheck: true,
+    target: ts.ScriptTarget.Latest,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+  };
   if (!config) return defaults;
   // Options only: the config's own file list is not expanded (statecheck chose the files).
-  const host: TS.ParseConfigFileHost = { ...ts.sys, readFile: readForTypeScript, readDirectory: () => [], onUnRecoverableConfigFileDiagnostic: () => undefined };
+  const host: TS.ParseConfigFileHost = {
+    ...ts.sys,
+    readFile: readForTypeScript,
+    readDirectory: () => [],
+    onUnRecoverableConfigFileDiagnostic: () => undefined,
+  };
   const parsed = ts.getParsedCommandLineOfConfigFile(config, { allowJs: true, noEmit: true }, host);
   return parsed ? { ...parsed.options, allowJs: true, noEmit: true, skipLibCheck: true } : defaults;
 }

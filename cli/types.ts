@@ -4,7 +4,17 @@
  * the modules that produce them and those that read them.
  */
 import type { Colors } from 'picocolors/types.js';
-import type { AnalyzeOptions, Category, Condition, ExportTarget, ImportUse, Severity, Suggestion, SummaryState, WriteFacts } from '../core/index.js';
+import type {
+  AnalyzeOptions,
+  Category,
+  Condition,
+  ExportTarget,
+  ImportUse,
+  Severity,
+  Suggestion,
+  SummaryState,
+  WriteFacts,
+} from '../core/index.js';
 
 /** A 1-based line and column. */
 export interface Located {
@@ -67,7 +77,13 @@ export interface ScanResult {
   skipped: SkippedFile[];
   /** Files named on the command line but outside the default scope. */
   outOfScope: { file: string; reason: string }[];
-  summary: { files: number; findings: number; errors: number; skipped: Partial<Record<SkipKind, number>>; durationMs: number };
+  summary: {
+    files: number;
+    findings: number;
+    errors: number;
+    skipped: Partial<Record<SkipKind, number>>;
+    durationMs: number;
+  };
   /** Set when a baseline filtered the findings. */
   baseline?: { file: string; suppressed: number; stale: number };
   /**

@@ -21,12 +21,17 @@ export function tsMorph(): typeof import('ts-morph') {
 export function typescript(): TypeScript {
   if (bundled) return bundled;
   const ts: unknown = tsMorph().ts;
-  if (!isTypescriptModule(ts)) throw new Error('statecheck: the ts-morph package did not provide TypeScript; reinstall statecheck');
+  if (!isTypescriptModule(ts))
+    throw new Error('statecheck: the ts-morph package did not provide TypeScript; reinstall statecheck');
   return (bundled = ts);
 }
 
 /** Whether a value is a `typescript` module (the parser's, ts-morph's): what the core needs of one. */
 export function isTypescriptModule(value: unknown): value is TypeScript {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
-  return typeof Reflect.get(value, 'createSourceFile') === 'function' && typeof Reflect.get(value, 'isSourceFile') === 'function' && typeof Reflect.get(value, 'SyntaxKind') === 'object';
+  return (
+    typeof Reflect.get(value, 'createSourceFile') === 'function' &&
+    typeof Reflect.get(value, 'isSourceFile') === 'function' &&
+    typeof Reflect.get(value, 'SyntaxKind') === 'object'
+  );
 }

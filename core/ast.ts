@@ -61,7 +61,16 @@ let lastKinds: AstKinds = { functions: new Uint8Array(0), wrappers: new Uint8Arr
 /** The kinds of node `isFunctionNode` accepts. */
 export function functionKinds(ts: TypeScript): TS.SyntaxKind[] {
   const k = ts.SyntaxKind;
-  return [k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor, k.GetAccessor, k.SetAccessor, k.ClassStaticBlockDeclaration];
+  return [
+    k.FunctionDeclaration,
+    k.FunctionExpression,
+    k.ArrowFunction,
+    k.MethodDeclaration,
+    k.Constructor,
+    k.GetAccessor,
+    k.SetAccessor,
+    k.ClassStaticBlockDeclaration,
+  ];
 }
 
 /** These guards run for every node of every file: one array read instead of a chain of `ts.isX`. */
@@ -79,7 +88,13 @@ function astKinds(ts: TypeScript): AstKinds {
     };
     kinds = {
       functions: table(functionKinds(ts)),
-      wrappers: table([k.ParenthesizedExpression, k.AsExpression, k.NonNullExpression, k.TypeAssertionExpression, k.SatisfiesExpression]),
+      wrappers: table([
+        k.ParenthesizedExpression,
+        k.AsExpression,
+        k.NonNullExpression,
+        k.TypeAssertionExpression,
+        k.SatisfiesExpression,
+      ]),
     };
     kindsByModule.set(ts, kinds);
   }
@@ -140,7 +155,8 @@ export function isReturnedValue(ts: TypeScript, node: TS.Node): boolean {
 export function nameText(ts: TypeScript, name: TS.Node | undefined): string | undefined {
   if (!name) return undefined;
   if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) return name.text;
-  if (ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name))
+    return name.text;
   if (ts.isComputedPropertyName(name)) return stringValue(ts, name.expression);
   return undefined;
 }
@@ -214,7 +230,9 @@ export function isStaticContext(ts: TypeScript, node: TS.Node): boolean {
   for (let current = node.parent; current; current = current.parent) {
     if (isFunctionNode(ts, current) && !ts.isArrowFunction(current)) {
       if (ts.isClassStaticBlockDeclaration(current)) return true;
-      return (ts.getModifiers(current as TS.MethodDeclaration) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+      return (ts.getModifiers(current as TS.MethodDeclaration) ?? []).some(
+        (m) => m.kind === ts.SyntaxKind.StaticKeyword,
+      );
     }
     if (ts.isPropertyDeclaration(current)) {
       return (ts.getModifiers(current) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);

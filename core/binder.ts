@@ -88,15 +88,39 @@ function kindTables(ts: TypeScript): KindTables {
 
   parent[k.PropertyAccessExpression] = IF_EXPRESSION;
   for (const kind of [
-    k.QualifiedName, k.BindingElement, k.ImportClause, k.NamespaceImport, k.ImportSpecifier, k.LabeledStatement,
-    k.BreakStatement, k.ContinueStatement, k.MetaProperty, k.NamespaceExport, k.NamespaceExportDeclaration,
+    k.QualifiedName,
+    k.BindingElement,
+    k.ImportClause,
+    k.NamespaceImport,
+    k.ImportSpecifier,
+    k.LabeledStatement,
+    k.BreakStatement,
+    k.ContinueStatement,
+    k.MetaProperty,
+    k.NamespaceExport,
+    k.NamespaceExportDeclaration,
   ]) {
     parent[kind] = NOT_REFERENCE;
   }
   for (const kind of [
-    k.PropertyAssignment, k.PropertyDeclaration, k.MethodDeclaration, k.GetAccessor, k.SetAccessor, k.PropertySignature,
-    k.MethodSignature, k.EnumMember, k.JsxAttribute, k.VariableDeclaration, k.Parameter, k.FunctionDeclaration,
-    k.FunctionExpression, k.ClassDeclaration, k.ClassExpression, k.EnumDeclaration, k.ModuleDeclaration, k.ImportEqualsDeclaration,
+    k.PropertyAssignment,
+    k.PropertyDeclaration,
+    k.MethodDeclaration,
+    k.GetAccessor,
+    k.SetAccessor,
+    k.PropertySignature,
+    k.MethodSignature,
+    k.EnumMember,
+    k.JsxAttribute,
+    k.VariableDeclaration,
+    k.Parameter,
+    k.FunctionDeclaration,
+    k.FunctionExpression,
+    k.ClassDeclaration,
+    k.ClassExpression,
+    k.EnumDeclaration,
+    k.ModuleDeclaration,
+    k.ImportEqualsDeclaration,
   ]) {
     parent[kind] = IF_NOT_NAME;
   }
@@ -217,7 +241,10 @@ export class Binder {
         if (list.kind === ts.SyntaxKind.CatchClause) {
           kind = 'catch';
           scope = list;
-        } else if (list.kind === ts.SyntaxKind.VariableDeclarationList && list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using)) {
+        } else if (
+          list.kind === ts.SyntaxKind.VariableDeclarationList &&
+          list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using)
+        ) {
           kind = list.flags & ts.NodeFlags.Let ? 'let' : 'const';
           scope = this.scopeOf(list, false);
         } else {
@@ -256,7 +283,8 @@ export class Binder {
         return;
       case ENUM_OR_MODULE: {
         const name = (node as TS.EnumDeclaration | TS.ModuleDeclaration).name;
-        if (name.kind === ts.SyntaxKind.Identifier && !(node.flags & ts.NodeFlags.GlobalAugmentation)) this.add(name, 'other', node, this.scopeOf(node, false));
+        if (name.kind === ts.SyntaxKind.Identifier && !(node.flags & ts.NodeFlags.GlobalAugmentation))
+          this.add(name, 'other', node, this.scopeOf(node, false));
         return;
       }
     }
@@ -381,7 +409,13 @@ interface Collecting {
   setParents: boolean;
 }
 
-const IDLE: Collecting = { ts: undefined as unknown as TypeScript, stack: [], typeOnly: new Uint8Array(0), parent: undefined as unknown as TS.Node, setParents: false };
+const IDLE: Collecting = {
+  ts: undefined as unknown as TypeScript,
+  stack: [],
+  typeOnly: new Uint8Array(0),
+  parent: undefined as unknown as TS.Node,
+  setParents: false,
+};
 let collecting = IDLE;
 
 const pushKept = (child: TS.Node): undefined => {
@@ -415,7 +449,13 @@ export function indexNodes(ts: TypeScript, sourceFile: TS.SourceFile): NodeIndex
   if (typeOnly[sourceFile.kind] === 1) return { nodes, byKind };
   // Without recursion, so that deeply nested input cannot overflow the stack.
   const stack: TS.Node[] = [sourceFile];
-  const state: Collecting = { ts, stack, typeOnly, parent: sourceFile, setParents: sourceFile.endOfFileToken.parent !== sourceFile };
+  const state: Collecting = {
+    ts,
+    stack,
+    typeOnly,
+    parent: sourceFile,
+    setParents: sourceFile.endOfFileToken.parent !== sourceFile,
+  };
   while (stack.length > 0) {
     const node = stack.pop()!;
     nodes.push(node);

@@ -70,7 +70,8 @@ export const CATEGORY_INFO: Record<Category, CategoryInfo> = {
     id: 'memory-rate-limit',
     rule: 'no-memory-rate-limit',
     description: 'Disallow rate limiters that count in process memory',
-    breaks: 'every instance counts separately, so the real limit is multiplied by the number of instances and resets on restart',
+    breaks:
+      'every instance counts separately, so the real limit is multiplied by the number of instances and resets on restart',
     lost: 'the hit counters',
     suggestion: {
       summary: 'count in Redis (INCR with a TTL per key), or use a rate limiter with a Redis store',
@@ -97,7 +98,8 @@ export const CATEGORY_INFO: Record<Category, CategoryInfo> = {
     breaks: 'the job runs once per replica, and a run in progress is lost when the instance stops',
     lost: 'scheduled and in-progress runs',
     suggestion: {
-      summary: 'run it as a queue job (BullMQ repeatable jobs, pg-boss), a platform cron job, or behind leader election',
+      summary:
+        'run it as a queue job (BullMQ repeatable jobs, pg-boss), a platform cron job, or behind leader election',
       packages: ['bullmq', 'pg-boss'],
     },
     scalingOnly: true,

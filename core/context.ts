@@ -100,7 +100,9 @@ export class FileContext {
       ofKinds: (...kinds) => this.ofKinds(...kinds),
       exportSymbols: this.crossFile,
       decoratorName: (decorator) => {
-        const target = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
+        const target = ts.isCallExpression(decorator.expression)
+          ? decorator.expression.expression
+          : decorator.expression;
         const ref = this.imports.resolve(target);
         return ref && `${ref.module}#${formatPath(ref.path)}`;
       },
@@ -162,7 +164,10 @@ export class FileContext {
 
   /** Class declarations and expressions, in source order. */
   get classes(): readonly TS.ClassLikeDeclaration[] {
-    return this.ofKinds(this.ts.SyntaxKind.ClassDeclaration, this.ts.SyntaxKind.ClassExpression) as readonly TS.ClassLikeDeclaration[];
+    return this.ofKinds(
+      this.ts.SyntaxKind.ClassDeclaration,
+      this.ts.SyntaxKind.ClassExpression,
+    ) as readonly TS.ClassLikeDeclaration[];
   }
 
   /** The function, class property or file whose code `node` runs as part of. */

@@ -22,7 +22,11 @@ function commonJsExport(ts: TypeScript, binder: Binder, target: TS.Expression): 
 
 /** `module.exports`, with `module` the CommonJS global. */
 function isModuleExports(ts: TypeScript, binder: Binder, e: TS.Expression): boolean {
-  return ts.isPropertyAccessExpression(e) && e.name.text === 'exports' && binder.isGlobal(skipOuter(ts, e.expression), 'module');
+  return (
+    ts.isPropertyAccessExpression(e) &&
+    e.name.text === 'exports' &&
+    binder.isGlobal(skipOuter(ts, e.expression), 'module')
+  );
 }
 
 /**
@@ -37,10 +41,17 @@ export function exportNameAt(ts: TypeScript, binder: Binder, node: TS.Node): str
   if (!parent) return undefined;
   if (ts.isExportSpecifier(parent)) return parent.parent.parent.moduleSpecifier ? undefined : nameText(ts, parent.name);
   if (ts.isExportAssignment(parent)) return DEFAULT_EXPORT;
-  if (ts.isBinaryExpression(parent) && parent.right === outer && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+  if (
+    ts.isBinaryExpression(parent) &&
+    parent.right === outer &&
+    parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+  ) {
     return commonJsExport(ts, binder, parent.left);
   }
-  if ((ts.isShorthandPropertyAssignment(parent) || (ts.isPropertyAssignment(parent) && parent.initializer === outer)) && ts.isObjectLiteralExpression(parent.parent)) {
+  if (
+    (ts.isShorthandPropertyAssignment(parent) || (ts.isPropertyAssignment(parent) && parent.initializer === outer)) &&
+    ts.isObjectLiteralExpression(parent.parent)
+  ) {
     return isExportedObject(ts, binder, parent.parent) ? nameText(ts, parent.name) : undefined;
   }
   return undefined;
@@ -52,7 +63,12 @@ export function isExportedObject(ts: TypeScript, binder: Binder, obj: TS.ObjectL
   const parent = outer.parent;
   if (!parent) return false;
   if (ts.isExportAssignment(parent)) return true;
-  return ts.isBinaryExpression(parent) && parent.right === outer && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && isModuleExports(ts, binder, skipOuter(ts, parent.left));
+  return (
+    ts.isBinaryExpression(parent) &&
+    parent.right === outer &&
+    parent.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    isModuleExports(ts, binder, skipOuter(ts, parent.left))
+  );
 }
 
 /** Whether a declaration carries a modifier (`export`, `default`, `static`). */
@@ -95,7 +111,8 @@ export function unitExportNames(ts: TypeScript, binder: Binder, unit: TS.Node): 
   if (ts.isPropertyDeclaration(unit) || ts.isConstructorDeclaration(unit)) {
     const cls = unit.parent;
     if (!ts.isClassLike(cls)) return [];
-    if (ts.isClassDeclaration(cls) && !cls.name) return one(hasModifier(ts, cls, ts.SyntaxKind.ExportKeyword) ? DEFAULT_EXPORT : undefined);
+    if (ts.isClassDeclaration(cls) && !cls.name)
+      return one(hasModifier(ts, cls, ts.SyntaxKind.ExportKeyword) ? DEFAULT_EXPORT : undefined);
     const binding = cls.name ? binder.resolve(cls.name) : undefined;
     return binding ? exportNamesOf(ts, binder, binding) : one(exportNameAt(ts, binder, cls));
   }
@@ -113,7 +130,11 @@ export function unitExportNames(ts: TypeScript, binder: Binder, unit: TS.Node): 
     }
     return one(exportNameAt(ts, binder, unit));
   }
-  if ((ts.isMethodDeclaration(unit) || ts.isAccessor(unit)) && ts.isObjectLiteralExpression(unit.parent) && isExportedObject(ts, binder, unit.parent)) {
+  if (
+    (ts.isMethodDeclaration(unit) || ts.isAccessor(unit)) &&
+    ts.isObjectLiteralExpression(unit.parent) &&
+    isExportedObject(ts, binder, unit.parent)
+  ) {
     return one(nameText(ts, unit.name));
   }
   return [];

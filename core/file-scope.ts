@@ -6,11 +6,34 @@ export const SOURCE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', 
 
 /** Folders that are not server code: dependencies, build output, tests, scripts, migrations. */
 export const EXCLUDED_DIRECTORIES: ReadonlySet<string> = new Set([
-  'node_modules', 'bower_components', '.git', 'dist', 'build', 'coverage', '.next', '.nuxt', '.output', '.svelte-kit',
-  '.vercel', '.netlify', '.turbo', '.cache', 'test', 'tests', '__tests__', '__mocks__', '__fixtures__', 'e2e', 'cypress',
-  'scripts', 'migrations', 'seeds', 'seeders',
+  'node_modules',
+  'bower_components',
+  '.git',
+  'dist',
+  'build',
+  'coverage',
+  '.next',
+  '.nuxt',
+  '.output',
+  '.svelte-kit',
+  '.vercel',
+  '.netlify',
+  '.turbo',
+  '.cache',
+  'test',
+  'tests',
+  '__tests__',
+  '__mocks__',
+  '__fixtures__',
+  'e2e',
+  'cypress',
+  'scripts',
+  'migrations',
+  'seeds',
+  'seeders',
   // Browser assets and third-party copies, not this server's code.
-  'public', 'vendor',
+  'public',
+  'vendor',
 ]);
 
 /** File names that are tests, declarations, bundles or build and tool configuration. */

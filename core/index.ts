@@ -10,14 +10,39 @@ import { type AnalyzeOptions, CATEGORIES, type Category, type CoreFinding, type 
 export * from './types.js';
 export { CATEGORY_INFO, categoryOfRule, ruleIdOf, type CategoryInfo } from './categories.js';
 export { CATALOGUE, type CatalogueEntry } from './catalogue.js';
-export { outOfScopeReason, describeOutOfScope, type OutOfScope, isClientModule, isServerlessModule, SOURCE_EXTENSIONS, EXCLUDED_DIRECTORIES, OUT_OF_SCOPE_GLOBS } from './file-scope.js';
+export {
+  outOfScopeReason,
+  describeOutOfScope,
+  type OutOfScope,
+  isClientModule,
+  isServerlessModule,
+  SOURCE_EXTENSIONS,
+  EXCLUDED_DIRECTORIES,
+  OUT_OF_SCOPE_GLOBS,
+} from './file-scope.js';
 export { lineStarts, lineOf } from './suppressions.js';
-export { type ModuleSummary, type ImportUse, type SummaryState, type SummaryContext, type ExportTarget, type ModulePath } from './summary.js';
+export {
+  type ModuleSummary,
+  type ImportUse,
+  type SummaryState,
+  type SummaryContext,
+  type ExportTarget,
+  type ModulePath,
+} from './summary.js';
 export { classifyFacts, handRolledWhat, type WriteFacts } from './detectors/hand-rolled.js';
 export { isWrite, type ContainerKind } from './state.js';
 export { composeMessage, code, WRITTEN_AT_REQUEST_TIME } from './messages.js';
 export { unknownCallersContext, LOAD, REQUEST, UNKNOWN, BACKGROUND, REQUEST_TIME, CONTEXTS } from './reach.js';
-export { checkDeployment, checkPackages, ownValue, PACKAGE_NAMES, prototypeKey, PROTOTYPE_KEY_REFUSED, type Checked, type PackageSetting } from './settings.js';
+export {
+  checkDeployment,
+  checkPackages,
+  ownValue,
+  PACKAGE_NAMES,
+  prototypeKey,
+  PROTOTYPE_KEY_REFUSED,
+  type Checked,
+  type PackageSetting,
+} from './settings.js';
 
 /** An exception thrown by one detector (or by the cross-file summary), reported instead of crashing the scan. */
 export interface DetectorError {
@@ -39,7 +64,12 @@ export interface AnalyzeResult {
  * Runs the detectors over one parsed file. `ts` is the host's TypeScript module, the one that
  * parsed `sourceFile` (with or without parent pointers: the analysis sets them). Findings are sorted by position.
  */
-export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions = {}, checker?: TS.TypeChecker): AnalyzeResult {
+export function analyzeSourceFile(
+  ts: TypeScript,
+  sourceFile: TS.SourceFile,
+  options: AnalyzeOptions = {},
+  checker?: TS.TypeChecker,
+): AnalyzeResult {
   if (isClientModule(ts, sourceFile)) return { findings: [], errors: [] };
   const crossFile = options.crossFile === true;
   // The prefilter: a file no detector may match has no findings. Most library and utility files
@@ -49,7 +79,8 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
   // With cross-file analysis, a file that cannot hold state still matters when it uses project
   // modules (writes their state, calls their functions).
   const projectSpecifiers = options.projectSpecifiers ?? [];
-  if (!holdsState && !(crossFile && sketch.specifiers.some((s) => isProjectSpecifier(s, projectSpecifiers)))) return { findings: [], errors: [] };
+  if (!holdsState && !(crossFile && sketch.specifiers.some((s) => isProjectSpecifier(s, projectSpecifiers))))
+    return { findings: [], errors: [] };
   const ctx = new FileContext(ts, sourceFile, { packages: options.packages, crossFile, checker, sketch });
   const findings: CoreFinding[] = [];
   const errors: DetectorError[] = [];
@@ -75,14 +106,18 @@ export function analyzeSourceFile(ts: TypeScript, sourceFile: TS.SourceFile, opt
   // creation is kept as a mark, so that the call sites are still found (and reported).
   if (crossFile && kept.length < unique.length) {
     const left = new Set(kept.map(findingKey));
-    for (const f of unique) if (f.factory !== undefined && !left.has(findingKey(f))) kept.push({ ...f, suppressed: true });
+    for (const f of unique)
+      if (f.factory !== undefined && !left.has(findingKey(f))) kept.push({ ...f, suppressed: true });
   }
-  kept.sort((a, b) => a.start - b.start || a.end - b.end || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0));
+  kept.sort(
+    (a, b) => a.start - b.start || a.end - b.end || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0),
+  );
   const notices = ctx.settled ? [] : [UNSETTLED];
   return { findings: kept, errors, ...(summary ? { summary } : {}), ...(notices.length > 0 ? { notices } : {}) };
 }
 
-const UNSETTLED = "the analysis of when this file's functions run stopped at its bound before settling (a very long chain of calls): findings in this file may be missing";
+const UNSETTLED =
+  "the analysis of when this file's functions run stopped at its bound before settling (a very long chain of calls): findings in this file may be missing";
 
 /** The categories to run on this file, after the single-instance switch. */
 function activeCategories(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions): readonly Category[] {
@@ -90,7 +125,10 @@ function activeCategories(ts: TypeScript, sourceFile: TS.SourceFile, options: An
 }
 
 /** The categories to run on a file, given whether it is a serverless or SSR module. */
-export function categoriesFor(options: Pick<AnalyzeOptions, 'categories' | 'singleInstance'>, serverless: boolean): readonly Category[] {
+export function categoriesFor(
+  options: Pick<AnalyzeOptions, 'categories' | 'singleInstance'>,
+  serverless: boolean,
+): readonly Category[] {
   const requested = options.categories ?? CATEGORIES;
   if (!options.singleInstance) return requested;
   return requested.filter((c) => !CATEGORY_INFO[c].scalingOnly && (c !== 'module-state' || serverless));
@@ -138,6 +176,7 @@ export function scriptKind(ts: TypeScript, fileName: string): TS.ScriptKind {
 
 /** Syntax errors TypeScript recorded while parsing (the file is still analysed). */
 export function parseErrors(ts: TypeScript, sourceFile: TS.SourceFile): { start: number; message: string }[] {
-  const diagnostics = (sourceFile as { parseDiagnostics?: readonly TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const diagnostics =
+    (sourceFile as { parseDiagnostics?: readonly TS.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   return diagnostics.map((d) => ({ start: d.start, message: ts.flattenDiagnosticMessageText(d.messageText, '\n') }));
 }

@@ -65,10 +65,14 @@ export function entriesFor(ctx: FileContext, node: TS.Node): CatalogueEntry[] {
     return lookup(ctx, target).filter((e) => e.via === 'decorator');
   }
   if (ts.isNewExpression(node)) {
-    return lookup(ctx, node.expression).filter((e) => e.via === 'new' || e.via === 'call-or-new' || e.via === 'emitter' || e.via === 'ws-server');
+    return lookup(ctx, node.expression).filter(
+      (e) => e.via === 'new' || e.via === 'call-or-new' || e.via === 'emitter' || e.via === 'ws-server',
+    );
   }
   if (ts.isCallExpression(node)) {
-    const direct = lookup(ctx, node.expression).filter((e) => e.via === 'call' || e.via === 'call-or-new' || e.via === 'memoize' || e.via === 'fs-write');
+    const direct = lookup(ctx, node.expression).filter(
+      (e) => e.via === 'call' || e.via === 'call-or-new' || e.via === 'memoize' || e.via === 'fs-write',
+    );
     // fastify.register(plugin, options)
     if (memberName(ts, skipOuter(ts, node.expression)) === 'register' && node.arguments[0]) {
       direct.push(...lookup(ctx, node.arguments[0]).filter((e) => e.via === 'register'));
@@ -125,7 +129,11 @@ export function libraryCreation(ctx: FileContext, expr: TS.Expression): LibraryC
 export const creations = perFile((ctx): readonly LibraryCreation[] => {
   const ts = ctx.ts;
   const found: LibraryCreation[] = [];
-  for (const node of ctx.ofKinds(ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression, ts.SyntaxKind.Decorator) as readonly (TS.CallExpression | TS.NewExpression | TS.Decorator)[]) {
+  for (const node of ctx.ofKinds(
+    ts.SyntaxKind.CallExpression,
+    ts.SyntaxKind.NewExpression,
+    ts.SyntaxKind.Decorator,
+  ) as readonly (TS.CallExpression | TS.NewExpression | TS.Decorator)[]) {
     for (const entry of entriesFor(ctx, node)) found.push({ entry, node });
   }
   return found;
@@ -137,10 +145,14 @@ export const creations = perFile((ctx): readonly LibraryCreation[] => {
  * (`new MemoryStore()` in `session({ store })`) is left out: it is reported there.
  */
 export const unsafeCreations = perFile((ctx): readonly LibraryCreation[] => {
-  const generic = creations(ctx).filter((c) => ['call', 'new', 'call-or-new', 'register', 'decorator'].includes(c.entry.via));
+  const generic = creations(ctx).filter((c) =>
+    ['call', 'new', 'call-or-new', 'register', 'decorator'].includes(c.entry.via),
+  );
   const judged = generic.map((creation) => ({ creation, verdict: judgeOptions(ctx, creation) }));
   const stores = new Set(judged.flatMap(({ verdict }) => verdict.stores));
-  return judged.filter(({ creation, verdict }) => verdict.unsafe && !stores.has(creation.node)).map(({ creation }) => creation);
+  return judged
+    .filter(({ creation, verdict }) => verdict.unsafe && !stores.has(creation.node))
+    .map(({ creation }) => creation);
 });
 
 /**
@@ -221,7 +233,11 @@ function fixedByMethod(ctx: FileContext, creation: LibraryCreation): boolean {
   if (!holder) return false;
   for (const node of ctx.calls) {
     const callee = skipOuter(ts, node.expression);
-    if (memberName(ts, callee) === method && ts.isPropertyAccessExpression(callee) && compactText(ts, callee.expression, ctx.sourceFile) === holder) {
+    if (
+      memberName(ts, callee) === method &&
+      ts.isPropertyAccessExpression(callee) &&
+      compactText(ts, callee.expression, ctx.sourceFile) === holder
+    ) {
       return true;
     }
   }
@@ -240,10 +256,12 @@ function isLocalStore(ctx: FileContext, value: TS.Expression, depth: number, sto
   if (ts.isIdentifier(e)) {
     const binding = ctx.binder.resolve(e);
     const decl = binding?.declaration;
-    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && binding.kind === 'const') return isLocalStore(ctx, decl.initializer, depth + 1, stores);
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && binding.kind === 'const')
+      return isLocalStore(ctx, decl.initializer, depth + 1, stores);
     return false;
   }
-  if (ts.isArrayLiteralExpression(e)) return e.elements.some((element) => isLocalStore(ctx, element, depth + 1, stores));
+  if (ts.isArrayLiteralExpression(e))
+    return e.elements.some((element) => isLocalStore(ctx, element, depth + 1, stores));
   if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && ctx.binder.isGlobal(e.expression, 'Map')) return true;
   if (ts.isCallExpression(e) || ts.isNewExpression(e)) {
     for (const entry of entriesFor(ctx, e)) {
@@ -265,7 +283,8 @@ export function objectLiteral(ctx: FileContext, arg: TS.Expression, depth = 0): 
   if (ts.isIdentifier(e) && depth < MAX_DEPTH) {
     const binding = ctx.binder.resolve(e);
     const decl = binding?.declaration;
-    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && binding.kind === 'const') return objectLiteral(ctx, decl.initializer, depth + 1);
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && binding.kind === 'const')
+      return objectLiteral(ctx, decl.initializer, depth + 1);
   }
   return undefined;
 }
@@ -275,12 +294,21 @@ export function holderText(ctx: FileContext, node: TS.Node): string | undefined 
   const ts = ctx.ts;
   let child: TS.Node = node;
   let parent = node.parent;
-  while (parent && (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isAwaitExpression(parent))) {
+  while (
+    parent &&
+    (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isAwaitExpression(parent))
+  ) {
     child = parent;
     parent = parent.parent;
   }
-  if (parent && ts.isVariableDeclaration(parent) && parent.initializer === child && ts.isIdentifier(parent.name)) return parent.name.text;
-  if (parent && ts.isBinaryExpression(parent) && parent.right === child && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+  if (parent && ts.isVariableDeclaration(parent) && parent.initializer === child && ts.isIdentifier(parent.name))
+    return parent.name.text;
+  if (
+    parent &&
+    ts.isBinaryExpression(parent) &&
+    parent.right === child &&
+    parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+  ) {
     return compactText(ts, parent.left, ctx.sourceFile);
   }
   if (parent && ts.isPropertyDeclaration(parent) && parent.initializer === child && parent.name) {
@@ -301,5 +329,7 @@ export function typedStore(ctx: FileContext, node: TS.Node): CatalogueEntry | un
   const pkg = file && /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
   if (!symbol || !pkg) return undefined;
   const module = pkg.startsWith('@types/') ? pkg.slice(7).replace(/^(.+)__/, '@$1/') : pkg;
-  return (INDEX.get(`${module}#${symbol.getName()}`) ?? []).find((e) => (e.via === 'new' || e.via === 'call-or-new') && !e.options);
+  return (INDEX.get(`${module}#${symbol.getName()}`) ?? []).find(
+    (e) => (e.via === 'new' || e.via === 'call-or-new') && !e.options,
+  );
 }

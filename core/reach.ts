@@ -1,4 +1,14 @@
-import { type CodeUnit, functionKinds, memberName, nameText, outerWrapper, skipOuter, stringValue, unitAt, walk } from './ast.js';
+import {
+  type CodeUnit,
+  functionKinds,
+  memberName,
+  nameText,
+  outerWrapper,
+  skipOuter,
+  stringValue,
+  unitAt,
+  walk,
+} from './ast.js';
 import type { Binder, Binding } from './binder.js';
 import { DEFAULT_EXPORT, declaredExportName, exportNameAt, hasModifier, isExportedObject } from './exports.js';
 import type { TS, TypeScript } from './types.js';
@@ -33,18 +43,53 @@ export const SYMBOLS = ((1 << (SYMBOL_SHIFT + MAX_SYMBOLS)) - 1) & ~((1 << SYMBO
 
 /** Array and promise methods that call their callback synchronously or once, in the caller's context. */
 const INHERITING_METHODS = new Set([
-  'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast',
-  'findLastIndex', 'flatMap', 'sort', 'toSorted', 'then', 'catch', 'finally', 'from', 'listen', 'call', 'apply',
+  'forEach',
+  'map',
+  'filter',
+  'reduce',
+  'reduceRight',
+  'some',
+  'every',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'flatMap',
+  'sort',
+  'toSorted',
+  'then',
+  'catch',
+  'finally',
+  'from',
+  'listen',
+  'call',
+  'apply',
 ]);
 const INHERITING_GLOBALS = new Set(['setTimeout', 'setImmediate', 'queueMicrotask', 'Promise']);
 /** Events that fire once around start-up or shutdown, not per request. */
 const LIFECYCLE_EVENTS = new Set([
-  'listening', 'ready', 'close', 'exit', 'beforeExit', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2',
-  'uncaughtException', 'unhandledRejection', 'warning', 'error', 'connect',
+  'listening',
+  'ready',
+  'close',
+  'exit',
+  'beforeExit',
+  'SIGTERM',
+  'SIGINT',
+  'SIGHUP',
+  'SIGUSR2',
+  'uncaughtException',
+  'unhandledRejection',
+  'warning',
+  'error',
+  'connect',
 ]);
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'addEventListener']);
 const NEST_LIFECYCLE = new Set([
-  'onModuleInit', 'onApplicationBootstrap', 'onModuleDestroy', 'beforeApplicationShutdown', 'onApplicationShutdown',
+  'onModuleInit',
+  'onApplicationBootstrap',
+  'onModuleDestroy',
+  'beforeApplicationShutdown',
+  'onApplicationShutdown',
 ]);
 const NEST_REQUEST_CLASSES = new Set(['Controller', 'Resolver', 'WebSocketGateway']);
 
@@ -55,7 +100,8 @@ const NEST_REQUEST_CLASSES = new Set(['Controller', 'Resolver', 'WebSocketGatewa
  * the server starts, so its writes (dependency injection into module variables, registries)
  * are load time.
  */
-const STARTUP_NAME = /^_*(?:(init|initiali[sz]e|setup|setUp|configure|bootstrap|boot|install)(?:[A-Z_0-9]|$)|(main|start|startup|startServer)$)/;
+const STARTUP_NAME =
+  /^_*(?:(init|initiali[sz]e|setup|setUp|configure|bootstrap|boot|install)(?:[A-Z_0-9]|$)|(main|start|startup|startServer)$)/;
 
 function isStartupName(name: string | undefined): boolean {
   return name !== undefined && STARTUP_NAME.test(name);
@@ -155,7 +201,8 @@ export class Reachability {
     let unit = this.units_.get(node);
     if (unit) return unit;
     let steps = 0;
-    for (let child = node; child.parent && !unit && steps < SHORT_CLIMB; child = child.parent, steps++) unit = unitAt(this.ts, child.parent, child);
+    for (let child = node; child.parent && !unit && steps < SHORT_CLIMB; child = child.parent, steps++)
+      unit = unitAt(this.ts, child.parent, child);
     unit ??= this.longUnitOf(node);
     this.units_.set(node, unit);
     return unit;
@@ -166,7 +213,9 @@ export class Reachability {
     let unit: CodeUnit | undefined;
     for (let child: TS.Node | undefined = node; child && !unit; child = child.parent) {
       passed.push(child);
-      unit = child.parent ? (unitAt(this.ts, child.parent, child) ?? this.units_.get(child.parent)) : node.getSourceFile();
+      unit = child.parent
+        ? (unitAt(this.ts, child.parent, child) ?? this.units_.get(child.parent))
+        : node.getSourceFile();
     }
     for (const n of passed) this.units_.set(n, unit!);
     return unit!;
@@ -205,8 +254,19 @@ export class Reachability {
     if (!this.hooks.exportSymbols) return undefined;
     const ts = this.ts;
     let name = exportNameAt(ts, this.binder, node);
-    if (name === undefined && ts.isFunctionDeclaration(node) && !node.name && hasModifier(ts, node, ts.SyntaxKind.ExportKeyword)) name = DEFAULT_EXPORT;
-    if (name === undefined && (ts.isMethodDeclaration(node) || ts.isAccessor(node)) && ts.isObjectLiteralExpression(node.parent) && isExportedObject(ts, this.binder, node.parent)) {
+    if (
+      name === undefined &&
+      ts.isFunctionDeclaration(node) &&
+      !node.name &&
+      hasModifier(ts, node, ts.SyntaxKind.ExportKeyword)
+    )
+      name = DEFAULT_EXPORT;
+    if (
+      name === undefined &&
+      (ts.isMethodDeclaration(node) || ts.isAccessor(node)) &&
+      ts.isObjectLiteralExpression(node.parent) &&
+      isExportedObject(ts, this.binder, node.parent)
+    ) {
       name = nameText(ts, node.name);
     }
     return name === undefined ? undefined : this.exportMask(name);
@@ -241,7 +301,14 @@ export class Reachability {
     const binding = this.functionBinding(unit);
     if (binding) {
       const exported = declaredExportName(ts, binding);
-      return this.bindingMask(binding) | (exported === undefined ? 0 : this.hooks.exportSymbols ? this.exportMask(exported) : unknownCallersContext(binding.name));
+      return (
+        this.bindingMask(binding) |
+        (exported === undefined
+          ? 0
+          : this.hooks.exportSymbols
+            ? this.exportMask(exported)
+            : unknownCallersContext(binding.name))
+      );
     }
     return this.positionMask(unit);
   }
@@ -283,12 +350,17 @@ export class Reachability {
     const node = outerWrapper(ts, ref);
     const parent = node.parent;
     if (!parent) return escape;
-    if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node) return this.maskAt(parent);
+    if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node)
+      return this.maskAt(parent);
     if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent);
     // `fn.call(this)`, `fn.apply(…)`: called here.
     if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
       const name = parent.name.text;
-      if ((name === 'call' || name === 'apply') && ts.isCallExpression(parent.parent) && parent.parent.expression === parent) {
+      if (
+        (name === 'call' || name === 'apply') &&
+        ts.isCallExpression(parent.parent) &&
+        parent.parent.expression === parent
+      ) {
         return this.maskAt(parent.parent);
       }
       return escape;
@@ -297,7 +369,11 @@ export class Reachability {
     if (exported !== undefined) return exported;
     if (ts.isTypeOfExpression(parent) || ts.isPrefixUnaryExpression(parent)) return 0;
     if (ts.isBinaryExpression(parent) && isComparison(ts, parent.operatorToken.kind)) return 0;
-    if ((ts.isIfStatement(parent) || ts.isConditionalExpression(parent)) && (parent as TS.IfStatement).expression === node) return 0;
+    if (
+      (ts.isIfStatement(parent) || ts.isConditionalExpression(parent)) &&
+      (parent as TS.IfStatement).expression === node
+    )
+      return 0;
     return escape;
   }
 
@@ -307,7 +383,8 @@ export class Reachability {
     const node = outerWrapper(ts, fn);
     const parent = node.parent;
     if (!parent) return UNKNOWN;
-    if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node) return this.maskAt(parent);
+    if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node)
+      return this.maskAt(parent);
     if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent);
     const exported = this.exportPositionMask(fn);
     if (exported !== undefined) return exported;
@@ -318,11 +395,17 @@ export class Reachability {
     }
     if (ts.isObjectLiteralExpression(parent)) {
       const mask = this.objectMask(parent);
-      return mask === UNKNOWN && (ts.isMethodDeclaration(fn) || ts.isAccessor(fn)) ? unknownCallersContext(nameText(ts, fn.name)) : mask;
+      return mask === UNKNOWN && (ts.isMethodDeclaration(fn) || ts.isAccessor(fn))
+        ? unknownCallersContext(nameText(ts, fn.name))
+        : mask;
     }
     if (ts.isJsxExpression(parent)) return REQUEST;
     // exports.init = function () {…}, module.exports.setup = () => {…}
-    if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    if (
+      ts.isBinaryExpression(parent) &&
+      parent.right === node &&
+      parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+    ) {
       return unknownCallersContext(memberName(ts, parent.left));
     }
     return UNKNOWN;
@@ -363,7 +446,11 @@ export class Reachability {
         if (event !== undefined && LIFECYCLE_EVENTS.has(event)) return outer;
         if (ts.isPropertyAccessExpression(callee) && this.binder.isGlobal(callee.expression, 'process')) return outer;
       }
-      if (method === 'nextTick' && ts.isPropertyAccessExpression(callee) && this.binder.isGlobal(callee.expression, 'process')) {
+      if (
+        method === 'nextTick' &&
+        ts.isPropertyAccessExpression(callee) &&
+        this.binder.isGlobal(callee.expression, 'process')
+      ) {
         return outer;
       }
     }
@@ -379,9 +466,12 @@ export class Reachability {
     if (!binding) return REQUEST;
     const decl = binding.declaration;
     const ts = this.ts;
-    const fn =
-      ts.isFunctionDeclaration(decl) ? decl
-      : ts.isVariableDeclaration(decl) && decl.initializer && (ts.isArrowFunction(skipOuter(ts, decl.initializer)) || ts.isFunctionExpression(skipOuter(ts, decl.initializer)))
+    const fn = ts.isFunctionDeclaration(decl)
+      ? decl
+      : ts.isVariableDeclaration(decl) &&
+          decl.initializer &&
+          (ts.isArrowFunction(skipOuter(ts, decl.initializer)) ||
+            ts.isFunctionExpression(skipOuter(ts, decl.initializer)))
         ? (skipOuter(ts, decl.initializer) as TS.ArrowFunction)
         : undefined;
     if (!fn) return REQUEST;
@@ -402,7 +492,11 @@ export class Reachability {
     if (facts.nest && name !== undefined && NEST_LIFECYCLE.has(name)) return LOAD;
     for (const decorator of ts.getDecorators?.(method) ?? []) {
       const decorated = this.hooks.decoratorName(decorator);
-      if (decorated === '@nestjs/schedule#Cron' || decorated === '@nestjs/schedule#Interval' || decorated === '@nestjs/schedule#Timeout') {
+      if (
+        decorated === '@nestjs/schedule#Cron' ||
+        decorated === '@nestjs/schedule#Interval' ||
+        decorated === '@nestjs/schedule#Timeout'
+      ) {
         return BACKGROUND;
       }
     }
@@ -598,7 +692,11 @@ function hasNonDefaultScope(ts: TypeScript, decorator: TS.Decorator): boolean {
     for (const prop of arg.properties) {
       if (ts.isPropertyAssignment(prop) && nameText(ts, prop.name) === 'scope') {
         const value = skipOuter(ts, prop.initializer);
-        const text = ts.isPropertyAccessExpression(value) ? value.name.text : ts.isNumericLiteral(value) ? value.text : '';
+        const text = ts.isPropertyAccessExpression(value)
+          ? value.name.text
+          : ts.isNumericLiteral(value)
+            ? value.text
+            : '';
         // Scope.DEFAULT is 0; REQUEST is 1, TRANSIENT 2.
         if (text !== 'DEFAULT' && text !== '0') return true;
       }

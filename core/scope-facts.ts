@@ -62,28 +62,84 @@ export interface ScopeFactsOptions {
 // --- Knowledge: which packages say what (matched on the package name or the whole specifier) ---
 
 const BROWSER_PACKAGES = [
-  'react', 'react-dom', 'vue', 'svelte', 'preact', 'solid-js', '@angular/*', 'react-native', 'expo', 'expo-*', '@expo/*',
-  'next/router', 'next/navigation', 'next/link', '@tauri-apps/*',
+  'react',
+  'react-dom',
+  'vue',
+  'svelte',
+  'preact',
+  'solid-js',
+  '@angular/*',
+  'react-native',
+  'expo',
+  'expo-*',
+  '@expo/*',
+  'next/router',
+  'next/navigation',
+  'next/link',
+  '@tauri-apps/*',
 ];
 /** Entry points of browser packages that run on the server. */
 const SERVER_SIDE_OF_BROWSER_PACKAGES = /^react-dom\/(server|static)(\.|$)/;
 
 const CLI_PACKAGES = [
-  'commander', 'yargs', 'meow', '@oclif/core', 'oclif', 'cac', 'sade', 'arg', 'minimist', 'mri', 'yargs-parser',
-  'clipanion', 'citty', 'inquirer', '@inquirer/*', 'prompts', 'enquirer', '@clack/prompts',
+  'commander',
+  'yargs',
+  'meow',
+  '@oclif/core',
+  'oclif',
+  'cac',
+  'sade',
+  'arg',
+  'minimist',
+  'mri',
+  'yargs-parser',
+  'clipanion',
+  'citty',
+  'inquirer',
+  '@inquirer/*',
+  'prompts',
+  'enquirer',
+  '@clack/prompts',
 ];
 
 const TEST_PACKAGES = [
   // `test` is `node:test` (and its npm copy).
-  'vitest', 'jest', '@jest/globals', 'mocha', 'chai', 'ava', 'tap', 'test', '@playwright/test', 'cypress',
-  'supertest', 'msw', '@testing-library/*', 'sinon', 'nock',
+  'vitest',
+  'jest',
+  '@jest/globals',
+  'mocha',
+  'chai',
+  'ava',
+  'tap',
+  'test',
+  '@playwright/test',
+  'cypress',
+  'supertest',
+  'msw',
+  '@testing-library/*',
+  'sinon',
+  'nock',
 ];
 const TEST_FILE = /\.(test|spec)\.[cm]?[jt]sx?$/;
 
 /** Server frameworks: a package that depends on one is a server library (core/program/scope.ts). */
 export const SERVER_FRAMEWORKS: readonly string[] = [
-  'express', 'fastify', 'koa', '@nestjs/core', '@nestjs/common', 'hono', '@hapi/hapi', 'restify', 'ws', 'socket.io',
-  '@apollo/server', 'graphql-yoga', 'micro', 'polka', 'h3', 'elysia',
+  'express',
+  'fastify',
+  'koa',
+  '@nestjs/core',
+  '@nestjs/common',
+  'hono',
+  '@hapi/hapi',
+  'restify',
+  'ws',
+  'socket.io',
+  '@apollo/server',
+  'graphql-yoga',
+  'micro',
+  'polka',
+  'h3',
+  'elysia',
 ];
 
 /** Packages whose loading makes a file's `x.listen(…)` unambiguous server code. */
@@ -152,9 +208,15 @@ const FRAMEWORK_PATHS: { pattern: RegExp; why: string; anchored?: true }[] = [
   { pattern: /^(src\/)?middleware\.[cm]?[jt]s$/, why: 'Next.js middleware', anchored: true },
   // From `routes/` when the file is under one: folders in the route tree are URL segments.
   { pattern: /(^|\/)(routes\/(.+\/)?)?\+server\.[cm]?[jt]s$/, why: 'a SvelteKit endpoint (`+server`)' },
-  { pattern: /(^|\/)(routes\/(.+\/)?)?\+(page|layout)\.server\.[cm]?[jt]s$/, why: 'a SvelteKit server load (`+page.server`/`+layout.server`)' },
+  {
+    pattern: /(^|\/)(routes\/(.+\/)?)?\+(page|layout)\.server\.[cm]?[jt]s$/,
+    why: 'a SvelteKit server load (`+page.server`/`+layout.server`)',
+  },
   { pattern: /(^|\/)hooks\.server\.[cm]?[jt]s$/, why: 'SvelteKit server hooks (`hooks.server`)' },
-  { pattern: /(^|\/)server\/(api|routes|middleware|plugins)\//, why: 'a Nuxt/Nitro server handler (`server/api|routes|middleware|plugins/`)' },
+  {
+    pattern: /(^|\/)server\/(api|routes|middleware|plugins)\//,
+    why: 'a Nuxt/Nitro server handler (`server/api|routes|middleware|plugins/`)',
+  },
   { pattern: /(^|\/)(netlify|\.netlify)\/(edge-)?functions\//, why: 'a Netlify function (`netlify/functions/`)' },
   { pattern: /^api\//, why: 'a Vercel function (`api/` at a package root)', anchored: true },
 ];
@@ -188,7 +250,9 @@ function inTable(specifier: string, table: readonly string[]): boolean {
   const module = normalizeModule(specifier);
   const name = packageName(module);
   if (name === undefined) return false;
-  return table.some((entry) => (entry.endsWith('*') ? module.startsWith(entry.slice(0, -1)) : entry === module || entry === name));
+  return table.some((entry) =>
+    entry.endsWith('*') ? module.startsWith(entry.slice(0, -1)) : entry === module || entry === name,
+  );
 }
 
 /** What an expression stands for in a package: `{ module: 'http', path: ['createServer'] }`. */
@@ -220,7 +284,9 @@ export function scopeFacts(ts: TypeScript, sourceFile: TS.SourceFile, options: S
   const facts: ScopeFacts = { imports: [...imports.values()], exports: exportedNames(ts, sourceFile) };
   const prologue = directives(ts, sourceFile.statements);
 
-  const browserImport = specifiers.find((m) => !SERVER_SIDE_OF_BROWSER_PACKAGES.test(m) && inTable(m, BROWSER_PACKAGES));
+  const browserImport = specifiers.find(
+    (m) => !SERVER_SIDE_OF_BROWSER_PACKAGES.test(m) && inTable(m, BROWSER_PACKAGES),
+  );
   if (prologue.includes('use client')) facts.browser = "`'use client'`";
   else if (browserImport !== undefined) facts.browser = `imports ${browserImport}`;
   const cliImport = specifiers.find((m) => inTable(m, CLI_PACKAGES));
@@ -262,7 +328,9 @@ function collectStaticImports(
       const specifier = stringValue(ts, statement.moduleSpecifier);
       if (specifier === undefined) continue;
       const clause = statement.importClause;
-      const typeOnly = clause !== undefined && (clause.isTypeOnly || (clause.name === undefined && allTypeOnly(ts, clause.namedBindings)));
+      const typeOnly =
+        clause !== undefined &&
+        (clause.isTypeOnly || (clause.name === undefined && allTypeOnly(ts, clause.namedBindings)));
       addImport(specifier, typeOnly);
       if (!clause || typeOnly) continue;
       const module = normalizeModule(specifier);
@@ -280,7 +348,10 @@ function collectStaticImports(
       const specifier = stringValue(ts, statement.moduleSpecifier);
       if (specifier === undefined) continue;
       const clause = statement.exportClause;
-      addImport(specifier, statement.isTypeOnly || (clause !== undefined && ts.isNamedExports(clause) && allTypeOnly(ts, clause)));
+      addImport(
+        specifier,
+        statement.isTypeOnly || (clause !== undefined && ts.isNamedExports(clause) && allTypeOnly(ts, clause)),
+      );
     } else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference)) {
       const specifier = stringValue(ts, statement.moduleReference.expression);
       if (specifier === undefined) continue;
@@ -302,7 +373,8 @@ function loadedModule(ts: TypeScript, expr: TS.Expression): string | undefined {
   if (ts.isAwaitExpression(e)) e = skipOuter(ts, e.expression);
   if (!ts.isCallExpression(e) || e.arguments.length !== 1) return undefined;
   const isLoad =
-    e.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(e.expression) && e.expression.text === 'require');
+    e.expression.kind === ts.SyntaxKind.ImportKeyword ||
+    (ts.isIdentifier(e.expression) && e.expression.text === 'require');
   return isLoad ? stringValue(ts, e.arguments[0]) : undefined;
 }
 
@@ -379,7 +451,8 @@ interface Start {
 }
 
 /** A server start over a worker; a start resolved through an import over a bare `x.listen(…)`. */
-const strength = (s: Start) => (s.fact.kind === 'server-start' ? 4 : 0) + (s.resolved ? 2 : 0) + (s.fact.certain ? 1 : 0);
+const strength = (s: Start) =>
+  (s.fact.kind === 'server-start' ? 4 : 0) + (s.resolved ? 2 : 0) + (s.fact.certain ? 1 : 0);
 
 /** One walk for the calls that start a server or consume a queue, and for DOM use and JSX. */
 function findStarts(
@@ -402,15 +475,29 @@ function findStarts(
     } else if (ts.isDecorator(node)) {
       const callee = ts.isCallExpression(node.expression) ? node.expression.expression : node.expression;
       const ref = resolveRef(ts, callee, bindings);
-      const row = ref && WORKER_DECORATORS.find((r) => r.modules.includes(ref.module) && ref.path.join('.') === r.member);
-      if (ref && row) starts.push({ fact: { kind: 'worker', why: `a \`@${row.member}\` queue consumer (${ref.module})`, certain: true }, resolved: true });
+      const row =
+        ref && WORKER_DECORATORS.find((r) => r.modules.includes(ref.module) && ref.path.join('.') === r.member);
+      if (ref && row)
+        starts.push({
+          fact: { kind: 'worker', why: `a \`@${row.member}\` queue consumer (${ref.module})`, certain: true },
+          resolved: true,
+        });
     } else if (
-      (ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isBindingElement(node) || ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) &&
+      (ts.isVariableDeclaration(node) ||
+        ts.isParameter(node) ||
+        ts.isBindingElement(node) ||
+        ts.isFunctionDeclaration(node) ||
+        ts.isClassDeclaration(node)) &&
       node.name !== undefined &&
       ts.isIdentifier(node.name)
     ) {
       declared.add(node.name.text);
-    } else if (browser.dom && dom === undefined && ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
+    } else if (
+      browser.dom &&
+      dom === undefined &&
+      ts.isPropertyAccessExpression(node) &&
+      ts.isIdentifier(node.expression)
+    ) {
       const object = node.expression.text;
       if (DOM_GLOBALS.has(object)) dom = object;
       else if (object === 'window' && node.name.text === 'addEventListener') dom = 'window.addEventListener';
@@ -458,7 +545,11 @@ function startOf(
   const receiver = skipOuter(ts, callee.expression);
   // Bun.serve(…), Deno.serve(…): server runtimes, unambiguous.
   if (method === 'serve' && ts.isIdentifier(receiver) && (receiver.text === 'Bun' || receiver.text === 'Deno')) {
-    return { fact: { kind: 'server-start', why: `calls \`${receiver.text}.serve(…)\``, certain: true }, resolved: true, global: receiver.text };
+    return {
+      fact: { kind: 'server-start', why: `calls \`${receiver.text}.serve(…)\``, certain: true },
+      resolved: true,
+      global: receiver.text,
+    };
   }
   // `express().listen(port)`, but not `module().listen(event, handler)`: a call's result listens only
   // in a file that loads a server package.
@@ -471,12 +562,23 @@ function startOf(
     const each = ts.isObjectLiteralExpression(options)
       ? options.properties.map((p) => nameText(ts, p.name)).find((n) => n === 'eachMessage' || n === 'eachBatch')
       : undefined;
-    if (each !== undefined) return { fact: { kind: 'worker', why: `calls \`${shown()}({ ${each} })\` (kafkajs)`, certain: false }, resolved: false };
+    if (each !== undefined)
+      return {
+        fact: { kind: 'worker', why: `calls \`${shown()}({ ${each} })\` (kafkajs)`, certain: false },
+        resolved: false,
+      };
   }
   // queue.process(job => …) with bull, boss.work('q', fn) with pg-boss, channel.consume('q', fn) with amqplib
   const module = CONSUMER_METHODS.find((c) => c.method === method)?.modules.find((m) => loaded.has(m));
   const last = args.length > 0 ? skipOuter(ts, args[args.length - 1]!) : undefined;
-  if (module !== undefined && last && (ts.isArrowFunction(last) || ts.isFunctionExpression(last) || ts.isIdentifier(last) || ts.isPropertyAccessExpression(last))) {
+  if (
+    module !== undefined &&
+    last &&
+    (ts.isArrowFunction(last) ||
+      ts.isFunctionExpression(last) ||
+      ts.isIdentifier(last) ||
+      ts.isPropertyAccessExpression(last))
+  ) {
     return { fact: { kind: 'worker', why: `calls \`${shown()}(…)\` (${module})`, certain: false }, resolved: false };
   }
   return undefined;
@@ -501,25 +603,37 @@ function calleeText(ts: TypeScript, callee: TS.Expression, sourceFile: TS.Source
   return ts.isPropertyAccessExpression(callee) ? `….${callee.name.text}` : '…';
 }
 
-function frameworkEntry(ts: TypeScript, sourceFile: TS.SourceFile, prologue: string[], options: ScopeFactsOptions): EntryFact | undefined {
+function frameworkEntry(
+  ts: TypeScript,
+  sourceFile: TS.SourceFile,
+  prologue: string[],
+  options: ScopeFactsOptions,
+): EntryFact | undefined {
   const fileName = sourceFile.fileName.replace(/\\/g, '/');
   const packagePath = options.packagePath ?? fileName;
   for (const { pattern, why, anchored } of FRAMEWORK_PATHS) {
     const base = anchored
-      ? pattern.test(packagePath) && fileName.endsWith(packagePath) ? fileName.slice(0, fileName.length - packagePath.length) : undefined
+      ? pattern.test(packagePath) && fileName.endsWith(packagePath)
+        ? fileName.slice(0, fileName.length - packagePath.length)
+        : undefined
       : conventionBase(pattern, fileName);
     if (base !== undefined) return { kind: 'framework', why, certain: false, base };
   }
-  if (prologue.includes('use server')) return { kind: 'framework', why: "`'use server'` (server actions)", certain: false };
+  if (prologue.includes('use server'))
+    return { kind: 'framework', why: "`'use server'` (server actions)", certain: false };
   // export default { fetch(request) { … } }
   const workers = sourceFile.statements.some(
     (s) =>
       ts.isExportAssignment(s) &&
       !s.isExportEquals &&
       ts.isObjectLiteralExpression(skipOuter(ts, s.expression)) &&
-      (skipOuter(ts, s.expression) as TS.ObjectLiteralExpression).properties.some((p) => nameText(ts, p.name) === 'fetch'),
+      (skipOuter(ts, s.expression) as TS.ObjectLiteralExpression).properties.some(
+        (p) => nameText(ts, p.name) === 'fetch',
+      ),
   );
-  return workers ? { kind: 'framework', why: 'exports a Workers `fetch` handler (`export default { fetch }`)', certain: false } : undefined;
+  return workers
+    ? { kind: 'framework', why: 'exports a Workers `fetch` handler (`export default { fetch }`)', certain: false }
+    : undefined;
 }
 
 /** Where a `(^|/)…` path pattern starts matching in a file name (`/repo/src/` for `app/…`), if it matches. */
@@ -533,7 +647,8 @@ function exportedNames(ts: TypeScript, sourceFile: TS.SourceFile): string[] {
   const names = new Set<string>();
   for (const s of sourceFile.statements) {
     const exported = ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
-    const isDefault = ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    const isDefault =
+      ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
     if (exported && (ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s))) {
       if (isDefault) names.add('default');
       else if (s.name) names.add(s.name.text);
@@ -543,7 +658,11 @@ function exportedNames(ts: TypeScript, sourceFile: TS.SourceFile): string[] {
       if (!s.isExportEquals) names.add('default');
     } else if (ts.isExportDeclaration(s) && !s.isTypeOnly && s.exportClause && ts.isNamedExports(s.exportClause)) {
       for (const e of s.exportClause.elements) if (!e.isTypeOnly) names.add(nameText(ts, e.name) ?? '');
-    } else if (ts.isExpressionStatement(s) && ts.isBinaryExpression(s.expression) && s.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    } else if (
+      ts.isExpressionStatement(s) &&
+      ts.isBinaryExpression(s.expression) &&
+      s.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken
+    ) {
       for (const name of commonJsExports(ts, s.expression)) names.add(name);
     }
   }
@@ -555,7 +674,10 @@ function exportedNames(ts: TypeScript, sourceFile: TS.SourceFile): string[] {
 function commonJsExports(ts: TypeScript, assignment: TS.BinaryExpression): string[] {
   const target = skipOuter(ts, assignment.left);
   const isModuleExports = (e: TS.Expression) =>
-    ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'module' && e.name.text === 'exports';
+    ts.isPropertyAccessExpression(e) &&
+    ts.isIdentifier(e.expression) &&
+    e.expression.text === 'module' &&
+    e.name.text === 'exports';
   if (isModuleExports(target)) {
     const value = skipOuter(ts, assignment.right);
     if (!ts.isObjectLiteralExpression(value)) return ['default'];
@@ -618,7 +740,11 @@ function serverOnlyImports(ts: TypeScript, sourceFile: TS.SourceFile, serverName
     declares: string[];
     uses: Set<string>;
   }
-  const units: Unit[] = sourceFile.statements.map((statement) => ({ statement, declares: declaredNames(ts, statement), uses: new Set<string>() }));
+  const units: Unit[] = sourceFile.statements.map((statement) => ({
+    statement,
+    declares: declaredNames(ts, statement),
+    uses: new Set<string>(),
+  }));
   const usersOf = new Map<string, Unit[]>();
   const declarersOf = new Map<string, Unit[]>();
   const importOf = new Map<string, string>(); // local name → specifier
@@ -633,7 +759,12 @@ function serverOnlyImports(ts: TypeScript, sourceFile: TS.SourceFile, serverName
     for (const name of unit.uses) if (!unit.declares.includes(name)) listFor(usersOf, name).push(unit);
     for (const name of unit.declares) listFor(declarersOf, name).push(unit);
   }
-  const server = new Set(units.filter((u) => u.declares.some((n) => serverNames.includes(n)) || serverNames.includes(staticAssigned(ts, u.statement) ?? '')));
+  const server = new Set(
+    units.filter(
+      (u) =>
+        u.declares.some((n) => serverNames.includes(n)) || serverNames.includes(staticAssigned(ts, u.statement) ?? ''),
+    ),
+  );
   const usedOnlyByServer = (name: string) => {
     const users = usersOf.get(name) ?? [];
     return users.length > 0 && users.every((u) => server.has(u));
@@ -673,7 +804,8 @@ function declaredNames(ts: TypeScript, s: TS.Statement): string[] {
     return names;
   }
   if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s)) && s.name) return [s.name.text];
-  if (ts.isVariableStatement(s)) return s.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []));
+  if (ts.isVariableStatement(s))
+    return s.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []));
   return [];
 }
 
@@ -689,7 +821,12 @@ function collectUses(ts: TypeScript, statement: TS.Statement, uses: Set<string>)
       if (!notUses.has(node)) uses.add(node.text);
       return;
     }
-    if (ts.isPropertyAccessExpression(node) || ts.isPropertyAssignment(node) || ts.isMethodDeclaration(node) || ts.isPropertyDeclaration(node)) {
+    if (
+      ts.isPropertyAccessExpression(node) ||
+      ts.isPropertyAssignment(node) ||
+      ts.isMethodDeclaration(node) ||
+      ts.isPropertyDeclaration(node)
+    ) {
       notUses.add(node.name);
     } else if (ts.isJsxAttribute(node)) notUses.add(node.name);
     else if (ts.isBindingElement(node) && node.propertyName) notUses.add(node.propertyName);

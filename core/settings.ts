@@ -26,21 +26,27 @@ export function checkPackages(value: unknown): Checked<Record<string, PackageSet
   const out: Record<string, PackageSetting> = {};
   for (const [name, setting] of Object.entries(value)) {
     const entry = typeof setting === 'string' ? { category: setting } : setting;
-    if (!isRecord(entry)) return { path: [name], expected: 'expected a category name or { "category": …, "exports": […] }', got: setting };
+    if (!isRecord(entry))
+      return { path: [name], expected: 'expected a category name or { "category": …, "exports": […] }', got: setting };
     const [category, exports] = [ownValue(entry, 'category'), ownValue(entry, 'exports')];
     if (typeof category !== 'string' || !(CATEGORIES as readonly string[]).includes(category)) {
       return { path: [name], expected: `expected a category (${CATEGORIES.join(', ')})`, got: category };
     }
-    if (exports !== undefined && !(Array.isArray(exports) && exports.every((e): e is string => typeof e === 'string'))) {
+    if (
+      exports !== undefined &&
+      !(Array.isArray(exports) && exports.every((e): e is string => typeof e === 'string'))
+    ) {
       return { path: [name, 'exports'], expected: 'expected an array of export names', got: exports };
     }
-    out[name] = exports === undefined ? { category: category as Category } : { category: category as Category, exports };
+    out[name] =
+      exports === undefined ? { category: category as Category } : { category: category as Category, exports };
   }
   return { value: out };
 }
 
 /** Why a key that reaches an object's prototype is refused, for messages. */
-export const PROTOTYPE_KEY_REFUSED = 'not allowed: `__proto__`, `constructor` and `prototype` would reach the prototype of an object';
+export const PROTOTYPE_KEY_REFUSED =
+  'not allowed: `__proto__`, `constructor` and `prototype` would reach the prototype of an object';
 
 /**
  * The path to the first key in a setting (an object, the objects and arrays in it) that would
@@ -50,7 +56,10 @@ export const PROTOTYPE_KEY_REFUSED = 'not allowed: `__proto__`, `constructor` an
  * literal's `__proto__: {…}`). `names(path)`: the keys of the object at `path` are package
  * names, where `constructor` and `prototype` are names like any other (both are on npm).
  */
-export function prototypeKey(value: unknown, names: (path: readonly string[]) => boolean = () => false): string[] | undefined {
+export function prototypeKey(
+  value: unknown,
+  names: (path: readonly string[]) => boolean = () => false,
+): string[] | undefined {
   // Breadth first, without recursion: a deeply nested file cannot exhaust the stack.
   const queue: { value: unknown; path: string[] }[] = [{ value, path: [] }];
   for (let i = 0; i < queue.length; i++) {
@@ -63,7 +72,8 @@ export function prototypeKey(value: unknown, names: (path: readonly string[]) =>
     const packageNames = names(path);
     for (const key in item) {
       if (!Object.hasOwn(item, key)) return [...path, '__proto__'];
-      if (key === '__proto__' || (!packageNames && (key === 'constructor' || key === 'prototype'))) return [...path, key];
+      if (key === '__proto__' || (!packageNames && (key === 'constructor' || key === 'prototype')))
+        return [...path, key];
       queue.push({ value: item[key], path: [...path, key] });
     }
   }

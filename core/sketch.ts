@@ -53,8 +53,10 @@ export class FileSketch {
   get declaresState(): boolean {
     const ts = this.ts;
     this.declaresStateFound ??=
-      this.sourceFile.statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => mayBeState(ts, s.declarationList, d))) ||
-      this.mentions(CLASS);
+      this.sourceFile.statements.some(
+        (s) =>
+          ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => mayBeState(ts, s.declarationList, d)),
+      ) || this.mentions(CLASS);
     return this.declaresStateFound;
   }
 
@@ -74,14 +76,28 @@ export class FileSketch {
 function mayBeState(ts: TypeScript, list: TS.VariableDeclarationList, declaration: TS.VariableDeclaration): boolean {
   if (!(list.flags & ts.NodeFlags.Const)) return true;
   let init = declaration.initializer;
-  while (init && (ts.isParenthesizedExpression(init) || ts.isAsExpression(init) || ts.isSatisfiesExpression(init))) init = init.expression;
+  while (init && (ts.isParenthesizedExpression(init) || ts.isAsExpression(init) || ts.isSatisfiesExpression(init)))
+    init = init.expression;
   if (!init) return false;
-  if (ts.isStringLiteralLike(init) || ts.isNumericLiteral(init) || ts.isTemplateExpression(init) || ts.isRegularExpressionLiteral(init)) return false;
-  if (ts.isArrowFunction(init) || ts.isFunctionExpression(init) || init.kind === ts.SyntaxKind.TrueKeyword || init.kind === ts.SyntaxKind.FalseKeyword) return false;
+  if (
+    ts.isStringLiteralLike(init) ||
+    ts.isNumericLiteral(init) ||
+    ts.isTemplateExpression(init) ||
+    ts.isRegularExpressionLiteral(init)
+  )
+    return false;
+  if (
+    ts.isArrowFunction(init) ||
+    ts.isFunctionExpression(init) ||
+    init.kind === ts.SyntaxKind.TrueKeyword ||
+    init.kind === ts.SyntaxKind.FalseKeyword
+  )
+    return false;
   // require('x'), require('x').y, require('x')(…) are module references, judged through the catalogue test.
   let callee: TS.Expression = init;
   while (ts.isPropertyAccessExpression(callee) || ts.isCallExpression(callee)) {
-    if (ts.isCallExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'require') return false;
+    if (ts.isCallExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'require')
+      return false;
     callee = callee.expression;
   }
   return true;

@@ -47,17 +47,30 @@ const MUTATORS: Record<ContainerKind, ReadonlySet<string>> = {
 const ANY_MUTATOR = new Set([...MUTATORS.map, ...MUTATORS.set, ...MUTATORS.array]);
 
 /** Classifies an initializer: `new Map()` → map, `[]` → array; undefined when it is not state. */
-function containerKind(ctx: FileContext, init: TS.Expression | undefined, mutableBinding: boolean): ContainerKind | undefined {
+function containerKind(
+  ctx: FileContext,
+  init: TS.Expression | undefined,
+  mutableBinding: boolean,
+): ContainerKind | undefined {
   const ts = ctx.ts;
   if (!init) return mutableBinding ? 'value' : undefined;
   const e = skipOuter(ts, init);
   if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && ctx.binder.isGlobal(e.expression)) {
     switch (e.expression.text) {
-      case 'Map': return 'map';
-      case 'Set': return 'set';
-      case 'Array': return 'array';
-      case 'Object': return 'object';
-      case 'WeakMap': case 'WeakSet': case 'WeakRef': case 'FinalizationRegistry': case 'RegExp': return undefined;
+      case 'Map':
+        return 'map';
+      case 'Set':
+        return 'set';
+      case 'Array':
+        return 'array';
+      case 'Object':
+        return 'object';
+      case 'WeakMap':
+      case 'WeakSet':
+      case 'WeakRef':
+      case 'FinalizationRegistry':
+      case 'RegExp':
+        return undefined;
     }
   }
   if (ts.isRegularExpressionLiteral(e)) return undefined; // `lastIndex` writes are not state
@@ -65,11 +78,16 @@ function containerKind(ctx: FileContext, init: TS.Expression | undefined, mutabl
   if (ts.isObjectLiteralExpression(e)) return 'object';
   if (ts.isCallExpression(e)) {
     const callee = e.expression;
-    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ctx.binder.isGlobal(callee.expression)) {
+    if (
+      ts.isPropertyAccessExpression(callee) &&
+      ts.isIdentifier(callee.expression) &&
+      ctx.binder.isGlobal(callee.expression)
+    ) {
       const owner = callee.expression.text;
       const method = callee.name.text;
       if (owner === 'Object' && (method === 'freeze' || method === 'seal')) return undefined;
-      if (owner === 'Object' && (method === 'create' || method === 'fromEntries' || method === 'assign')) return 'object';
+      if (owner === 'Object' && (method === 'create' || method === 'fromEntries' || method === 'assign'))
+        return 'object';
       if (owner === 'Array' && (method === 'from' || method === 'of')) return 'array';
     }
   }
@@ -118,7 +136,14 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
     }
   }
   const exports = ctx.crossFile && container !== 'instance' ? exportNamesOf(ctx.ts, ctx.binder, binding) : [];
-  return { name: binding.name, nameNode: decl.name, container, where: 'module', writes: stateWrites(ctx, resettable, writes), exports };
+  return {
+    name: binding.name,
+    nameNode: decl.name,
+    container,
+    where: 'module',
+    writes: stateWrites(ctx, resettable, writes),
+    exports,
+  };
 }
 
 /**
@@ -153,10 +178,16 @@ function isCode(ctx: FileContext, expr: TS.Expression, depth: number): boolean {
   if (ts.isConditionalExpression(e)) return isCode(ctx, e.whenTrue, depth + 1) && isCode(ctx, e.whenFalse, depth + 1);
   // `a || f` and `a ?? f` are one of two; `a && f` is f or a falsy value.
   if (isOrElse(ts, e)) return isCode(ctx, e.left, depth + 1) && isCode(ctx, e.right, depth + 1);
-  if (ts.isBinaryExpression(e)) return e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && isCode(ctx, e.right, depth + 1);
+  if (ts.isBinaryExpression(e))
+    return e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && isCode(ctx, e.right, depth + 1);
   // Object.assign, Object.assign.bind(Object)
   let root: TS.Expression = e;
-  if (ts.isCallExpression(root) && ts.isPropertyAccessExpression(root.expression) && root.expression.name.text === 'bind') root = root.expression.expression;
+  if (
+    ts.isCallExpression(root) &&
+    ts.isPropertyAccessExpression(root.expression) &&
+    root.expression.name.text === 'bind'
+  )
+    root = root.expression.expression;
   if (!ts.isPropertyAccessExpression(root)) return false;
   while (ts.isPropertyAccessExpression(root)) root = skipOuter(ts, root.expression);
   return ctx.binder.isGlobal(root);
@@ -167,7 +198,11 @@ function isCode(ctx: FileContext, expr: TS.Expression, depth: number): boolean {
  * `stats.hits.total` → chain [...prefix, 'hits', 'total'], `top` the outermost access, `key` the
  * last element access's argument.
  */
-export function memberChain(ctx: FileContext, ref: TS.Expression, prefix: readonly string[] = []): { top: TS.Expression; chain: string[]; key?: TS.Expression } {
+export function memberChain(
+  ctx: FileContext,
+  ref: TS.Expression,
+  prefix: readonly string[] = [],
+): { top: TS.Expression; chain: string[]; key?: TS.Expression } {
   const ts = ctx.ts;
   let top: TS.Expression = ref;
   const chain = [...prefix];
@@ -224,7 +259,15 @@ export function accessAt(ctx: FileContext, ref: TS.Expression, prefix: readonly 
   }
   if (ts.isDeleteExpression(parent)) return { chain, depth, op: 'delete', node: parent, key: keyExpr, values: [] };
   if (ts.isCallExpression(parent) && parent.expression === top && depth > 0) {
-    return { chain, depth, op: 'call', node: parent, method: chain[chain.length - 1]!, key: parent.arguments[0], values: [...parent.arguments] };
+    return {
+      chain,
+      depth,
+      op: 'call',
+      node: parent,
+      method: chain[chain.length - 1]!,
+      key: parent.arguments[0],
+      values: [...parent.arguments],
+    };
   }
   // Object.assign(x, …), Object.defineProperty(x, …)
   if (ts.isCallExpression(parent) && parent.arguments[0] === top) {
@@ -245,7 +288,13 @@ export function accessAt(ctx: FileContext, ref: TS.Expression, prefix: readonly 
  * Whether an access writes state of `kind`: `depth` members below the state, with `op` (and
  * `method` for calls). Reassigning the state itself (`depth` 0) needs `reassignable`.
  */
-export function isWrite(kind: ContainerKind, depth: number, op: Access['op'], method: string | undefined, reassignable: boolean): boolean {
+export function isWrite(
+  kind: ContainerKind,
+  depth: number,
+  op: Access['op'],
+  method: string | undefined,
+  reassignable: boolean,
+): boolean {
   // A `let` holding some object (an injected service, a client): only reassigning it is a write;
   // calling its methods or setting its members mutates state owned elsewhere.
   if (kind === 'value' && depth > 0) return false;
@@ -282,9 +331,19 @@ function writeThrough(
   if (assignment && depth === 0) {
     if (isLazyInit(ctx, assignment, assignment.left)) return 'lazy';
     // A client, a timer, or what a library creates (its own rule reports the creation).
-    if (isClientValue(ctx, assignment.right) || isTimerHandle(ctx, assignment.right) || libraryCreation(ctx, assignment.right)) return 'handle';
+    if (
+      isClientValue(ctx, assignment.right) ||
+      isTimerHandle(ctx, assignment.right) ||
+      libraryCreation(ctx, assignment.right)
+    )
+      return 'handle';
   }
-  return { node: access.node, ...(access.method !== undefined ? { method: access.method } : {}), key: access.key, values: access.values };
+  return {
+    node: access.node,
+    ...(access.method !== undefined ? { method: access.method } : {}),
+    key: access.key,
+    values: access.values,
+  };
 }
 
 function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[] {
@@ -300,7 +359,8 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
       const isStatic = modifiers.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
       const isReadonly = modifiers.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword);
       const kind = containerKind(ctx, member.initializer, !isReadonly);
-      if (kind && kind !== 'instance') fields.set(name, { nameNode: member.name, kind, isStatic, readonly: isReadonly });
+      if (kind && kind !== 'instance')
+        fields.set(name, { nameNode: member.name, kind, isStatic, readonly: isReadonly });
     }
   }
   // constructor() { this.cache = new Map() }
@@ -308,13 +368,23 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
   for (const use of ctor ? ctx.reach.thisMembers(cls).values() : []) {
     for (const access of use) {
       const parent = access.parent;
-      if (!ts.isBinaryExpression(parent) || parent.left !== access || parent.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+      if (
+        !ts.isBinaryExpression(parent) ||
+        parent.left !== access ||
+        parent.operatorToken.kind !== ts.SyntaxKind.EqualsToken
+      )
+        continue;
       // `private cache: Map<…>` declared bare and filled in the constructor: the constructor says what it holds.
       const declared = fields.get(access.name.text);
       if (ctx.unitOf(access) !== ctor || (declared && declared.kind !== 'value')) continue;
       const kind = containerKind(ctx, parent.right, false);
       if (kind && kind !== 'instance') {
-        fields.set(access.name.text, { nameNode: declared?.nameNode ?? access.name, kind, isStatic: false, readonly: declared?.readonly ?? false });
+        fields.set(access.name.text, {
+          nameNode: declared?.nameNode ?? access.name,
+          kind,
+          isStatic: false,
+          readonly: declared?.readonly ?? false,
+        });
       }
     }
   }
@@ -348,7 +418,14 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
     }
     writes = stateWrites(ctx, resettable, writes);
     if (writes.length > 0) {
-      pieces.push({ name, nameNode: field.nameNode, container: field.kind, where: field.isStatic ? 'static' : 'field', writes, exports: [] });
+      pieces.push({
+        name,
+        nameNode: field.nameNode,
+        container: field.kind,
+        where: field.isStatic ? 'static' : 'field',
+        writes,
+        exports: [],
+      });
     }
   }
   return pieces;
@@ -384,15 +461,26 @@ function holdsConnection(ctx: FileContext, value: TS.Expression, depth: number):
     if (!ref) return false;
     if (CONNECTORS.has(`${ref.module}#${ref.path.join('.')}`)) return true;
     const last = ref.path[ref.path.length - 1];
-    return isClientPackage(ref.module) && (ts.isNewExpression(e) || last === undefined || /^(?:create|connect)/.test(last));
+    return (
+      isClientPackage(ref.module) && (ts.isNewExpression(e) || last === undefined || /^(?:create|connect)/.test(last))
+    );
   }
   if (ts.isArrayLiteralExpression(e)) return e.elements.some((element) => holdsConnection(ctx, element, depth + 1));
   if (ts.isObjectLiteralExpression(e)) {
-    return e.properties.some((p) => (ts.isPropertyAssignment(p) ? holdsConnection(ctx, p.initializer, depth + 1) : ts.isShorthandPropertyAssignment(p) && holdsConnection(ctx, p.name, depth + 1)));
+    return e.properties.some((p) =>
+      ts.isPropertyAssignment(p)
+        ? holdsConnection(ctx, p.initializer, depth + 1)
+        : ts.isShorthandPropertyAssignment(p) && holdsConnection(ctx, p.name, depth + 1),
+    );
   }
   if (ts.isIdentifier(e)) {
     const decl = ctx.binder.resolve(e)?.declaration;
-    return decl !== undefined && ts.isVariableDeclaration(decl) && decl.initializer !== undefined && holdsConnection(ctx, decl.initializer, depth + 1);
+    return (
+      decl !== undefined &&
+      ts.isVariableDeclaration(decl) &&
+      decl.initializer !== undefined &&
+      holdsConnection(ctx, decl.initializer, depth + 1)
+    );
   }
   return false;
 }
@@ -401,14 +489,25 @@ function holdsConnection(ctx: FileContext, value: TS.Expression, depth: number):
 function isReset(ctx: FileContext, w: StateWrite): boolean {
   const ts = ctx.ts;
   const value = w.values[0] && skipOuter(ts, w.values[0]);
-  return w.method === undefined && value !== undefined && (value.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined') || ts.isVoidExpression(value));
+  return (
+    w.method === undefined &&
+    value !== undefined &&
+    (value.kind === ts.SyntaxKind.NullKeyword ||
+      (ts.isIdentifier(value) && value.text === 'undefined') ||
+      ts.isVoidExpression(value))
+  );
 }
 
 /** `timer = setInterval(…)`: a handle, not state (the scheduler rule reports the timer). */
 function isTimerHandle(ctx: FileContext, value: TS.Expression): boolean {
   const ts = ctx.ts;
   const e = skipOuter(ts, value);
-  return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && ctx.binder.isGlobal(e.expression) && /^set(Interval|Timeout|Immediate)$/.test(e.expression.text);
+  return (
+    ts.isCallExpression(e) &&
+    ts.isIdentifier(e.expression) &&
+    ctx.binder.isGlobal(e.expression) &&
+    /^set(Interval|Timeout|Immediate)$/.test(e.expression.text)
+  );
 }
 
 function isAssignment(ts: TypeScript, kind: TS.SyntaxKind): boolean {
@@ -433,7 +532,12 @@ export function isLazyInit(ctx: FileContext, assignment: TS.BinaryExpression, ta
   if (isOrElse(ts, right) && compactText(ts, right.left, ctx.sourceFile) === text) return true;
   // x || (x = create()), the expression form of `x ||= create()`
   const outer = outerWrapper(ts, assignment).parent;
-  if (isOrElse(ts, outer) && skipOuter(ts, outer.right) === assignment && compactText(ts, outer.left, ctx.sourceFile) === text) return true;
+  if (
+    isOrElse(ts, outer) &&
+    skipOuter(ts, outer.right) === assignment &&
+    compactText(ts, outer.left, ctx.sourceFile) === text
+  )
+    return true;
   const unit = ctx.unitOf(assignment);
   for (let step = stepUp(ctx, assignment); step && step.node !== unit; step = stepUp(ctx, step.node)) {
     const { node, child } = step;
@@ -460,11 +564,18 @@ function stepUp(ctx: FileContext, from: TS.Node): Step {
   const steps = lazyInitSteps(ctx);
   const passed: TS.Node[] = [];
   let step: Step | undefined;
-  for (let child = from; step === undefined; ) {
+  for (let child = from; step === undefined;) {
     passed.push(child);
     const node: TS.Node | undefined = child.parent;
     if (!node) step = null;
-    else if (ts.isIfStatement(node) || ts.isBlock(node) || ts.isSourceFile(node) || isFunctionNode(ts, node) || ts.isPropertyDeclaration(node)) step = { node, child };
+    else if (
+      ts.isIfStatement(node) ||
+      ts.isBlock(node) ||
+      ts.isSourceFile(node) ||
+      isFunctionNode(ts, node) ||
+      ts.isPropertyDeclaration(node)
+    )
+      step = { node, child };
     else step = steps.get(node);
     child = node!;
   }
@@ -487,10 +598,13 @@ function guardedBefore(ctx: FileContext, block: TS.Block | TS.SourceFile, child:
     block.statements.forEach((statement, i) => {
       known!.index.set(statement, i);
       if (!ts.isIfStatement(statement)) return;
-      const last = ts.isBlock(statement.thenStatement) ? statement.thenStatement.statements[statement.thenStatement.statements.length - 1] : statement.thenStatement;
+      const last = ts.isBlock(statement.thenStatement)
+        ? statement.thenStatement.statements[statement.thenStatement.statements.length - 1]
+        : statement.thenStatement;
       if (!last || !ts.isReturnStatement(last) || !last.expression) return;
       const returned = compactText(ts, last.expression, ctx.sourceFile);
-      if (!known!.first.has(returned) && testsPresence(ctx, statement.expression, returned)) known!.first.set(returned, i);
+      if (!known!.first.has(returned) && testsPresence(ctx, statement.expression, returned))
+        known!.first.set(returned, i);
     });
     blocks.set(block, known);
   }
@@ -501,23 +615,32 @@ function guardedBefore(ctx: FileContext, block: TS.Block | TS.SourceFile, child:
 
 /** `a || b`, `a ?? b`. */
 function isOrElse(ts: TypeScript, node: TS.Node): node is TS.BinaryExpression {
-  return ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.BarBarToken || node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken);
+  return (
+    ts.isBinaryExpression(node) &&
+    (node.operatorToken.kind === ts.SyntaxKind.BarBarToken ||
+      node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)
+  );
 }
 
 // !x, x == null, x === undefined, typeof x === 'undefined', !x || …, a && !x
 function testsAbsence(ctx: FileContext, cond: TS.Expression, text: string): boolean {
   const ts = ctx.ts;
   const e = skipOuter(ts, cond);
-  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return compactText(ts, e.operand, ctx.sourceFile) === text;
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken)
+    return compactText(ts, e.operand, ctx.sourceFile) === text;
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
     // `!x || stale()` (a refresh), `ready && !x` (both must hold: x is absent)
-    if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.AmpersandAmpersandToken) return testsAbsence(ctx, e.left, text) || testsAbsence(ctx, e.right, text);
+    if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.AmpersandAmpersandToken)
+      return testsAbsence(ctx, e.left, text) || testsAbsence(ctx, e.right, text);
     if (op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsEqualsToken) {
       const [a, b] = [skipOuter(ts, e.left), skipOuter(ts, e.right)];
       const isNullish = (x: TS.Expression) =>
-        x.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(x) && x.text === 'undefined') || (ts.isStringLiteral(x) && x.text === 'undefined');
-      const subject = (x: TS.Expression) => compactText(ts, ts.isTypeOfExpression(x) ? x.expression : x, ctx.sourceFile) === text;
+        x.kind === ts.SyntaxKind.NullKeyword ||
+        (ts.isIdentifier(x) && x.text === 'undefined') ||
+        (ts.isStringLiteral(x) && x.text === 'undefined');
+      const subject = (x: TS.Expression) =>
+        compactText(ts, ts.isTypeOfExpression(x) ? x.expression : x, ctx.sourceFile) === text;
       return (subject(a) && isNullish(b)) || (subject(b) && isNullish(a));
     }
   }

@@ -85,14 +85,31 @@ export function isProjectSpecifier(specifier: string, projectSpecifiers: readonl
 }
 
 /** Builds a file's summary from its analysis context (run with `crossFile`). */
-export function summarize(ctx: FileContext, projectSpecifiers: readonly string[], honourEslintComments: boolean, holdsState = true): ModuleSummary {
+export function summarize(
+  ctx: FileContext,
+  projectSpecifiers: readonly string[],
+  honourEslintComments: boolean,
+  holdsState = true,
+): ModuleSummary {
   const ts = ctx.ts;
   const esm = ctx.sourceFile.statements.some(
-    (s) => ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || (ts.isExportAssignment(s) && !s.isExportEquals) || (ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
+    (s) =>
+      ts.isImportDeclaration(s) ||
+      ts.isExportDeclaration(s) ||
+      (ts.isExportAssignment(s) && !s.isExportEquals) ||
+      (ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)),
   );
   const exports = new Map<string, ExportTarget>();
-  const summary: ModuleSummary = { exports: [], starExports: [], frameworkModule: isServerlessModule(ts, ctx.sourceFile), commonJs: !esm, state: [], uses: [] };
-  const project = (specifier: string | undefined): specifier is string => specifier !== undefined && isProjectSpecifier(specifier, projectSpecifiers);
+  const summary: ModuleSummary = {
+    exports: [],
+    starExports: [],
+    frameworkModule: isServerlessModule(ts, ctx.sourceFile),
+    commonJs: !esm,
+    state: [],
+    uses: [],
+  };
+  const project = (specifier: string | undefined): specifier is string =>
+    specifier !== undefined && isProjectSpecifier(specifier, projectSpecifiers);
 
   // Re-exports written as `export … from '…'`.
   for (const statement of ctx.sourceFile.statements) {
@@ -101,12 +118,19 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
     if (specifier === undefined) continue;
     const clause = statement.exportClause;
     if (!clause) summary.starExports.push(normalizeModule(specifier));
-    else if (ts.isNamespaceExport(clause)) exports.set(clause.name.text, { from: { specifier: normalizeModule(specifier), viaDefault: false, path: [] } });
+    else if (ts.isNamespaceExport(clause))
+      exports.set(clause.name.text, { from: { specifier: normalizeModule(specifier), viaDefault: false, path: [] } });
     else {
       for (const element of clause.elements) {
         if (element.isTypeOnly) continue;
         const imported = (element.propertyName ?? element.name).text;
-        exports.set(element.name.text, { from: { specifier: normalizeModule(specifier), viaDefault: imported === 'default', path: imported === 'default' ? [] : [imported] } });
+        exports.set(element.name.text, {
+          from: {
+            specifier: normalizeModule(specifier),
+            viaDefault: imported === 'default',
+            path: imported === 'default' ? [] : [imported],
+          },
+        });
       }
     }
   }
@@ -146,7 +170,12 @@ export function summarize(ctx: FileContext, projectSpecifiers: readonly string[]
       container: piece.container,
       start: piece.nameNode.getStart(ctx.sourceFile),
       end: piece.nameNode.getEnd(),
-      writes: piece.writes.map((w) => ({ start: w.node.getStart(ctx.sourceFile), end: w.node.getEnd(), ...(w.condition ? { condition: w.condition } : {}), facts: writeFacts(ctx, w) })),
+      writes: piece.writes.map((w) => ({
+        start: w.node.getStart(ctx.sourceFile),
+        end: w.node.getEnd(),
+        ...(w.condition ? { condition: w.condition } : {}),
+        facts: writeFacts(ctx, w),
+      })),
     });
   }
   markSuppressed(ctx, [...summary.state, ...summary.uses.filter((u) => u.call !== undefined)], honourEslintComments);
@@ -170,14 +199,27 @@ function markSuppressed(ctx: FileContext, items: (SummaryState | ImportUse)[], h
 function importOrigin(ctx: FileContext, binding: Binding): ModulePath | undefined {
   const ts = ctx.ts;
   const decl = binding.declaration;
-  const isImport = ts.isImportClause(decl) || ts.isImportSpecifier(decl) || ts.isNamespaceImport(decl) || ts.isImportEqualsDeclaration(decl);
+  const isImport =
+    ts.isImportClause(decl) ||
+    ts.isImportSpecifier(decl) ||
+    ts.isNamespaceImport(decl) ||
+    ts.isImportEqualsDeclaration(decl);
   const isVariable = ts.isVariableDeclaration(decl) || ts.isBindingElement(decl);
   if (!isImport && !(isVariable && binding.kind === 'const' && mayNameModule(ctx, decl))) return undefined;
-  if (isImport && (ts.isImportClause(decl) ? decl.isTypeOnly : ts.isImportSpecifier(decl) ? decl.isTypeOnly || decl.parent.parent.isTypeOnly : false)) return undefined;
+  if (
+    isImport &&
+    (ts.isImportClause(decl)
+      ? decl.isTypeOnly
+      : ts.isImportSpecifier(decl)
+        ? decl.isTypeOnly || decl.parent.parent.isTypeOnly
+        : false)
+  )
+    return undefined;
   const ref = ctx.imports.resolve(binding.id);
   // `const entry = limits.get(ip)` holds a call's result, not the module's object.
   if (!ref || ref.path.includes('()')) return undefined;
-  const viaDefault = ts.isImportClause(decl) || (ts.isImportSpecifier(decl) && (decl.propertyName ?? decl.name).text === 'default');
+  const viaDefault =
+    ts.isImportClause(decl) || (ts.isImportSpecifier(decl) && (decl.propertyName ?? decl.name).text === 'default');
   return { specifier: ref.module, viaDefault, path: ref.path };
 }
 
@@ -194,7 +236,11 @@ function mayNameModule(ctx: FileContext, decl: TS.VariableDeclaration | TS.Bindi
   if (ts.isAwaitExpression(e)) e = skipOuter(ts, e.expression);
   while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) e = skipOuter(ts, e.expression);
   if (ts.isIdentifier(e)) return true;
-  return ts.isCallExpression(e) && (e.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(e.expression) && e.expression.text === 'require'));
+  return (
+    ts.isCallExpression(e) &&
+    (e.expression.kind === ts.SyntaxKind.ImportKeyword ||
+      (ts.isIdentifier(e.expression) && e.expression.text === 'require'))
+  );
 }
 
 /** Records what the expression around `ref` does with the export it stands for. */
@@ -202,20 +248,42 @@ function addUse(ctx: FileContext, summary: ModuleSummary, origin: ModulePath, re
   const ts = ctx.ts;
   const base = { specifier: origin.specifier, viaDefault: origin.viaDefault };
   const access = accessAt(ctx, ref);
-  const write = access && { op: access.op, ...(access.method !== undefined ? { method: access.method } : {}), facts: writeFacts(ctx, { node: access.node, key: access.key, values: access.values }) };
+  const write = access && {
+    op: access.op,
+    ...(access.method !== undefined ? { method: access.method } : {}),
+    facts: writeFacts(ctx, { node: access.node, key: access.key, values: access.values }),
+  };
   if (access && access.op !== 'call') {
     const node = access.node;
-    summary.uses.push({ ...base, path: [...origin.path, ...access.chain], start: node.getStart(ctx.sourceFile), end: node.getEnd(), context: contextOf(ctx, ctx.reach.maskAt(node)), write: write! });
+    summary.uses.push({
+      ...base,
+      path: [...origin.path, ...access.chain],
+      start: node.getStart(ctx.sourceFile),
+      end: node.getEnd(),
+      context: contextOf(ctx, ctx.reach.maskAt(node)),
+      write: write!,
+    });
     return;
   }
   // The top of the member chain tells how the value is used.
   const { top, chain } = memberChain(ctx, ref);
   const parent = top.parent;
   // `const s = ns.stats`: an alias, whose own references are uses; `export { x }` is a re-export.
-  if ((ts.isVariableDeclaration(parent) && parent.initializer === top) || ts.isExportSpecifier(parent) || ts.isExportAssignment(parent)) return;
+  if (
+    (ts.isVariableDeclaration(parent) && parent.initializer === top) ||
+    ts.isExportSpecifier(parent) ||
+    ts.isExportAssignment(parent)
+  )
+    return;
   const isCall = (ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === top;
   const node = isCall ? parent : top;
-  const use: ImportUse = { ...base, path: [...origin.path, ...chain], start: node.getStart(ctx.sourceFile), end: node.getEnd(), context: contextOf(ctx, ctx.reach.useMask(top)) };
+  const use: ImportUse = {
+    ...base,
+    path: [...origin.path, ...chain],
+    start: node.getStart(ctx.sourceFile),
+    end: node.getEnd(),
+    context: contextOf(ctx, ctx.reach.useMask(top)),
+  };
   if (write) use.write = write;
   if (isCall) {
     use.call = snippet(ctx, parent);
@@ -233,4 +301,3 @@ function contextOf(ctx: FileContext, mask: number): SummaryContext {
 function returningExports(ctx: FileContext, call: TS.Node): string[] {
   return isReturnedValue(ctx.ts, call) ? unitExportNames(ctx.ts, ctx.binder, ctx.unitOf(call)) : [];
 }
-

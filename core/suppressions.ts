@@ -110,7 +110,13 @@ function parse(text: string, comments: readonly DirectiveComment[], honourEslint
     }
     // As in ESLint: the line after the comment's last line.
     const target = kind === 'disable-next-line' ? lineOf(starts, comment.end - 1) + 1 : line;
-    const directive: Directive = { line: target, endLine: kind === 'disable' ? Number.MAX_SAFE_INTEGER : target, categories, reason, source };
+    const directive: Directive = {
+      line: target,
+      endLine: kind === 'disable' ? Number.MAX_SAFE_INTEGER : target,
+      categories,
+      reason,
+      source,
+    };
     directives.push(directive);
     if (kind === 'disable') open.push(directive);
   }
@@ -133,7 +139,10 @@ function commentsAt(ts: TypeScript, sourceFile: TS.SourceFile, offsets: readonly
   const text = sourceFile.text;
   const result = new Map<number, Comment>();
   const inTrivia = (pos: number, wanted: readonly number[]) => {
-    for (const range of [...(ts.getLeadingCommentRanges(text, pos) ?? []), ...(ts.getTrailingCommentRanges(text, pos) ?? [])]) {
+    for (const range of [
+      ...(ts.getLeadingCommentRanges(text, pos) ?? []),
+      ...(ts.getTrailingCommentRanges(text, pos) ?? []),
+    ]) {
       if (wanted.includes(range.pos)) result.set(range.pos, { end: range.end, kind: range.kind });
     }
   };
@@ -146,7 +155,11 @@ function commentsAt(ts: TypeScript, sourceFile: TS.SourceFile, offsets: readonly
       const end = scanner.getTextPos();
       const start = end - scanner.getTokenText().length;
       if (start > last) break;
-      if ((kind === ts.SyntaxKind.SingleLineCommentTrivia || kind === ts.SyntaxKind.MultiLineCommentTrivia) && wanted.includes(start)) result.set(start, { end, kind });
+      if (
+        (kind === ts.SyntaxKind.SingleLineCommentTrivia || kind === ts.SyntaxKind.MultiLineCommentTrivia) &&
+        wanted.includes(start)
+      )
+        result.set(start, { end, kind });
     }
   };
   const visit = (node: TS.Node, wanted: readonly number[]): void => {
@@ -177,7 +190,12 @@ function commentsAt(ts: TypeScript, sourceFile: TS.SourceFile, offsets: readonly
 
 /** Tokens whose text may hold `//` or `/*`: strings, templates, regular expressions, JSX text. */
 function isTextToken(ts: TypeScript, node: TS.Node): boolean {
-  return ts.isStringLiteral(node) || ts.isTemplateLiteralToken(node) || ts.isRegularExpressionLiteral(node) || ts.isJsxText(node);
+  return (
+    ts.isStringLiteral(node) ||
+    ts.isTemplateLiteralToken(node) ||
+    ts.isRegularExpressionLiteral(node) ||
+    ts.isJsxText(node)
+  );
 }
 
 /**
@@ -209,18 +227,28 @@ export function readSuppressions(ts: TypeScript, sourceFile: TS.SourceFile, hono
   const starts = lineStarts(text);
   const at = (offset: number, category: Category) => {
     const line = lineOf(starts, offset);
-    const matching = directives.filter((d) => line >= d.line && line <= d.endLine && (d.categories === undefined || d.categories.has(category)));
+    const matching = directives.filter(
+      (d) => line >= d.line && line <= d.endLine && (d.categories === undefined || d.categories.has(category)),
+    );
     if (matching.some((d) => d.source === 'eslint' || d.reason)) return 'silenced';
     return matching.length > 0 ? 'ignored' : undefined;
   };
-  return { at, suppressedCategoriesAt: (offset) => CATEGORIES.filter((category) => at(offset, category) === 'silenced') };
+  return {
+    at,
+    suppressedCategoriesAt: (offset) => CATEGORIES.filter((category) => at(offset, category) === 'silenced'),
+  };
 }
 
 /**
  * Drops the findings that suppression comments silence (see `Suppressions`). A statecheck
  * comment without a reason silences nothing; the finding says so.
  */
-export function applySuppressions(ts: TypeScript, sourceFile: TS.SourceFile, findings: CoreFinding[], honourEslint: boolean): CoreFinding[] {
+export function applySuppressions(
+  ts: TypeScript,
+  sourceFile: TS.SourceFile,
+  findings: CoreFinding[],
+  honourEslint: boolean,
+): CoreFinding[] {
   if (findings.length === 0) return findings;
   const suppressions = readSuppressions(ts, sourceFile, honourEslint);
   if (suppressions === NO_SUPPRESSIONS) return findings;
@@ -229,7 +257,10 @@ export function applySuppressions(ts: TypeScript, sourceFile: TS.SourceFile, fin
     const said = suppressions.at(finding.start, finding.category);
     if (said === 'silenced') continue;
     if (said === 'ignored') {
-      kept.push({ ...finding, message: `${finding.message} (The statecheck-disable comment for this line is ignored: give a reason after \`--\`.)` });
+      kept.push({
+        ...finding,
+        message: `${finding.message} (The statecheck-disable comment for this line is ignored: give a reason after \`--\`.)`,
+      });
     } else {
       kept.push(finding);
     }

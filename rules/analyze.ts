@@ -85,7 +85,9 @@ function analyze({ ts, sourceFile }: ParsedFile, { singleInstance, packages }: R
     const result = analyzeSourceFile(ts, sourceFile, { singleInstance, packages, honourEslintComments: false });
     return {
       findings: result.findings,
-      failures: new Map(result.errors.flatMap((e) => (e.category ? [[e.category, errorMessage(e.error)] as const] : []))),
+      failures: new Map(
+        result.errors.flatMap((e) => (e.category ? [[e.category, errorMessage(e.error)] as const] : [])),
+      ),
     };
   } catch (error) {
     return { findings: [], failures: new Map(CATEGORIES.map((category) => [category, errorMessage(error)])) };
@@ -105,7 +107,8 @@ export function typescriptAst(context: AnyContext): ParsedFile {
   // ts-morph's TypeScript, the one the CLI uses; loaded on first need (it is large).
   const ts = typescript();
   // Absolute, as the CLI and typescript-eslint name files: the core reads path conventions from it.
-  const fileName = isAbsolute(context.filename) || !isAbsolute(context.cwd) ? context.filename : join(context.cwd, context.filename);
+  const fileName =
+    isAbsolute(context.filename) || !isAbsolute(context.cwd) ? context.filename : join(context.cwd, context.filename);
   return { ts, sourceFile: parseSource(ts, fileName, context.sourceCode.text), origin: 'parsed' };
 }
 
@@ -116,7 +119,9 @@ function parserAst(context: AnyContext): ParsedFile | undefined {
   const ts = parserTypescript(context);
   if (!ts) return undefined;
   const sourceFile: TS.Node | undefined = nodeMap.get(sourceCode.ast);
-  return sourceFile && isCompleteSourceFile(ts, sourceFile, sourceCode.text) ? { ts, sourceFile, origin: 'parser' } : undefined;
+  return sourceFile && isCompleteSourceFile(ts, sourceFile, sourceCode.text)
+    ? { ts, sourceFile, origin: 'parser' }
+    : undefined;
 }
 
 /** The parser's SourceFile, checked against the `ts` we will hand the core along with it. */
@@ -125,7 +130,9 @@ function isCompleteSourceFile(ts: TypeScript, node: TS.Node, text: string): node
   if (node.endOfFileToken.kind !== ts.SyntaxKind.EndOfFileToken) return false;
   // The core walks up through parent pointers; offsets must refer to ESLint's text.
   const first = node.statements[0];
-  return sameText(node.text, text) && node.endOfFileToken.parent === node && (first === undefined || first.parent === node);
+  return (
+    sameText(node.text, text) && node.endOfFileToken.parent === node && (first === undefined || first.parent === node)
+  );
 }
 
 /** ESLint hands parsers a `#!` line rewritten as `//`: same length, same offsets. */
@@ -168,10 +175,13 @@ function findParserTypescript(parser: object, bases: readonly string[]): TypeScr
     const candidates = [
       resolve(fromBase, '@typescript-eslint/parser'),
       // `import tseslint from 'typescript-eslint'`: the parser is a dependency of that package.
-      mapDefined(resolve(fromBase, 'typescript-eslint'), (meta) => resolve(createRequire(meta), '@typescript-eslint/parser')),
+      mapDefined(resolve(fromBase, 'typescript-eslint'), (meta) =>
+        resolve(createRequire(meta), '@typescript-eslint/parser'),
+      ),
     ];
     for (const parserPath of candidates) {
-      if (parserPath === undefined || property(fromBase.cache[parserPath]?.exports, 'parseForESLint') !== parse) continue;
+      if (parserPath === undefined || property(fromBase.cache[parserPath]?.exports, 'parseForESLint') !== parse)
+        continue;
       const estreePath = resolve(createRequire(parserPath), '@typescript-eslint/typescript-estree');
       const tsPath = mapDefined(estreePath, (estree) => resolve(createRequire(estree), 'typescript'));
       const ts: unknown = tsPath === undefined ? undefined : fromBase.cache[tsPath]?.exports;
@@ -182,7 +192,9 @@ function findParserTypescript(parser: object, bases: readonly string[]): TypeScr
 }
 
 function property(value: unknown, key: string): unknown {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null ? Reflect.get(value, key) : undefined;
+  return (typeof value === 'object' || typeof value === 'function') && value !== null
+    ? Reflect.get(value, key)
+    : undefined;
 }
 
 function resolve(from: NodeJS.Require, id: string): string | undefined {

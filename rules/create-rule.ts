@@ -23,7 +23,8 @@ export function categoryRule(category: Category): StatecheckRule {
         // The core's own words: ESLint and the CLI print the same message.
         found: '{{message}}',
         analysisFailed: 'statecheck could not analyse this file for {{category}}: {{error}}',
-        suppress: 'Suppress it with `// statecheck-disable-next-line {{category}} -- <reason>` and say why this state is safe per instance',
+        suppress:
+          'Suppress it with `// statecheck-disable-next-line {{category}} -- <reason>` and say why this state is safe per instance',
       },
       schema: [
         {

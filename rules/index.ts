@@ -55,7 +55,8 @@ export const SOURCE_FILES = [`**/*.{${SOURCE_EXTENSIONS.map((ext) => ext.slice(1
  */
 export const STRICT_INCLUDES = ['**/scripts/**'];
 
-const allErrors = (): Linter.RulesRecord => Object.fromEntries(Object.keys(rules).map((name) => [`statecheck/${name}`, 'error']));
+const allErrors = (): Linter.RulesRecord =>
+  Object.fromEntries(Object.keys(rules).map((name) => [`statecheck/${name}`, 'error']));
 
 const plugin: StatecheckPlugin = {
   meta: { name: 'statecheck', version: packageVersion() ?? '0.0.0' },

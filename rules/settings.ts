@@ -1,4 +1,11 @@
-import { checkDeployment, checkPackages, ownValue, PACKAGE_NAMES, PROTOTYPE_KEY_REFUSED, prototypeKey } from '../core/index.js';
+import {
+  checkDeployment,
+  checkPackages,
+  ownValue,
+  PACKAGE_NAMES,
+  PROTOTYPE_KEY_REFUSED,
+  prototypeKey,
+} from '../core/index.js';
 import { isRecord } from '../cli/shape.js';
 import type { ResolvedSettings } from './types.js';
 
@@ -24,15 +31,27 @@ export function settingsOf(settings: Readonly<Record<string, unknown>>): Resolve
 function validate(raw: Record<string, unknown>): ResolvedSettings {
   // Refused before anything is read: `{ __proto__: { deployment: … } }` would otherwise apply unseen.
   const refused = prototypeKey(raw, PACKAGE_NAMES);
-  if (refused) throw invalid(refused.map((key, i) => (i === 1 && refused[0] === 'packages' ? `[${JSON.stringify(key)}]` : `.${key}`)).join(''), PROTOTYPE_KEY_REFUSED, undefined);
+  if (refused)
+    throw invalid(
+      refused.map((key, i) => (i === 1 && refused[0] === 'packages' ? `[${JSON.stringify(key)}]` : `.${key}`)).join(''),
+      PROTOTYPE_KEY_REFUSED,
+      undefined,
+    );
   for (const key of Object.keys(raw)) {
-    if (key !== 'deployment' && key !== 'packages') throw invalid(`.${key}`, 'unknown setting (known: deployment, packages)', raw[key]);
+    if (key !== 'deployment' && key !== 'packages')
+      throw invalid(`.${key}`, 'unknown setting (known: deployment, packages)', raw[key]);
   }
   const deployment = checkDeployment(ownValue(raw, 'deployment'));
   if (!('value' in deployment)) throw invalid('.deployment', deployment.expected, deployment.got);
   const packages = checkPackages(ownValue(raw, 'packages'));
   if (!('value' in packages)) {
-    const where = packages.path.length === 0 ? '' : `[${JSON.stringify(packages.path[0])}]${packages.path.slice(1).map((p) => `.${p}`).join('')}`;
+    const where =
+      packages.path.length === 0
+        ? ''
+        : `[${JSON.stringify(packages.path[0])}]${packages.path
+            .slice(1)
+            .map((p) => `.${p}`)
+            .join('')}`;
     throw invalid(`.packages${where}`, packages.expected, packages.got);
   }
   return { singleInstance: deployment.value, packages: packages.value };

@@ -34,7 +34,10 @@ function ruleIdsIn(code: string, lang: string): string[] {
   const linter = new Linter({ configType: 'flat', cwd: ROOT });
   const messages = linter.verify(
     code,
-    [plugin.configs.recommended as Linter.Config, { files: ['**/*.ts'], languageOptions: { parser: tsParser } } as Linter.Config],
+    [
+      plugin.configs.recommended as Linter.Config,
+      { files: ['**/*.ts'], languageOptions: { parser: tsParser } } as Linter.Config,
+    ],
     join(ROOT, 'src', `example.${lang === 'ts' ? 'ts' : 'js'}`),
   );
   for (const m of messages) expect(m.ruleId, `${m.line}:${m.column} ${m.message}`).not.toBeNull();
@@ -54,7 +57,10 @@ describe.each(Object.keys(rules))('docs/rules/%s.md', (name) => {
     const text = page(name);
     expect(text).toContain(`# ${rule.meta.docs!.description} (\`statecheck/${name}\`)`);
     const positions = SECTIONS.map((s) => text.indexOf(`\n${s}\n`));
-    expect(positions.every((p) => p > 0), `missing: ${SECTIONS.filter((_, i) => positions[i]! < 0).join(', ')}`).toBe(true);
+    expect(
+      positions.every((p) => p > 0),
+      `missing: ${SECTIONS.filter((_, i) => positions[i]! < 0).join(', ')}`,
+    ).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(text).toContain('`allow`');
     expect(text).toContain("single-instance'");
@@ -71,14 +77,17 @@ describe.each(Object.keys(rules))('docs/rules/%s.md', (name) => {
     const correct = codeBlocks(text, '### ✅ Correct', '## How to fix');
     expect(incorrect.length).toBeGreaterThan(0);
     expect(correct.length).toBeGreaterThan(0);
-    for (const block of incorrect) expect(ruleIdsIn(block.code, block.lang), block.code).toContain(`statecheck/${name}`);
+    for (const block of incorrect)
+      expect(ruleIdsIn(block.code, block.lang), block.code).toContain(`statecheck/${name}`);
     for (const block of correct) expect(ruleIdsIn(block.code, block.lang), block.code).toEqual([]);
   });
 });
 
 describe('docs/rules', () => {
   it('has a page for every rule and no other', () => {
-    const pages = readdirSync(docsDir).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3));
+    const pages = readdirSync(docsDir)
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => f.slice(0, -3));
     expect(pages.sort()).toEqual(Object.keys(rules).sort());
   });
 });
@@ -86,7 +95,9 @@ describe('docs/rules', () => {
 describe('npm run docs:rules -- --check', () => {
   const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const check = (...args: string[]) =>
-    spawnSync(process.execPath, [tsx, join(ROOT, 'tools', 'gen-readme-rules.ts'), '--check', ...args], { encoding: 'utf8' });
+    spawnSync(process.execPath, [tsx, join(ROOT, 'tools', 'gen-readme-rules.ts'), '--check', ...args], {
+      encoding: 'utf8',
+    });
   const copy = mkdtempSync(join(tmpdir(), 'statecheck-docs-'));
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
@@ -101,7 +112,10 @@ describe('npm run docs:rules -- --check', () => {
     cpSync(docsDir, join(copy, 'docs', 'rules'), { recursive: true });
     expect(check('--root', copy).status).toBe(0);
     const readme = readFileSync(join(copy, 'README.md'), 'utf8');
-    writeFileSync(join(copy, 'README.md'), readme.replace('Disallow sessions kept in process memory', 'Disallow sessions'));
+    writeFileSync(
+      join(copy, 'README.md'),
+      readme.replace('Disallow sessions kept in process memory', 'Disallow sessions'),
+    );
     const { status, stderr } = check('--root', copy);
     expect(status).toBe(1);
     expect(stderr).toContain('docs:rules: out of date: README.md');

@@ -23,18 +23,29 @@ const EXPECTED = [
 
 interface EslintResult {
   filePath: string;
-  messages: { ruleId: string | null; line: number; column: number; message: string; suggestions?: { desc: string }[] }[];
+  messages: {
+    ruleId: string | null;
+    line: number;
+    column: number;
+    message: string;
+    suggestions?: { desc: string }[];
+  }[];
 }
 
 let project: string;
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'rules', 'index.js'))) throw new Error('run `npm run build` first: the e2e test lints with dist/');
+  if (!existsSync(join(ROOT, 'dist', 'rules', 'index.js')))
+    throw new Error('run `npm run build` first: the e2e test lints with dist/');
   project = mkdtempSync(join(tmpdir(), 'statecheck-eslint-e2e-'));
   cpSync(join(FIXTURES, 'eslint-project'), project, { recursive: true });
   mkdirSync(join(project, 'node_modules', '@typescript-eslint'), { recursive: true });
   symlinkSync(ROOT, join(project, 'node_modules', 'statecheck'), 'dir');
-  symlinkSync(join(ROOT, 'node_modules', '@typescript-eslint', 'parser'), join(project, 'node_modules', '@typescript-eslint', 'parser'), 'dir');
+  symlinkSync(
+    join(ROOT, 'node_modules', '@typescript-eslint', 'parser'),
+    join(project, 'node_modules', '@typescript-eslint', 'parser'),
+    'dir',
+  );
   writeFileSync(
     join(project, 'bad-settings.config.js'),
     "import statecheck from 'statecheck';\nexport default [statecheck.configs.recommended, { settings: { statecheck: { deployment: 'single' } } }];\n",
@@ -66,23 +77,46 @@ describe.each(Object.entries(ESLINTS))('%s on a project set up as the README say
     expect(code).toBe(1);
     const results = JSON.parse(stdout) as EslintResult[];
     const lines = results.flatMap((r) =>
-      r.messages.map((m) => `${r.filePath.slice(project.length + 1).split('\\').join('/')} ${m.line}:${m.column} ${m.ruleId ?? m.message}`),
+      r.messages.map(
+        (m) =>
+          `${r.filePath
+            .slice(project.length + 1)
+            .split('\\')
+            .join('/')} ${m.line}:${m.column} ${m.ruleId ?? m.message}`,
+      ),
     );
     expect(lines).toEqual(EXPECTED);
     // The test file is linted by ESLint (it is a .js file) but statecheck's rules do not apply.
-    expect(results.map((r) => r.filePath.slice(project.length + 1)).sort()).toEqual(['bad-settings.config.js', 'eslint.config.js', 'src/app.js', 'src/app.test.js', 'src/db.ts', 'src/products.ts']);
+    expect(results.map((r) => r.filePath.slice(project.length + 1)).sort()).toEqual([
+      'bad-settings.config.js',
+      'eslint.config.js',
+      'src/app.js',
+      'src/app.test.js',
+      'src/db.ts',
+      'src/products.ts',
+    ]);
     for (const message of results.flatMap((r) => r.messages)) {
-      expect(message.suggestions?.map((s) => s.desc)).toEqual([expect.stringMatching(/^Suppress it with `\/\/ statecheck-disable-next-line [a-z-]+ -- <reason>`/)]);
+      expect(message.suggestions?.map((s) => s.desc)).toEqual([
+        expect.stringMatching(/^Suppress it with `\/\/ statecheck-disable-next-line [a-z-]+ -- <reason>`/),
+      ]);
     }
   });
 
   it('prints the same findings as `statecheck .`', () => {
     const eslint = JSON.parse(run(bin, ['.', '--format', 'json']).stdout) as EslintResult[];
     const cli = run(join(ROOT, 'dist', 'cli', 'index.js'), ['.', '--format', 'json']);
-    const report = JSON.parse(cli.stdout) as { findings: { ruleId: string; file: string; line: number; column: number; message: string }[] };
+    const report = JSON.parse(cli.stdout) as {
+      findings: { ruleId: string; file: string; line: number; column: number; message: string }[];
+    };
     const fromCli = report.findings.map((f) => `${f.file} ${f.line}:${f.column} ${f.ruleId} ${f.message}`);
     const fromEslint = eslint.flatMap((r) =>
-      r.messages.map((m) => `${r.filePath.slice(project.length + 1).split('\\').join('/')} ${m.line}:${m.column} ${m.ruleId} ${m.message}`),
+      r.messages.map(
+        (m) =>
+          `${r.filePath
+            .slice(project.length + 1)
+            .split('\\')
+            .join('/')} ${m.line}:${m.column} ${m.ruleId} ${m.message}`,
+      ),
     );
     expect(fromEslint.sort()).toEqual(fromCli.sort());
   });
@@ -90,6 +124,8 @@ describe.each(Object.entries(ESLINTS))('%s on a project set up as the README say
   it('explains an invalid deployment setting', () => {
     const { code, stderr } = run(bin, ['-c', 'bad-settings.config.js', 'src/app.js']);
     expect(code).toBe(2);
-    expect(stderr).toContain('statecheck: invalid settings.statecheck.deployment: expected "single-instance" or "multi-instance", got "single"');
+    expect(stderr).toContain(
+      'statecheck: invalid settings.statecheck.deployment: expected "single-instance" or "multi-instance", got "single"',
+    );
   });
 });

@@ -28,7 +28,11 @@ function importGraph(): Map<string, string[]> {
     const targets = importedFiles
       .map((ref) => ref.fileName)
       .filter((specifier) => specifier.startsWith('.'))
-      .map((specifier) => relative(ROOT, resolve(ROOT, dirname(file), specifier.replace(/\.js$/, '.ts'))).split('\\').join('/'))
+      .map((specifier) =>
+        relative(ROOT, resolve(ROOT, dirname(file), specifier.replace(/\.js$/, '.ts')))
+          .split('\\')
+          .join('/'),
+      )
       .filter((target) => known.has(target));
     graph.set(file, [...new Set(targets)]);
   }
@@ -80,9 +84,25 @@ describe('imports of cli/ and rules/', () => {
   });
 
   it('finds a cycle when there is one', () => {
-    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c']]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+          ['d', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c']]);
     expect(cycles(new Map([['a', ['a']]]))).toEqual([['a']]);
-    expect(cycles(new Map([['a', ['b']], ['b', []]]))).toEqual([]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('have no cycle, not even through a type-only import', () => {

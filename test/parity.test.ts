@@ -15,7 +15,10 @@ import { FIXTURES } from './helpers/fixtures.js';
 /** The two ways the README sets ESLint up: espree for JavaScript, or typescript-eslint for everything. */
 const SETUPS: Record<string, Linter.Config> = {
   'typescript-eslint for .ts files': { files: ['**/*.{ts,tsx,mts,cts}'], languageOptions: { parser: tsParser } },
-  'typescript-eslint for every file': { files: ['**/*.{js,mjs,cjs,jsx,ts,tsx,mts,cts}'], languageOptions: { parser: tsParser } },
+  'typescript-eslint for every file': {
+    files: ['**/*.{js,mjs,cjs,jsx,ts,tsx,mts,cts}'],
+    languageOptions: { parser: tsParser },
+  },
 };
 
 const posix = (path: string) => path.split('\\').join('/');
@@ -84,12 +87,15 @@ describe.each(Object.keys(SETUPS))('ESLint (%s) and the CLI agree', (setupName) 
     const cwd = join(FIXTURES, 'projects', app);
     const eslint = eslintFor(cwd, setup);
     // Both hosts pick the same server files: tests, scripts and .gitignored files are out.
-    const cliScope = discover(cwd, ['.']).files.map((f) => posix(relative(cwd, f.path))).sort();
+    const cliScope = discover(cwd, ['.'])
+      .files.map((f) => posix(relative(cwd, f.path)))
+      .sort();
     const eslintScope: string[] = [];
     for (const result of await eslint.lintFiles(['.'])) {
       const config: unknown = await eslint.calculateConfigForFile(result.filePath);
       const rules = Reflect.get(Object(config), 'rules');
-      if (typeof rules === 'object' && rules !== null && 'statecheck/no-module-state' in rules) eslintScope.push(posix(relative(cwd, result.filePath)));
+      if (typeof rules === 'object' && rules !== null && 'statecheck/no-module-state' in rules)
+        eslintScope.push(posix(relative(cwd, result.filePath)));
     }
     expect(eslintScope.sort()).toEqual(cliScope);
     expect(cliScope.some((f) => /\.(test|spec)\./.test(f))).toBe(false);
@@ -105,20 +111,26 @@ describe.each(Object.keys(SETUPS))('ESLint (%s) and the CLI agree', (setupName) 
  * `crossFile` findings are the CLI's only, `eslintOnly` ones are cleared by callers the plugin
  * cannot see. Everything else must agree.
  */
-describe.each(CROSS_FILE_PROJECTS)('ESLint and the CLI on fixtures/cross-file/%s differ only where marked', (project) => {
-  it('per file, ESLint reports the unmarked findings and the eslintOnly ones', async () => {
-    const cwd = join(CROSS_FILE, project);
-    const expected = JSON.parse(readFileSync(join(cwd, 'expected.json'), 'utf8')) as CrossFileExpected;
-    const at = (f: { ruleId: string; file: string; line: number; column: number }) => `${f.ruleId} ${f.file} ${f.line}:${f.column}`;
-    const cli = (await scan({ cwd, paths: [] })).findings.map(at).sort();
-    expect(cli).toEqual(expected.findings.map(at).sort());
-    for (const setup of Object.values(SETUPS)) {
-      const eslint = (await eslintFindings(eslintFor(cwd, setup), cwd, ['.'])).map((f) => f.key.replace(/-\d+:\d+$/, '')).sort();
-      const perFile = [...expected.findings.filter((f) => !f.crossFile), ...expected.eslintOnly].map(at).sort();
-      expect(eslint).toEqual(perFile);
-    }
-  });
-});
+describe.each(CROSS_FILE_PROJECTS)(
+  'ESLint and the CLI on fixtures/cross-file/%s differ only where marked',
+  (project) => {
+    it('per file, ESLint reports the unmarked findings and the eslintOnly ones', async () => {
+      const cwd = join(CROSS_FILE, project);
+      const expected = JSON.parse(readFileSync(join(cwd, 'expected.json'), 'utf8')) as CrossFileExpected;
+      const at = (f: { ruleId: string; file: string; line: number; column: number }) =>
+        `${f.ruleId} ${f.file} ${f.line}:${f.column}`;
+      const cli = (await scan({ cwd, paths: [] })).findings.map(at).sort();
+      expect(cli).toEqual(expected.findings.map(at).sort());
+      for (const setup of Object.values(SETUPS)) {
+        const eslint = (await eslintFindings(eslintFor(cwd, setup), cwd, ['.']))
+          .map((f) => f.key.replace(/-\d+:\d+$/, ''))
+          .sort();
+        const perFile = [...expected.findings.filter((f) => !f.crossFile), ...expected.eslintOnly].map(at).sort();
+        expect(eslint).toEqual(perFile);
+      }
+    });
+  },
+);
 
 describe('ESLint and the CLI agree on comments and unusual text', () => {
   const counter = (name: string) => `let ${name} = 0;\nexport function bump${name}() { ${name}++; }\n`;

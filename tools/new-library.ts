@@ -33,7 +33,11 @@ export function libraryCategories(): Category[] {
 
 /** `@acme/cache` → `acme-cache`: a fixture's file name. */
 function slug(name: string): string {
-  return name.replace(/^@/, '').replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
+  return name
+    .replace(/^@/, '')
+    .replace(/[^a-zA-Z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
 }
 
 /** `@acme/cache` → `AcmeCache`: the local name of the imported constructor or factory. */
@@ -45,19 +49,27 @@ function localName(name: string, exported: string | undefined): string {
 
 /** The fixtures and the row for a package, or a problem with the request. */
 export function scaffold(pkg: string, category: string, exported?: string): Scaffold | { problem: string } {
-  if (!/^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i.test(pkg)) return { problem: `not a package name: ${JSON.stringify(pkg)}` };
-  if (!(CATEGORIES as readonly string[]).includes(category)) return { problem: `unknown category "${category}" (known: ${CATEGORIES.join(', ')})` };
+  if (!/^(?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i.test(pkg))
+    return { problem: `not a package name: ${JSON.stringify(pkg)}` };
+  if (!(CATEGORIES as readonly string[]).includes(category))
+    return { problem: `unknown category "${category}" (known: ${CATEGORIES.join(', ')})` };
   const libraries = libraryCategories();
   if (!libraries.includes(category as Category)) {
-    return { problem: `${category} has no library rows: it is found from the code itself; add a detector case instead (known: ${libraries.join(', ')})` };
+    return {
+      problem: `${category} has no library rows: it is found from the code itself; add a detector case instead (known: ${libraries.join(', ')})`,
+    };
   }
   const known = CATALOGUE.find((entry) => entry.modules.includes(pkg));
   if (known) return { problem: `${pkg} is already in the catalogue, as "${known.label}" (${known.category})` };
-  if (exported !== undefined && !/^[A-Za-z_$][\w$]*$/.test(exported)) return { problem: `not an export name: ${JSON.stringify(exported)}` };
+  if (exported !== undefined && !/^[A-Za-z_$][\w$]*$/.test(exported))
+    return { problem: `not an export name: ${JSON.stringify(exported)}` };
 
   const name = slug(pkg);
   const Local = localName(pkg, exported);
-  const importLine = exported === undefined ? `import ${Local} from '${pkg}';` : `import { ${exported === Local ? Local : `${exported} as ${Local}`} } from '${pkg}';`;
+  const importLine =
+    exported === undefined
+      ? `import ${Local} from '${pkg}';`
+      : `import { ${exported === Local ? Local : `${exported} as ${Local}`} } from '${pkg}';`;
   const invalid = `// TODO: say what this case is and why it breaks on several instances: ${pkg} keeps its
 // state in the memory of one process.
 import express from 'express';
@@ -151,7 +163,9 @@ export function main(args: readonly string[], out: Output = PROCESS): number {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, file.text, { flag: 'wx' });
   }
-  const written = result.files.map((f) => `  ${relative(options.root, join(options.root, f.path)).split(sep).join('/')}`).join('\n');
+  const written = result.files
+    .map((f) => `  ${relative(options.root, join(options.root, f.path)).split(sep).join('/')}`)
+    .join('\n');
   out.stdout(`Wrote the fixtures:
 ${written}
 

@@ -11,7 +11,10 @@ export function terminalLine(text: string): string {
 
 /** Several lines (a stack trace): each line as `terminalLine` shows it. */
 export function terminalLines(text: string): string {
-  return text.split(/\r\n|\n/).map(terminalLine).join('\n');
+  return text
+    .split(/\r\n|\n/)
+    .map(terminalLine)
+    .join('\n');
 }
 
 /**

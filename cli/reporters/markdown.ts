@@ -51,7 +51,9 @@ function categorySection(category: Category, findings: readonly Finding[]): stri
     '',
     '| State | Where | Written at request time | Lost if the instance dies | Move it to |',
     '| --- | --- | --- | --- | --- |',
-    ...findings.map((f) => `| ${[mdCode(f.subject, true) || NONE, where(f.file, f.line), writes(f), lost, moveTo(f)].join(' | ')} |`),
+    ...findings.map(
+      (f) => `| ${[mdCode(f.subject, true) || NONE, where(f.file, f.line), writes(f), lost, moveTo(f)].join(' | ')} |`,
+    ),
   ];
 }
 
@@ -82,7 +84,11 @@ function summaryNotes(result: ScanResult): string[] {
   const notes: string[] = [];
   if (result.errors.length > 0) notes.push(`${plural(result.errors.length, 'file')} not analysed`);
   if (result.skipped.length > 0) notes.push(skippedCounts(result));
-  if (result.outOfScope.length > 0) notes.push(`${plural(result.outOfScope.length, 'named file')} outside the server-code scope skipped`);
-  if (result.baseline) notes.push(`${plural(result.baseline.suppressed, 'known finding')} hidden by the baseline ${mdPath(result.baseline.file)}`);
+  if (result.outOfScope.length > 0)
+    notes.push(`${plural(result.outOfScope.length, 'named file')} outside the server-code scope skipped`);
+  if (result.baseline)
+    notes.push(
+      `${plural(result.baseline.suppressed, 'known finding')} hidden by the baseline ${mdPath(result.baseline.file)}`,
+    );
   return notes;
 }

@@ -20,9 +20,13 @@ export function pretty(result: ScanResult, options: ReporterOptions): string {
       const severity = f.severity === 'error' ? c.red('error') : c.yellow('warn ');
       out.push(`  ${c.dim(`${f.line}:${f.column}`)}  ${severity}  ${oneLine(f.message)}  ${c.dim(oneLine(f.ruleId))}`);
       if (lines) out.push(...frame(lines, f, c));
-      if (f.suggestion.packages.length > 0) out.push(`    ${c.green('→')} ${c.dim('use:')} ${oneLine(f.suggestion.packages.join(', '))}`);
+      if (f.suggestion.packages.length > 0)
+        out.push(`    ${c.green('→')} ${c.dim('use:')} ${oneLine(f.suggestion.packages.join(', '))}`);
       for (const related of f.related.slice(0, 5)) {
-        const where = related.file === f.file ? `line ${related.line}:${related.column}` : `${printableName(related.file)}:${related.line}:${related.column}`;
+        const where =
+          related.file === f.file
+            ? `line ${related.line}:${related.column}`
+            : `${printableName(related.file)}:${related.line}:${related.column}`;
         out.push(`    ${c.dim(`${oneLine(related.message)}: ${where}`)}`);
       }
       if (f.related.length > 5) out.push(`    ${c.dim(`… and ${f.related.length - 5} more`)}`);
@@ -30,9 +34,14 @@ export function pretty(result: ScanResult, options: ReporterOptions): string {
     }
   }
   if (result.errors.length > 0) {
-    out.push(c.yellow(`statecheck could not fully analyse ${plural(new Set(result.errors.map((e) => e.file)).size, 'file')}:`));
+    out.push(
+      c.yellow(`statecheck could not fully analyse ${plural(new Set(result.errors.map((e) => e.file)).size, 'file')}:`),
+    );
     // A message has several lines only with --debug (a stack): they are indented under it.
-    for (const e of result.errors) out.push(`  ${printableName(e.file)}: ${sanitize(e.message.replace(/\r\n|[\r\u2028\u2029]/g, '\n')).replace(/\n/g, '\n    ')}`);
+    for (const e of result.errors)
+      out.push(
+        `  ${printableName(e.file)}: ${sanitize(e.message.replace(/\r\n|[\r\u2028\u2029]/g, '\n')).replace(/\n/g, '\n    ')}`,
+      );
     out.push('');
   }
   out.push(summaryLine(result, options));
@@ -53,8 +62,11 @@ function frame(lines: readonly string[], f: Finding, c: ReporterOptions['colors'
     if (n === f.line) {
       const source = lines[n - 1] ?? '';
       const prefix = sanitize(source.slice(0, f.column - 1).replace(/\t/g, '  '));
-      const length = f.endLine === f.line ? Math.max(1, f.endColumn - f.column) : Math.max(1, source.length - f.column + 1);
-      out.push(`    ${c.dim(`  ${' '.repeat(width)} │`)} ${' '.repeat(prefix.length)}${c.red('^'.repeat(Math.min(length, 80)))}`);
+      const length =
+        f.endLine === f.line ? Math.max(1, f.endColumn - f.column) : Math.max(1, source.length - f.column + 1);
+      out.push(
+        `    ${c.dim(`  ${' '.repeat(width)} │`)} ${' '.repeat(prefix.length)}${c.red('^'.repeat(Math.min(length, 80)))}`,
+      );
     }
   }
   return out;

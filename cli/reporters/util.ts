@@ -9,7 +9,10 @@ import { type ReporterOptions, type ScanResult, SKIP_KINDS, type SkipKind } from
  */
 export function sanitize(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+  return text.replace(
+    /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+    '',
+  );
 }
 
 /** A message on one line: sanitized, line breaks as spaces, so it cannot fake a line of the report. */
@@ -26,7 +29,10 @@ export function printableName(name: string): string {
   return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
     const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
     const code = c.charCodeAt(0);
-    return named[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`);
+    return (
+      named[c] ??
+      (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`)
+    );
   });
 }
 
@@ -62,13 +68,18 @@ export function summaryLine(result: ScanResult, options: ReporterOptions): strin
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.length - errors;
   const scanned = `${plural(result.summary.files, 'file')} scanned in ${result.summary.durationMs} ms`;
-  let skipped = result.outOfScope.length > 0 ? `, ${plural(result.outOfScope.length, 'named file')} outside the server-code scope skipped` : '';
+  let skipped =
+    result.outOfScope.length > 0
+      ? `, ${plural(result.outOfScope.length, 'named file')} outside the server-code scope skipped`
+      : '';
   if (result.skipped.length > 0) skipped += `; ${skippedCounts(result)}`;
   if (result.baseline) {
     skipped += `; ${plural(result.baseline.suppressed, 'known finding')} suppressed by ${printableName(result.baseline.file)}`;
-    if (result.baseline.stale > 0) skipped += `, ${plural(result.baseline.stale, 'baseline entry', 'baseline entries')} no longer found (prune with --update-baseline)`;
+    if (result.baseline.stale > 0)
+      skipped += `, ${plural(result.baseline.stale, 'baseline entry', 'baseline entries')} no longer found (prune with --update-baseline)`;
   }
-  if (result.findings.length === 0) return guardCommands(`${c.green('✔')} no process-bound state found (${scanned}${skipped})`);
+  if (result.findings.length === 0)
+    return guardCommands(`${c.green('✔')} no process-bound state found (${scanned}${skipped})`);
   const counts = `${plural(result.findings.length, 'finding')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`;
   return guardCommands(`${errors > 0 ? c.red('✖') : c.yellow('⚠')} ${c.bold(counts)} in ${scanned}${skipped}`);
 }
@@ -84,6 +95,8 @@ const SKIP_LABELS: Record<SkipKind, string> = {
 
 /** `3 files skipped (2 generated, 1 minified)`: the files not analysed on purpose, by reason. */
 export function skippedCounts(result: Pick<ScanResult, 'skipped' | 'summary'>): string {
-  const counts = SKIP_KINDS.flatMap((kind) => (result.summary.skipped[kind] ? [`${result.summary.skipped[kind]} ${SKIP_LABELS[kind]}`] : []));
+  const counts = SKIP_KINDS.flatMap((kind) =>
+    result.summary.skipped[kind] ? [`${result.summary.skipped[kind]} ${SKIP_LABELS[kind]}`] : [],
+  );
   return `${plural(result.skipped.length, 'file')} skipped (${counts.join(', ')})`;
 }

@@ -11,7 +11,8 @@ const REMOVERS = new Set(['unlink', 'unlinkSync', 'rm', 'rmSync', 'remove', 'rem
 const MAX_DEPTH = 6;
 
 const FILEUPLOAD = {
-  summary: 'upload the file to object storage (`PutObjectCommand` from @aws-sdk/client-s3) instead of `mv()` to a local folder',
+  summary:
+    'upload the file to object storage (`PutObjectCommand` from @aws-sdk/client-s3) instead of `mv()` to a local folder',
   packages: ['@aws-sdk/client-s3'],
 };
 
@@ -35,7 +36,14 @@ function fsWrites(ctx: FileContext): CoreFinding[] {
     const target = node.arguments[entry.pathArg ?? 0];
     if (target && isTempPath(ctx, target, 0) && removesFiles(ctx, node)) continue;
     findings.push(
-      makeFinding(ctx, { category: 'file-write', node, what: `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, suggestion: entry.suggestion, subject: entry.label, condition: when.condition }),
+      makeFinding(ctx, {
+        category: 'file-write',
+        node,
+        what: `${snippet(ctx, node)} (${entry.label}) ${entry.what}`,
+        suggestion: entry.suggestion,
+        subject: entry.label,
+        condition: when.condition,
+      }),
     );
   }
   return findings;
@@ -59,7 +67,8 @@ function isTempPath(ctx: FileContext, expr: TS.Expression, depth: number): boole
     }
     if (ts.isIdentifier(node)) {
       const decl = ctx.binder.resolve(node)?.declaration;
-      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && isTempPath(ctx, decl.initializer, depth + 1)) temp = true;
+      if (decl && ts.isVariableDeclaration(decl) && decl.initializer && isTempPath(ctx, decl.initializer, depth + 1))
+        temp = true;
     }
   });
   return temp;
@@ -92,7 +101,16 @@ function fileUploadMoves(ctx: FileContext): CoreFinding[] {
     const when = ctx.when(node, REQUEST_TIME);
     if (!when.holds) continue;
     const what = `${snippet(ctx, node)} (express-fileupload) moves the upload into a local folder`;
-    findings.push(makeFinding(ctx, { category: 'file-write', node, what, suggestion: FILEUPLOAD, subject: 'express-fileupload', condition: when.condition }));
+    findings.push(
+      makeFinding(ctx, {
+        category: 'file-write',
+        node,
+        what,
+        suggestion: FILEUPLOAD,
+        subject: 'express-fileupload',
+        condition: when.condition,
+      }),
+    );
   }
   return findings;
 }
@@ -108,11 +126,14 @@ function fromUploadedFiles(ctx: FileContext, expr: TS.Expression, depth: number)
   }
   if (ts.isIdentifier(e)) {
     const decl = ctx.binder.resolve(e)?.declaration;
-    if (decl && ts.isVariableDeclaration(decl) && decl.initializer) return fromUploadedFiles(ctx, decl.initializer, depth + 1);
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer)
+      return fromUploadedFiles(ctx, decl.initializer, depth + 1);
     if (decl && ts.isBindingElement(decl)) {
       let node: TS.Node = decl;
-      while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node) || ts.isArrayBindingPattern(node)) node = node.parent;
-      if (ts.isVariableDeclaration(node) && node.initializer) return fromUploadedFiles(ctx, node.initializer, depth + 1);
+      while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node) || ts.isArrayBindingPattern(node))
+        node = node.parent;
+      if (ts.isVariableDeclaration(node) && node.initializer)
+        return fromUploadedFiles(ctx, node.initializer, depth + 1);
     }
   }
   return false;

@@ -48,13 +48,27 @@ export interface Site {
   condition?: Condition;
 }
 
-export function relatedSpans(ctx: FileContext, sites: readonly Site[], message = WRITTEN_AT_REQUEST_TIME): RelatedSpan[] {
-  return sites.map(({ node, condition }) => ({ start: node.getStart(ctx.sourceFile), end: node.getEnd(), message, ...(condition && ctx.crossFile ? { condition } : {}) }));
+export function relatedSpans(
+  ctx: FileContext,
+  sites: readonly Site[],
+  message = WRITTEN_AT_REQUEST_TIME,
+): RelatedSpan[] {
+  return sites.map(({ node, condition }) => ({
+    start: node.getStart(ctx.sourceFile),
+    end: node.getEnd(),
+    message,
+    ...(condition && ctx.crossFile ? { condition } : {}),
+  }));
 }
 
 /** Categories whose store or timer belongs to whoever calls the function that creates it. */
 const MOVES_TO_CALLERS: ReadonlySet<Category> = new Set([
-  'process-cache', 'memory-session', 'memory-rate-limit', 'socket-registry', 'in-process-scheduler', 'process-lock',
+  'process-cache',
+  'memory-session',
+  'memory-rate-limit',
+  'socket-registry',
+  'in-process-scheduler',
+  'process-lock',
 ]);
 
 /**
@@ -62,7 +76,12 @@ const MOVES_TO_CALLERS: ReadonlySet<Category> = new Set([
  * function it is written in returns it (`return new LRUCache(…)`, `() => session({…})`), or, for
  * a timer, merely starts it; or a field or constructor of an exported class holds it.
  */
-function factoryOf(ctx: FileContext, node: TS.Node, category: Category, exports: readonly string[]): string | undefined {
+function factoryOf(
+  ctx: FileContext,
+  node: TS.Node,
+  category: Category,
+  exports: readonly string[],
+): string | undefined {
   const ts = ctx.ts;
   if (!MOVES_TO_CALLERS.has(category)) return undefined;
   const unit = ctx.unitOf(node);
@@ -82,7 +101,11 @@ function isReturned(ctx: FileContext, node: TS.Node, unit: TS.Node): boolean {
     const binding = ctx.binder.resolve(parent.name);
     return (binding?.references ?? []).some((ref) => {
       const up = outerWrapper(ts, ref).parent;
-      return (ts.isReturnStatement(up) || (ts.isShorthandPropertyAssignment(up) && ts.isReturnStatement(outerWrapper(ts, up.parent).parent))) && ctx.unitOf(up) === unit;
+      return (
+        (ts.isReturnStatement(up) ||
+          (ts.isShorthandPropertyAssignment(up) && ts.isReturnStatement(outerWrapper(ts, up.parent).parent))) &&
+        ctx.unitOf(up) === unit
+      );
     });
   }
   return false;
@@ -100,7 +123,11 @@ export function snippet(ctx: FileContext, node: TS.Node): string {
   if (ts.isCallExpression(node)) {
     // fastify.register(rateLimit, …): name the plugin, not the options.
     const plugin = node.arguments[0] && skipOuter(ts, node.arguments[0]);
-    if (memberName(ts, skipOuter(ts, node.expression)) === 'register' && plugin && !ts.isObjectLiteralExpression(plugin)) {
+    if (
+      memberName(ts, skipOuter(ts, node.expression)) === 'register' &&
+      plugin &&
+      !ts.isObjectLiteralExpression(plugin)
+    ) {
       return code(`${text(node.expression)}(${text(node.arguments[0])}, …)`);
     }
     return code(`${text(node.expression)}(…)`);

@@ -18,7 +18,13 @@ export const globalMutation = detector('global-mutation', {
 function globalWrites(ctx: FileContext): CoreFinding[] {
   const groups = new Map<string, Site[]>();
   const k = ctx.ts.SyntaxKind;
-  for (const node of ctx.ofKinds(k.BinaryExpression, k.PrefixUnaryExpression, k.PostfixUnaryExpression, k.DeleteExpression, k.CallExpression)) {
+  for (const node of ctx.ofKinds(
+    k.BinaryExpression,
+    k.PrefixUnaryExpression,
+    k.PostfixUnaryExpression,
+    k.DeleteExpression,
+    k.CallExpression,
+  )) {
     const write = globalWrite(ctx, node);
     if (!write) continue;
     const when = ctx.when(node, REQUEST_TIME);
@@ -31,7 +37,15 @@ function globalWrites(ctx: FileContext): CoreFinding[] {
   return [...groups].map(([key, writes]) => {
     const [first, ...rest] = writes;
     const what = `${code(key)} is ${key.startsWith('process.env') ? 'process-wide environment' : 'a global'} written at request time`;
-    return makeFinding(ctx, { category: 'global-mutation', node: first!.node, what, suggestion: info.suggestion, subject: key, related: relatedSpans(ctx, rest), condition: first!.condition });
+    return makeFinding(ctx, {
+      category: 'global-mutation',
+      node: first!.node,
+      what,
+      suggestion: info.suggestion,
+      subject: key,
+      related: relatedSpans(ctx, rest),
+      condition: first!.condition,
+    });
   });
 }
 
@@ -39,26 +53,36 @@ function globalWrites(ctx: FileContext): CoreFinding[] {
 function globalWrite(ctx: FileContext, node: TS.Node): string | undefined {
   const ts = ctx.ts;
   let target: TS.Expression | undefined;
-  if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+  if (
+    ts.isBinaryExpression(node) &&
+    node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+    node.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+  ) {
     target = node.left;
     const key = globalKey(ctx, target);
     if (key && isLazyInit(ctx, node, skipOuter(ts, target))) return undefined;
     return key;
   }
-  if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
-      (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) {
+  if (
+    (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+    (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)
+  ) {
     return globalKey(ctx, node.operand);
   }
   if (ts.isDeleteExpression(node)) return globalKey(ctx, node.expression);
   // Object.assign(process.env, values), Object.defineProperty(globalThis, 'x', …)
   if (ts.isCallExpression(node) && node.arguments[0]) {
     const callee = skipOuter(ts, node.expression);
-    if (ts.isPropertyAccessExpression(callee) && ctx.binder.isGlobal(callee.expression, 'Object') &&
-        ['assign', 'defineProperty', 'defineProperties'].includes(callee.name.text)) {
+    if (
+      ts.isPropertyAccessExpression(callee) &&
+      ctx.binder.isGlobal(callee.expression, 'Object') &&
+      ['assign', 'defineProperty', 'defineProperties'].includes(callee.name.text)
+    ) {
       const arg = skipOuter(ts, node.arguments[0]);
       if (isProcessEnv(ctx, arg)) return 'process.env';
       if (isGlobalObject(ctx, arg)) {
-        const name = callee.name.text === 'defineProperty' ? node.arguments[1] && skipOuter(ts, node.arguments[1]) : undefined;
+        const name =
+          callee.name.text === 'defineProperty' ? node.arguments[1] && skipOuter(ts, node.arguments[1]) : undefined;
         return name && ts.isStringLiteral(name) ? `globalThis.${name.text}` : 'globalThis';
       }
     }
@@ -88,12 +112,21 @@ function isGlobalObject(ctx: FileContext, expr: TS.Expression, depth = 0): boole
   if (!ts.isIdentifier(e) || depth > 3) return false;
   const binding = ctx.binder.resolve(e);
   const decl = binding?.declaration;
-  return binding?.kind === 'const' && decl !== undefined && ts.isVariableDeclaration(decl) && decl.initializer !== undefined &&
-    isGlobalObject(ctx, decl.initializer, depth + 1);
+  return (
+    binding?.kind === 'const' &&
+    decl !== undefined &&
+    ts.isVariableDeclaration(decl) &&
+    decl.initializer !== undefined &&
+    isGlobalObject(ctx, decl.initializer, depth + 1)
+  );
 }
 
 function isProcessEnv(ctx: FileContext, expr: TS.Expression): boolean {
   const ts = ctx.ts;
   const e = skipOuter(ts, expr);
-  return ts.isPropertyAccessExpression(e) && e.name.text === 'env' && ctx.binder.isGlobal(skipOuter(ts, e.expression), 'process');
+  return (
+    ts.isPropertyAccessExpression(e) &&
+    e.name.text === 'env' &&
+    ctx.binder.isGlobal(skipOuter(ts, e.expression), 'process')
+  );
 }

@@ -11,11 +11,56 @@ import { makeFinding, relatedSpans } from './finding.js';
 // Hand-rolled state (state.ts finds it): which category it is, and its findings.
 
 const SESSION_WORDS = new Set(['session', 'sessions', 'sid', 'sids']);
-const RATE_WORDS = new Set(['hits', 'hit', 'attempts', 'attempt', 'ratelimit', 'ratelimits', 'throttle', 'throttles', 'limiter', 'limiters', 'buckets', 'bucket', 'quota', 'quotas', 'strikes', 'failures']);
-const LOCK_WORDS = new Set(['lock', 'locks', 'locked', 'mutex', 'mutexes', 'inflight', 'semaphore', 'semaphores', 'running', 'busy', 'processing', 'leases', 'lease']);
+const RATE_WORDS = new Set([
+  'hits',
+  'hit',
+  'attempts',
+  'attempt',
+  'ratelimit',
+  'ratelimits',
+  'throttle',
+  'throttles',
+  'limiter',
+  'limiters',
+  'buckets',
+  'bucket',
+  'quota',
+  'quotas',
+  'strikes',
+  'failures',
+]);
+const LOCK_WORDS = new Set([
+  'lock',
+  'locks',
+  'locked',
+  'mutex',
+  'mutexes',
+  'inflight',
+  'semaphore',
+  'semaphores',
+  'running',
+  'busy',
+  'processing',
+  'leases',
+  'lease',
+]);
 const CACHE_WORDS = new Set(['cache', 'caches', 'cached', 'memo', 'memos', 'memoized', 'lru']);
 const SOCKET_WORDS = new Set(['sockets', 'socket', 'connections', 'subscribers', 'streams', 'peers', 'sse']);
-const CONNECTION_PARAMS = new Set(['res', 'response', 'reply', 'ws', 'socket', 'conn', 'connection', 'client', 'stream', 'controller', 'writer', 'sse', 'peer']);
+const CONNECTION_PARAMS = new Set([
+  'res',
+  'response',
+  'reply',
+  'ws',
+  'socket',
+  'conn',
+  'connection',
+  'client',
+  'stream',
+  'controller',
+  'writer',
+  'sse',
+  'peer',
+]);
 const IP_PATTERN = /(^|\W)ip(\W|$)|\.ip\b|remoteAddress|x-forwarded-for|x-real-ip|clientIp/i;
 
 /** What a write says about the state it writes: a response object is stored, a key is the client IP. */
@@ -44,7 +89,12 @@ const connectionHolders = perFile((ctx): ReadonlySet<TS.Node> => {
     const decl = ctx.binder.resolve(id)?.declaration;
     if (!decl || !ts.isParameter(decl)) continue;
     // Up to the first function; a node already marked has its way up marked too.
-    for (let node: TS.Node | undefined = id; node && !holders.has(node) && !isFunctionLike(ts, node); node = node.parent) holders.add(node);
+    for (
+      let node: TS.Node | undefined = id;
+      node && !holders.has(node) && !isFunctionLike(ts, node);
+      node = node.parent
+    )
+      holders.add(node);
   }
   return holders;
 });
@@ -54,21 +104,32 @@ const connectionHolders = perFile((ctx): ReadonlySet<TS.Node> => {
  * derived from the client IP) first, then what the state is called.
  */
 function classify(ctx: FileContext, piece: StatePiece): Category {
-  return classifyFacts(piece.name, piece.container, piece.writes.map((w) => writeFacts(ctx, w)));
+  return classifyFacts(
+    piece.name,
+    piece.container,
+    piece.writes.map((w) => writeFacts(ctx, w)),
+  );
 }
 
 export function classifyFacts(stateName: string, container: ContainerKind, writes: readonly WriteFacts[]): Category {
   const name = words(stateName);
   const has = (set: ReadonlySet<string>) => name.some((w) => set.has(w)) || set.has(stateName.toLowerCase());
   const holdsConnection = writes.some((w) => w.connection);
-  if (holdsConnection && (container === 'set' || container === 'array' || container === 'map')) return 'socket-registry';
+  if (holdsConnection && (container === 'set' || container === 'array' || container === 'map'))
+    return 'socket-registry';
   // A session store holds many sessions; a flag or a single value named `session…` does not.
   if (has(SESSION_WORDS) && container !== 'value') return 'memory-session';
   const keyedByIp = writes.some((w) => w.ipKey);
   // A rate limiter counts per client: a keyed container, not a scalar page-hit counter.
   const keyed = container === 'map' || container === 'object';
-  if (keyed && (has(RATE_WORDS) || keyedByIp || (name.includes('rate') && name.includes('limit')))) return 'memory-rate-limit';
-  if (has(LOCK_WORDS) || (name.includes('in') && name.includes('flight')) || (name.includes('pending') && container !== 'array')) return 'process-lock';
+  if (keyed && (has(RATE_WORDS) || keyedByIp || (name.includes('rate') && name.includes('limit'))))
+    return 'memory-rate-limit';
+  if (
+    has(LOCK_WORDS) ||
+    (name.includes('in') && name.includes('flight')) ||
+    (name.includes('pending') && container !== 'array')
+  )
+    return 'process-lock';
   if (has(CACHE_WORDS)) return 'process-cache';
   if (has(SOCKET_WORDS) && container !== 'value') return 'socket-registry';
   return 'module-state';

@@ -32,9 +32,21 @@ function timers(ctx: FileContext): CoreFinding[] {
     if (!when.holds) continue;
     const found = { category: 'in-process-scheduler', node, suggestion: TIMERS, condition: when.condition } as const;
     if (timer === 'setInterval') {
-      findings.push(makeFinding(ctx, { ...found, what: `${snippet(ctx, node)} runs on a timer in the web process`, subject: 'setInterval' }));
+      findings.push(
+        makeFinding(ctx, {
+          ...found,
+          what: `${snippet(ctx, node)} runs on a timer in the web process`,
+          subject: 'setInterval',
+        }),
+      );
     } else if (reschedulesItself(ctx, node)) {
-      findings.push(makeFinding(ctx, { ...found, what: `${snippet(ctx, node)} reschedules its own function, a timer loop in the web process`, subject: 'setTimeout loop' }));
+      findings.push(
+        makeFinding(ctx, {
+          ...found,
+          what: `${snippet(ctx, node)} reschedules its own function, a timer loop in the web process`,
+          subject: 'setTimeout loop',
+        }),
+      );
     }
   }
   return findings;
@@ -46,10 +58,15 @@ function timerName(ctx: FileContext, callee: TS.Expression): 'setInterval' | 'se
   const e = skipOuter(ts, callee);
   let name: string | undefined;
   if (ts.isIdentifier(e) && ctx.binder.isGlobal(e)) name = e.text;
-  else if (ts.isPropertyAccessExpression(e) && (ctx.binder.isGlobal(e.expression, 'globalThis') || ctx.binder.isGlobal(e.expression, 'global'))) name = e.name.text;
+  else if (
+    ts.isPropertyAccessExpression(e) &&
+    (ctx.binder.isGlobal(e.expression, 'globalThis') || ctx.binder.isGlobal(e.expression, 'global'))
+  )
+    name = e.name.text;
   else {
     const ref = ctx.imports.resolve(e);
-    if (ref && (ref.module === 'timers' || ref.module === 'timers/promises') && ref.path.length === 1) name = ref.path[0];
+    if (ref && (ref.module === 'timers' || ref.module === 'timers/promises') && ref.path.length === 1)
+      name = ref.path[0];
   }
   return name === 'setInterval' || name === 'setTimeout' ? name : undefined;
 }

@@ -33,7 +33,8 @@ const reportedCreations = perFile((ctx): ReportedCreation[] => {
 function creationContext(ctx: FileContext, creation: LibraryCreation): When {
   const ts = ctx.ts;
   // A scheduled job or a file written per request is still process-bound, wherever it is created.
-  if (creation.entry.category === 'in-process-scheduler' || creation.entry.category === 'file-write') return ctx.when(creation.node, ANY_CONTEXT);
+  if (creation.entry.category === 'in-process-scheduler' || creation.entry.category === 'file-write')
+    return ctx.when(creation.node, ANY_CONTEXT);
   const when = ctx.when(creation.node, SHARED_CONTEXT);
   if (!when.holds) return when;
   const unit = ctx.unitOf(creation.node);
@@ -56,7 +57,14 @@ export function libraryFinders(category: Category): Finder[] {
         reportedCreations(ctx)
           .filter((c) => c.entry.category === category)
           .map((c) =>
-            makeFinding(ctx, { category, node: c.node, what: `${snippet(ctx, c.node)} (${c.entry.label}) ${c.entry.what}`, suggestion: c.entry.suggestion, subject: c.entry.label, condition: c.condition }),
+            makeFinding(ctx, {
+              category,
+              node: c.node,
+              what: `${snippet(ctx, c.node)} (${c.entry.label}) ${c.entry.what}`,
+              suggestion: c.entry.suggestion,
+              subject: c.entry.label,
+              condition: c.condition,
+            }),
           ),
     },
     {
@@ -65,7 +73,15 @@ export function libraryFinders(category: Category): Finder[] {
       find: (ctx) =>
         typedStores(ctx)
           .filter((t) => t.entry.category === category)
-          .map((t) => makeFinding(ctx, { category, node: t.name, what: t.what, suggestion: t.entry.suggestion, subject: t.entry.label })),
+          .map((t) =>
+            makeFinding(ctx, {
+              category,
+              node: t.name,
+              what: t.what,
+              suggestion: t.entry.suggestion,
+              subject: t.entry.label,
+            }),
+          ),
     },
   ];
 }
@@ -93,18 +109,31 @@ const typedStoresOf = perFile((ctx): TypedStore[] => {
     if (values.some((v) => v !== undefined && (libraryCreation(ctx, v) || createdByProject(ctx, v)))) return;
     const entry = typedStore(ctx, name);
     const typeName = entry && ctx.checker!.getTypeAtLocation(name).getSymbol()?.getName();
-    if (entry && typeName) found.push({ name, entry, what: `${code(label)} holds a ${code(typeName)} (${entry.label}), which ${entry.what}` });
+    if (entry && typeName)
+      found.push({
+        name,
+        entry,
+        what: `${code(label)} holds a ${code(typeName)} (${entry.label}), which ${entry.what}`,
+      });
   };
   for (const binding of ctx.binder.moduleScope().values()) {
     const decl = binding.declaration;
-    if (ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && decl.initializer) consider(decl.name, binding.name, [decl.initializer]);
+    if (ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && decl.initializer)
+      consider(decl.name, binding.name, [decl.initializer]);
   }
   for (const node of ctx.classes) {
     if (!ctx.reach.classFacts(node).singleton) continue;
     const assigned = ctx.reach.thisMembers(node);
     for (const member of node.members) {
-      if (!ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name) || (ts.getModifiers(member) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) continue;
-      const writes = (assigned.get(member.name.text) ?? []).flatMap((a) => (ts.isBinaryExpression(a.parent) && a.parent.left === a ? [a.parent.right] : []));
+      if (
+        !ts.isPropertyDeclaration(member) ||
+        !ts.isIdentifier(member.name) ||
+        (ts.getModifiers(member) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword)
+      )
+        continue;
+      const writes = (assigned.get(member.name.text) ?? []).flatMap((a) =>
+        ts.isBinaryExpression(a.parent) && a.parent.left === a ? [a.parent.right] : [],
+      );
       if (!member.initializer && writes.length === 0) continue;
       consider(member.name, `this.${member.name.text}`, [member.initializer, ...writes]);
     }

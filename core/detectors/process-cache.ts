@@ -31,11 +31,20 @@ function memoizerFindings(ctx: FileContext): CoreFinding[] {
     const promiseOption = node.arguments.slice(1).some((arg) => {
       const obj = objectLiteral(ctx, arg);
       const value = obj && objectProperty(ts, obj, 'promise');
-      return obj !== undefined && hasProperty(ts, obj, 'promise') === 'yes' && value?.kind !== ts.SyntaxKind.FalseKeyword;
+      return (
+        obj !== undefined && hasProperty(ts, obj, 'promise') === 'yes' && value?.kind !== ts.SyntaxKind.FalseKeyword
+      );
     });
     if (!(entry.label === 'p-memoize' || promiseOption || doesIo(ctx, target))) continue;
     findings.push(
-      makeFinding(ctx, { category: 'process-cache', node, what: `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, suggestion: entry.suggestion, subject: entry.label, condition: when.condition }),
+      makeFinding(ctx, {
+        category: 'process-cache',
+        node,
+        what: `${snippet(ctx, node)} (${entry.label}) ${entry.what}`,
+        suggestion: entry.suggestion,
+        subject: entry.label,
+        condition: when.condition,
+      }),
     );
   }
   return findings;
@@ -60,7 +69,10 @@ function functionOf(ctx: FileContext, arg: TS.Expression): TS.Node | undefined {
 /** Async, awaits, returns a promise chain, or calls `fetch` or a database/HTTP client. */
 function doesIo(ctx: FileContext, fn: TS.Node): boolean {
   const ts = ctx.ts;
-  if (isFunctionNode(ts, fn) && (ts.getModifiers(fn as TS.FunctionDeclaration) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
+  if (
+    isFunctionNode(ts, fn) &&
+    (ts.getModifiers(fn as TS.FunctionDeclaration) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)
+  ) {
     return true;
   }
   let io = false;
@@ -81,7 +93,8 @@ function doesIo(ctx: FileContext, fn: TS.Node): boolean {
 
 function rootIdentifier(ts: FileContext['ts'], expr: TS.Expression): TS.Identifier | undefined {
   let e = skipOuter(ts, expr);
-  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isCallExpression(e)) e = skipOuter(ts, e.expression);
+  while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isCallExpression(e))
+    e = skipOuter(ts, e.expression);
   return ts.isIdentifier(e) ? e : undefined;
 }
 
@@ -94,7 +107,9 @@ function moduleStoreFindings(ctx: FileContext): CoreFinding[] {
     if (!ts.isPropertyAccessExpression(callee)) continue;
     const ref = ctx.imports.resolve(callee.expression);
     if (!ref || ref.path.length > 0) continue;
-    const entry = entriesForModule(ref.module).find((e) => e.via === 'module' && e.writeMethods?.includes(callee.name.text));
+    const entry = entriesForModule(ref.module).find(
+      (e) => e.via === 'module' && e.writeMethods?.includes(callee.name.text),
+    );
     if (!entry) continue;
     const when = ctx.when(node, REQUEST_TIME);
     if (!when.holds) continue;

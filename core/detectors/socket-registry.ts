@@ -21,7 +21,11 @@ export const socketRegistry = detector(
 );
 
 /** Request-time uses of `<holder>.<member>` for the variable a creation is stored in. */
-function memberUses(ctx: FileContext, creation: TS.Node, members: ReadonlySet<string>): (Site & { node: TS.PropertyAccessExpression })[] {
+function memberUses(
+  ctx: FileContext,
+  creation: TS.Node,
+  members: ReadonlySet<string>,
+): (Site & { node: TS.PropertyAccessExpression })[] {
   const ts = ctx.ts;
   const holder = holderText(ctx, creation);
   if (!holder) return [];
@@ -43,7 +47,16 @@ function wsBroadcasts(ctx: FileContext): CoreFinding[] {
     const uses = memberUses(ctx, node, new Set(['clients']));
     if (uses.length === 0) continue;
     const what = `${snippet(ctx, node)} (${entry.label}) ${entry.what}`;
-    findings.push(makeFinding(ctx, { category: 'socket-registry', node, what, suggestion: entry.suggestion, subject: entry.label, related: relatedSpans(ctx, uses, 'broadcast to local clients here') }));
+    findings.push(
+      makeFinding(ctx, {
+        category: 'socket-registry',
+        node,
+        what,
+        suggestion: entry.suggestion,
+        subject: entry.label,
+        related: relatedSpans(ctx, uses, 'broadcast to local clients here'),
+      }),
+    );
   }
   return findings;
 }
@@ -59,10 +72,27 @@ function eventBuses(ctx: FileContext): CoreFinding[] {
     const emits = memberUses(ctx, node, new Set(['emit'])).filter((use) => isCalled(ts, use.node));
     if (subscriptions.length === 0 || emits.length === 0) continue;
     const related = [
-      ...relatedSpans(ctx, subscriptions.map((s) => ({ node: s.node.parent })), 'subscribed here per request'),
-      ...relatedSpans(ctx, emits.map((e) => ({ node: e.node.parent })), 'emitted here at request time'),
+      ...relatedSpans(
+        ctx,
+        subscriptions.map((s) => ({ node: s.node.parent })),
+        'subscribed here per request',
+      ),
+      ...relatedSpans(
+        ctx,
+        emits.map((e) => ({ node: e.node.parent })),
+        'emitted here at request time',
+      ),
     ];
-    findings.push(makeFinding(ctx, { category: 'socket-registry', node, what: `${snippet(ctx, node)} (${entry.label}) ${entry.what}`, suggestion: entry.suggestion, subject: entry.label, related }));
+    findings.push(
+      makeFinding(ctx, {
+        category: 'socket-registry',
+        node,
+        what: `${snippet(ctx, node)} (${entry.label}) ${entry.what}`,
+        suggestion: entry.suggestion,
+        subject: entry.label,
+        related,
+      }),
+    );
   }
   return findings;
 }
@@ -84,11 +114,13 @@ function emitterEntry(ctx: FileContext, node: TS.NewExpression): CatalogueEntry 
     if (clause.token !== ts.SyntaxKind.ExtendsKeyword) continue;
     for (const type of clause.types) {
       const ref = ctx.imports.resolve(type.expression);
-      if (ref && entriesForModule(ref.module).some((e) => e.via === 'emitter' && e.exports.includes(ref.path.join('.')))) {
+      if (
+        ref &&
+        entriesForModule(ref.module).some((e) => e.via === 'emitter' && e.exports.includes(ref.path.join('.')))
+      ) {
         return entriesForModule(ref.module).find((e) => e.via === 'emitter');
       }
     }
   }
   return undefined;
 }
-

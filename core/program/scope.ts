@@ -63,8 +63,23 @@ export interface ScopeInput {
 }
 
 export const CONTEXT_FOLDERS: readonly string[] = [
-  'scripts', 'migrations', 'seeds', 'seeders', 'examples', 'example', 'playground', 'demo', 'docs', 'website', 'fixtures',
-  'test', 'tests', '__tests__', 'e2e', 'cypress', 'benchmarks',
+  'scripts',
+  'migrations',
+  'seeds',
+  'seeders',
+  'examples',
+  'example',
+  'playground',
+  'demo',
+  'docs',
+  'website',
+  'fixtures',
+  'test',
+  'tests',
+  '__tests__',
+  'e2e',
+  'cypress',
+  'benchmarks',
 ];
 
 export type EntryKind = EntryFactKind | 'serverless' | 'library';
@@ -82,8 +97,7 @@ export type ScopeVerdict =
    * `entry` is absent in fallback mode. `via` is the file that imports this one on a shortest
    * import chain from the entry point (absent for the entry itself): `ScopeResult.chain` follows it.
    */
-  | { server: true; entry?: string; entryWhy: string; via?: string }
-  | { server: false; kind: ContextKind; why: string };
+  { server: true; entry?: string; entryWhy: string; via?: string } | { server: false; kind: ContextKind; why: string };
 
 export interface ScopeResult {
   mode: 'program' | 'fallback';
@@ -105,9 +119,12 @@ export function computeScope(input: ScopeInput): ScopeResult {
   const verdicts = new Map<string, ScopeVerdict>();
   if (entries.length === 0) {
     for (const { path, facts } of input.files) {
-      verdicts.set(path, facts.browser !== undefined
-        ? { server: false, kind: 'browser', why: facts.browser }
-        : { server: true, entryWhy: 'no entry point found: the path scope decides' });
+      verdicts.set(
+        path,
+        facts.browser !== undefined
+          ? { server: false, kind: 'browser', why: facts.browser }
+          : { server: true, entryWhy: 'no entry point found: the path scope decides' },
+      );
     }
   } else {
     reach(entries, graph, verdicts);
@@ -223,13 +240,18 @@ function findEntries(input: ScopeInput, places: Places): ScopeEntry[] {
   const byPath = new Map(input.files.map((f) => [f.path, f.facts]));
   const entries = new Map<string, ScopeEntry>();
   for (const { path, facts } of input.files) {
-    if (facts.entry && rejection(facts, path, places, false) === undefined) entries.set(path, { path, kind: facts.entry.kind, why: facts.entry.why });
+    if (facts.entry && rejection(facts, path, places, false) === undefined)
+      entries.set(path, { path, kind: facts.entry.kind, why: facts.entry.why });
   }
   for (const handler of input.handlers ?? []) {
     const facts = byPath.get(handler.path);
     if (!facts || entries.has(handler.path) || !facts.exports.includes(handler.name)) continue;
     if (rejection(facts, handler.path, places, false) !== undefined) continue;
-    entries.set(handler.path, { path: handler.path, kind: 'serverless', why: `exports \`${handler.name}\`, ${handler.why}` });
+    entries.set(handler.path, {
+      path: handler.path,
+      kind: 'serverless',
+      why: `exports \`${handler.name}\`, ${handler.why}`,
+    });
   }
   for (const [pkg, why] of serverLibraries(input.packages ?? [], [...entries.keys()], places)) {
     for (const path of pkg.entries) {
@@ -245,7 +267,11 @@ function findEntries(input: ScopeInput, places: Places): ScopeEntry[] {
  * Packages that are server libraries, with why: they depend on a server framework, or on a
  * workspace package that holds an entry point or is a server library itself (to a fixed point).
  */
-function serverLibraries(packages: readonly ScopePackage[], entryPaths: readonly string[], places: Places): Map<ScopePackage, string> {
+function serverLibraries(
+  packages: readonly ScopePackage[],
+  entryPaths: readonly string[],
+  places: Places,
+): Map<ScopePackage, string> {
   const byName = new Map(packages.map((p) => [p.name, p]));
   const holdsEntry = new Set(entryPaths.map((path) => places.packageOf(path)).filter((p) => p !== undefined));
   const libraries = new Map<ScopePackage, string>();
@@ -253,13 +279,18 @@ function serverLibraries(packages: readonly ScopePackage[], entryPaths: readonly
     const framework = pkg.dependencies.find((d) => SERVER_FRAMEWORKS.includes(d));
     if (framework !== undefined) libraries.set(pkg, `depends on ${framework}`);
   }
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const pkg of packages) {
       if (libraries.has(pkg)) continue;
-      const server = pkg.dependencies.map((d) => byName.get(d)).find((d) => d !== undefined && d !== pkg && (holdsEntry.has(d) || libraries.has(d)));
+      const server = pkg.dependencies
+        .map((d) => byName.get(d))
+        .find((d) => d !== undefined && d !== pkg && (holdsEntry.has(d) || libraries.has(d)));
       if (server) {
-        libraries.set(pkg, `depends on ${server.name}, ${holdsEntry.has(server) ? 'which holds an entry point' : 'a server library'}`);
+        libraries.set(
+          pkg,
+          `depends on ${server.name}, ${holdsEntry.has(server) ? 'which holds an entry point' : 'a server library'}`,
+        );
         changed = true;
       }
     }
@@ -290,7 +321,7 @@ function reach(entries: readonly ScopeEntry[], graph: ImportGraph, verdicts: Map
 /** Follows `via` back to the entry point (at most once per file: `via` links only go to files reached earlier). */
 function chainOf(path: string, verdicts: ReadonlyMap<string, ScopeVerdict>): string[] {
   const chain: string[] = [];
-  for (let at: string | undefined = path; at !== undefined && chain.length <= verdicts.size; ) {
+  for (let at: string | undefined = path; at !== undefined && chain.length <= verdicts.size;) {
     const verdict = verdicts.get(at);
     if (!verdict?.server) break;
     chain.push(at);
@@ -303,7 +334,13 @@ function chainOf(path: string, verdicts: ReadonlyMap<string, ScopeVerdict>): str
  * Files no entry point reaches: their own facts say what they are, else the nearest such
  * file that reaches them (browser code, a CLI, a test, tooling), else they are not reached.
  */
-function classifyRest(input: ScopeInput, places: Places, graph: ImportGraph, verdicts: Map<string, ScopeVerdict>, entryCount: number): void {
+function classifyRest(
+  input: ScopeInput,
+  places: Places,
+  graph: ImportGraph,
+  verdicts: Map<string, ScopeVerdict>,
+  entryCount: number,
+): void {
   const seeds: { path: string; kind: ContextKind; why: string }[] = [];
   for (const { path, facts } of input.files) {
     if (verdicts.has(path)) continue;
@@ -313,14 +350,30 @@ function classifyRest(input: ScopeInput, places: Places, graph: ImportGraph, ver
     seeds.push({ path, ...own });
   }
   // Tests reach the code they test, which is what it is without them: they pass their kind on last.
-  spread(seeds.filter((s) => s.kind !== 'test'), places, graph, verdicts);
-  spread(seeds.filter((s) => s.kind === 'test'), places, graph, verdicts);
+  spread(
+    seeds.filter((s) => s.kind !== 'test'),
+    places,
+    graph,
+    verdicts,
+  );
+  spread(
+    seeds.filter((s) => s.kind === 'test'),
+    places,
+    graph,
+    verdicts,
+  );
   const notReached = `not reached from ${entryCount === 1 ? 'the entry point' : `any of the ${entryCount} entry points`}`;
-  for (const { path } of input.files) if (!verdicts.has(path)) verdicts.set(path, { server: false, kind: 'not-reached', why: notReached });
+  for (const { path } of input.files)
+    if (!verdicts.has(path)) verdicts.set(path, { server: false, kind: 'not-reached', why: notReached });
 }
 
 /** Breadth-first from files that say what they are: a file reached without a verdict takes its source's. */
-function spread(seeds: readonly { path: string; kind: ContextKind; why: string }[], places: Places, graph: ImportGraph, verdicts: Map<string, ScopeVerdict>): void {
+function spread(
+  seeds: readonly { path: string; kind: ContextKind; why: string }[],
+  places: Places,
+  graph: ImportGraph,
+  verdicts: Map<string, ScopeVerdict>,
+): void {
   const queue: string[] = [];
   const passed = new Map<string, ScopeVerdict>();
   for (const { path, kind, why } of seeds) {
@@ -339,7 +392,11 @@ function spread(seeds: readonly { path: string; kind: ContextKind; why: string }
   }
 }
 
-function ownKind(facts: ScopeFacts, path: string, places: Places): { server: false; kind: ContextKind; why: string } | undefined {
+function ownKind(
+  facts: ScopeFacts,
+  path: string,
+  places: Places,
+): { server: false; kind: ContextKind; why: string } | undefined {
   if (facts.test !== undefined) return { server: false, kind: 'test', why: facts.test };
   const bin = places.binOf(path);
   if (bin) return { server: false, kind: 'cli', why: `is the \`bin\` of ${bin.name}` };
@@ -355,7 +412,12 @@ function predicate(why: string): string {
   return /^(imports|uses|is|calls|creates|renders) /.test(why) ? why : `has ${why}`;
 }
 
-function explain(path: string, graph: ImportGraph, places: Places, verdicts: ReadonlyMap<string, ScopeVerdict>): string[] {
+function explain(
+  path: string,
+  graph: ImportGraph,
+  places: Places,
+  verdicts: ReadonlyMap<string, ScopeVerdict>,
+): string[] {
   const name = places.relative(path);
   const verdict = verdicts.get(path);
   if (!verdict) return [`${name}: not a file statecheck read`];
@@ -371,6 +433,8 @@ function explain(path: string, graph: ImportGraph, places: Places, verdicts: Rea
   return [
     `${name}: server code`,
     `  entry point: ${places.relative(verdict.entry)} (${verdict.entryWhy})`,
-    `  import chain: ${chainOf(path, verdicts).map((p) => places.relative(p)).join(' → ')}`,
+    `  import chain: ${chainOf(path, verdicts)
+      .map((p) => places.relative(p))
+      .join(' → ')}`,
   ];
 }

@@ -19,12 +19,15 @@ describe('baseline', () => {
     expect(JSON.parse(readFileSync(join(dir.path, 'statecheck-baseline.json'), 'utf8')).findings).toHaveLength(2);
 
     // Unrelated lines above the findings, the file moved, and one new finding.
-    dir.write('src/app.js', `// Service entry point\n'use strict';\n\n${SAMPLE_APP}const recent = [];\napp.post('/r', (req, res) => { recent.push(req.body); res.end(); });\n`);
+    dir.write(
+      'src/app.js',
+      `// Service entry point\n'use strict';\n\n${SAMPLE_APP}const recent = [];\napp.post('/r', (req, res) => { recent.push(req.body); res.end(); });\n`,
+    );
     renameSync(join(dir.path, 'src/app.js'), join(dir.path, 'src/server.js'));
     const { code, report } = await json([]);
-    expect(report.findings.map((f: { file: string; line: number; category: string }) => `${f.file}:${f.line}:${f.category}`)).toEqual([
-      'src/server.js:14:module-state',
-    ]);
+    expect(
+      report.findings.map((f: { file: string; line: number; category: string }) => `${f.file}:${f.line}:${f.category}`),
+    ).toEqual(['src/server.js:14:module-state']);
     expect(report.summary.baseline).toEqual({ file: 'statecheck-baseline.json', suppressed: 2, stale: 0 });
     expect(code).toBe(1);
   });
@@ -35,7 +38,9 @@ describe('baseline', () => {
     dir.write('src/app.js', SAMPLE_APP.replace("app.use(session({ secret: 'x' }));\n", ''));
     const { code, stdout } = await runCli([], dir.path);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/1 known finding suppressed by statecheck-baseline\.json, 1 baseline entry no longer found \(prune with --update-baseline\)/);
+    expect(stdout).toMatch(
+      /1 known finding suppressed by statecheck-baseline\.json, 1 baseline entry no longer found \(prune with --update-baseline\)/,
+    );
     expect((await json(['--no-baseline'])).report.findings).toHaveLength(1);
   });
 
@@ -43,22 +48,34 @@ describe('baseline', () => {
     dir.write('src/app.js', SAMPLE_APP);
     await runCli(['--update-baseline', '--baseline', 'ci/known.json'], dir.path);
     expect((await json(['--baseline', 'ci/known.json'])).report.findings).toEqual([]);
-    expect(await runCli(['--baseline', 'ci/none.json'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: baseline not found: ci\/none\.json/) });
+    expect(await runCli(['--baseline', 'ci/none.json'], dir.path)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^statecheck: baseline not found: ci\/none\.json/),
+    });
     dir.write('statecheck-baseline.json', '{"findings": 3}');
-    expect(await runCli([], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/not a statecheck baseline/) });
+    expect(await runCli([], dir.path)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/not a statecheck baseline/),
+    });
   });
 });
 
 describe('gates and output', () => {
   it('--fail-on warn and --max-warnings fail on warnings; --quiet hides them', async () => {
     dir.write('src/app.js', SAMPLE_APP);
-    dir.write('statecheck.config.json', JSON.stringify({ rules: { 'memory-session': 'warn', 'module-state': 'warn' } }));
+    dir.write(
+      'statecheck.config.json',
+      JSON.stringify({ rules: { 'memory-session': 'warn', 'module-state': 'warn' } }),
+    );
     expect((await runCli([], dir.path)).code).toBe(0);
     expect((await runCli(['--fail-on', 'warn'], dir.path)).code).toBe(1);
     expect((await runCli(['--max-warnings', '2'], dir.path)).code).toBe(0);
     expect((await runCli(['--max-warnings', '1'], dir.path)).code).toBe(1);
     expect((await json(['--quiet'])).report.findings).toEqual([]);
-    expect(await runCli(['--max-warnings', 'many'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: --max-warnings: expected a whole number/) });
+    expect(await runCli(['--max-warnings', 'many'], dir.path)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^statecheck: --max-warnings: expected a whole number/),
+    });
     expect((await runCli(['--fail-on', 'info'], dir.path)).code).toBe(2);
   });
 
@@ -66,7 +83,9 @@ describe('gates and output', () => {
     dir.write('src/app.js', SAMPLE_APP);
     const { code, stdout } = await runCli(['--format', 'json', '--output', 'reports/statecheck.json'], dir.path);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^✖ 2 findings \(2 errors, 0 warnings\) in 1 file scanned in \d+ ms\nreport written to reports\/statecheck\.json\n$/);
+    expect(stdout).toMatch(
+      /^✖ 2 findings \(2 errors, 0 warnings\) in 1 file scanned in \d+ ms\nreport written to reports\/statecheck\.json\n$/,
+    );
     expect(JSON.parse(readFileSync(join(dir.path, 'reports/statecheck.json'), 'utf8')).findings).toHaveLength(2);
   });
 });
@@ -99,10 +118,16 @@ describe('changed files', () => {
     git('commit', '-q', '-m', 'feature');
     const files = new Set((await json(['--since', 'main'])).report.findings.map((f: { file: string }) => f.file));
     expect([...files]).toEqual(['src/feature.js']);
-    expect(await runCli(['--since', 'no-such-branch'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: git merge-base failed/) });
+    expect(await runCli(['--since', 'no-such-branch'], dir.path)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^statecheck: git merge-base failed/),
+    });
   });
 
   it('outside a git repository --changed is a usage error', async () => {
-    expect(await runCli(['--changed'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/need a git repository/) });
+    expect(await runCli(['--changed'], dir.path)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/need a git repository/),
+    });
   });
 });

@@ -14,11 +14,18 @@ interface BaselineFile {
   findings: { ruleId: string; fingerprint: string; file: string; line: number }[];
 }
 
-const baseline = (rel = 'statecheck-baseline.json'): BaselineFile => JSON.parse(readFileSync(join(dir.path, rel), 'utf8')) as BaselineFile;
+const baseline = (rel = 'statecheck-baseline.json'): BaselineFile =>
+  JSON.parse(readFileSync(join(dir.path, rel), 'utf8')) as BaselineFile;
 const files = (b: BaselineFile) => b.findings.map((f) => `${f.file}:${f.line}`);
 const report = async (args: string[], cwd = dir.path) => {
   const result = await runCli(['--format', 'json', '--no-cache', ...args], cwd);
-  return { ...result, json: JSON.parse(result.stdout) as { findings: { file: string }[]; summary: { baseline?: { file: string; suppressed: number; stale: number } } } };
+  return {
+    ...result,
+    json: JSON.parse(result.stdout) as {
+      findings: { file: string }[];
+      summary: { baseline?: { file: string; suppressed: number; stale: number } };
+    },
+  };
 };
 /** One module-state finding per file, on line 1. */
 const STATE = 'const seen = new Set();\nmodule.exports = (req) => { seen.add(req.ip); };\n';
@@ -33,9 +40,15 @@ async function adopted(): Promise<void> {
 describe('--update-baseline on a partial run keeps the entries of files outside the run', () => {
   it('named paths: only entries of the named file are replaced', async () => {
     await adopted();
-    dir.write('src/a.js', `${STATE.replaceAll('seen', 'seena')}const more = [];\nexport function m(x) { more.push(x); }\n`);
+    dir.write(
+      'src/a.js',
+      `${STATE.replaceAll('seen', 'seena')}const more = [];\nexport function m(x) { more.push(x); }\n`,
+    );
     const update = await runCli(['--update-baseline', '--no-cache', 'src/a.js'], dir.path);
-    expect(update).toMatchObject({ code: 0, stdout: 'statecheck: wrote 2 findings to statecheck-baseline.json and kept 2 entries of files outside this run\n' });
+    expect(update).toMatchObject({
+      code: 0,
+      stdout: 'statecheck: wrote 2 findings to statecheck-baseline.json and kept 2 entries of files outside this run\n',
+    });
     expect(files(baseline())).toEqual(['src/a.js:1', 'src/a.js:3', 'src/b.js:1', 'src/c.js:1']);
     expect((await report([])).json.findings).toEqual([]);
   });
@@ -79,7 +92,9 @@ describe('--update-baseline on a partial run keeps the entries of files outside 
   it('a full run still prunes the entries of every file', async () => {
     await adopted();
     dir.write('src/b.js', 'module.exports = 1;\n');
-    expect((await runCli(['--update-baseline', '--no-cache'], dir.path)).stdout).toBe('statecheck: wrote 2 findings to statecheck-baseline.json\n');
+    expect((await runCli(['--update-baseline', '--no-cache'], dir.path)).stdout).toBe(
+      'statecheck: wrote 2 findings to statecheck-baseline.json\n',
+    );
     expect(files(baseline())).toEqual(['src/a.js:1', 'src/c.js:1']);
   });
 });
@@ -89,10 +104,20 @@ describe('stale entries', () => {
     await adopted();
     dir.write('src/b.js', 'module.exports = 1;\n');
     // b.js's entry is stale, but only a run over b.js can tell.
-    expect((await report(['src/a.js'])).json.summary.baseline).toEqual({ file: 'statecheck-baseline.json', suppressed: 1, stale: 0 });
-    expect((await report(['src/a.js', 'src/b.js'])).json.summary.baseline).toEqual({ file: 'statecheck-baseline.json', suppressed: 1, stale: 1 });
+    expect((await report(['src/a.js'])).json.summary.baseline).toEqual({
+      file: 'statecheck-baseline.json',
+      suppressed: 1,
+      stale: 0,
+    });
+    expect((await report(['src/a.js', 'src/b.js'])).json.summary.baseline).toEqual({
+      file: 'statecheck-baseline.json',
+      suppressed: 1,
+      stale: 1,
+    });
     expect((await runCli(['--no-cache', 'src/a.js'], dir.path)).stdout).not.toMatch(/no longer found/);
-    expect((await runCli(['--no-cache'], dir.path)).stdout).toMatch(/2 known findings suppressed by statecheck-baseline\.json, 1 baseline entry no longer found/);
+    expect((await runCli(['--no-cache'], dir.path)).stdout).toMatch(
+      /2 known findings suppressed by statecheck-baseline\.json, 1 baseline entry no longer found/,
+    );
   });
 });
 
@@ -100,45 +125,61 @@ describe('the baseline is found from the working directory upward', () => {
   it('a run in a subfolder uses, and updates, the baseline above it', async () => {
     await adopted();
     const sub = join(dir.path, 'src');
-    expect((await report([], sub)).json).toMatchObject({ findings: [], summary: { baseline: { file: '../statecheck-baseline.json', suppressed: 3, stale: 0 } } });
+    expect((await report([], sub)).json).toMatchObject({
+      findings: [],
+      summary: { baseline: { file: '../statecheck-baseline.json', suppressed: 3, stale: 0 } },
+    });
     // Updating from the subfolder covers only the subfolder; paths stay relative to the baseline.
     dir.write('other/d.js', STATE.replaceAll('seen', 'seend'));
     await runCli(['--update-baseline', '--no-cache'], dir.path);
     dir.write('src/a.js', 'module.exports = 1;\n');
     expect(await runCli(['--update-baseline', '--no-cache'], sub)).toMatchObject({
       code: 0,
-      stdout: 'statecheck: wrote 2 findings to ../statecheck-baseline.json and kept 1 entry of files outside this run\n',
+      stdout:
+        'statecheck: wrote 2 findings to ../statecheck-baseline.json and kept 1 entry of files outside this run\n',
     });
     expect(files(baseline())).toEqual(['other/d.js:1', 'src/b.js:1', 'src/c.js:1']);
   });
 });
 
 describe('a baseline that is not a regular file of the project', () => {
-  it.runIf(POSIX)('a link out of the project is neither read nor written, and its contents are never echoed', async () => {
-    dir.write('src/app.js', SAMPLE_APP);
-    const secret = join(outside.path, 'secret.txt');
-    writeFileSync(secret, 'TOP-SECRET-TOKEN\n');
-    symlinkSync(secret, join(dir.path, 'statecheck-baseline.json'));
-    const read = await runCli(['--no-cache'], dir.path);
-    expect(read.code).toBe(2);
-    expect(read.stderr).toBe('statecheck: statecheck-baseline.json: not read: a symbolic link out of the project\n  replace the link with the file itself\n');
-    const write = await runCli(['--update-baseline', '--no-cache'], dir.path);
-    expect(write.code).toBe(2);
-    expect(write.stderr).toMatch(/^statecheck: statecheck-baseline\.json: not written: a symbolic link out of the project\n/);
-    expect(readFileSync(secret, 'utf8')).toBe('TOP-SECRET-TOKEN\n');
-  });
+  it.runIf(POSIX)(
+    'a link out of the project is neither read nor written, and its contents are never echoed',
+    async () => {
+      dir.write('src/app.js', SAMPLE_APP);
+      const secret = join(outside.path, 'secret.txt');
+      writeFileSync(secret, 'TOP-SECRET-TOKEN\n');
+      symlinkSync(secret, join(dir.path, 'statecheck-baseline.json'));
+      const read = await runCli(['--no-cache'], dir.path);
+      expect(read.code).toBe(2);
+      expect(read.stderr).toBe(
+        'statecheck: statecheck-baseline.json: not read: a symbolic link out of the project\n  replace the link with the file itself\n',
+      );
+      const write = await runCli(['--update-baseline', '--no-cache'], dir.path);
+      expect(write.code).toBe(2);
+      expect(write.stderr).toMatch(
+        /^statecheck: statecheck-baseline\.json: not written: a symbolic link out of the project\n/,
+      );
+      expect(readFileSync(secret, 'utf8')).toBe('TOP-SECRET-TOKEN\n');
+    },
+  );
 
   it('invalid JSON is named without quoting the file', async () => {
     dir.write('src/app.js', SAMPLE_APP);
     dir.write('statecheck-baseline.json', 'TOP-SECRET-TOKEN\n');
     const { code, stderr } = await runCli(['--no-cache'], dir.path);
     expect(code).toBe(2);
-    expect(stderr).toBe('statecheck: statecheck-baseline.json: cannot read the baseline: not valid JSON\n  regenerate it with `statecheck --update-baseline`\n');
+    expect(stderr).toBe(
+      'statecheck: statecheck-baseline.json: cannot read the baseline: not valid JSON\n  regenerate it with `statecheck --update-baseline`\n',
+    );
   });
 
   it('a UTF-8 byte order mark is read past', async () => {
     await adopted();
-    writeFileSync(join(dir.path, 'statecheck-baseline.json'), `\uFEFF${readFileSync(join(dir.path, 'statecheck-baseline.json'), 'utf8')}`);
+    writeFileSync(
+      join(dir.path, 'statecheck-baseline.json'),
+      `\uFEFF${readFileSync(join(dir.path, 'statecheck-baseline.json'), 'utf8')}`,
+    );
     expect((await report([])).json).toMatchObject({ findings: [], summary: { baseline: { suppressed: 3, stale: 0 } } });
   });
 

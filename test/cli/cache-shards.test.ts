@@ -17,7 +17,8 @@ const report = async (args: string[] = []) => {
   delete parsed.summary.durationMs;
   return parsed;
 };
-const lines = (r: { findings: { file: string; line: number; category: string }[] }) => r.findings.map((f) => `${f.file}:${f.line}:${f.category}`);
+const lines = (r: { findings: { file: string; line: number; category: string }[] }) =>
+  r.findings.map((f) => `${f.file}:${f.line}:${f.category}`);
 
 describe('result cache', () => {
   it('is written on the first run and reused: a cached result is reported without re-analysis', async () => {
@@ -70,7 +71,8 @@ describe('result cache', () => {
 
   // An app with findings of its own, and a store with the route that writes it (summaries the link step joins).
   const STORE = 'export const sessions = new Map();\n';
-  const ROUTE = "import express from 'express';\nimport { sessions } from './store.js';\nconst app = express();\napp.post('/login', (req, res) => { sessions.set(req.body.id, req.body); res.end(); });\napp.listen(3000);\n";
+  const ROUTE =
+    "import express from 'express';\nimport { sessions } from './store.js';\nconst app = express();\napp.post('/login', (req, res) => { sessions.set(req.body.id, req.body); res.end(); });\napp.listen(3000);\n";
   it.each([
     ['a related list that is null', 'sample', (e: CachedEntry) => void (e.result.findings[0]!.related = null)],
     ['a finding without a message', 'sample', (e: CachedEntry) => void delete e.result.findings[0]!.message],
@@ -80,14 +82,26 @@ describe('result cache', () => {
     ['a result that is a string', 'sample', (e: CachedEntry) => void (e.result = 'x' as never)],
     ['a summary without its state', 'store', (e: CachedEntry) => void delete e.result.summary!.state],
     ['exports that are null', 'store', (e: CachedEntry) => void (e.result.summary!.exports = null)],
-    ['a piece of state without its writes', 'store', (e: CachedEntry) => void delete (e.result.summary!.state as Record<string, unknown>[])[0]!.writes],
-    ['a use whose path is null', 'app', (e: CachedEntry) => void ((e.result.summary!.uses as Record<string, unknown>[])[0]!.path = null)],
+    [
+      'a piece of state without its writes',
+      'store',
+      (e: CachedEntry) => void delete (e.result.summary!.state as Record<string, unknown>[])[0]!.writes,
+    ],
+    [
+      'a use whose path is null',
+      'app',
+      (e: CachedEntry) => void ((e.result.summary!.uses as Record<string, unknown>[])[0]!.path = null),
+    ],
   ])('ignores an entry with %s: the file is analysed again', async (_, file, spoil) => {
     dir.write('src/sample.js', SAMPLE_APP);
     dir.write('src/store.js', STORE);
     dir.write('src/app.js', ROUTE);
     const cold = await report();
-    expect(lines(cold)).toEqual(['src/sample.js:4:memory-session', 'src/sample.js:5:module-state', 'src/store.js:1:memory-session']);
+    expect(lines(cold)).toEqual([
+      'src/sample.js:4:memory-session',
+      'src/sample.js:5:module-state',
+      'src/store.js:1:memory-session',
+    ]);
     const cache = JSON.parse(readFileSync(join(dir.path, CACHE), 'utf8')) as { entries: Record<string, CachedEntry> };
     spoil(cache.entries[join(dir.path, `src/${file}.js`)]!);
     writeFileSync(join(dir.path, CACHE), JSON.stringify(cache));
@@ -110,9 +124,11 @@ interface CachedEntry {
   };
 }
 
-describe('the cache key covers statecheck\'s own code', () => {
+describe("the cache key covers statecheck's own code", () => {
   it('npm run build records a hash of the built code in dist/build-id.json', () => {
-    expect(JSON.parse(readFileSync(join(ROOT, 'dist', 'build-id.json'), 'utf8'))).toEqual({ code: codeHash(join(ROOT, 'dist')) });
+    expect(JSON.parse(readFileSync(join(ROOT, 'dist', 'build-id.json'), 'utf8'))).toEqual({
+      code: codeHash(join(ROOT, 'dist')),
+    });
   });
 
   it('a build with other analysis code and the same version does not reuse the results of the first', () => {
@@ -126,7 +142,10 @@ describe('the cache key covers statecheck\'s own code', () => {
     mkdirSync(join(app, 'src'), { recursive: true });
     writeFileSync(join(app, 'src', 'app.js'), SAMPLE_APP);
     const run = () => {
-      const result = spawnSync(process.execPath, [join(pkg, 'dist', 'cli', 'index.js'), '--format', 'json'], { cwd: app, encoding: 'utf8' });
+      const result = spawnSync(process.execPath, [join(pkg, 'dist', 'cli', 'index.js'), '--format', 'json'], {
+        cwd: app,
+        encoding: 'utf8',
+      });
       expect(result.stderr).toBe('');
       return lines(JSON.parse(result.stdout));
     };
@@ -147,7 +166,8 @@ describe('the cache key covers statecheck\'s own code', () => {
 
 describe('shards', () => {
   it('put every file in exactly one shard, and merged shard reports equal a single run', async () => {
-    for (let i = 0; i < 12; i++) dir.write(`src/m${i}.js`, `const list${i} = [];\nexport function add(x) { list${i}.push(x); }\n`);
+    for (let i = 0; i < 12; i++)
+      dir.write(`src/m${i}.js`, `const list${i} = [];\nexport function add(x) { list${i}.push(x); }\n`);
     dir.write('src/app.js', SAMPLE_APP);
     for (let i = 0; i < 4; i++) dir.write(`src/gen${i}.js`, `// @generated\n${SAMPLE_APP}`);
     const single = await report(['--no-cache']);
@@ -171,17 +191,25 @@ describe('shards', () => {
   });
 
   it('merges SARIF shard reports', async () => {
-    for (let i = 0; i < 6; i++) dir.write(`src/m${i}.js`, `const list${i} = [];\nexport function add(x) { list${i}.push(x); }\n`);
-    for (let i = 1; i <= 2; i++) await runCli(['--format', 'sarif', '--no-cache', '--shard', `${i}/2`, '--output', `s${i}.sarif`], dir.path);
+    for (let i = 0; i < 6; i++)
+      dir.write(`src/m${i}.js`, `const list${i} = [];\nexport function add(x) { list${i}.push(x); }\n`);
+    for (let i = 1; i <= 2; i++)
+      await runCli(['--format', 'sarif', '--no-cache', '--shard', `${i}/2`, '--output', `s${i}.sarif`], dir.path);
     const merged = JSON.parse((await runCli(['merge', 's1.sarif', 's2.sarif'], dir.path)).stdout);
     expect(merged.runs).toHaveLength(1);
     expect(merged.runs[0].results).toHaveLength(6);
   });
 
   it('rejects a bad --shard and mixed report formats', async () => {
-    expect(await runCli(['--shard', '4/3'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: --shard: expected <index>\/<count>/) });
+    expect(await runCli(['--shard', '4/3'], dir.path)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^statecheck: --shard: expected <index>\/<count>/),
+    });
     dir.write('a.json', JSON.stringify({ version: 1, findings: [], errors: [], summary: {} }));
     dir.write('b.sarif', JSON.stringify({ version: '2.1.0', runs: [] }));
-    expect(await runCli(['merge', 'a.json', 'b.sarif'], dir.path)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: merge: reports must all be/) });
+    expect(await runCli(['merge', 'a.json', 'b.sarif'], dir.path)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^statecheck: merge: reports must all be/),
+    });
   });
 });

@@ -26,9 +26,15 @@ describe('statecheck CLI', () => {
 
   it.each([
     [['--bogus'], /^statecheck: Unknown option '--bogus'/],
-    [['--format', 'xml'], /^statecheck: unknown format "xml"\n {2}use one of: pretty, json, sarif, github, markdown\n$/],
+    [
+      ['--format', 'xml'],
+      /^statecheck: unknown format "xml"\n {2}use one of: pretty, json, sarif, github, markdown\n$/,
+    ],
     [['no/such/dir'], /^statecheck: no such file or directory: no\/such\/dir\n {2}check the paths/],
-    [['--project', 'missing.json'], /^statecheck: --project: no such file: missing\.json\n {2}name a tsconfig\.json or jsconfig\.json\n$/],
+    [
+      ['--project', 'missing.json'],
+      /^statecheck: --project: no such file: missing\.json\n {2}name a tsconfig\.json or jsconfig\.json\n$/,
+    ],
   ])('%j is a usage error: exit 2, a message and a hint, no stack', async (args, message) => {
     const { code, stdout, stderr } = await runCli(args, tmp.path);
     expect(code).toBe(2);
@@ -51,7 +57,7 @@ describe('statecheck CLI', () => {
     expect(stdout.replace(/in \d+ ms/, 'in N ms')).toBe(
       [
         'src/app.js',
-        "  4:9  error  `session(…)` (express-session) has no shared `store`, so sessions live in its in-process MemoryStore: users are logged out on restart and whenever the load balancer sends them to another instance. Pass a shared store: `session({ store: new RedisStore({ client: redis }), … })`, or keep the session in a signed cookie.  statecheck/no-memory-session",
+        '  4:9  error  `session(…)` (express-session) has no shared `store`, so sessions live in its in-process MemoryStore: users are logged out on restart and whenever the load balancer sends them to another instance. Pass a shared store: `session({ store: new RedisStore({ client: redis }), … })`, or keep the session in a signed cookie.  statecheck/no-memory-session',
         '      3 │ const app = express();',
         "    > 4 │ app.use(session({ secret: 'x' }));",
         '        │         ^^^^^^^^^^^^^^^^^^^^^^^^',
@@ -87,10 +93,26 @@ describe('statecheck CLI', () => {
     const report = JSON.parse(stdout);
     expect(Object.keys(report)).toEqual(['version', 'findings', 'errors', 'skipped', 'summary']);
     expect(report.version).toBe(1);
-    expect(report.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(['src/app.js:4', 'src/app.js:5', 'src/lib/b.ts:1']);
+    expect(report.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual([
+      'src/app.js:4',
+      'src/app.js:5',
+      'src/lib/b.ts:1',
+    ]);
     const finding = report.findings[1];
     expect(Object.keys(finding)).toEqual([
-      'ruleId', 'category', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'suggestion', 'related', 'fingerprint', 'subject',
+      'ruleId',
+      'category',
+      'severity',
+      'file',
+      'line',
+      'column',
+      'endLine',
+      'endColumn',
+      'message',
+      'suggestion',
+      'related',
+      'fingerprint',
+      'subject',
     ]);
     expect(finding).toMatchObject({
       ruleId: 'statecheck/no-module-state',
@@ -114,22 +136,44 @@ describe('statecheck CLI', () => {
     const { code, stdout } = await runCli(['--format', 'json'], tmp.path);
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
-    expect(report.errors).toEqual([{ file: 'src/broken.ts', message: expect.stringMatching(/^syntax error at 1:\d+: /) }]);
+    expect(report.errors).toEqual([
+      { file: 'src/broken.ts', message: expect.stringMatching(/^syntax error at 1:\d+: /) },
+    ]);
     expect(report.findings.filter((f: { file: string }) => f.file === 'src/app.js')).toHaveLength(2);
     expect(report.summary.errors).toBe(1);
   });
 
   it('counts lines in code frames as the finding does: U+2028 and U+2029 end a line, as in ESLint', async () => {
     // Line 3 ends inside the comment (U+2028), line 4 too (U+2029): `seen` is on line 6.
-    write('src/app.js', "const express = require('express');\nconst app = express();\n/* a\u2028b\u2029c */\nconst seen = new Set();\napp.get('/', (req, res) => { seen.add(req.ip); res.end(); });\n");
+    write(
+      'src/app.js',
+      "const express = require('express');\nconst app = express();\n/* a\u2028b\u2029c */\nconst seen = new Set();\napp.get('/', (req, res) => { seen.add(req.ip); res.end(); });\n",
+    );
     const { stdout } = await runCli(['src'], tmp.path);
     expect(stdout).toMatch(/^ {2}6:7 {2}error {2}`seen`/m);
-    expect(stdout).toContain(['      5 │ c */', '    > 6 │ const seen = new Set();', '        │       ^^^^', "      7 │ app.get('/', (req, res) => { seen.add(req.ip); res.end(); });"].join('\n'));
-    expect(JSON.parse((await runCli(['--format', 'json', 'src'], tmp.path)).stdout).findings[0]).toMatchObject({ line: 6, column: 7, related: [{ line: 7, column: 30 }] });
+    expect(stdout).toContain(
+      [
+        '      5 │ c */',
+        '    > 6 │ const seen = new Set();',
+        '        │       ^^^^',
+        "      7 │ app.get('/', (req, res) => { seen.add(req.ip); res.end(); });",
+      ].join('\n'),
+    );
+    expect(JSON.parse((await runCli(['--format', 'json', 'src'], tmp.path)).stdout).findings[0]).toMatchObject({
+      line: 6,
+      column: 7,
+      related: [{ line: 7, column: 30 }],
+    });
   });
 
   it('honours ESLint disable comments for statecheck rules', async () => {
-    write('src/app.js', APP.replace('const seen', '// eslint-disable-next-line statecheck/no-module-state -- per-instance dedupe\nconst seen'));
+    write(
+      'src/app.js',
+      APP.replace(
+        'const seen',
+        '// eslint-disable-next-line statecheck/no-module-state -- per-instance dedupe\nconst seen',
+      ),
+    );
     const report = JSON.parse((await runCli(['--format', 'json'], tmp.path)).stdout);
     expect(report.findings.map((f: { category: string }) => f.category)).toEqual(['memory-session']);
   });
@@ -160,37 +204,56 @@ describe('the statecheck binary', () => {
     write('src/ok.js', 'module.exports = 1;\n');
     const found = spawnCli(['--no-cache', 'src'], tmp.path);
     expect(found).toMatchObject({ code: 1, stderr: '' });
-    expect(found.stdout).toMatch(/^src\/app\.js\n {2}4:9 {2}error {2}`session\(…\)`[^]*\n✖ 2 findings \(2 errors, 0 warnings\) in 2 files scanned in \d+ ms\n$/);
+    expect(found.stdout).toMatch(
+      /^src\/app\.js\n {2}4:9 {2}error {2}`session\(…\)`[^]*\n✖ 2 findings \(2 errors, 0 warnings\) in 2 files scanned in \d+ ms\n$/,
+    );
     const clean = spawnCli(['--no-cache', 'src/ok.js'], tmp.path);
     expect(clean).toMatchObject({ code: 0, stderr: '' });
     expect(clean.stdout).toMatch(/^✔ no process-bound state found \(1 file scanned in \d+ ms\)\n$/);
   });
 
   it('exits 2 with a message and a hint on stderr, nothing on stdout, for a usage error', () => {
-    expect(spawnCli(['--format', 'xml'], tmp.path)).toEqual({ code: 2, stdout: '', stderr: 'statecheck: unknown format "xml"\n  use one of: pretty, json, sarif, github, markdown\n' });
+    expect(spawnCli(['--format', 'xml'], tmp.path)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'statecheck: unknown format "xml"\n  use one of: pretty, json, sarif, github, markdown\n',
+    });
   });
 });
 
 describe('when the process itself cannot work', () => {
-  it.runIf(existsSync('/dev/full'))('a report that cannot be written to standard output (/dev/full) is exit code 2 with a message', () => {
-    write('src/app.js', APP);
-    const out = openSync('/dev/full', 'w');
-    try {
-      const result = spawnSync(process.execPath, [BIN, '--no-cache', 'src'], { cwd: tmp.path, encoding: 'utf8', stdio: ['ignore', out, 'pipe'] });
-      expect(result.status).toBe(2);
-      expect(result.stderr).toBe('statecheck: cannot write the report to standard output: no space left on device\n');
-    } finally {
-      closeSync(out);
-    }
-  });
+  it.runIf(existsSync('/dev/full'))(
+    'a report that cannot be written to standard output (/dev/full) is exit code 2 with a message',
+    () => {
+      write('src/app.js', APP);
+      const out = openSync('/dev/full', 'w');
+      try {
+        const result = spawnSync(process.execPath, [BIN, '--no-cache', 'src'], {
+          cwd: tmp.path,
+          encoding: 'utf8',
+          stdio: ['ignore', out, 'pipe'],
+        });
+        expect(result.status).toBe(2);
+        expect(result.stderr).toBe('statecheck: cannot write the report to standard output: no space left on device\n');
+      } finally {
+        closeSync(out);
+      }
+    },
+  );
 
   it.runIf(process.platform !== 'win32')('a working directory that was deleted is exit code 2 with a message', () => {
     const gone = join(tmp.path, 'gone');
     mkdirSync(gone);
     // The shell enters the folder, removes it, then starts statecheck there.
-    const result = spawnSync('sh', ['-c', `cd "$1" && rmdir "$1" && exec "$2" "$3" --no-cache`, 'sh', gone, process.execPath, BIN], { encoding: 'utf8' });
+    const result = spawnSync(
+      'sh',
+      ['-c', `cd "$1" && rmdir "$1" && exec "$2" "$3" --no-cache`, 'sh', gone, process.execPath, BIN],
+      { encoding: 'utf8' },
+    );
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('statecheck: cannot use the working directory: it no longer exists\n  run statecheck from an existing folder\n');
+    expect(result.stderr).toBe(
+      'statecheck: cannot use the working directory: it no longer exists\n  run statecheck from an existing folder\n',
+    );
   });
 
   it('a report that cannot be written to --output is exit code 2 with a message', async () => {

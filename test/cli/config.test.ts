@@ -6,12 +6,16 @@ import { ROOT } from '../helpers/fixtures.js';
 import { SAMPLE_APP, useTempDir } from '../helpers/tmp.js';
 
 const dir = useTempDir();
-const categories = (stdout: string) => (JSON.parse(stdout).findings as { category: string; severity: string }[]).map((f) => `${f.category}:${f.severity}`);
+const categories = (stdout: string) =>
+  (JSON.parse(stdout).findings as { category: string; severity: string }[]).map((f) => `${f.category}:${f.severity}`);
 
 describe('configuration', () => {
   it('statecheck.config.json sets severities per rule or category, found from a subfolder upward', async () => {
     dir.write('src/app.js', SAMPLE_APP);
-    dir.write('statecheck.config.json', JSON.stringify({ rules: { 'no-memory-session': 'warn', 'module-state': 'off' } }));
+    dir.write(
+      'statecheck.config.json',
+      JSON.stringify({ rules: { 'no-memory-session': 'warn', 'module-state': 'off' } }),
+    );
     const { code, stdout } = await runCli(['--format', 'json', '.'], join(dir.path, 'src'));
     expect(categories(stdout)).toEqual(['memory-session:warn']);
     expect(code).toBe(0);
@@ -19,7 +23,10 @@ describe('configuration', () => {
 
   it('statecheck.config.jsonc allows comments and trailing commas', async () => {
     dir.write('src/app.js', SAMPLE_APP);
-    dir.write('statecheck.config.jsonc', '{\n  // legacy sessions move to Redis next quarter\n  "rules": { "statecheck/no-memory-session": "off", },\n}\n');
+    dir.write(
+      'statecheck.config.jsonc',
+      '{\n  // legacy sessions move to Redis next quarter\n  "rules": { "statecheck/no-memory-session": "off", },\n}\n',
+    );
     expect(categories((await runCli(['--format', 'json'], dir.path)).stdout)).toEqual(['module-state:error']);
   });
 
@@ -28,7 +35,10 @@ describe('configuration', () => {
     dir.write('package.json', JSON.stringify({ name: 'x', statecheck: { rules: { 'module-state': 'off' } } }));
     dir.write('ci/strict.json', JSON.stringify({ rules: {} }));
     expect(categories((await runCli(['--format', 'json'], dir.path)).stdout)).toEqual(['memory-session:error']);
-    expect(categories((await runCli(['--format', 'json', '--config', 'ci/strict.json'], dir.path)).stdout)).toEqual(['memory-session:error', 'module-state:error']);
+    expect(categories((await runCli(['--format', 'json', '--config', 'ci/strict.json'], dir.path)).stdout)).toEqual([
+      'memory-session:error',
+      'module-state:error',
+    ]);
   });
 
   it('include and exclude globs are relative to the config file', async () => {
@@ -36,7 +46,9 @@ describe('configuration', () => {
     dir.write('src/legacy/old.js', SAMPLE_APP);
     dir.write('other/x.js', SAMPLE_APP);
     dir.write('statecheck.config.json', JSON.stringify({ include: ['src/**'], exclude: ['src/legacy/**'] }));
-    const files = (JSON.parse((await runCli(['--format', 'json'], dir.path)).stdout).findings as { file: string }[]).map((f) => f.file);
+    const files = (
+      JSON.parse((await runCli(['--format', 'json'], dir.path)).stdout).findings as { file: string }[]
+    ).map((f) => f.file);
     expect([...new Set(files)]).toEqual(['src/app.js']);
   });
 
@@ -49,25 +61,43 @@ describe('configuration', () => {
 
   it('allow lists intentionally local state, deployment single-instance keeps only leaks', async () => {
     dir.write('src/app.js', SAMPLE_APP);
-    dir.write('statecheck.config.json', JSON.stringify({ rules: { 'no-module-state': ['error', { allow: ['seen'] }] } }));
+    dir.write(
+      'statecheck.config.json',
+      JSON.stringify({ rules: { 'no-module-state': ['error', { allow: ['seen'] }] } }),
+    );
     expect(categories((await runCli(['--format', 'json'], dir.path)).stdout)).toEqual(['memory-session:error']);
     dir.write('statecheck.config.json', JSON.stringify({ deployment: 'single-instance' }));
     expect(categories((await runCli(['--format', 'json'], dir.path)).stdout)).toEqual([]);
   });
 
   it('packages names an in-house wrapper as a category', async () => {
-    dir.write('src/cache.ts', "import { createCache } from '@acme/cache';\nexport const users = createCache({ ttl: 60 });\n");
+    dir.write(
+      'src/cache.ts',
+      "import { createCache } from '@acme/cache';\nexport const users = createCache({ ttl: 60 });\n",
+    );
     expect(JSON.parse((await runCli(['--format', 'json'], dir.path)).stdout).findings).toEqual([]);
     dir.write('statecheck.config.json', JSON.stringify({ packages: { '@acme/cache': 'process-cache' } }));
     expect(categories((await runCli(['--format', 'json'], dir.path)).stdout)).toEqual(['process-cache:error']);
   });
 
   it.each([
-    [{ rules: { 'no-process-cache': 'loud' } }, 'statecheck: statecheck.config.json: rules.no-process-cache: expected "off", "warn" or "error"'],
-    [{ rules: { 'no-such-rule': 'off' } }, 'statecheck: statecheck.config.json: rules.no-such-rule: unknown rule or category'],
+    [
+      { rules: { 'no-process-cache': 'loud' } },
+      'statecheck: statecheck.config.json: rules.no-process-cache: expected "off", "warn" or "error"',
+    ],
+    [
+      { rules: { 'no-such-rule': 'off' } },
+      'statecheck: statecheck.config.json: rules.no-such-rule: unknown rule or category',
+    ],
     [{ include: 'src' }, 'statecheck: statecheck.config.json: include: expected an array of glob strings'],
-    [{ deployment: 'cluster' }, 'statecheck: statecheck.config.json: deployment: expected "single-instance" or "multi-instance"'],
-    [{ packages: { '@acme/cache': 'caches' } }, 'statecheck: statecheck.config.json: packages.@acme/cache: expected a category'],
+    [
+      { deployment: 'cluster' },
+      'statecheck: statecheck.config.json: deployment: expected "single-instance" or "multi-instance"',
+    ],
+    [
+      { packages: { '@acme/cache': 'caches' } },
+      'statecheck: statecheck.config.json: packages.@acme/cache: expected a category',
+    ],
   ])('%j is rejected with a clear message and exit 2', async (config, message) => {
     dir.write('statecheck.config.json', JSON.stringify(config));
     const { code, stderr, stdout } = await runCli([], dir.path);
@@ -82,7 +112,10 @@ describe('configuration', () => {
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/^statecheck: statecheck\.config\.json:\d+: invalid JSON/);
     const missing = await runCli(['--config', 'nope.json'], dir.path);
-    expect(missing).toMatchObject({ code: 2, stderr: expect.stringMatching(/^statecheck: config file not found: nope\.json/) });
+    expect(missing).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^statecheck: config file not found: nope\.json/),
+    });
   });
 
   it.each([
@@ -92,7 +125,9 @@ describe('configuration', () => {
     dir.write('statecheck.config.json', text);
     const { code, stderr } = await runCli([], dir.path);
     expect(code).toBe(2);
-    expect(stderr).toBe('statecheck: statecheck.config.json: invalid JSON (nested too deeply)\n  a configuration needs a few levels at most\n');
+    expect(stderr).toBe(
+      'statecheck: statecheck.config.json: invalid JSON (nested too deeply)\n  a configuration needs a few levels at most\n',
+    );
   });
 
   it('a UTF-8 byte order mark (as Windows editors write) is read past, in package.json too', async () => {
@@ -100,7 +135,10 @@ describe('configuration', () => {
     dir.write('statecheck.config.json', `\uFEFF${JSON.stringify({ rules: { 'module-state': 'off' } })}`);
     expect(categories((await runCli(['--format', 'json'], dir.path)).stdout)).toEqual(['memory-session:error']);
     rmSync(join(dir.path, 'statecheck.config.json'));
-    dir.write('package.json', `\uFEFF${JSON.stringify({ name: 'x', statecheck: { rules: { 'memory-session': 'off' } } })}`);
+    dir.write(
+      'package.json',
+      `\uFEFF${JSON.stringify({ name: 'x', statecheck: { rules: { 'memory-session': 'off' } } })}`,
+    );
     expect(categories((await runCli(['--format', 'json'], dir.path)).stdout)).toEqual(['module-state:error']);
   });
 
@@ -114,7 +152,17 @@ describe('configuration', () => {
 
   it('ships a JSON Schema that names every setting the loader accepts', () => {
     const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'statecheck.schema.json'), 'utf8'));
-    expect(Object.keys(schema.properties).sort()).toEqual(['$schema', 'defaultScope', 'deployment', 'exclude', 'include', 'maxFileSize', 'packages', 'rules', 'skipGenerated']);
+    expect(Object.keys(schema.properties).sort()).toEqual([
+      '$schema',
+      'defaultScope',
+      'deployment',
+      'exclude',
+      'include',
+      'maxFileSize',
+      'packages',
+      'rules',
+      'skipGenerated',
+    ]);
     expect(schema.properties.rules.properties['no-process-cache']).toEqual({ $ref: '#/$defs/ruleSetting' });
     expect(schema.properties.rules.properties['statecheck/no-process-cache']).toBeDefined();
     expect(schema.properties.rules.properties['process-cache']).toBeDefined();

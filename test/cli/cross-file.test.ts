@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { useTempDir } from '../helpers/tmp.js';
-import { CROSS_FILE, CROSS_FILE_PROJECTS, type CrossFileExpected, type ExpectedFinding, type Located } from '../helpers/cross-file.js';
+import {
+  CROSS_FILE,
+  CROSS_FILE_PROJECTS,
+  type CrossFileExpected,
+  type ExpectedFinding,
+  type Located,
+} from '../helpers/cross-file.js';
 
 describe.each(CROSS_FILE_PROJECTS)('fixtures/cross-file/%s through the built CLI', (project) => {
   const dir = join(CROSS_FILE, project);
@@ -13,7 +19,10 @@ describe.each(CROSS_FILE_PROJECTS)('fixtures/cross-file/%s through the built CLI
   it('reports exactly the expected findings, with every related location', async () => {
     const { stdout, stderr } = await runCli(['--format', 'json', '--no-cache'], dir);
     expect(stderr).toBe('');
-    const report = JSON.parse(stdout) as { findings: (ExpectedFinding & { related: (Located & { message: string })[] })[]; errors: unknown[] };
+    const report = JSON.parse(stdout) as {
+      findings: (ExpectedFinding & { related: (Located & { message: string })[] })[];
+      errors: unknown[];
+    };
     const got = report.findings.map(({ ruleId, category, file, line, column, related }) => ({
       ruleId,
       category,
@@ -29,9 +38,25 @@ describe.each(CROSS_FILE_PROJECTS)('fixtures/cross-file/%s through the built CLI
   it('reports per file only, with --no-cross-file, what ESLint reports', async () => {
     const { stdout } = await runCli(['--format', 'json', '--no-cache', '--no-cross-file'], dir);
     const report = JSON.parse(stdout) as { findings: ExpectedFinding[] };
-    const got = report.findings.map(({ ruleId, category, file, line, column }) => ({ ruleId, category, file, line, column }));
-    const perFile = [...expected.findings.filter((f) => !f.crossFile).map(({ ruleId, category, file, line, column }) => ({ ruleId, category, file, line, column })), ...expected.eslintOnly];
-    const order = (a: Located & { ruleId: string }, b: Located & { ruleId: string }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : 1));
+    const got = report.findings.map(({ ruleId, category, file, line, column }) => ({
+      ruleId,
+      category,
+      file,
+      line,
+      column,
+    }));
+    const perFile = [
+      ...expected.findings
+        .filter((f) => !f.crossFile)
+        .map(({ ruleId, category, file, line, column }) => ({ ruleId, category, file, line, column })),
+      ...expected.eslintOnly,
+    ];
+    const order = (a: Located & { ruleId: string }, b: Located & { ruleId: string }) =>
+      a.file < b.file
+        ? -1
+        : a.file > b.file
+          ? 1
+          : a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : 1);
     expect(got).toEqual(perFile.sort(order));
   });
 });
@@ -39,10 +64,13 @@ describe.each(CROSS_FILE_PROJECTS)('fixtures/cross-file/%s through the built CLI
 describe('the subject of each finding', () => {
   const dir = useTempDir('statecheck-subject-');
 
-  it('names the state: exported state by its name, a store by its library, at a wrapper\'s call sites too', async () => {
+  it("names the state: exported state by its name, a store by its library, at a wrapper's call sites too", async () => {
     dir.write('package.json', '{ "name": "app", "private": true, "type": "module" }\n');
     dir.write('src/stats.js', 'export const stats = { hits: 0 };\n');
-    dir.write('src/cache.js', "import { LRUCache } from 'lru-cache';\nexport function createCache() {\n  return new LRUCache({ max: 100 });\n}\n");
+    dir.write(
+      'src/cache.js',
+      "import { LRUCache } from 'lru-cache';\nexport function createCache() {\n  return new LRUCache({ max: 100 });\n}\n",
+    );
     dir.write(
       'src/app.js',
       [
@@ -62,7 +90,9 @@ describe('the subject of each finding', () => {
       ].join('\n'),
     );
     const { stdout } = await runCli(['--format', 'json', '--no-cache'], dir.path);
-    const findings = (JSON.parse(stdout) as { findings: { file: string; line: number; category: string; subject: string }[] }).findings;
+    const findings = (
+      JSON.parse(stdout) as { findings: { file: string; line: number; category: string; subject: string }[] }
+    ).findings;
     expect(findings.map((f) => `${f.file}:${f.line} ${f.category} ${f.subject}`)).toEqual([
       'src/app.js:6 process-cache lru-cache',
       'src/app.js:7 memory-session express-session',
@@ -76,14 +106,30 @@ describe('cross-file analysis with the cache, shards and changed files', () => {
   const json = async (args: string[]) => {
     const { stdout, stderr } = await runCli(['--format', 'json', ...args], dir.path);
     expect(stderr).toBe('');
-    return JSON.parse(stdout) as { findings: { file: string; line: number; column: number; ruleId: string; related: { file: string; line: number }[] }[]; summary: { files: number } };
+    return JSON.parse(stdout) as {
+      findings: {
+        file: string;
+        line: number;
+        column: number;
+        ruleId: string;
+        related: { file: string; line: number }[];
+      }[];
+      summary: { files: number };
+    };
   };
-  const at = (r: Awaited<ReturnType<typeof json>>) => r.findings.map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column} <- ${f.related.map((x) => `${x.file}:${x.line}`).join(' ')}`);
+  const at = (r: Awaited<ReturnType<typeof json>>) =>
+    r.findings.map(
+      (f) => `${f.ruleId} ${f.file}:${f.line}:${f.column} <- ${f.related.map((x) => `${x.file}:${x.line}`).join(' ')}`,
+    );
   const setUp = () => {
     dir.write('package.json', '{ "name": "app", "private": true, "type": "module" }\n');
     dir.write('src/stats.js', 'export const stats = { hits: 0 };\n');
-    dir.write('src/count.js', "import { stats } from './stats.js';\nexport function count(req, res, next) {\n  stats.hits++;\n  next();\n}\n");
-    for (let i = 0; i < 6; i++) dir.write(`src/route-${i}.js`, `export const route${i} = (req, res) => res.end('${i}');\n`);
+    dir.write(
+      'src/count.js',
+      "import { stats } from './stats.js';\nexport function count(req, res, next) {\n  stats.hits++;\n  next();\n}\n",
+    );
+    for (let i = 0; i < 6; i++)
+      dir.write(`src/route-${i}.js`, `export const route${i} = (req, res) => res.end('${i}');\n`);
   };
 
   it('re-links a cached file when another file changes what writes it', async () => {
@@ -91,24 +137,42 @@ describe('cross-file analysis with the cache, shards and changed files', () => {
     const cache = ['--cache-location', '.cache'];
     expect(at(await json(cache))).toEqual(['statecheck/no-module-state src/stats.js:1:14 <- src/count.js:3']);
     // stats.js is unchanged (served from the cache); the write in count.js goes away.
-    dir.write('src/count.js', "import { stats } from './stats.js';\nexport function count(req, res, next) {\n  console.log(stats.hits);\n  next();\n}\n");
+    dir.write(
+      'src/count.js',
+      "import { stats } from './stats.js';\nexport function count(req, res, next) {\n  console.log(stats.hits);\n  next();\n}\n",
+    );
     expect(at(await json(cache))).toEqual([]);
-    dir.write('src/count.js', "import { stats } from './stats.js';\nexport function count(req, res, next) {\n  stats.hits += 2;\n  next();\n}\n");
+    dir.write(
+      'src/count.js',
+      "import { stats } from './stats.js';\nexport function count(req, res, next) {\n  stats.hits += 2;\n  next();\n}\n",
+    );
     expect(at(await json(cache))).toEqual(['statecheck/no-module-state src/stats.js:1:14 <- src/count.js:3']);
   });
 
   it('does not mistake a missing ESM export for a member of the default export', async () => {
     dir.write('package.json', '{ "name": "app", "private": true, "type": "module" }\n');
-    dir.write('src/stats.js', 'const stats = { hits: 0, byRoute: new Map() };\nexport default stats;\nexport const version = 1;\n');
-    dir.write('src/count.js', "import * as ns from './stats.js';\nexport function count(req) {\n  ns.byRoute.set(req.path, 1);\n}\n");
+    dir.write(
+      'src/stats.js',
+      'const stats = { hits: 0, byRoute: new Map() };\nexport default stats;\nexport const version = 1;\n',
+    );
+    dir.write(
+      'src/count.js',
+      "import * as ns from './stats.js';\nexport function count(req) {\n  ns.byRoute.set(req.path, 1);\n}\n",
+    );
     expect(at(await json(['--no-cache']))).toEqual([]);
-    dir.write('src/count.js', "import * as ns from './stats.js';\nexport function count(req) {\n  ns.default.byRoute.set(req.path, 1);\n}\n");
+    dir.write(
+      'src/count.js',
+      "import * as ns from './stats.js';\nexport function count(req) {\n  ns.default.byRoute.set(req.path, 1);\n}\n",
+    );
     expect(at(await json(['--no-cache']))).toEqual(['statecheck/no-module-state src/stats.js:1:7 <- src/count.js:3']);
   });
 
   it('settles the methods of an exported instance by their callers, unless the instance is passed on', async () => {
     dir.write('package.json', '{ "name": "app", "private": true, "type": "module" }\n');
-    dir.write('src/bus.js', 'class Bus {\n  listeners = new Map();\n  on(e, fn) { this.listeners.set(e, fn); }\n}\nexport const bus = new Bus();\n');
+    dir.write(
+      'src/bus.js',
+      'class Bus {\n  listeners = new Map();\n  on(e, fn) { this.listeners.set(e, fn); }\n}\nexport const bus = new Bus();\n',
+    );
     dir.write('src/audit.js', "import { bus } from './bus.js';\nbus.on('paid', () => {});\n");
     expect(at(await json(['--no-cache']))).toEqual([]);
     // Handed to other code whole, its methods have callers statecheck cannot see.

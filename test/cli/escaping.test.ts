@@ -77,12 +77,24 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
   it('json: the exact names and messages, control characters escaped by JSON', async () => {
     const text = await run('json');
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
-    const report = JSON.parse(text) as { findings: { file: string; message: string }[]; errors: { file: string; message: string }[]; skipped: unknown[] };
+    const report = JSON.parse(text) as {
+      findings: { file: string; message: string }[];
+      errors: { file: string; message: string }[];
+      skipped: unknown[];
+    };
     expect(report.findings).toHaveLength(FINDINGS);
     expect([...new Set(report.findings.map((f) => f.file))].sort()).toEqual([...FILES, 'src/globals.js'].sort());
     expect(report.errors).toEqual([{ file: `src/${BROKEN}`, message: SYNTAX_ERROR }]);
-    expect(report.skipped).toEqual([{ file: `src/${BINARY}`, kind: 'binary', reason: 'binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)' }]);
-    expect(report.findings.find((f) => f.file === 'src/globals.js')!.message).toMatch(/^`globalThis\. \[2J::error file=forged\.js::pwned\|ce…` is a global/);
+    expect(report.skipped).toEqual([
+      {
+        file: `src/${BINARY}`,
+        kind: 'binary',
+        reason: 'binary file (NUL or control bytes; a UTF-16 file needs a byte order mark)',
+      },
+    ]);
+    expect(report.findings.find((f) => f.file === 'src/globals.js')!.message).toMatch(
+      /^`globalThis\. \[2J::error file=forged\.js::pwned\|ce…` is a global/,
+    );
   });
 
   it('sarif: valid SARIF 2.1.0 whose artifact URIs decode to the exact names', async () => {
@@ -94,7 +106,12 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
     const log = JSON.parse(text) as {
       runs: {
         results: { locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string } } }[] }[];
-        invocations: { toolExecutionNotifications: { level: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+        invocations: {
+          toolExecutionNotifications: {
+            level: string;
+            locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+          }[];
+        }[];
       }[];
     };
     expect(ajv.validate(schema, log), ajv.errorsText()).toBe(true);
@@ -103,7 +120,9 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
     expect(uris).toHaveLength(FINDINGS);
     for (const uri of uris) expect(uri.uri).not.toMatch(/[\s|`<>%\u0000-\u001f](?![0-9A-F]{2})/u);
     expect([...new Set(uris.map((u) => decode(u.uri)))].sort()).toEqual([...FILES, 'src/globals.js'].sort());
-    const notifications = log.runs[0]!.invocations[0]!.toolExecutionNotifications.map((n) => `${n.level} ${decode(n.locations[0]!.physicalLocation.artifactLocation.uri)}`);
+    const notifications = log.runs[0]!.invocations[0]!.toolExecutionNotifications.map(
+      (n) => `${n.level} ${decode(n.locations[0]!.physicalLocation.artifactLocation.uri)}`,
+    );
     expect(notifications).toEqual([`warning src/${BROKEN}`, `note src/${BINARY}`]);
   });
 
@@ -113,7 +132,8 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
     expect(commands).toHaveLength(FINDINGS + 1);
     expect(lines).toHaveLength(FINDINGS + 2);
     expect(lines.at(-1)).toMatch(/^✖ \d+ findings/);
-    const unescape = (value: string) => value.replace(/%(0D|0A|3A|2C|25)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    const unescape = (value: string) =>
+      value.replace(/%(0D|0A|3A|2C|25)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
     const files: string[] = [];
     for (const line of commands) {
       expect(line).not.toMatch(/\r/);
@@ -123,13 +143,17 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
       files.push(unescape(/(?:^|,)file=([^,]*)/.exec(match![2]!)![1]!));
     }
     expect([...new Set(files)].sort()).toEqual([...FILES, 'src/globals.js', `src/${BROKEN}`].sort());
-    expect(commands.find((c) => c.includes('globals.js'))).toMatch(/::`globalThis\. \[2J::error file=forged\.js::pwned\|ce…` is a global/);
+    expect(commands.find((c) => c.includes('globals.js'))).toMatch(
+      /::`globalThis\. \[2J::error file=forged\.js::pwned\|ce…` is a global/,
+    );
   });
 
   it('markdown: every table row keeps its five cells; names stay inside code spans, control and bidi characters shown escaped', async () => {
     const text = await run('markdown');
     expect(text).not.toMatch(CONTROL);
-    const rows = text.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| State') && !line.startsWith('| ---'));
+    const rows = text
+      .split('\n')
+      .filter((line) => line.startsWith('| ') && !line.startsWith('| State') && !line.startsWith('| ---'));
     expect(rows).toHaveLength(FINDINGS);
     // GitHub splits a row at every `|` not escaped as `\|`, code spans included.
     for (const row of rows) expect(row.split(/(?<!\\)\|/), row).toHaveLength(7);
@@ -145,7 +169,11 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
     // Outside code spans, HTML is escaped: the raw tag appears only inside backticks.
     expect(text.replace(/`[^`\n]*`/g, '')).not.toContain('<img');
     const notAnalysed = text.slice(text.indexOf('## Files not analysed')).trimEnd().split('\n');
-    expect(notAnalysed).toEqual(['## Files not analysed (1)', '', `- \`src/bro|ken\\n::warning file=x::forged.js\`: ${SYNTAX_ERROR}`]);
+    expect(notAnalysed).toEqual([
+      '## Files not analysed (1)',
+      '',
+      `- \`src/bro|ken\\n::warning file=x::forged.js\`: ${SYNTAX_ERROR}`,
+    ]);
   });
 
   it('pretty: names shown with escapes, contents and messages stripped of control sequences', async () => {
@@ -189,7 +217,10 @@ describe.runIf(POSIX)('workflow commands cannot be forged from a file, on any st
     // At the root, so the name starts a line of pretty output (a file header, an errors entry).
     writeFileSync(join(dir, '::error file=app.js,line=1::forged.js'), SAMPLE_APP);
     writeFileSync(join(dir, '::warning::broken.js'), 'export const = ;\n');
-    writeFileSync(join(dir, 'globals.js'), GLOBALS.replace("'\\u001b[2J::error file=forged.js::pwned|cell'", "'##[error]forged'"));
+    writeFileSync(
+      join(dir, 'globals.js'),
+      GLOBALS.replace("'\\u001b[2J::error file=forged.js::pwned|cell'", "'##[error]forged'"),
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -215,7 +246,10 @@ describe.runIf(POSIX)('workflow commands cannot be forged from a file, on any st
     ]);
     if (format === 'json') {
       // Escaped in the text, exact once parsed.
-      const report = JSON.parse(stdout) as { findings: { file: string; message: string }[]; errors: { file: string }[] };
+      const report = JSON.parse(stdout) as {
+        findings: { file: string; message: string }[];
+        errors: { file: string }[];
+      };
       expect(report.findings.some((f) => f.message.startsWith('`globalThis.##[error]forged`'))).toBe(true);
       expect(report.findings.some((f) => f.file === '::error file=app.js,line=1::forged.js')).toBe(true);
       expect(report.errors.map((e) => e.file)).toEqual(['::warning::broken.js']);
@@ -230,17 +264,24 @@ describe.runIf(POSIX)('workflow commands cannot be forged from a file, on any st
   it('a configuration error quotes the file escaped; a baseline that does not parse is not quoted at all', async () => {
     const sub = mkdtempSync(join(tmpdir(), 'statecheck-forge-config-'));
     try {
-      writeFileSync(join(sub, 'statecheck.config.json'), JSON.stringify({ rules: { '\n::add-mask::rule ##[error]x': 'warn' } }));
+      writeFileSync(
+        join(sub, 'statecheck.config.json'),
+        JSON.stringify({ rules: { '\n::add-mask::rule ##[error]x': 'warn' } }),
+      );
       const config = await runCli(['--no-cache'], sub);
       expect(config.code).toBe(2);
       expect(forged(config.stderr)).toEqual([]);
-      expect(config.stderr).toMatch(/^statecheck: statecheck\.config\.json: rules\.\\n::add-mask::rule #\\x23\[error\]x: unknown rule or category/);
+      expect(config.stderr).toMatch(
+        /^statecheck: statecheck\.config\.json: rules\.\\n::add-mask::rule #\\x23\[error\]x: unknown rule or category/,
+      );
       writeFileSync(join(sub, 'statecheck.config.json'), '{}');
       writeFileSync(join(sub, 'statecheck-baseline.json'), '\n::stop-commands::token\n##[error]x');
       const baseline = await runCli(['--no-cache'], sub);
       expect(baseline.code).toBe(2);
       expect(forged(baseline.stderr)).toEqual([]);
-      expect(baseline.stderr).toMatch(/^statecheck: statecheck-baseline\.json: cannot read the baseline: not valid JSON\n/);
+      expect(baseline.stderr).toMatch(
+        /^statecheck: statecheck-baseline\.json: cannot read the baseline: not valid JSON\n/,
+      );
       expect(baseline.stderr).not.toContain('stop-commands');
     } finally {
       rmSync(sub, { recursive: true, force: true });

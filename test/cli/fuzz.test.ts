@@ -31,14 +31,47 @@ const below = (n: number) => Math.floor(random() * n);
 const pick = <T>(list: readonly T[]): T => list[below(list.length)]!;
 
 const TOKEN = /\s+|[A-Za-z_$][\w$]*|\d+|[^\s\w]/g;
-const HOSTILE = ['\u0000', '\u001b[2J', '\u001b]0;x\u0007', '\uFEFF', '\u2028', '\r', '\r\n', '/*', '*/', '`', '${', '(', '{', '[', '"', "'", '//', '\\', '</', '@generated', '\uD800', '𝒳'];
+const HOSTILE = [
+  '\u0000',
+  '\u001b[2J',
+  '\u001b]0;x\u0007',
+  '\uFEFF',
+  '\u2028',
+  '\r',
+  '\r\n',
+  '/*',
+  '*/',
+  '`',
+  '${',
+  '(',
+  '{',
+  '[',
+  '"',
+  "'",
+  '//',
+  '\\',
+  '</',
+  '@generated',
+  '\uD800',
+  '𝒳',
+];
 
 /**
  * Names a plain object has without being given them (and `__proto__`, which replaces its
  * prototype): as identifiers, exports, members, package names and config keys they must be
  * names like any other.
  */
-const PROTOTYPE_NAMES = ['hasOwnProperty', 'constructor', 'toString', 'valueOf', '__proto__', 'isPrototypeOf', 'propertyIsEnumerable', '__defineGetter__', 'toLocaleString'];
+const PROTOTYPE_NAMES = [
+  'hasOwnProperty',
+  'constructor',
+  'toString',
+  'valueOf',
+  '__proto__',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  '__defineGetter__',
+  'toLocaleString',
+];
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const STRING = /'[^'\\\n]*'|"[^"\\\n]*"/g;
 
@@ -147,7 +180,12 @@ const PROTOTYPE_MODULES: Record<string, string> = {
     "export * from './star.mjs';",
     '',
   ].join('\n'),
-  'proto/star.mjs': ["export * from './exports.mjs';", 'export const isPrototypeOf = new Map();', "export { default as propertyIsEnumerable } from './common.js';", ''].join('\n'),
+  'proto/star.mjs': [
+    "export * from './exports.mjs';",
+    'export const isPrototypeOf = new Map();',
+    "export { default as propertyIsEnumerable } from './common.js';",
+    '',
+  ].join('\n'),
   'proto/common.js': [
     'const counters = {};',
     'module.exports = counters;',
@@ -181,13 +219,31 @@ const PROTOTYPE_MODULES: Record<string, string> = {
 
 /** Packages named after prototype members, configured (`__proto__` is refused as a key). */
 const PROTOTYPE_CONFIG = {
-  packages: Object.fromEntries(PROTOTYPE_NAMES.filter((n) => n !== '__proto__').map((name, i) => [name, i % 2 === 0 ? 'process-cache' : { category: 'module-state', exports: PROTOTYPE_NAMES }])),
+  packages: Object.fromEntries(
+    PROTOTYPE_NAMES.filter((n) => n !== '__proto__').map((name, i) => [
+      name,
+      i % 2 === 0 ? 'process-cache' : { category: 'module-state', exports: PROTOTYPE_NAMES },
+    ]),
+  ),
   rules: { 'process-cache': ['error', { allow: PROTOTYPE_NAMES }] },
 };
 
 interface Report {
   version: number;
-  findings: { ruleId: string; category: string; severity: string; file: string; line: number; column: number; endLine: number; endColumn: number; message: string; related: { file: string; line: number; column: number; message: string }[]; fingerprint: string; subject: string }[];
+  findings: {
+    ruleId: string;
+    category: string;
+    severity: string;
+    file: string;
+    line: number;
+    column: number;
+    endLine: number;
+    endColumn: number;
+    message: string;
+    related: { file: string; line: number; column: number; message: string }[];
+    fingerprint: string;
+    subject: string;
+  }[];
   errors: { file: string; message: string }[];
   skipped: { file: string; kind: string; reason: string }[];
   summary: { files: number; findings: number; errors: number; skipped: Record<string, number>; durationMs: number };
@@ -206,17 +262,25 @@ function checkContract(report: Report, lines: (file: string) => number): void {
     expect(f.fingerprint, where).toMatch(/^[0-9a-f]{24}:\d+$/);
     expect(typeof f.subject === 'string' && f.subject.length > 0, `${where} subject`).toBe(true);
     // A related location may be in another file (a write through an import).
-    for (const [file, line, column] of [[f.file, f.line, f.column], [f.file, f.endLine, f.endColumn], ...f.related.map((r) => [r.file, r.line, r.column] as const)] as const) {
+    for (const [file, line, column] of [
+      [f.file, f.line, f.column],
+      [f.file, f.endLine, f.endColumn],
+      ...f.related.map((r) => [r.file, r.line, r.column] as const),
+    ] as const) {
       expect(Number.isInteger(line) && line >= 1 && line <= lines(file), `${where} line ${line}`).toBe(true);
       expect(Number.isInteger(column) && column >= 1, `${where} column ${column}`).toBe(true);
     }
     expect(f.endLine > f.line || (f.endLine === f.line && f.endColumn >= f.column), where).toBe(true);
   }
   for (const e of report.errors) {
-    expect(typeof e.file === 'string' && typeof e.message === 'string' && e.message.length > 0, JSON.stringify(e)).toBe(true);
+    expect(typeof e.file === 'string' && typeof e.message === 'string' && e.message.length > 0, JSON.stringify(e)).toBe(
+      true,
+    );
   }
   for (const s of report.skipped) {
-    expect(typeof s.file === 'string' && typeof s.kind === 'string' && s.reason.length > 0, JSON.stringify(s)).toBe(true);
+    expect(typeof s.file === 'string' && typeof s.kind === 'string' && s.reason.length > 0, JSON.stringify(s)).toBe(
+      true,
+    );
   }
   expect(report.summary.findings).toBe(report.findings.length);
   expect(report.summary.errors).toBe(report.errors.length);
@@ -241,7 +305,12 @@ describe(`fuzzing: ${MUTANTS} mutants of the category fixtures (seed ${SEED})`, 
     }
     for (let batch = 0; batch < BATCHES; batch++) {
       for (const [rel, text] of Object.entries(PROTOTYPE_MODULES)) {
-        const mutant: Mutant = { file: `b${batch}/${rel}`, from: 'prototype names', mutations: [], bytes: Buffer.from(text) };
+        const mutant: Mutant = {
+          file: `b${batch}/${rel}`,
+          from: 'prototype names',
+          mutations: [],
+          bytes: Buffer.from(text),
+        };
         mutants.push(mutant);
         byFile.set(mutant.file, mutant);
         mkdirSync(join(dir, `b${batch}`, 'proto'), { recursive: true });
@@ -253,31 +322,49 @@ describe(`fuzzing: ${MUTANTS} mutants of the category fixtures (seed ${SEED})`, 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Lines of a mutant as an editor counts them (after decoding; CR, LF and CRLF end a line). */
-  const lines = (file: string) => new TextDecoder().decode(byFile.get(file)!.bytes).split(/\r\n|[\r\n\u2028\u2029]/).length;
+  const lines = (file: string) =>
+    new TextDecoder().decode(byFile.get(file)!.bytes).split(/\r\n|[\r\n\u2028\u2029]/).length;
   const describeMutant = (file: string) => {
     const m = byFile.get(file);
     return m ? `${file} (from ${m.from}: ${m.mutations.join(', ')})` : file;
   };
   const reports: Report[] = [];
 
-  it.each(Array.from({ length: BATCHES }, (_, i) => i))('batch %i: never crashes, prints the JSON contract, loses no file', async (batch) => {
-    const { code, stdout, stderr } = await runCli(['--format', 'json', '--no-cache', '--jobs', '1', `b${batch}`], dir);
-    expect(stderr, stderr).toBe('');
-    expect([0, 1], `exit code ${code}`).toContain(code);
-    const report = JSON.parse(stdout) as Report;
-    checkContract(report, lines);
-    const expected = mutants.filter((m) => m.file.startsWith(`b${batch}/`)).map((m) => m.file);
-    // Every mutant was discovered and scanned; whatever it gave is about one of them.
-    expect(report.summary.files).toBe(expected.length);
-    for (const file of [...report.findings.map((f) => f.file), ...report.errors.map((e) => e.file), ...report.skipped.map((s) => s.file)]) expect(expected, describeMutant(file)).toContain(file);
-    // Analysis problems are reported as such, never as a crash of statecheck itself.
-    for (const e of report.errors) expect(e.message, describeMutant(e.file)).not.toMatch(/^(analysis failed|parsing failed|analysis crashed|detector )/);
-    reports.push(report);
-  });
+  it.each(Array.from({ length: BATCHES }, (_, i) => i))(
+    'batch %i: never crashes, prints the JSON contract, loses no file',
+    async (batch) => {
+      const { code, stdout, stderr } = await runCli(
+        ['--format', 'json', '--no-cache', '--jobs', '1', `b${batch}`],
+        dir,
+      );
+      expect(stderr, stderr).toBe('');
+      expect([0, 1], `exit code ${code}`).toContain(code);
+      const report = JSON.parse(stdout) as Report;
+      checkContract(report, lines);
+      const expected = mutants.filter((m) => m.file.startsWith(`b${batch}/`)).map((m) => m.file);
+      // Every mutant was discovered and scanned; whatever it gave is about one of them.
+      expect(report.summary.files).toBe(expected.length);
+      for (const file of [
+        ...report.findings.map((f) => f.file),
+        ...report.errors.map((e) => e.file),
+        ...report.skipped.map((s) => s.file),
+      ])
+        expect(expected, describeMutant(file)).toContain(file);
+      // Analysis problems are reported as such, never as a crash of statecheck itself.
+      for (const e of report.errors)
+        expect(e.message, describeMutant(e.file)).not.toMatch(
+          /^(analysis failed|parsing failed|analysis crashed|detector )/,
+        );
+      reports.push(report);
+    },
+  );
 
   it('all mutants at once on worker threads give the same findings and errors as the batches', async () => {
     expect(reports).toHaveLength(BATCHES);
-    const { code, stdout, stderr } = await runCli(['--format', 'json', '--no-cache', '--jobs', '2', ...Array.from({ length: BATCHES }, (_, i) => `b${i}`)], dir);
+    const { code, stdout, stderr } = await runCli(
+      ['--format', 'json', '--no-cache', '--jobs', '2', ...Array.from({ length: BATCHES }, (_, i) => `b${i}`)],
+      dir,
+    );
     expect(stderr).toBe('');
     expect([0, 1]).toContain(code);
     const all = JSON.parse(stdout) as Report;

@@ -35,19 +35,45 @@ function resolver(): Resolver & { calls: number } {
 }
 
 function module(name: string, summary: Partial<FileSummary>): LinkFile {
-  return { path: `/p/${name}.js`, file: `${name}.js`, context: false, findings: [], summary: { exports: [], starExports: [], frameworkModule: false, commonJs: false, state: [], uses: [], ...summary } };
+  return {
+    path: `/p/${name}.js`,
+    file: `${name}.js`,
+    context: false,
+    findings: [],
+    summary: { exports: [], starExports: [], frameworkModule: false, commonJs: false, state: [], uses: [], ...summary },
+  };
 }
 
 /** `store.js`: `const sessions = new Map(); export { sessions }`. */
 const store = module('store', {
   exports: [['sessions', { local: 'sessions' }]],
-  state: [{ name: 'sessions', exports: ['sessions'], container: 'map', at: at(1, 7), end: at(1, 15), lineText: 'const sessions = new Map();', writes: [] }],
+  state: [
+    {
+      name: 'sessions',
+      exports: ['sessions'],
+      container: 'map',
+      at: at(1, 7),
+      end: at(1, 15),
+      lineText: 'const sessions = new Map();',
+      writes: [],
+    },
+  ],
 });
 
 /** A module that writes `sessions` through `specifier` at request time: `sessions.set(…)` at `line`. */
 function writer(name: string, specifier: string, path: string[], line: number): LinkFile {
   return module(name, {
-    uses: [{ specifier, viaDefault: false, path: [...path, 'set'], at: at(line), end: at(line, 20), context: { mask: REQUEST, via: [] }, write: { op: 'call', method: 'set', facts: NO_FACTS } }],
+    uses: [
+      {
+        specifier,
+        viaDefault: false,
+        path: [...path, 'set'],
+        at: at(line),
+        end: at(line, 20),
+        context: { mask: REQUEST, via: [] },
+        write: { op: 'call', method: 'set', facts: NO_FACTS },
+      },
+    ],
   });
 }
 
@@ -66,7 +92,18 @@ describe('link', () => {
     // link step does not expect, as a bug in the per-file pass or a damaged cache would give.
     const broken = (name: string): LinkFile[] => [
       module(name, { exports: 5 as unknown as FileSummary['exports'] }),
-      { ...writer(`${name}-user`, './store', ['sessions'], 4), summary: { ...writer('x', './store', ['sessions'], 4).summary!, uses: [{ ...writer('x', './store', ['sessions'], 4).summary!.uses[0]!, context: null as unknown as FileSummary['uses'][number]['context'] }] } },
+      {
+        ...writer(`${name}-user`, './store', ['sessions'], 4),
+        summary: {
+          ...writer('x', './store', ['sessions'], 4).summary!,
+          uses: [
+            {
+              ...writer('x', './store', ['sessions'], 4).summary!.uses[0]!,
+              context: null as unknown as FileSummary['uses'][number]['context'],
+            },
+          ],
+        },
+      },
     ];
 
     it('gets an errors entry naming the module; every other module is still linked and reported', () => {
@@ -74,7 +111,9 @@ describe('link', () => {
       const { findings, errors } = link(files, resolver(), {});
       expect(where(findings)).toEqual(['store.js:1 <- app.js:3']);
       expect(errors.map((e) => e.file)).toEqual(['bad.js', 'bad-user.js']);
-      expect(errors[0]!.message).toMatch(/^cross-file analysis of this module failed: .* \(run with --debug for the stack\)$/);
+      expect(errors[0]!.message).toMatch(
+        /^cross-file analysis of this module failed: .* \(run with --debug for the stack\)$/,
+      );
     });
 
     it('the exports it calls have unknown callers, so what they write is still reported', () => {
@@ -92,7 +131,15 @@ describe('link', () => {
             endColumn: 11,
             message: '`seen` is shared mutable state written at request time',
             suggestion: { summary: '', packages: [] },
-            related: [{ file: 'lib.js', line: 2, column: 37, message: 'written here at request time', condition: { exports: ['track'], need: REQUEST_TIME } }],
+            related: [
+              {
+                file: 'lib.js',
+                line: 2,
+                column: 37,
+                message: 'written here at request time',
+                condition: { exports: ['track'], need: REQUEST_TIME },
+              },
+            ],
             condition: 'related',
             fingerprint: '0123456789abcdef01234567:0',
             subject: 'seen',
@@ -100,7 +147,17 @@ describe('link', () => {
         ],
       };
       const caller = module('caller', {
-        uses: [{ specifier: './lib', viaDefault: false, path: ['track'], call: 'track(id)', at: at(3), end: at(3, 10), context: null as unknown as FileSummary['uses'][number]['context'] }],
+        uses: [
+          {
+            specifier: './lib',
+            viaDefault: false,
+            path: ['track'],
+            call: 'track(id)',
+            at: at(3),
+            end: at(3, 10),
+            context: null as unknown as FileSummary['uses'][number]['context'],
+          },
+        ],
       });
       const { findings, errors } = link([lib, caller], resolver(), {});
       expect(where(findings)).toEqual(['lib.js:1 <- lib.js:2']);
@@ -139,7 +196,11 @@ describe('link', () => {
     });
 
     it('a module read for context only is linked around, without an entry', () => {
-      const files = [store, ...broken('bad').map((f) => ({ ...f, context: true })), writer('app', './store', ['sessions'], 3)];
+      const files = [
+        store,
+        ...broken('bad').map((f) => ({ ...f, context: true })),
+        writer('app', './store', ['sessions'], 3),
+      ];
       const { findings, errors } = link(files, resolver(), {});
       expect(where(findings)).toEqual(['store.js:1 <- app.js:3']);
       expect(errors).toEqual([]);
@@ -155,7 +216,10 @@ describe('link', () => {
       const reads = { count: 0 };
       const barrels = ['a', 'b', 'c'].map((name, i, all) => {
         const barrel = module(name, {});
-        const stars = [...all.filter((other) => other !== name).map((other) => `./${other}`), ...(i === 2 ? ['./store'] : [])];
+        const stars = [
+          ...all.filter((other) => other !== name).map((other) => `./${other}`),
+          ...(i === 2 ? ['./store'] : []),
+        ];
         Object.defineProperty(barrel.summary, 'starExports', {
           get: () => {
             reads.count++;
@@ -202,17 +266,45 @@ describe('link', () => {
       ...Array.from({ length }, (_, i) =>
         module(`m${i}`, {
           exports: [[`f${i}`, { local: `f${i}` }]],
-          uses: i === 0 ? [] : [{ specifier: `./m${i - 1}`, viaDefault: false, path: [`f${i - 1}`], call: `f${i - 1}()`, at: at(2), end: at(2, 6), context: { mask: 0, via: [`f${i}`] } }],
+          uses:
+            i === 0
+              ? []
+              : [
+                  {
+                    specifier: `./m${i - 1}`,
+                    viaDefault: false,
+                    path: [`f${i - 1}`],
+                    call: `f${i - 1}()`,
+                    at: at(2),
+                    end: at(2, 6),
+                    context: { mask: 0, via: [`f${i}`] },
+                  },
+                ],
         }),
       ),
-      module('app', { uses: [{ specifier: `./m${length - 1}`, viaDefault: false, path: [`f${length - 1}`], call: 'f()', at: at(3), end: at(3, 4), context: { mask: REQUEST, via: [] } }] }),
+      module('app', {
+        uses: [
+          {
+            specifier: `./m${length - 1}`,
+            viaDefault: false,
+            path: [`f${length - 1}`],
+            call: 'f()',
+            at: at(3),
+            end: at(3, 4),
+            context: { mask: REQUEST, via: [] },
+          },
+        ],
+      }),
     ];
 
     it('when exports run: a chain of calls longer than the bound gets an errors entry, a shorter one none', () => {
       expect(link(callChain(40), resolver(), {}).errors).toEqual([]);
       const { errors } = link(callChain(80), resolver(), {});
       expect(errors.length).toBeGreaterThan(0);
-      for (const error of errors) expect(error.message).toMatch(/^cross-file analysis stopped at its bound before settling .*: findings that depend on this module may be missing$/);
+      for (const error of errors)
+        expect(error.message).toMatch(
+          /^cross-file analysis stopped at its bound before settling .*: findings that depend on this module may be missing$/,
+        );
     });
 
     // g0.js creates a store in its export `make0`; g1.js's `make1` returns `make0()`, and so on:
@@ -221,7 +313,21 @@ describe('link', () => {
       const files = Array.from({ length }, (_, i) =>
         module(`g${i}`, {
           exports: [[`make${i}`, { local: `make${i}` }]],
-          uses: i === 0 ? [] : [{ specifier: `./g${i - 1}`, viaDefault: false, path: [`make${i - 1}`], call: `make${i - 1}()`, returnedBy: [`make${i}`], at: at(2), end: at(2, 9), context: { mask: 0, via: [`make${i}`] } }],
+          uses:
+            i === 0
+              ? []
+              : [
+                  {
+                    specifier: `./g${i - 1}`,
+                    viaDefault: false,
+                    path: [`make${i - 1}`],
+                    call: `make${i - 1}()`,
+                    returnedBy: [`make${i}`],
+                    at: at(2),
+                    end: at(2, 9),
+                    context: { mask: 0, via: [`make${i}`] },
+                  },
+                ],
         }),
       );
       files[0]!.findings = [
@@ -243,7 +349,19 @@ describe('link', () => {
           subject: 'lru-cache',
         },
       ];
-      const app = module('app', { uses: [{ specifier: `./g${length - 1}`, viaDefault: false, path: [`make${length - 1}`], call: 'make()', at: at(1), end: at(1, 7), context: { mask: REQUEST, via: [] } }] });
+      const app = module('app', {
+        uses: [
+          {
+            specifier: `./g${length - 1}`,
+            viaDefault: false,
+            path: [`make${length - 1}`],
+            call: 'make()',
+            at: at(1),
+            end: at(1, 7),
+            context: { mask: REQUEST, via: [] },
+          },
+        ],
+      });
       return [app, ...files.reverse()];
     };
 
@@ -263,17 +381,32 @@ describe('link', () => {
     it('a module the link step fails on gets an errors entry; the findings of every file are still reported', async () => {
       dir.write('src/app.js', SAMPLE_APP);
       dir.write('src/stats.js', 'export const stats = { hits: 0, misses: 0 };\n');
-      dir.write('src/count.js', "import { stats } from './stats.js';\nimport { boom } from './explodes.js';\nexport function count(req, res, next) {\n  stats.hits++;\n  boom();\n  next();\n}\n");
-      dir.write('src/miss.js', "import { stats } from './stats.js';\nexport function miss(req, res, next) {\n  stats.misses++;\n  next();\n}\n");
+      dir.write(
+        'src/count.js',
+        "import { stats } from './stats.js';\nimport { boom } from './explodes.js';\nexport function count(req, res, next) {\n  stats.hits++;\n  boom();\n  next();\n}\n",
+      );
+      dir.write(
+        'src/miss.js',
+        "import { stats } from './stats.js';\nexport function miss(req, res, next) {\n  stats.misses++;\n  next();\n}\n",
+      );
       dir.write('src/explodes.js', 'export function boom() {}\n');
       const result = await scan({ cwd: dir.path, paths: [], cache: false, jobs: 1 });
       // The write in count.js is lost with its module; the one in miss.js is not.
-      expect(result.findings.map((f) => `${f.file}:${f.line} ${f.category} <- ${f.related.map((r) => `${r.file}:${r.line}`).join(' ')}`)).toEqual([
+      expect(
+        result.findings.map(
+          (f) => `${f.file}:${f.line} ${f.category} <- ${f.related.map((r) => `${r.file}:${r.line}`).join(' ')}`,
+        ),
+      ).toEqual([
         'src/app.js:4 memory-session <- ',
         'src/app.js:5 module-state <- src/app.js:7',
         'src/stats.js:1 module-state <- src/miss.js:3',
       ]);
-      expect(result.errors).toEqual([{ file: 'src/count.js', message: 'cross-file analysis of this module failed: injected failure (run with --debug for the stack)' }]);
+      expect(result.errors).toEqual([
+        {
+          file: 'src/count.js',
+          message: 'cross-file analysis of this module failed: injected failure (run with --debug for the stack)',
+        },
+      ]);
     });
   });
 });

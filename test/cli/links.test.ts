@@ -34,11 +34,21 @@ describe.runIf(POSIX)('files named on the command line (a pre-commit hook passes
     repository();
     symlinkSync(join(outside.path, 'secret.js'), join(project.path, 'src', 'evil.js'));
     symlinkSync('app.js', join(project.path, 'src', 'alias.js'));
-    const { code, stdout } = await runCli(['--format', 'json', '--no-cache', 'src/evil.js', 'src/alias.js', 'src/app.js'], project.path);
+    const { code, stdout } = await runCli(
+      ['--format', 'json', '--no-cache', 'src/evil.js', 'src/alias.js', 'src/app.js'],
+      project.path,
+    );
     expect(code).toBe(1);
     const report = json(stdout);
-    expect(where(report)).toEqual(['src/alias.js:4:memory-session', 'src/alias.js:5:module-state', 'src/app.js:4:memory-session', 'src/app.js:5:module-state']);
-    expect(report.errors).toEqual([{ file: 'src/evil.js', message: 'skipped: symbolic link to a file outside the project (not followed)' }]);
+    expect(where(report)).toEqual([
+      'src/alias.js:4:memory-session',
+      'src/alias.js:5:module-state',
+      'src/app.js:4:memory-session',
+      'src/app.js:5:module-state',
+    ]);
+    expect(report.errors).toEqual([
+      { file: 'src/evil.js', message: 'skipped: symbolic link to a file outside the project (not followed)' },
+    ]);
     // Neither the code frame nor anything else quotes the outside file.
     const pretty = await runCli(['--no-cache', join(project.path, 'src', 'evil.js')], join(project.path, 'src'));
     expect(pretty.stdout).not.toContain('TOP-SECRET');
@@ -49,7 +59,9 @@ describe.runIf(POSIX)('files named on the command line (a pre-commit hook passes
     repository();
     symlinkSync(outside.path, join(project.path, 'vendor-link'));
     const { stdout } = await runCli(['--format', 'json', '--no-cache', 'vendor-link', 'src'], project.path);
-    expect(json(stdout).errors).toEqual([{ file: 'vendor-link', message: 'skipped: symbolic link to a folder outside the project (not followed)' }]);
+    expect(json(stdout).errors).toEqual([
+      { file: 'vendor-link', message: 'skipped: symbolic link to a folder outside the project (not followed)' },
+    ]);
     expect(where(json(stdout)).every((f) => f.startsWith('src/app.js'))).toBe(true);
   });
 });
@@ -79,15 +91,29 @@ describe.runIf(POSIX)('a file swapped for a link after discovery', () => {
         '',
       ].join('\n'),
     );
-    const result = spawnSync(process.execPath, ['--import', pathToFileURL(swap).href, BIN, '--format', 'json', '--no-cache', '--jobs', '1', 'src'], {
-      cwd: project.path,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', SWAP_FILE: join(project.path, 'src', 'victim.js'), SWAP_TO: join(outside.path, 'secret.js') },
-    });
+    const result = spawnSync(
+      process.execPath,
+      ['--import', pathToFileURL(swap).href, BIN, '--format', 'json', '--no-cache', '--jobs', '1', 'src'],
+      {
+        cwd: project.path,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          NO_COLOR: '1',
+          SWAP_FILE: join(project.path, 'src', 'victim.js'),
+          SWAP_TO: join(outside.path, 'secret.js'),
+        },
+      },
+    );
     expect(result.stderr).toBe('');
     const report = json(result.stdout);
     expect(where(report)).toEqual(['src/app.js:4:memory-session', 'src/app.js:5:module-state']);
-    expect(report.errors).toEqual([{ file: 'src/victim.js', message: 'cannot read: a symbolic link (swapped in after the file was found; not followed)' }]);
+    expect(report.errors).toEqual([
+      {
+        file: 'src/victim.js',
+        message: 'cannot read: a symbolic link (swapped in after the file was found; not followed)',
+      },
+    ]);
     expect(result.stdout).not.toContain('secretSeen');
   });
 });
@@ -95,11 +121,16 @@ describe.runIf(POSIX)('a file swapped for a link after discovery', () => {
 describe.runIf(POSIX)('configuration files', () => {
   it('a configuration that links out of the repository is refused, not applied', async () => {
     repository();
-    writeFileSync(join(outside.path, 'config.json'), JSON.stringify({ rules: { 'module-state': 'off', 'memory-session': 'off' } }));
+    writeFileSync(
+      join(outside.path, 'config.json'),
+      JSON.stringify({ rules: { 'module-state': 'off', 'memory-session': 'off' } }),
+    );
     symlinkSync(join(outside.path, 'config.json'), join(project.path, 'statecheck.config.json'));
     const { code, stdout, stderr } = await runCli(['--no-cache'], project.path);
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
-    expect(stderr).toBe('statecheck: statecheck.config.json: not read: a symbolic link out of the project\n  replace the link with the file itself\n');
+    expect(stderr).toBe(
+      'statecheck: statecheck.config.json: not read: a symbolic link out of the project\n  replace the link with the file itself\n',
+    );
   });
 
   it('the refusal never quotes the target', async () => {
@@ -115,7 +146,9 @@ describe.runIf(POSIX)('configuration files', () => {
     repository();
     project.write('config/statecheck.json', JSON.stringify({ rules: { 'module-state': 'off' } }));
     symlinkSync(join('config', 'statecheck.json'), join(project.path, 'statecheck.config.json'));
-    expect(where(json((await runCli(['--format', 'json', '--no-cache'], project.path)).stdout))).toEqual(['src/app.js:4:memory-session']);
+    expect(where(json((await runCli(['--format', 'json', '--no-cache'], project.path)).stdout))).toEqual([
+      'src/app.js:4:memory-session',
+    ]);
   });
 });
 
@@ -127,7 +160,9 @@ describe.runIf(POSIX)('the result cache', () => {
     const { code, stdout, stderr } = await runCli(['--format', 'json'], project.path);
     expect(code).toBe(1);
     expect(where(json(stdout))).toEqual(['src/app.js:4:memory-session', 'src/app.js:5:module-state']);
-    expect(stderr).toBe('statecheck: cache not used: node_modules/.cache/statecheck leads out of the project through a symbolic link\n');
+    expect(stderr).toBe(
+      'statecheck: cache not used: node_modules/.cache/statecheck leads out of the project through a symbolic link\n',
+    );
     expect(readdirSync(outside.path)).toEqual(['secret.js']);
   });
 
@@ -142,7 +177,10 @@ describe.runIf(POSIX)('the result cache', () => {
       'plant.mjs',
       `import { symlinkSync } from 'node:fs';\nsymlinkSync(${JSON.stringify(victim)}, ${JSON.stringify(cache)} + '/results.json.' + process.pid + '.tmp');\n`,
     );
-    const result = spawnSync(process.execPath, ['--import', pathToFileURL(plant).href, BIN, '--format', 'json'], { cwd: project.path, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', pathToFileURL(plant).href, BIN, '--format', 'json'], {
+      cwd: project.path,
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(1);
     expect(readFileSync(victim, 'utf8')).toBe('untouched\n');
     // The cache was still written, as a file of its own.
@@ -161,10 +199,18 @@ describe('a file whose name starts with two dots', () => {
       ...(POSIX ? ['alias.js:4:memory-session', 'alias.js:5:module-state'] : []),
     ]);
     expect(report.errors).toEqual([]);
-    expect(where(json((await runCli(['--format', 'json', '--no-cache', '..x.js'], project.path)).stdout))).toEqual(['..x.js:4:memory-session', '..x.js:5:module-state']);
+    expect(where(json((await runCli(['--format', 'json', '--no-cache', '..x.js'], project.path)).stdout))).toEqual([
+      '..x.js:4:memory-session',
+      '..x.js:5:module-state',
+    ]);
     const sarif = JSON.parse((await runCli(['--format', 'sarif', '--no-cache', '..x.js'], project.path)).stdout) as {
-      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[] }[] }[];
+      runs: {
+        results: { locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[] }[];
+      }[];
     };
-    expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation).toEqual({ uri: '..x.js', uriBaseId: '%SRCROOT%' });
+    expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation).toEqual({
+      uri: '..x.js',
+      uriBaseId: '%SRCROOT%',
+    });
   });
 });

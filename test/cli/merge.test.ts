@@ -13,7 +13,11 @@ const FINDING = { file: 'src/a.js', line: 1, column: 7, ruleId: 'statecheck/no-m
 
 /** `statecheck merge`, with a time limit: a merge that hangs fails the test instead of the run. */
 const merge = (...files: string[]) => {
-  const result = spawnSync(process.execPath, [BIN, 'merge', ...files], { cwd: dir.path, encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync(process.execPath, [BIN, 'merge', ...files], {
+    cwd: dir.path,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return { signal: result.signal, code: result.status, stdout: result.stdout, stderr: result.stderr };
 };
 
@@ -25,18 +29,28 @@ describe('statecheck merge with inputs that are not reports', () => {
       signal: null,
       code: 2,
       stdout: '',
-      stderr: 'statecheck: merge: cannot read pipe.json: not a regular file (a named pipe)\n  merge takes report files written with --output\n',
+      stderr:
+        'statecheck: merge: cannot read pipe.json: not a regular file (a named pipe)\n  merge takes report files written with --output\n',
     });
   });
 
   it.runIf(existsSync('/dev/zero'))('/dev/zero is refused, not read without end', () => {
     dir.write('a.json', JSON.stringify(REPORT));
-    expect(merge('a.json', '/dev/zero')).toMatchObject({ signal: null, code: 2, stderr: 'statecheck: merge: cannot read /dev/zero: not a regular file (a device)\n  merge takes report files written with --output\n' });
+    expect(merge('a.json', '/dev/zero')).toMatchObject({
+      signal: null,
+      code: 2,
+      stderr:
+        'statecheck: merge: cannot read /dev/zero: not a regular file (a device)\n  merge takes report files written with --output\n',
+    });
   });
 
   it.each([
     ['a finding that is null', { ...REPORT, findings: [null] }, 'findings[0]: expected an object'],
-    ['a finding without a line', { ...REPORT, findings: [{ ...FINDING, line: undefined }] }, 'findings[0].line: expected a number'],
+    [
+      'a finding without a line',
+      { ...REPORT, findings: [{ ...FINDING, line: undefined }] },
+      'findings[0].line: expected a number',
+    ],
     ['errors that are not a list', { ...REPORT, errors: 'none' }, 'errors: expected an array'],
     ['a summary that is a string', { ...REPORT, summary: 'x' }, 'summary: expected an object'],
   ])('a JSON report with %s is a clear error, exit code 2', async (_, spoiled, problem) => {
@@ -50,7 +64,11 @@ describe('statecheck merge with inputs that are not reports', () => {
   it.each([
     ['no runs', { version: '2.1.0', runs: [] }, 'runs: expected at least one run'],
     ['results that are not a list', { version: '2.1.0', runs: [{ results: 3 }] }, 'runs[0].results: expected an array'],
-    ['a location that is null', { version: '2.1.0', runs: [{ results: [{ locations: [null] }] }] }, 'runs[0].results[0].locations[0]: expected an object'],
+    [
+      'a location that is null',
+      { version: '2.1.0', runs: [{ results: [{ locations: [null] }] }] },
+      'runs[0].results[0].locations[0]: expected an object',
+    ],
   ])('a SARIF log with %s is a clear error, exit code 2', async (_, spoiled, problem) => {
     dir.write('a.sarif', JSON.stringify(spoiled));
     const { code, stderr } = await runCli(['merge', 'a.sarif'], dir.path);

@@ -58,7 +58,11 @@ describe('parseOptions', () => {
   });
 
   it.each<[string[], string, string | undefined]>([
-    [['--bogus'], "Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"", undefined],
+    [
+      ['--bogus'],
+      "Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"",
+      undefined,
+    ],
     [['--format'], "Option '-f, --format <value>' argument missing", undefined],
     [['--format', 'xml'], 'unknown format "xml"', 'use one of: pretty, json, sarif, github, markdown'],
     [['--format', 'constructor'], 'unknown format "constructor"', 'use one of: pretty, json, sarif, github, markdown'],
@@ -68,16 +72,48 @@ describe('parseOptions', () => {
     [['--changed', '--since', 'main'], '--changed and --since cannot be combined', undefined],
     [['--jobs', '0'], '--jobs: expected a whole number of at least 1, got "0"', undefined],
     [['-j', '1.5'], '--jobs: expected a whole number of at least 1, got "1.5"', undefined],
-    [['--shard', '4/3'], '--shard: expected <index>/<count> with 1 <= index <= count, got "4/3"', 'e.g. --shard 1/4 in the first of four CI jobs'],
-    [['--shard', '0/3'], '--shard: expected <index>/<count> with 1 <= index <= count, got "0/3"', 'e.g. --shard 1/4 in the first of four CI jobs'],
-    [['--shard', '1-3'], '--shard: expected <index>/<count> with 1 <= index <= count, got "1-3"', 'e.g. --shard 1/4 in the first of four CI jobs'],
-    [['--max-file-size', '1mb'], '--max-file-size: expected a whole number of bytes, got "1mb"', 'e.g. --max-file-size 2097152 for 2 MiB, or 0 for no limit'],
-    [['--max-file-size=-1'], '--max-file-size: expected a whole number of bytes, got "-1"', 'e.g. --max-file-size 2097152 for 2 MiB, or 0 for no limit'],
-    [['--max-file-size', '99999999999999999999'], '--max-file-size: expected a whole number of bytes, got "99999999999999999999"', 'e.g. --max-file-size 2097152 for 2 MiB, or 0 for no limit'],
-    [['--typed', '--no-cross-file'], '--typed and --no-cross-file cannot be combined', '--typed is part of the whole-program analysis'],
+    [
+      ['--shard', '4/3'],
+      '--shard: expected <index>/<count> with 1 <= index <= count, got "4/3"',
+      'e.g. --shard 1/4 in the first of four CI jobs',
+    ],
+    [
+      ['--shard', '0/3'],
+      '--shard: expected <index>/<count> with 1 <= index <= count, got "0/3"',
+      'e.g. --shard 1/4 in the first of four CI jobs',
+    ],
+    [
+      ['--shard', '1-3'],
+      '--shard: expected <index>/<count> with 1 <= index <= count, got "1-3"',
+      'e.g. --shard 1/4 in the first of four CI jobs',
+    ],
+    [
+      ['--max-file-size', '1mb'],
+      '--max-file-size: expected a whole number of bytes, got "1mb"',
+      'e.g. --max-file-size 2097152 for 2 MiB, or 0 for no limit',
+    ],
+    [
+      ['--max-file-size=-1'],
+      '--max-file-size: expected a whole number of bytes, got "-1"',
+      'e.g. --max-file-size 2097152 for 2 MiB, or 0 for no limit',
+    ],
+    [
+      ['--max-file-size', '99999999999999999999'],
+      '--max-file-size: expected a whole number of bytes, got "99999999999999999999"',
+      'e.g. --max-file-size 2097152 for 2 MiB, or 0 for no limit',
+    ],
+    [
+      ['--typed', '--no-cross-file'],
+      '--typed and --no-cross-file cannot be combined',
+      '--typed is part of the whole-program analysis',
+    ],
     [['--baseline', 'b.json', '--no-baseline'], '--baseline and --no-baseline cannot be combined', undefined],
     [['merge'], 'merge: no reports given', 'usage: statecheck merge [--output <file>] <report.json|report.sarif>...'],
-    [['merge', '--format', 'json', 'a.json'], "Unknown option '--format'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--format\"", undefined],
+    [
+      ['merge', '--format', 'json', 'a.json'],
+      "Unknown option '--format'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--format\"",
+      undefined,
+    ],
   ])('%j is a usage error', (argv, message, hint) => {
     let thrown: unknown;
     try {

@@ -15,14 +15,19 @@ describe('the published package', () => {
     const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
     expect(tarball).toBeDefined();
     const prefix = join(work, 'global');
-    execFileSync(npm, ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', join(work, tarball!)], { stdio: 'pipe' });
+    execFileSync(npm, ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', join(work, tarball!)], {
+      stdio: 'pipe',
+    });
     // The build's code hash ships with it: the cache of one build is never served to another.
     expect(existsSync(join(prefix, 'lib', 'node_modules', 'statecheck', 'dist', 'build-id.json'))).toBe(true);
     const bin = join(prefix, 'bin', 'statecheck');
     const version = spawnSync(bin, ['--version'], { encoding: 'utf8' });
     expect(version.status).toBe(0);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
-    const scan = spawnSync(bin, ['--format', 'json', join(FIXTURES, 'projects', 'express-monolith')], { encoding: 'utf8', cwd: work });
+    const scan = spawnSync(bin, ['--format', 'json', join(FIXTURES, 'projects', 'express-monolith')], {
+      encoding: 'utf8',
+      cwd: work,
+    });
     expect(scan.status).toBe(1);
     expect(JSON.parse(scan.stdout).findings).toHaveLength(10);
   });

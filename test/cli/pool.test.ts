@@ -19,7 +19,10 @@ vi.mock('node:worker_threads', async (importOriginal) => {
           this.emit('error', new Error('worker died'));
           this.emit('exit', 1);
         } else {
-          this.emit('message', { batch: request.batch, results: request.files.map((f) => ({ hash: f.file, result: { findings: [], errors: [] } })) });
+          this.emit('message', {
+            batch: request.batch,
+            results: request.files.map((f) => ({ hash: f.file, result: { findings: [], errors: [] } })),
+          });
         }
       });
     }
@@ -44,7 +47,9 @@ describe('worker threads that die', () => {
     fake.crashOn.add('f7.js').add('f300.js');
     const outcomes = await analyzeAll(jobs, SETTINGS, 2);
     expect(outcomes).toHaveLength(400);
-    const failed = outcomes.flatMap((o, i) => (o.result?.errors.length ? [`${jobs[i]!.file}: ${o.result.errors[0]!.message}`] : []));
+    const failed = outcomes.flatMap((o, i) =>
+      o.result?.errors.length ? [`${jobs[i]!.file}: ${o.result.errors[0]!.message}`] : [],
+    );
     expect(failed).toEqual([
       'f7.js: analysis crashed its worker thread: worker died (run with --debug for the stack)',
       'f300.js: analysis crashed its worker thread: worker died (run with --debug for the stack)',

@@ -16,7 +16,13 @@ describe.each(['express-monolith', 'nest-service', 'next-app'])('fixtures/projec
     const { code, stdout, stderr } = await runCli(['--format', 'json'], dir);
     expect(stderr).toBe('');
     const report = JSON.parse(stdout) as { findings: Expected['findings']; errors: unknown[] };
-    const got = report.findings.map(({ ruleId, category, file, line, column }) => ({ ruleId, category, file, line, column }));
+    const got = report.findings.map(({ ruleId, category, file, line, column }) => ({
+      ruleId,
+      category,
+      file,
+      line,
+      column,
+    }));
     expect(got).toEqual(expected);
     expect(report.errors).toEqual([]);
     expect(code).toBe(1);
@@ -26,7 +32,10 @@ describe.each(['express-monolith', 'nest-service', 'next-app'])('fixtures/projec
 describe('scope of the bundled Express app', () => {
   const dir = join(FIXTURES, 'projects', 'express-monolith');
   it('does not scan tests, scripts or .gitignored files', async () => {
-    const report = JSON.parse((await runCli(['--format', 'json'], dir)).stdout) as { findings: { file: string }[]; summary: { files: number } };
+    const report = JSON.parse((await runCli(['--format', 'json'], dir)).stdout) as {
+      findings: { file: string }[];
+      summary: { files: number };
+    };
     const files = new Set(report.findings.map((f) => f.file));
     for (const file of files) expect(file).toMatch(/^src\//);
     expect(report.summary.files).toBe(16);

@@ -7,12 +7,21 @@ import { useTempDir } from '../helpers/tmp.js';
 // names like any other, never a way into statecheck's own objects.
 
 interface Report {
-  findings: { file: string; line: number; column: number; category: string; related: { file: string; line: number; message: string }[] }[];
+  findings: {
+    file: string;
+    line: number;
+    column: number;
+    category: string;
+    related: { file: string; line: number; message: string }[];
+  }[];
   errors: { file: string; message: string }[];
 }
 
 const APP = ["const express = require('express');", 'const app = express();'];
-const at = (r: Report) => r.findings.map((f) => `${f.category} ${f.file}:${f.line}:${f.column} <- ${f.related.map((x) => `${x.file}:${x.line}`).join(' ')}`);
+const at = (r: Report) =>
+  r.findings.map(
+    (f) => `${f.category} ${f.file}:${f.line}:${f.column} <- ${f.related.map((x) => `${x.file}:${x.line}`).join(' ')}`,
+  );
 
 describe('prototype names in scanned code', () => {
   const dir = useTempDir('statecheck-proto-');
@@ -27,7 +36,16 @@ describe('prototype names in scanned code', () => {
     dir.write('profiles.js', 'const profiles = new Map();\nmodule.exports = { profiles };\n');
     dir.write(
       'app.js',
-      [...APP, "app.get('/', (req, res) => {", "  if (require('./profiles').hasOwnProperty('profiles')) require('./profiles').profiles.set(req.query.id, req.body);", "  require('./profiles').toString();", '  res.end();', '});', 'app.listen(3000);', ''].join('\n'),
+      [
+        ...APP,
+        "app.get('/', (req, res) => {",
+        "  if (require('./profiles').hasOwnProperty('profiles')) require('./profiles').profiles.set(req.query.id, req.body);",
+        "  require('./profiles').toString();",
+        '  res.end();',
+        '});',
+        'app.listen(3000);',
+        '',
+      ].join('\n'),
     );
     const report = await scan(['--no-cache']);
     expect(at(report)).toEqual(['module-state profiles.js:1:7 <- app.js:4']);
@@ -36,7 +54,16 @@ describe('prototype names in scanned code', () => {
 
   it('an ESM named import of `constructor` and a namespace member `toString`, each linked to its callers', async () => {
     dir.write('package.json', '{ "type": "module" }\n');
-    dir.write('lib.js', ['const seen = new Set();', 'export function constructor(req) { seen.add(req.query.id); }', 'export function toString(v) { seen.delete(v); }', 'export function valueOf(v) { seen.add(v); }', ''].join('\n'));
+    dir.write(
+      'lib.js',
+      [
+        'const seen = new Set();',
+        'export function constructor(req) { seen.add(req.query.id); }',
+        'export function toString(v) { seen.delete(v); }',
+        'export function valueOf(v) { seen.add(v); }',
+        '',
+      ].join('\n'),
+    );
     // Only `constructor` runs per request: the writes of the other two run at start-up.
     dir.write(
       'app.js',
@@ -62,10 +89,18 @@ describe('prototype names in scanned code', () => {
     dir.write('store.js', 'const x = new Map();\nexport { x as __proto__ };\n');
     dir.write(
       'app.js',
-      ["import express from 'express';", "import { __proto__ as store } from './store.js';", 'const app = express();', "app.get('/', (req, res) => { store.set(req.query.id, 1); res.end(); });", 'app.listen(3000);', ''].join('\n'),
+      [
+        "import express from 'express';",
+        "import { __proto__ as store } from './store.js';",
+        'const app = express();',
+        "app.get('/', (req, res) => { store.set(req.query.id, 1); res.end(); });",
+        'app.listen(3000);',
+        '',
+      ].join('\n'),
     );
     // Enough files for two worker threads.
-    for (let i = 0; i < 320; i++) dir.write(`routes/r${i}.js`, `export const route${i} = (req, res) => res.end('${i}');\n`);
+    for (let i = 0; i < 320; i++)
+      dir.write(`routes/r${i}.js`, `export const route${i} = (req, res) => res.end('${i}');\n`);
     const expected = ['module-state store.js:1:7 <- app.js:4'];
     const cache = ['--cache-location', '.cache', '--jobs', '1'];
     expect(at(await scan(['--no-cache', '--jobs', '1']))).toEqual(expected);
@@ -81,15 +116,28 @@ describe('prototype names in the configuration', () => {
     dir.write('statecheck.config.json', config);
     dir.write(
       'app.js',
-      [...APP, "const { LRUCache } = require('lru-cache');", "const make = require('constructor');", 'const made = make();', 'const cache = new LRUCache({ max: 10 });', 'app.listen(3000);', ''].join('\n'),
+      [
+        ...APP,
+        "const { LRUCache } = require('lru-cache');",
+        "const make = require('constructor');",
+        'const made = make();',
+        'const cache = new LRUCache({ max: 10 });',
+        'app.listen(3000);',
+        '',
+      ].join('\n'),
     );
   };
 
   it('a package named `constructor` is reported as configured, and scanned like any other without configuration', async () => {
-    setUp('{ "packages": { "constructor": "process-cache", "toString": { "category": "process-cache", "exports": ["valueOf"] } } }\n');
+    setUp(
+      '{ "packages": { "constructor": "process-cache", "toString": { "category": "process-cache", "exports": ["valueOf"] } } }\n',
+    );
     const configured = await runCli(['--format', 'json', '--no-cache'], dir.path);
     expect(configured.stderr).toBe('');
-    expect(at(JSON.parse(configured.stdout) as Report)).toEqual(['process-cache app.js:5:14 <- ', 'process-cache app.js:6:15 <- ']);
+    expect(at(JSON.parse(configured.stdout) as Report)).toEqual([
+      'process-cache app.js:5:14 <- ',
+      'process-cache app.js:6:15 <- ',
+    ]);
     setUp('{}\n');
     const plain = await runCli(['--format', 'json', '--no-cache'], dir.path);
     expect(plain.code).toBe(1);
@@ -104,7 +152,10 @@ describe('prototype names in the configuration', () => {
       ['{ "__proto__": { "rules": { "process-cache": "off" } } }', `statecheck.config.json: __proto__: ${refused}`],
       ['{ "packages": { "__proto__": "process-cache" } }', `statecheck.config.json: packages.__proto__: ${refused}`],
       ['{ "rules": { "constructor": "off" } }', `statecheck.config.json: rules.constructor: ${refused}`],
-      ['{ "rules": { "process-cache": ["warn", { "allow": [], "prototype": 1 }] } }', `statecheck.config.json: rules.process-cache.1.prototype: ${refused}`],
+      [
+        '{ "rules": { "process-cache": ["warn", { "allow": [], "prototype": 1 }] } }',
+        `statecheck.config.json: rules.process-cache.1.prototype: ${refused}`,
+      ],
     ];
     for (const [config, message] of cases) {
       setUp(config);
@@ -119,7 +170,9 @@ describe('prototype names in the configuration', () => {
     setUp('{}\n');
     for (const format of ['constructor', 'toString', '__proto__']) {
       const { code, stderr } = await runCli(['--format', format, '--no-cache'], dir.path);
-      expect(stderr).toBe(`statecheck: unknown format "${format}"\n  use one of: pretty, json, sarif, github, markdown\n`);
+      expect(stderr).toBe(
+        `statecheck: unknown format "${format}"\n  use one of: pretty, json, sarif, github, markdown\n`,
+      );
       expect(code).toBe(2);
     }
   });

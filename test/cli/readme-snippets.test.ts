@@ -25,8 +25,14 @@ describe('README snippets work as written', () => {
     const { code, stdout, stderr } = await runCli(['--format', 'json'], dir.path);
     expect(stderr).toBe('');
     expect(code).toBe(1);
-    const findings = JSON.parse(stdout).findings.map((f: { file: string; category: string; severity: string }) => `${f.file} ${f.category} ${f.severity}`);
-    expect(findings).toEqual(['src/app.js memory-session error', 'src/app.js module-state error', 'src/cache.ts process-cache warn']);
+    const findings = JSON.parse(stdout).findings.map(
+      (f: { file: string; category: string; severity: string }) => `${f.file} ${f.category} ${f.severity}`,
+    );
+    expect(findings).toEqual([
+      'src/app.js memory-session error',
+      'src/app.js module-state error',
+      'src/cache.ts process-cache warn',
+    ]);
   });
 
   it('the GitHub Actions workflow writes a SARIF file for upload-sarif', async () => {

@@ -43,7 +43,13 @@ function finding(category: Category, overrides: Partial<Finding> = {}): Finding 
 }
 
 function result(findings: Finding[], errors: ScanResult['errors'] = [], files = 3): ScanResult {
-  return { findings, errors, skipped: [], outOfScope: [], summary: { files, findings: findings.length, errors: errors.length, skipped: {}, durationMs: 5 } };
+  return {
+    findings,
+    errors,
+    skipped: [],
+    outOfScope: [],
+    summary: { files, findings: findings.length, errors: errors.length, skipped: {}, durationMs: 5 },
+  };
 }
 
 // A small, realistic scan: a session store (warn), a module-level cache written in two
@@ -56,7 +62,7 @@ const SESSION = finding('memory-session', {
   endLine: 18,
   endColumn: 31,
   message:
-    "`session(…)` (express-session) has no shared `store`, so sessions live in its in-process MemoryStore: users are logged out on restart and whenever the load balancer sends them to another instance. Pass a shared store: `session({ store })`.",
+    '`session(…)` (express-session) has no shared `store`, so sessions live in its in-process MemoryStore: users are logged out on restart and whenever the load balancer sends them to another instance. Pass a shared store: `session({ store })`.',
   suggestion: { summary: 'pass a shared store: `session({ store })`', packages: ['connect-redis', 'ioredis'] },
   fingerprint: '27a7f16ed430784fda3ba7e1:0',
   subject: 'express-session',
@@ -77,7 +83,10 @@ const CACHE = finding('module-state', {
   fingerprint: 'c74ade290d885f7be224856e:0',
   subject: 'productCache',
 });
-const BROKEN = { file: 'src/broken.ts', message: 'syntax error at 2:1: Expression expected. (the rest of the file was still analysed)' };
+const BROKEN = {
+  file: 'src/broken.ts',
+  message: 'syntax error at 2:1: Expression expected. (the rest of the file was still analysed)',
+};
 const SMALL = result([SESSION, CACHE], [BROKEN]);
 
 describe('reporter registry', () => {
@@ -92,9 +101,26 @@ describe('reporter registry', () => {
 describe('pretty reporter', () => {
   it('frames code with the lines the scan result carries, and reads no file itself', () => {
     const lines = ['const a = 1;', 'const productCache = new Map();', 'export {};'];
-    const found = finding('module-state', { file: 'src/catalog.ts', line: 2, column: 7, endLine: 2, endColumn: 19, message: '`productCache` is state.' });
-    const framed = pretty({ ...result([found]), sourceLines: (file) => (file === 'src/catalog.ts' ? lines : undefined) }, OPTIONS);
-    expect(framed).toContain(['      1 │ const a = 1;', '    > 2 │ const productCache = new Map();', '        │       ^^^^^^^^^^^^', '      3 │ export {};'].join('\n'));
+    const found = finding('module-state', {
+      file: 'src/catalog.ts',
+      line: 2,
+      column: 7,
+      endLine: 2,
+      endColumn: 19,
+      message: '`productCache` is state.',
+    });
+    const framed = pretty(
+      { ...result([found]), sourceLines: (file) => (file === 'src/catalog.ts' ? lines : undefined) },
+      OPTIONS,
+    );
+    expect(framed).toContain(
+      [
+        '      1 │ const a = 1;',
+        '    > 2 │ const productCache = new Map();',
+        '        │       ^^^^^^^^^^^^',
+        '      3 │ export {};',
+      ].join('\n'),
+    );
     // This file exists, but without lines from the scan there is no frame.
     const onDisk = finding('module-state', { file: 'package.json', line: 1, column: 1 });
     expect(pretty(result([onDisk]), { ...OPTIONS, cwd: ROOT })).not.toContain('│');
@@ -105,7 +131,7 @@ describe('github reporter', () => {
   it('prints one workflow command per finding and per unreadable file, then the plain summary', () => {
     expect(github(SMALL, OPTIONS)).toBe(
       [
-        "::warning file=src/app.ts,line=18,col=9,endLine=18,endColumn=31,title=statecheck/no-memory-session::`session(…)` (express-session) has no shared `store`, so sessions live in its in-process MemoryStore: users are logged out on restart and whenever the load balancer sends them to another instance. Pass a shared store: `session({ store })`.",
+        '::warning file=src/app.ts,line=18,col=9,endLine=18,endColumn=31,title=statecheck/no-memory-session::`session(…)` (express-session) has no shared `store`, so sessions live in its in-process MemoryStore: users are logged out on restart and whenever the load balancer sends them to another instance. Pass a shared store: `session({ store })`.',
         '::error file=src/catalog.ts,line=3,col=7,endLine=3,endColumn=19,title=statecheck/no-module-state::`productCache` is shared mutable state written at request time: each instance keeps its own copy, it is lost on restart and it is shared by every user of this instance. Keep it in Redis (hashes, counters, keys with a TTL) or in the database.',
         '::warning file=src/broken.ts::statecheck could not analyse this file: syntax error at 2:1: Expression expected. (the rest of the file was still analysed)',
         '✖ 2 findings (1 error, 1 warning) in 3 files scanned in 5 ms',
@@ -129,7 +155,10 @@ describe('github reporter', () => {
 
   it('escapes commas, colons, %, and line breaks in file names (property values)', () => {
     const out = github(
-      result([finding('process-lock', { file: 'src/we,ird:na%me\n::error::x.ts' })], [{ file: 'a:b,c.ts', message: 'cannot read: EACCES: permission denied' }]),
+      result(
+        [finding('process-lock', { file: 'src/we,ird:na%me\n::error::x.ts' })],
+        [{ file: 'a:b,c.ts', message: 'cannot read: EACCES: permission denied' }],
+      ),
       OPTIONS,
     );
     expect(out.split('\n').slice(0, 2)).toEqual([
@@ -193,7 +222,10 @@ describe('markdown reporter', () => {
   });
 
   it('says when a baseline hid known findings', () => {
-    const withBaseline: ScanResult = { ...result([]), baseline: { file: 'statecheck-baseline.json', suppressed: 4, stale: 0 } };
+    const withBaseline: ScanResult = {
+      ...result([]),
+      baseline: { file: 'statecheck-baseline.json', suppressed: 4, stale: 0 },
+    };
     expect(markdown(withBaseline, OPTIONS)).toBe(
       'No new process-bound state found by statecheck (3 files scanned; 4 known findings hidden by the baseline `statecheck-baseline.json`).\n',
     );
@@ -216,14 +248,21 @@ describe('markdown reporter', () => {
     const out = markdown(
       result([
         finding('file-write', { file: 'a|b.ts', subject: 'fs.writeFile(a || b)' }),
-        finding('file-write', { file: '`x`.ts', line: 2, subject: 'tpl`${id}``', related: [{ file: '`x`.ts', line: 7, column: 1, message: 'w' }] }),
+        finding('file-write', {
+          file: '`x`.ts',
+          line: 2,
+          subject: 'tpl`${id}``',
+          related: [{ file: '`x`.ts', line: 7, column: 1, message: 'w' }],
+        }),
         finding('file-write', { file: 'up/<img src=x onerror=alert(1)>.ts', line: 3, subject: '<b>x</b>' }),
         finding('file-write', { file: 'two\nlines.ts', line: 4, subject: 'a\nb | c' }),
         finding('file-write', { file: 'back\\|slash.ts', line: 5 }),
       ]),
       OPTIONS,
     );
-    const rows = ['a\\|b.ts:1', '`` `x`.ts:2 ``', 'up/<img', 'two\\nlines.ts:4', 'back\\\\\\|slash.ts:5'].map((w) => rowFor(out, w));
+    const rows = ['a\\|b.ts:1', '`` `x`.ts:2 ``', 'up/<img', 'two\\nlines.ts:4', 'back\\\\\\|slash.ts:5'].map((w) =>
+      rowFor(out, w),
+    );
     for (const row of rows) expect(cells(row)).toHaveLength(5);
     expect(cells(rows[0]!).slice(0, 2)).toEqual(['`fs.writeFile(a \\|\\| b)`', '`a\\|b.ts:1`']);
     expect(cells(rows[1]!).slice(0, 3)).toEqual(['``` tpl`${id}`` ```', '`` `x`.ts:2 ``', '`` `x`.ts:7 ``']);
@@ -237,7 +276,15 @@ describe('markdown reporter', () => {
 
   it('escapes HTML and Markdown in prose, and never mentions a user or team', () => {
     const out = markdown(
-      result([], [{ file: 'src/x.ts', message: 'analysis failed: <script>alert(1)</script> *bold* [link](http://x) @aws-sdk/client-s3 $x$ a|b' }]),
+      result(
+        [],
+        [
+          {
+            file: 'src/x.ts',
+            message: 'analysis failed: <script>alert(1)</script> *bold* [link](http://x) @aws-sdk/client-s3 $x$ a|b',
+          },
+        ],
+      ),
       OPTIONS,
     );
     expect(out.split('\n').at(-2)).toBe(
@@ -275,7 +322,9 @@ describe('sarif reporter', () => {
   });
 
   it('the schema check can fail: a wrong level or a zero line is rejected', () => {
-    const log = JSON.parse(sarif(SMALL, OPTIONS)) as { runs: { results: { level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+    const log = JSON.parse(sarif(SMALL, OPTIONS)) as {
+      runs: { results: { level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[];
+    };
     log.runs[0]!.results[0]!.level = 'warn';
     expect(validate(log)).toBe(false);
     log.runs[0]!.results[0]!.level = 'warning';
@@ -290,13 +339,19 @@ describe('sarif reporter', () => {
     expect(log.version).toBe('2.1.0');
     expect(log.runs).toHaveLength(1);
     const driver = log.runs[0].tool.driver;
-    expect(driver).toMatchObject({ name: 'statecheck', informationUri: 'https://github.com/statecheck/statecheck', version: pkg.version });
+    expect(driver).toMatchObject({
+      name: 'statecheck',
+      informationUri: 'https://github.com/statecheck/statecheck',
+      version: pkg.version,
+    });
     expect(driver.rules.map((r: { id: string }) => r.id)).toEqual(CATEGORIES.map(ruleIdOf));
     expect(driver.rules[0]).toEqual({
       id: 'statecheck/no-module-state',
       name: 'no-module-state',
       shortDescription: { text: 'Disallow module-level mutable state written at request time.' },
-      fullDescription: { text: 'Each instance keeps its own copy, it is lost on restart and it is shared by every user of this instance.' },
+      fullDescription: {
+        text: 'Each instance keeps its own copy, it is lost on restart and it is shared by every user of this instance.',
+      },
       help: {
         text: 'Each instance keeps its own copy, it is lost on restart and it is shared by every user of this instance. Where it should live instead: keep it in Redis (hashes, counters, keys with a TTL) or in the database. Packages: ioredis, redis. See https://github.com/statecheck/statecheck/blob/main/docs/rules/no-module-state.md',
         markdown:
@@ -306,7 +361,8 @@ describe('sarif reporter', () => {
       defaultConfiguration: { level: 'error' },
       properties: { tags: ['scalability', 'process-bound-state', 'module-state', 'correctness'] },
     });
-    for (const r of driver.rules) expect(r.helpUri).toBe(`https://github.com/statecheck/statecheck/blob/main/docs/rules/${r.name}.md`);
+    for (const r of driver.rules)
+      expect(r.helpUri).toBe(`https://github.com/statecheck/statecheck/blob/main/docs/rules/${r.name}.md`);
   });
 
   it('reports results with rule indices, levels, regions, related locations and partial fingerprints', () => {
@@ -362,8 +418,16 @@ describe('sarif reporter', () => {
     const skipped: ScanResult = {
       ...SMALL,
       skipped: [
-        { file: 'src/gen.ts', kind: 'generated', reason: 'looks generated: its header says "@generated" (skipGenerated)' },
-        { file: 'public/app.js', kind: 'minified', reason: 'looks minified: lines average 4000 characters (skipGenerated)' },
+        {
+          file: 'src/gen.ts',
+          kind: 'generated',
+          reason: 'looks generated: its header says "@generated" (skipGenerated)',
+        },
+        {
+          file: 'public/app.js',
+          kind: 'minified',
+          reason: 'looks minified: lines average 4000 characters (skipGenerated)',
+        },
       ],
       summary: { ...SMALL.summary, skipped: { generated: 1, minified: 1 } },
     };
@@ -372,13 +436,17 @@ describe('sarif reporter', () => {
     expect(log.runs[0].invocations[0].toolExecutionNotifications.slice(1)).toEqual([
       {
         level: 'note',
-        message: { text: 'statecheck skipped this file: looks generated: its header says "@generated" (skipGenerated)' },
+        message: {
+          text: 'statecheck skipped this file: looks generated: its header says "@generated" (skipGenerated)',
+        },
         locations: [{ physicalLocation: { artifactLocation: { uri: 'src/gen.ts', uriBaseId: '%SRCROOT%' } } }],
         properties: { skipped: 'generated' },
       },
       {
         level: 'note',
-        message: { text: 'statecheck skipped this file: looks minified: lines average 4000 characters (skipGenerated)' },
+        message: {
+          text: 'statecheck skipped this file: looks minified: lines average 4000 characters (skipGenerated)',
+        },
         locations: [{ physicalLocation: { artifactLocation: { uri: 'public/app.js', uriBaseId: '%SRCROOT%' } } }],
         properties: { skipped: 'minified' },
       },
@@ -387,8 +455,14 @@ describe('sarif reporter', () => {
 
   it('encodes file names as URI references and points outside the working directory with file: URIs', () => {
     const run = JSON.parse(sarif(hostile, OPTIONS)).runs[0];
-    const uris = run.results.map((r: { locations: { physicalLocation: { artifactLocation: unknown } }[] }) => r.locations[0]!.physicalLocation.artifactLocation);
-    expect(uris).toEqual([{ uri: 'src/a%20b%231%3F.ts', uriBaseId: '%SRCROOT%' }, { uri: 'file:///outside/cwd/cache.ts' }]);
+    const uris = run.results.map(
+      (r: { locations: { physicalLocation: { artifactLocation: unknown } }[] }) =>
+        r.locations[0]!.physicalLocation.artifactLocation,
+    );
+    expect(uris).toEqual([
+      { uri: 'src/a%20b%231%3F.ts', uriBaseId: '%SRCROOT%' },
+      { uri: 'file:///outside/cwd/cache.ts' },
+    ]);
     expect(run.invocations[0].toolExecutionNotifications[0].locations[0].physicalLocation.artifactLocation).toEqual({
       uri: 'src/c%3Ad.ts',
       uriBaseId: '%SRCROOT%',
@@ -402,14 +476,25 @@ describe('sarif reporter', () => {
 });
 
 describe('json reports', () => {
-  const forging = result([finding('global-mutation', { file: 'src/##[error]x.ts', message: '`globalThis.##[error]forged` is a global', subject: 'globalThis.##[error]forged' })]);
+  const forging = result([
+    finding('global-mutation', {
+      file: 'src/##[error]x.ts',
+      message: '`globalThis.##[error]forged` is a global',
+      subject: 'globalThis.##[error]forged',
+    }),
+  ]);
 
   it('hold no `##[` in their text, and the exact strings once parsed; merge keeps it so', () => {
     const text = json(forging, OPTIONS);
     expect(text).not.toContain('##[');
     expect(text).toContain('#\\u0023[error]forged');
-    expect(JSON.parse(text)).toMatchObject({ findings: [{ file: 'src/##[error]x.ts', message: '`globalThis.##[error]forged` is a global' }] });
-    const merged = mergeReports([{ file: 'a.json', text }, { file: 'b.json', text: json(result([]), OPTIONS) }]).text;
+    expect(JSON.parse(text)).toMatchObject({
+      findings: [{ file: 'src/##[error]x.ts', message: '`globalThis.##[error]forged` is a global' }],
+    });
+    const merged = mergeReports([
+      { file: 'a.json', text },
+      { file: 'b.json', text: json(result([]), OPTIONS) },
+    ]).text;
     expect(merged).not.toContain('##[');
     expect(JSON.parse(merged).findings[0].file).toBe('src/##[error]x.ts');
     expect(sarif(forging, OPTIONS)).not.toContain('##[');

@@ -21,11 +21,23 @@ const both = (file: string) => [`${file} 5:9 memory-session`, `${file} 6:7 modul
 describe('suppression directives count only in comments', () => {
   it.each([
     ['a string', 'src/string.js', "const banner = '/* eslint-disable */';"],
-    ['a string, statecheck', 'src/string-statecheck.js', "const banner = '/* statecheck-disable -- generated banner */';"],
+    [
+      'a string, statecheck',
+      'src/string-statecheck.js',
+      "const banner = '/* statecheck-disable -- generated banner */';",
+    ],
     ['a template literal', 'src/template.js', 'const banner = `${1} /* statecheck-disable -- banner */ ${2}`;'],
-    ['a template literal, as a line comment', 'src/template-line.js', 'const help = `// statecheck-disable -- see the docs\\n`;'],
+    [
+      'a template literal, as a line comment',
+      'src/template-line.js',
+      'const help = `// statecheck-disable -- see the docs\\n`;',
+    ],
     ['a regular expression', 'src/regex.js', 'const directive = /\\/* eslint-disable */;'],
-    ['JSX text', 'src/view.jsx', 'const Help = () => <p>/* statecheck-disable -- shown to users */ and // eslint-disable</p>;'],
+    [
+      'JSX text',
+      'src/view.jsx',
+      'const Help = () => <p>/* statecheck-disable -- shown to users */ and // eslint-disable</p>;',
+    ],
   ])('text like a directive in %s hides nothing', async (_, file, decoy) => {
     tmp.write(file, `${decoy}\n${SAMPLE_APP}`);
     expect(await scan()).toEqual(both(file));
@@ -33,7 +45,10 @@ describe('suppression directives count only in comments', () => {
 
   it('the same directives in real comments still apply', async () => {
     tmp.write('src/block.js', `/* eslint-disable */\n${SAMPLE_APP}`);
-    tmp.write('src/trailing.js', `const a = 1; /* statecheck-disable -- legacy module, see ticket 42 */\n${SAMPLE_APP}`);
+    tmp.write(
+      'src/trailing.js',
+      `const a = 1; /* statecheck-disable -- legacy module, see ticket 42 */\n${SAMPLE_APP}`,
+    );
     tmp.write('src/view.jsx', `const Help = () => <p>{/* statecheck-disable -- legacy view */}</p>;\n${SAMPLE_APP}`);
     tmp.write('src/app.js', SAMPLE_APP);
     expect(await scan()).toEqual(['src/app.js 4:9 memory-session', 'src/app.js 5:7 module-state']);
@@ -61,14 +76,32 @@ describe('a suppression inside a wrapper', () => {
   it('covers the creation only: each call site in another file is a finding until it has its own suppression', async () => {
     tmp.write('src/lib/cache.js', WRAPPER);
     tmp.write('src/sessions.js', caller('sessions'));
-    tmp.write('src/countries.js', caller('countries', '// statecheck-disable-next-line process-cache -- country names never change\n'));
+    tmp.write(
+      'src/countries.js',
+      caller('countries', '// statecheck-disable-next-line process-cache -- country names never change\n'),
+    );
     expect(await at()).toEqual(['src/sessions.js 2:18 process-cache']);
   });
 
   it('silences the creation where the creation is the finding (no caller in another file)', async () => {
-    tmp.write('src/lib/cache.js', WRAPPER.replace('module.exports = { createCache };', 'const local = createCache(10);\nmodule.exports = (req) => local.get(req.id);'));
+    tmp.write(
+      'src/lib/cache.js',
+      WRAPPER.replace(
+        'module.exports = { createCache };',
+        'const local = createCache(10);\nmodule.exports = (req) => local.get(req.id);',
+      ),
+    );
     expect(await at()).toEqual([]);
-    tmp.write('src/lib/cache.js', WRAPPER.replace('  // statecheck-disable-next-line process-cache -- the caches this makes hold immutable data\n', '').replace('module.exports = { createCache };', 'const local = createCache(10);\nmodule.exports = (req) => local.get(req.id);'));
+    tmp.write(
+      'src/lib/cache.js',
+      WRAPPER.replace(
+        '  // statecheck-disable-next-line process-cache -- the caches this makes hold immutable data\n',
+        '',
+      ).replace(
+        'module.exports = { createCache };',
+        'const local = createCache(10);\nmodule.exports = (req) => local.get(req.id);',
+      ),
+    );
     expect(await at()).toEqual(['src/lib/cache.js 3:10 process-cache']);
   });
 });

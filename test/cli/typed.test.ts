@@ -23,8 +23,12 @@ const run = async (args: string[]) => {
 describe('--typed on fixtures/typed', () => {
   it('finds containers and stores that only their types reveal', async () => {
     const { code, report } = await run(['--typed']);
-    expect(report.findings.map(({ ruleId, category, file, line, column }) => ({ ruleId, category, file, line, column }))).toEqual(expected);
-    expect(report.findings[1]!.message).toMatch(/^`this\.cache` holds a `LRUCache` \(lru-cache\), which is a cache in process memory/);
+    expect(
+      report.findings.map(({ ruleId, category, file, line, column }) => ({ ruleId, category, file, line, column })),
+    ).toEqual(expected);
+    expect(report.findings[1]!.message).toMatch(
+      /^`this\.cache` holds a `LRUCache` \(lru-cache\), which is a cache in process memory/,
+    );
     expect(report.errors).toEqual([]);
     expect(code).toBe(1);
   });
@@ -47,8 +51,17 @@ describe('--typed reads what TypeScript asks for through the same guard as every
   const POSIX = process.platform !== 'win32';
   const STORE = 'export const seen = new Set<string>();\nexport function track(ip: string) { seen.add(ip); }\n';
   const typed = () => {
-    const result = spawnSync(process.execPath, [BIN, '--typed', '--format', 'json', '--no-cache', '.'], { cwd: tmp.path, encoding: 'utf8', timeout: 60_000 });
-    return { signal: result.signal, code: result.status, stderr: result.stderr, files: result.stdout ? (JSON.parse(result.stdout) as Report).findings.map((f) => `${f.file}:${f.line}`) : [] };
+    const result = spawnSync(process.execPath, [BIN, '--typed', '--format', 'json', '--no-cache', '.'], {
+      cwd: tmp.path,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    return {
+      signal: result.signal,
+      code: result.status,
+      stderr: result.stderr,
+      files: result.stdout ? (JSON.parse(result.stdout) as Report).findings.map((f) => `${f.file}:${f.line}`) : [],
+    };
   };
 
   it.runIf(POSIX)('a tsconfig.json that is a named pipe is not waited on', () => {

@@ -11,8 +11,22 @@ const POSIX = process.platform !== 'win32';
 
 /** The built CLI with a time limit: a walk without end fails the test instead of hanging it. */
 const scan = (timeout = 30_000) => {
-  const result = spawnSync(process.execPath, [BIN, '--format', 'json', '--no-cache'], { cwd: dir.path, encoding: 'utf8', timeout, env: { ...process.env, NO_COLOR: '1' } });
-  return { signal: result.signal, code: result.status, stderr: result.stderr, findings: result.stdout ? (JSON.parse(result.stdout) as { findings: { file: string; line: number; category: string }[] }).findings.map((f) => `${f.file}:${f.line}:${f.category}`) : [] };
+  const result = spawnSync(process.execPath, [BIN, '--format', 'json', '--no-cache'], {
+    cwd: dir.path,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return {
+    signal: result.signal,
+    code: result.status,
+    stderr: result.stderr,
+    findings: result.stdout
+      ? (JSON.parse(result.stdout) as { findings: { file: string; line: number; category: string }[] }).findings.map(
+          (f) => `${f.file}:${f.line}:${f.category}`,
+        )
+      : [],
+  };
 };
 
 /**
@@ -22,7 +36,10 @@ const scan = (timeout = 30_000) => {
 function workspace(patterns: unknown, { bom = false } = {}): void {
   const root = JSON.stringify({ name: 'acme', private: true, workspaces: patterns });
   writeFileSync(join(dir.path, 'package.json'), bom ? `\uFEFF${root}` : root);
-  dir.write('packages/shared/package.json', `${bom ? '\uFEFF' : ''}${JSON.stringify({ name: '@acme/shared', main: 'src/index.js' })}`);
+  dir.write(
+    'packages/shared/package.json',
+    `${bom ? '\uFEFF' : ''}${JSON.stringify({ name: '@acme/shared', main: 'src/index.js' })}`,
+  );
   dir.write('packages/shared/src/index.js', 'export const counters = { placed: 0 };\n');
   dir.write(
     'packages/api/src/server.js',
@@ -50,7 +67,8 @@ describe('workspace globs', () => {
     expect(scan()).toMatchObject({
       signal: null,
       code: 1,
-      stderr: 'statecheck: package.json or pnpm-workspace.yaml: a workspace glob leads out of the project folder (ignored)\n',
+      stderr:
+        'statecheck: package.json or pnpm-workspace.yaml: a workspace glob leads out of the project folder (ignored)\n',
       findings: RESOLVED,
     });
   });
@@ -77,7 +95,13 @@ describe('workspace globs', () => {
 
 describe('tsconfig.json extends', () => {
   it('a cycle through extends arrays is harmless and fast; paths still apply', () => {
-    dir.write('tsconfig.json', JSON.stringify({ extends: Array(6).fill('./base.json'), compilerOptions: { paths: { '@lib/*': ['./src/lib/*'] } } }));
+    dir.write(
+      'tsconfig.json',
+      JSON.stringify({
+        extends: Array(6).fill('./base.json'),
+        compilerOptions: { paths: { '@lib/*': ['./src/lib/*'] } },
+      }),
+    );
     dir.write('base.json', JSON.stringify({ extends: Array(6).fill('./tsconfig.json') }));
     dir.write('src/lib/store.js', 'export const sessions = new Map();\n');
     dir.write(
@@ -86,7 +110,12 @@ describe('tsconfig.json extends', () => {
     );
     const started = Date.now();
     const result = scan(20_000);
-    expect(result).toMatchObject({ signal: null, code: 1, stderr: '', findings: ['src/lib/store.js:1:memory-session'] });
+    expect(result).toMatchObject({
+      signal: null,
+      code: 1,
+      stderr: '',
+      findings: ['src/lib/store.js:1:memory-session'],
+    });
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 });

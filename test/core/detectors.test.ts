@@ -24,7 +24,8 @@ class Everything extends FileSketch {
 }
 
 const parse = (file: string) => parseSource(ts, file, read(file));
-const brief = (findings: readonly CoreFinding[]) => findings.map((f) => `${f.start}-${f.end} ${f.category}: ${f.message}`).sort();
+const brief = (findings: readonly CoreFinding[]) =>
+  findings.map((f) => `${f.start}-${f.end} ${f.category}: ${f.message}`).sort();
 
 describe('detector declarations', () => {
   const fixtures = categoryFixtures();
@@ -42,19 +43,26 @@ describe('detector declarations', () => {
 
   // Every category and cross-file fixture, and the bundled apps: what each detector finds
   // behind its finders' tests is what it finds with every finder run.
-  const files = [...fixtures.map((f) => f.file), ...sourceFiles(join(FIXTURES, 'cross-file')), ...sourceFiles(join(FIXTURES, 'projects'))];
+  const files = [
+    ...fixtures.map((f) => f.file),
+    ...sourceFiles(join(FIXTURES, 'cross-file')),
+    ...sourceFiles(join(FIXTURES, 'projects')),
+  ];
 
-  it.each(files.map((file) => [file.slice(FIXTURES.length + 1), file]))('%s: no finder is ruled out where it finds something', (_, file) => {
-    const sourceFile = parse(file);
-    for (const crossFile of [false, true]) {
-      const sketch = new FileSketch(ts, sourceFile);
-      const tested = new FileContext(ts, sourceFile, { crossFile, sketch });
-      const everything = new FileContext(ts, sourceFile, { crossFile, sketch: new Everything(ts, sourceFile) });
-      for (const category of CATEGORIES) {
-        const all = brief(DETECTORS[category].find(everything));
-        expect(brief(DETECTORS[category].find(tested)), `${category}, crossFile ${crossFile}`).toEqual(all);
-        if (all.length > 0) expect(DETECTORS[category].mayMatch(sketch), category).toBe(true);
+  it.each(files.map((file) => [file.slice(FIXTURES.length + 1), file]))(
+    '%s: no finder is ruled out where it finds something',
+    (_, file) => {
+      const sourceFile = parse(file);
+      for (const crossFile of [false, true]) {
+        const sketch = new FileSketch(ts, sourceFile);
+        const tested = new FileContext(ts, sourceFile, { crossFile, sketch });
+        const everything = new FileContext(ts, sourceFile, { crossFile, sketch: new Everything(ts, sourceFile) });
+        for (const category of CATEGORIES) {
+          const all = brief(DETECTORS[category].find(everything));
+          expect(brief(DETECTORS[category].find(tested)), `${category}, crossFile ${crossFile}`).toEqual(all);
+          if (all.length > 0) expect(DETECTORS[category].mayMatch(sketch), category).toBe(true);
+        }
       }
-    }
-  });
+    },
+  );
 });

@@ -1,23 +1,48 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { describeOutOfScope, isClientModule, isServerlessModule, outOfScopeReason, parseSource } from '../../core/index.js';
+import {
+  describeOutOfScope,
+  isClientModule,
+  isServerlessModule,
+  outOfScopeReason,
+  parseSource,
+} from '../../core/index.js';
 import { lint } from './util.js';
 
 describe('default server-code scope', () => {
   it.each([
-    'src/app.test.ts', 'src/app.spec.js', 'test/app.js', 'tests/unit/a.ts', 'src/__tests__/a.ts', 'scripts/seed.js',
-    'db/migrations/001.js', 'db/seeds/users.js', 'vite.config.ts', 'next.config.mjs', 'eslint.config.js', '.eslintrc.cjs',
-    'types/env.d.ts', 'public/vendor.min.js', 'node_modules/x/index.js', 'dist/server.js', '.next/server/app.js', 'README.md',
+    'src/app.test.ts',
+    'src/app.spec.js',
+    'test/app.js',
+    'tests/unit/a.ts',
+    'src/__tests__/a.ts',
+    'scripts/seed.js',
+    'db/migrations/001.js',
+    'db/seeds/users.js',
+    'vite.config.ts',
+    'next.config.mjs',
+    'eslint.config.js',
+    '.eslintrc.cjs',
+    'types/env.d.ts',
+    'public/vendor.min.js',
+    'node_modules/x/index.js',
+    'dist/server.js',
+    '.next/server/app.js',
+    'README.md',
   ])('%s is out of scope', (path) => {
     expect(outOfScopeReason(path)).toBeDefined();
   });
 
-  it.each(['src/app.ts', 'src/lib/config.js', 'server.mjs', 'app/api/users/route.ts', 'src/routes/test-results.ts', 'lib/testing-utils/x.ts'])(
-    '%s is server code',
-    (path) => {
-      expect(outOfScopeReason(path)).toBeUndefined();
-    },
-  );
+  it.each([
+    'src/app.ts',
+    'src/lib/config.js',
+    'server.mjs',
+    'app/api/users/route.ts',
+    'src/routes/test-results.ts',
+    'lib/testing-utils/x.ts',
+  ])('%s is server code', (path) => {
+    expect(outOfScopeReason(path)).toBeUndefined();
+  });
 
   it.each([
     ['db/migrations/001.js', { kind: 'directory', name: 'migrations' }, 'inside migrations/'],

@@ -25,11 +25,17 @@ describe('ImportResolver', () => {
     ["import fs from 'node:fs'; const probe = fs.promises.writeFile;", 'fs#promises.writeFile'],
     ["import { promises as fsp } from 'fs'; const probe = fsp.writeFile;", 'fs#promises.writeFile'],
     ["const session = require('express-session'); const probe = session.MemoryStore;", 'express-session#MemoryStore'],
-    ["const { rateLimit: limit } = require('express-rate-limit'); const probe = limit;", 'express-rate-limit#rateLimit'],
+    [
+      "const { rateLimit: limit } = require('express-rate-limit'); const probe = limit;",
+      'express-rate-limit#rateLimit',
+    ],
     ["const { promises: { writeFile } } = require('fs'); const probe = writeFile;", 'fs#promises.writeFile'],
     ["const Mutex = require('async-mutex').Mutex; const probe = Mutex;", 'async-mutex#Mutex'],
     ["const probe = require('express-session')({ secret: 's' });", 'express-session#()'],
-    ["const MemoryStore = require('memorystore')(require('express-session')); const probe = MemoryStore;", 'memorystore#()'],
+    [
+      "const MemoryStore = require('memorystore')(require('express-session')); const probe = MemoryStore;",
+      'memorystore#()',
+    ],
     ["const sqlite3 = require('sqlite3').verbose(); const probe = sqlite3.Database;", 'sqlite3#verbose().Database'],
     ["import express = require('express'); const probe = express.Router;", 'express#Router'],
     ["import LRU from 'lru-cache'; const Alias = LRU; const probe = Alias;", 'lru-cache#'],
@@ -57,9 +63,10 @@ describe('ImportResolver', () => {
   });
 
   it('a local class named like a library export is not flagged, the imported one is', () => {
-    const local = "class MemoryStore { }\nconst store = new MemoryStore();\nexport default store;\n";
+    const local = 'class MemoryStore { }\nconst store = new MemoryStore();\nexport default store;\n';
     expect(lint(local)).toEqual([]);
-    const imported = "import { MemoryStore } from 'express-rate-limit';\nconst store = new MemoryStore();\nexport default store;\n";
+    const imported =
+      "import { MemoryStore } from 'express-rate-limit';\nconst store = new MemoryStore();\nexport default store;\n";
     expect(lint(imported)).toEqual(['2:memory-rate-limit']);
   });
 });

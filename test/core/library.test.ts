@@ -54,7 +54,14 @@ describe('namesPackage', () => {
 
 describe('entriesFor and libraryCreation', () => {
   it('resolve through imports and renames, not names', () => {
-    const ctx = context(lines("import { LRUCache as Cache } from 'lru-cache';", 'class MemoryStore {}', 'const a = new Cache({ max: 10 });', 'const b = new MemoryStore();'));
+    const ctx = context(
+      lines(
+        "import { LRUCache as Cache } from 'lru-cache';",
+        'class MemoryStore {}',
+        'const a = new Cache({ max: 10 });',
+        'const b = new MemoryStore();',
+      ),
+    );
     expect(entriesFor(ctx, created(ctx, 'new Cache')).map((e) => e.label)).toEqual(['lru-cache']);
     expect(entriesFor(ctx, created(ctx, 'new MemoryStore'))).toEqual([]);
     const init = find<TS.VariableDeclaration>(ctx, ts.SyntaxKind.VariableDeclaration, 'a =').initializer!;
@@ -62,14 +69,20 @@ describe('entriesFor and libraryCreation', () => {
   });
 
   it('a plugin registration is its plugin', () => {
-    const ctx = context(lines("import rateLimit from '@fastify/rate-limit';", 'fastify.register(rateLimit, { max: 100 });'));
-    expect(entriesFor(ctx, call(ctx, 'fastify.register')).map((e) => `${e.label} ${e.via}`)).toEqual(['@fastify/rate-limit register']);
+    const ctx = context(
+      lines("import rateLimit from '@fastify/rate-limit';", 'fastify.register(rateLimit, { max: 100 });'),
+    );
+    expect(entriesFor(ctx, call(ctx, 'fastify.register')).map((e) => `${e.label} ${e.via}`)).toEqual([
+      '@fastify/rate-limit register',
+    ]);
   });
 
   it('a configured package is a creation of its category, for the exports named', () => {
     const code = lines("import { createCache, helper } from '@acme/cache';", 'const c = createCache();', 'helper();');
     const ctx = context(code, { '@acme/cache': { category: 'process-cache', exports: ['createCache'] } });
-    expect(entriesFor(ctx, call(ctx, 'createCache')).map((e) => `${e.label} ${e.category}`)).toEqual(['@acme/cache process-cache']);
+    expect(entriesFor(ctx, call(ctx, 'createCache')).map((e) => `${e.label} ${e.category}`)).toEqual([
+      '@acme/cache process-cache',
+    ]);
     expect(entriesFor(ctx, call(ctx, 'helper'))).toEqual([]);
   });
 
@@ -79,13 +92,23 @@ describe('entriesFor and libraryCreation', () => {
   });
 
   it('entriesForModule lists every row of a package', () => {
-    expect(entriesForModule('express-session').map((e) => e.label)).toEqual(['express-session', 'express-session MemoryStore']);
+    expect(entriesForModule('express-session').map((e) => e.label)).toEqual([
+      'express-session',
+      'express-session MemoryStore',
+    ]);
   });
 });
 
 describe('creations and option judging', () => {
   const session = (options: string) =>
-    context(lines("import session, { MemoryStore } from 'express-session';", "import RedisStore from 'connect-redis';", 'const store = new MemoryStore();', `app.use(session(${options}));`));
+    context(
+      lines(
+        "import session, { MemoryStore } from 'express-session';",
+        "import RedisStore from 'connect-redis';",
+        'const store = new MemoryStore();',
+        `app.use(session(${options}));`,
+      ),
+    );
 
   it('lists the creations in source order', () => {
     const ctx = session('{ store }');
@@ -113,7 +136,8 @@ describe('creations and option judging', () => {
   });
 
   it('a later fixing method call makes it safe (io.adapter)', () => {
-    const code = (fix: string) => context(lines("import { Server } from 'socket.io';", 'const io = new Server(httpServer);', fix));
+    const code = (fix: string) =>
+      context(lines("import { Server } from 'socket.io';", 'const io = new Server(httpServer);', fix));
     expect(unsafeCreations(code(''))).toHaveLength(1);
     expect(unsafeCreations(code('io.adapter(createAdapter(pub, sub));'))).toEqual([]);
   });
@@ -128,8 +152,15 @@ describe('objectLiteral and holderText', () => {
   });
 
   it('holderText names what a created value is stored in', () => {
-    const ctx = context(lines('const io = new A();', 'this.server = (new B()) as C;', 'class S { cache = new D(); }', 'use(new E());'));
-    expect(['new A', 'new B', 'new D', 'new E'].map((text) => holderText(ctx, created(ctx, text)))).toEqual(['io', 'this.server', 'this.cache', undefined]);
+    const ctx = context(
+      lines('const io = new A();', 'this.server = (new B()) as C;', 'class S { cache = new D(); }', 'use(new E());'),
+    );
+    expect(['new A', 'new B', 'new D', 'new E'].map((text) => holderText(ctx, created(ctx, text)))).toEqual([
+      'io',
+      'this.server',
+      'this.cache',
+      undefined,
+    ]);
   });
 });
 

@@ -19,7 +19,11 @@ const EXTENSIONS = ['', '.ts', '.tsx', '.js', '.jsx', '/index.ts', '/index.js'];
  * Scope of an in-memory program: `files` maps paths below /repo to their code; packages map
  * workspace names to their main file; relative specifiers resolve with the usual extensions.
  */
-function scope(files: Record<string, string>, packages: Pkg[] = [{ dir: '', name: 'app' }], extra: Partial<Parameters<typeof computeScope>[0]> = {}): ScopeResult {
+function scope(
+  files: Record<string, string>,
+  packages: Pkg[] = [{ dir: '', name: 'app' }],
+  extra: Partial<Parameters<typeof computeScope>[0]> = {},
+): ScopeResult {
   const abs = (p: string) => (p === '' ? ROOT : `${ROOT}/${p}`);
   const pkgs: ScopePackage[] = packages.map((p) => ({
     dir: abs(p.dir),
@@ -28,7 +32,8 @@ function scope(files: Record<string, string>, packages: Pkg[] = [{ dir: '', name
     entries: p.main ? [`${abs(p.dir)}/${p.main}`] : [],
     bin: p.bin ? [`${abs(p.dir)}/${p.bin}`] : [],
   }));
-  const packageOf = (path: string) => [...pkgs].sort((a, b) => b.dir.length - a.dir.length).find((p) => path.startsWith(`${p.dir}/`));
+  const packageOf = (path: string) =>
+    [...pkgs].sort((a, b) => b.dir.length - a.dir.length).find((p) => path.startsWith(`${p.dir}/`));
   const paths = new Set(Object.keys(files).map(abs));
   const resolve = (from: string, specifier: string): string | undefined => {
     let base: string | undefined;
@@ -69,9 +74,12 @@ const entries = (result: ScopeResult) => result.entries.map((e) => `${e.path.sli
 
 describe('computeScope: an Express app', () => {
   const files = {
-    'server.js': "const app = require('./app');\nconst port = process.env.PORT || 3000;\napp.listen(port, () => console.log('up'));\n",
-    'app.js': "const express = require('express');\nconst users = require('./routes/users');\nconst app = express();\napp.use('/users', users);\nmodule.exports = app;\n",
-    'routes/users.js': "const router = require('express').Router();\nconst cache = require('../lib/cache');\nrouter.get('/', (req, res) => res.json(cache.get(req.query.id)));\nmodule.exports = router;\n",
+    'server.js':
+      "const app = require('./app');\nconst port = process.env.PORT || 3000;\napp.listen(port, () => console.log('up'));\n",
+    'app.js':
+      "const express = require('express');\nconst users = require('./routes/users');\nconst app = express();\napp.use('/users', users);\nmodule.exports = app;\n",
+    'routes/users.js':
+      "const router = require('express').Router();\nconst cache = require('../lib/cache');\nrouter.get('/', (req, res) => res.json(cache.get(req.query.id)));\nmodule.exports = router;\n",
     'lib/cache.js': 'module.exports = new Map();\n',
     'lib/types.ts': 'export interface User { id: string }\n',
     'lib/db.js': 'module.exports = {};\n',
@@ -97,7 +105,10 @@ describe('computeScope: an Express app', () => {
       'routes/users.test.js': 'test',
       'lib/uses-types.ts': 'not-reached',
     });
-    expect(result.counts).toEqual({ server: 4, context: { browser: 0, cli: 0, test: 1, tooling: 3, 'not-reached': 2 } });
+    expect(result.counts).toEqual({
+      server: 4,
+      context: { browser: 0, cli: 0, test: 1, tooling: 3, 'not-reached': 2 },
+    });
   });
 
   it('explains the import chain, the context a seed script reaches, and a listen that is no entry point', () => {
@@ -106,21 +117,36 @@ describe('computeScope: an Express app', () => {
       '  entry point: server.js (calls `app.listen(…)`)',
       '  import chain: server.js → app.js → routes/users.js → lib/cache.js',
     ]);
-    expect(result.explain(`${ROOT}/server.js`)).toEqual(['server.js: server code, an entry point: calls `app.listen(…)`']);
-    expect(result.explain(`${ROOT}/lib/db.js`)).toEqual(['lib/db.js: not server code (tooling): reached from scripts/seed.js, which is in scripts/']);
+    expect(result.explain(`${ROOT}/server.js`)).toEqual([
+      'server.js: server code, an entry point: calls `app.listen(…)`',
+    ]);
+    expect(result.explain(`${ROOT}/lib/db.js`)).toEqual([
+      'lib/db.js: not server code (tooling): reached from scripts/seed.js, which is in scripts/',
+    ]);
     expect(result.explain(`${ROOT}/scripts/dev-server.js`)).toEqual([
       'scripts/dev-server.js: not server code (tooling): is in scripts/',
       '  calls `app.listen(…)`, but is not an entry point: it is in scripts/, read as context',
     ]);
-    expect(result.explain(`${ROOT}/lib/types.ts`)).toEqual(['lib/types.ts: not server code (not-reached): not reached from the entry point']);
+    expect(result.explain(`${ROOT}/lib/types.ts`)).toEqual([
+      'lib/types.ts: not server code (not-reached): not reached from the entry point',
+    ]);
     expect(result.explain(`${ROOT}/nope.js`)).toEqual(['nope.js: not a file statecheck read']);
-    expect(result.chain(`${ROOT}/routes/users.js`)).toEqual([`${ROOT}/server.js`, `${ROOT}/app.js`, `${ROOT}/routes/users.js`]);
+    expect(result.chain(`${ROOT}/routes/users.js`)).toEqual([
+      `${ROOT}/server.js`,
+      `${ROOT}/app.js`,
+      `${ROOT}/routes/users.js`,
+    ]);
   });
 
   it('context folders are matched below the root only', () => {
     const nested = computeScope({
       root: '/home/me/tests/repo',
-      files: [{ path: '/home/me/tests/repo/server.js', facts: scopeFacts(ts, parseSource(ts, 'server.js', 'app.listen(3000);')) }],
+      files: [
+        {
+          path: '/home/me/tests/repo/server.js',
+          facts: scopeFacts(ts, parseSource(ts, 'server.js', 'app.listen(3000);')),
+        },
+      ],
       resolve: () => undefined,
     });
     expect(nested.entries.map((e) => e.path)).toEqual(['/home/me/tests/repo/server.js']);
@@ -129,7 +155,8 @@ describe('computeScope: an Express app', () => {
 
 describe('computeScope: a Next.js app', () => {
   const files = {
-    'pages/api/users.ts': "import { db } from '../../lib/db';\nexport default async function handler(req, res) { res.json(await db.users()); }\n",
+    'pages/api/users.ts':
+      "import { db } from '../../lib/db';\nexport default async function handler(req, res) { res.json(await db.users()); }\n",
     'pages/users.tsx': [
       "import React from 'react';",
       "import { UserList } from '../components/UserList';",
@@ -137,8 +164,10 @@ describe('computeScope: a Next.js app', () => {
       'export default function Users({ users }) { return <UserList users={users} />; }',
       'export async function getServerSideProps() { return { props: { users: await listUsers() } }; }',
     ].join('\n'),
-    'pages/index.tsx': "import React from 'react';\nimport { Hero } from '../components/Hero';\nexport default function Home() { return <Hero />; }\n",
-    'components/UserList.tsx': "import React from 'react';\nimport { format } from '../lib/format';\nexport const UserList = ({ users }) => <ul>{users.map(format)}</ul>;\n",
+    'pages/index.tsx':
+      "import React from 'react';\nimport { Hero } from '../components/Hero';\nexport default function Home() { return <Hero />; }\n",
+    'components/UserList.tsx':
+      "import React from 'react';\nimport { format } from '../lib/format';\nexport const UserList = ({ users }) => <ul>{users.map(format)}</ul>;\n",
     'components/Hero.tsx': "import React from 'react';\nexport const Hero = () => <h1 />;\n",
     'lib/format.ts': 'export const format = (u) => u.name;\n',
     'lib/users.ts': "import { db } from './db';\nexport const listUsers = () => db.users();\n",
@@ -171,11 +200,14 @@ describe('computeScope: a Next.js app', () => {
 
 describe('computeScope: a monorepo', () => {
   const files = {
-    'packages/backend/src/main.ts': "import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nconst app = await NestFactory.create(AppModule);\nawait app.listen(3000);\n",
+    'packages/backend/src/main.ts':
+      "import { NestFactory } from '@nestjs/core';\nimport { AppModule } from './app.module';\nconst app = await NestFactory.create(AppModule);\nawait app.listen(3000);\n",
     'packages/backend/src/app.module.ts': "import { format } from '@acme/shared';\nexport class AppModule {}\n",
-    'packages/frontend/src/main.ts': "import { createApp } from 'vue';\nimport { format } from '@acme/shared';\nimport { api } from './api';\ncreateApp({}).mount('#app');\n",
-    'packages/frontend/src/api.ts': "export const api = (p: string) => fetch(p);\n",
-    'packages/cli/src/index.ts': "import { program } from 'commander';\nimport { serve } from './serve';\nconst app = serve();\nprogram.command('dev').action(() => app.listen(4000));\n",
+    'packages/frontend/src/main.ts':
+      "import { createApp } from 'vue';\nimport { format } from '@acme/shared';\nimport { api } from './api';\ncreateApp({}).mount('#app');\n",
+    'packages/frontend/src/api.ts': 'export const api = (p: string) => fetch(p);\n',
+    'packages/cli/src/index.ts':
+      "import { program } from 'commander';\nimport { serve } from './serve';\nconst app = serve();\nprogram.command('dev').action(() => app.listen(4000));\n",
     'packages/cli/src/serve.ts': "import express from 'express';\nexport const serve = () => express();\n",
     'packages/cli/bin/run.js': "const app = require('../src/serve').serve();\napp.listen(process.env.PORT);\n",
     'packages/shared/src/index.ts': 'export const format = (s: string) => s.trim();\n',
@@ -232,11 +264,16 @@ describe('computeScope: context folders and route trees', () => {
     const result = scope({
       'src/app/api/scripts/telemetry/route.ts': 'export async function GET() {}\n',
       'src/routes/docs/+server.ts': 'export const GET = () => new Response();\n',
-      'pages/docs/[slug].tsx': 'export async function getStaticProps() { return { props: {} }; }\nexport default function Doc() { return null; }\n',
+      'pages/docs/[slug].tsx':
+        'export async function getStaticProps() { return { props: {} }; }\nexport default function Doc() { return null; }\n',
       'examples/next/app/api/hello/route.ts': 'export async function GET() {}\n',
       'scripts/app/api/x/route.ts': 'export async function GET() {}\n',
     });
-    expect(entries(result)).toEqual(['pages/docs/[slug].tsx (page)', 'src/app/api/scripts/telemetry/route.ts (framework)', 'src/routes/docs/+server.ts (framework)']);
+    expect(entries(result)).toEqual([
+      'pages/docs/[slug].tsx (page)',
+      'src/app/api/scripts/telemetry/route.ts (framework)',
+      'src/routes/docs/+server.ts (framework)',
+    ]);
     expect(result.explain(`${ROOT}/examples/next/app/api/hello/route.ts`)[1]).toBe(
       '  a Next.js route handler (`app/**/route`), but is not an entry point: it is in examples/, read as context',
     );
@@ -250,7 +287,9 @@ describe('computeScope: context folders and route trees', () => {
       'web/util.ts': 'export const f = () => 1;\n',
     });
     expect(verdicts(result)['web/util.ts']).toBe('browser');
-    expect(result.explain(`${ROOT}/web/util.ts`)).toEqual(['web/util.ts: not server code (browser): reached from web/Page.tsx, which renders JSX']);
+    expect(result.explain(`${ROOT}/web/util.ts`)).toEqual([
+      'web/util.ts: not server code (browser): reached from web/Page.tsx, which renders JSX',
+    ]);
   });
 });
 
@@ -258,15 +297,27 @@ describe('computeScope: a library workspace', () => {
   // Packages listed before the one they depend on: the server-library test runs to a fixed point.
   const packages: Pkg[] = [
     { dir: '', name: 'root' },
-    { dir: 'packages/extension-logger', name: '@hp/extension-logger', dependencies: ['@hp/extension-redis'], main: 'src/index.ts' },
-    { dir: 'packages/extension-redis', name: '@hp/extension-redis', dependencies: ['@hp/server', 'ioredis'], main: 'src/index.ts' },
+    {
+      dir: 'packages/extension-logger',
+      name: '@hp/extension-logger',
+      dependencies: ['@hp/extension-redis'],
+      main: 'src/index.ts',
+    },
+    {
+      dir: 'packages/extension-redis',
+      name: '@hp/extension-redis',
+      dependencies: ['@hp/server', 'ioredis'],
+      main: 'src/index.ts',
+    },
     { dir: 'packages/server', name: '@hp/server', dependencies: ['ws', 'yjs'], main: 'src/index.ts' },
     { dir: 'packages/provider', name: '@hp/provider', dependencies: ['yjs'], main: 'src/index.ts' },
   ];
   const files = {
     'packages/server/src/index.ts': "export * from './Server';\n",
-    'packages/server/src/Server.ts': "import { WebSocketServer } from 'ws';\nexport class Server { wss = new WebSocketServer({ noServer: true }); }\n",
-    'packages/extension-redis/src/index.ts': "import type { Extension } from '@hp/server';\nimport { lock } from './lock';\nexport class Redis {}\n",
+    'packages/server/src/Server.ts':
+      "import { WebSocketServer } from 'ws';\nexport class Server { wss = new WebSocketServer({ noServer: true }); }\n",
+    'packages/extension-redis/src/index.ts':
+      "import type { Extension } from '@hp/server';\nimport { lock } from './lock';\nexport class Redis {}\n",
     'packages/extension-redis/src/lock.ts': 'export const lock = new Map();\n',
     'packages/extension-logger/src/index.ts': 'export class Logger { log() {} }\n',
     'packages/provider/src/index.ts': "import * as Y from 'yjs';\nexport class Provider { doc = new Y.Doc(); }\n",
@@ -299,9 +350,17 @@ describe('computeScope: no entry point', () => {
     });
     expect(result.mode).toBe('fallback');
     expect(result.entries).toEqual([]);
-    expect(verdicts(result)).toEqual({ 'src/index.ts': 'server', 'src/util.ts': 'server', 'src/Button.tsx': 'browser' });
-    expect(result.explain(`${ROOT}/src/util.ts`)).toEqual(['src/util.ts: server code (no entry point found: the path scope decides)']);
-    expect(result.explain(`${ROOT}/src/Button.tsx`)).toEqual(['src/Button.tsx: not server code (browser): imports react']);
+    expect(verdicts(result)).toEqual({
+      'src/index.ts': 'server',
+      'src/util.ts': 'server',
+      'src/Button.tsx': 'browser',
+    });
+    expect(result.explain(`${ROOT}/src/util.ts`)).toEqual([
+      'src/util.ts: server code (no entry point found: the path scope decides)',
+    ]);
+    expect(result.explain(`${ROOT}/src/Button.tsx`)).toEqual([
+      'src/Button.tsx: not server code (browser): imports react',
+    ]);
   });
 });
 
@@ -313,7 +372,9 @@ describe('computeScope: serverless handlers and bounds', () => {
       { path: `${ROOT}/src/other.js`, name: 'handler', why: 'named in serverless.yml' },
     ];
     const result = scope(files, undefined, { handlers });
-    expect(result.entries).toEqual([{ path: `${ROOT}/src/users.js`, kind: 'serverless', why: 'exports `create`, named in serverless.yml' }]);
+    expect(result.entries).toEqual([
+      { path: `${ROOT}/src/users.js`, kind: 'serverless', why: 'exports `create`, named in serverless.yml' },
+    ]);
   });
 
   it('a long import chain and an import cycle are walked without recursion', () => {

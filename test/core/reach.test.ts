@@ -5,7 +5,12 @@ const lines = (...l: string[]) => `${l.join('\n')}\n`;
 
 describe('request-time analysis', () => {
   it('a write inside a route handler is request time', () => {
-    const code = lines("import express from 'express';", 'const app = express();', 'const seen = new Set();', "app.get('/', (req, res) => { seen.add(req.ip); res.end(); });");
+    const code = lines(
+      "import express from 'express';",
+      'const app = express();',
+      'const seen = new Set();',
+      "app.get('/', (req, res) => { seen.add(req.ip); res.end(); });",
+    );
     expect(lint(code)).toEqual(['3:module-state']);
   });
 
@@ -38,7 +43,10 @@ describe('request-time analysis', () => {
       '});',
     );
     expect(lint(umd, 'src/helpers.js')).toEqual([]);
-    expect(lint(umd.replace('})(function (exporter)', '}); register(function (exporter)'), 'src/helpers.js')).toEqual(['1:module-state', '2:module-state']);
+    expect(lint(umd.replace('})(function (exporter)', '}); register(function (exporter)'), 'src/helpers.js')).toEqual([
+      '1:module-state',
+      '2:module-state',
+    ]);
   });
 
   it('a local helper only called at load time is load time, even through other helpers', () => {
@@ -102,7 +110,13 @@ describe('request-time analysis', () => {
       'export const getDb = () => (db ??= open());',
     );
     expect(lint(lazy)).toEqual([]);
-    const flag = lines('let running = false;', 'export async function sync() {', '  if (running) return false;', '  running = true;', '}');
+    const flag = lines(
+      'let running = false;',
+      'export async function sync() {',
+      '  if (running) return false;',
+      '  running = true;',
+      '}',
+    );
     expect(lint(flag)).toEqual(['1:process-lock']);
   });
 
@@ -149,7 +163,12 @@ describe('request-time analysis', () => {
   });
 
   it('the finding names the state and lists request-time writes as related locations', () => {
-    const code = lines("import express from 'express';", 'const app = express();', 'const hits = new Map();', "app.get('/', (req, res) => { hits.set(req.ip, (hits.get(req.ip) ?? 0) + 1); res.end(); });");
+    const code = lines(
+      "import express from 'express';",
+      'const app = express();',
+      'const hits = new Map();',
+      "app.get('/', (req, res) => { hits.set(req.ip, (hits.get(req.ip) ?? 0) + 1); res.end(); });",
+    );
     const [message] = messages(code);
     expect(message).toContain('`hits`');
     expect(message).toMatch(/Redis/);
@@ -157,7 +176,6 @@ describe('request-time analysis', () => {
 });
 
 describe('start-up entry points and injected dependencies', () => {
-
   it('an exported init/setup/configure function is start-up code', () => {
     const code = lines(
       'let runtime;',
@@ -205,13 +223,26 @@ describe('start-up entry points and injected dependencies', () => {
 
 describe('handles and resettable singletons', () => {
   it('`x || (x = create())` is a lazy initialisation, as `x ||= create()` is', () => {
-    const code = lines('let elementType;', 'export function element(props) {', '  elementType || (elementType = Symbol.for("react.element"));', '  return { $$typeof: elementType, props };', '}');
+    const code = lines(
+      'let elementType;',
+      'export function element(props) {',
+      '  elementType || (elementType = Symbol.for("react.element"));',
+      '  return { $$typeof: elementType, props };',
+      '}',
+    );
     expect(lint(code, 'src/jsx.js')).toEqual([]);
     expect(lint(code.replace('elementType || (', 'props.ready || ('), 'src/jsx.js')).toEqual(['1:module-state']);
   });
 
   it('a write guarded by `ready && !x` is a lazy initialisation', () => {
-    const code = lines('let themeLoaded = false;', 'export function render(theme) {', '  if (theme && !themeLoaded) {', '    themeLoaded = true;', '  }', '}');
+    const code = lines(
+      'let themeLoaded = false;',
+      'export function render(theme) {',
+      '  if (theme && !themeLoaded) {',
+      '    themeLoaded = true;',
+      '  }',
+      '}',
+    );
     expect(lint(code, 'src/theme.js')).toEqual([]);
     expect(lint(code.replace('theme && !themeLoaded', 'theme'), 'src/theme.js')).toEqual(['1:module-state']);
   });
@@ -235,22 +266,45 @@ describe('handles and resettable singletons', () => {
     );
     expect(lint(emitted, 'src/merge.js')).toEqual([]);
     // Data written by the function, or code chosen elsewhere per call, is state.
-    expect(lint(code.replace('extendStatics = Object.setPrototypeOf ||', 'extendStatics = b.handler ||'), 'src/extend.js')).toEqual(['1:module-state']);
-    expect(lint(code.replace('{ extendStatics(d, b); }', '{ extendStatics = d.fast ? function () {} : b; }'), 'src/extend.js')).toEqual(['1:module-state']);
+    expect(
+      lint(code.replace('extendStatics = Object.setPrototypeOf ||', 'extendStatics = b.handler ||'), 'src/extend.js'),
+    ).toEqual(['1:module-state']);
+    expect(
+      lint(
+        code.replace('{ extendStatics(d, b); }', '{ extendStatics = d.fast ? function () {} : b; }'),
+        'src/extend.js',
+      ),
+    ).toEqual(['1:module-state']);
   });
 
-
   it('a timer handle is not state (the timer itself is reported by the scheduler rule)', () => {
-    const code = lines('let poller;', 'export function startPolling() { poller = setInterval(() => {}, 1000); }', 'export function stopPolling() { clearInterval(poller); }');
+    const code = lines(
+      'let poller;',
+      'export function startPolling() { poller = setInterval(() => {}, 1000); }',
+      'export function stopPolling() { clearInterval(poller); }',
+    );
     expect(lint(code)).toEqual(['2:in-process-scheduler']);
   });
 
   it('a timer or client handle that is also reset to null is still a handle', () => {
-    const timer = lines('let runningTimer = null;', 'export function schedule(ms) { runningTimer = setInterval(() => {}, ms); }', 'export function stop() { clearInterval(runningTimer); runningTimer = null; }');
+    const timer = lines(
+      'let runningTimer = null;',
+      'export function schedule(ms) { runningTimer = setInterval(() => {}, ms); }',
+      'export function stop() { clearInterval(runningTimer); runningTimer = null; }',
+    );
     expect(lint(timer)).toEqual(['2:in-process-scheduler']);
-    const client = lines("import Redis from 'ioredis';", 'let client;', 'export function connect(url) { client = new Redis(url); }', 'export async function disconnect() { await client.quit(); client = null; }');
+    const client = lines(
+      "import Redis from 'ioredis';",
+      'let client;',
+      'export function connect(url) { client = new Redis(url); }',
+      'export async function disconnect() { await client.quit(); client = null; }',
+    );
     expect(lint(client)).toEqual([]);
-    const user = lines('let current;', 'export function signIn(user) { current = user; }', 'export function signOut() { current = null; }');
+    const user = lines(
+      'let current;',
+      'export function signIn(user) { current = user; }',
+      'export function signOut() { current = null; }',
+    );
     expect(lint(user)).toEqual(['1:module-state']);
   });
 
@@ -264,7 +318,11 @@ describe('handles and resettable singletons', () => {
   });
 
   it('a value swapped at request time is state even if it is also reset', () => {
-    const code = lines('let current = null;', 'export function use(user) { current = user; }', 'export function clear() { current = null; }');
+    const code = lines(
+      'let current = null;',
+      'export function use(user) { current = user; }',
+      'export function clear() { current = null; }',
+    );
     expect(lint(code)).toEqual(['1:module-state']);
   });
 });

@@ -84,7 +84,8 @@ describe('suppressions', () => {
 });
 
 describe('readSuppressions: the categories directives turn off at a position', () => {
-  const read = (code: string, honourEslint = false) => readSuppressions(ts, parseSource(ts, 'src/app.ts', code), honourEslint);
+  const read = (code: string, honourEslint = false) =>
+    readSuppressions(ts, parseSource(ts, 'src/app.ts', code), honourEslint);
   const lines = [
     '// statecheck-disable-next-line process-cache, no-module-state -- per instance',
     'const a = new Map();',

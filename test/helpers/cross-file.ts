@@ -24,4 +24,6 @@ export interface CrossFileExpected {
 }
 
 export const CROSS_FILE = join(FIXTURES, 'cross-file');
-export const CROSS_FILE_PROJECTS = readdirSync(CROSS_FILE).filter((name) => !name.includes('.')).sort();
+export const CROSS_FILE_PROJECTS = readdirSync(CROSS_FILE)
+  .filter((name) => !name.includes('.'))
+  .sort();

@@ -25,7 +25,10 @@ export function expectedMarkers(text: string): { line: number; category: Categor
   text.split(/\r?\n/).forEach((lineText, index) => {
     const match = /\/\/ expect: ([\w\-, ]+)\s*$/.exec(lineText);
     if (!match) return;
-    for (const name of match[1]!.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const name of match[1]!
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (!(CATEGORIES as readonly string[]).includes(name)) throw new Error(`unknown category in marker: ${name}`);
       expected.push({ line: index + 1, category: name as Category });
     }
@@ -39,7 +42,8 @@ export function categoryFixtures(): { category: Category; kind: 'valid' | 'inval
   for (const category of CATEGORIES) {
     for (const kind of ['valid', 'invalid'] as const) {
       const dir = join(FIXTURES, category, kind);
-      for (const file of sourceFiles(dir)) out.push({ category, kind, file, rel: relative(FIXTURES, file).split('\\').join('/') });
+      for (const file of sourceFiles(dir))
+        out.push({ category, kind, file, rel: relative(FIXTURES, file).split('\\').join('/') });
     }
   }
   return out;

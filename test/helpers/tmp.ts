@@ -4,7 +4,10 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 
 /** A fresh temporary folder per test, removed afterwards. */
-export function useTempDir(prefix = 'statecheck-'): { readonly path: string; write(rel: string, text: string): string } {
+export function useTempDir(prefix = 'statecheck-'): {
+  readonly path: string;
+  write(rel: string, text: string): string;
+} {
   let dir = '';
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), prefix));

@@ -30,6 +30,10 @@ ruleTester.run('no-global-mutation', rule, {
     js({ code: currentUser, errors: [found(currentUser, 'global-mutation', 2, 3)] }),
     ts({ code: env, errors: [found(env, 'global-mutation', 4, 3)] }),
     // A single instance still serves many users at once: the leak remains.
-    ts({ code: env, settings: { statecheck: { deployment: 'single-instance' } }, errors: [found(env, 'global-mutation', 4, 3)] }),
+    ts({
+      code: env,
+      settings: { statecheck: { deployment: 'single-instance' } },
+      errors: [found(env, 'global-mutation', 4, 3)],
+    }),
   ],
 });

@@ -45,7 +45,9 @@ ruleTester.run('no-memory-session', rule, {
       `,
     }),
     // Sessions in a signed cookie.
-    ts({ code: `import cookieSession from 'cookie-session';\nexport const sessions = cookieSession({ keys: ['k'] });\n` }),
+    ts({
+      code: `import cookieSession from 'cookie-session';\nexport const sessions = cookieSession({ keys: ['k'] });\n`,
+    }),
     js({ code: noStore, settings: { statecheck: { deployment: 'single-instance' } } }),
     js({ code: noStore, options: [{ allow: ['express-session'] }] }),
   ],

@@ -71,7 +71,12 @@ ruleTester.run('no-module-state', rule, {
       `,
     }),
     // Suppressed with a reason.
-    js({ code: counter.replace('let requestCount', '// statecheck-disable-next-line module-state -- per-pod metric\nlet requestCount') }),
+    js({
+      code: counter.replace(
+        'let requestCount',
+        '// statecheck-disable-next-line module-state -- per-pod metric\nlet requestCount',
+      ),
+    }),
     // Intentionally local state, by name.
     js({ code: counter, options: [{ allow: ['requestCount'] }] }),
     // A single instance: module state in an ordinary server module is off…
@@ -82,7 +87,11 @@ ruleTester.run('no-module-state', rule, {
   invalid: [
     js({ code: counter, errors: [found(counter, 'module-state', 3, 5)] }),
     ts({ code: carts, errors: [{ ...found(carts, 'module-state', 5, 20), endLine: 5, endColumn: 25 }] }),
-    ts({ code: recentSearches, filename: 'app/api/recent/route.ts', errors: [found(recentSearches, 'module-state', 1, 7)] }),
+    ts({
+      code: recentSearches,
+      filename: 'app/api/recent/route.ts',
+      errors: [found(recentSearches, 'module-state', 1, 7)],
+    }),
     // In a serverless handler module state leaks between users even on a single instance.
     ts({
       code: recentSearches,

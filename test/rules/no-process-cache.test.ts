@@ -38,7 +38,12 @@ ruleTester.run('no-process-cache', rule, {
     ts({ code: lru, options: [{ allow: ['lru-cache'] }] }),
     ts({ code: lru, settings: { statecheck: { deployment: 'single-instance' } } }),
     // Suppressed with a reason.
-    js({ code: nodeCache.replace('const cache', '// statecheck-disable-next-line no-process-cache -- immutable lookup data\nconst cache') }),
+    js({
+      code: nodeCache.replace(
+        'const cache',
+        '// statecheck-disable-next-line no-process-cache -- immutable lookup data\nconst cache',
+      ),
+    }),
   ],
   invalid: [
     ts({ code: lru, errors: [found(lru, 'process-cache', 4, 22)] }),

@@ -21,7 +21,11 @@ const tsFiles = { files: ['**/*.{ts,tsx,mts,cts}'], languageOptions: { parser: t
 
 function lint(text: string, filename: string, extra: Linter.Config[] = []): Linter.LintMessage[] {
   const linter = new Linter({ configType: 'flat', cwd: ROOT });
-  return linter.verify(text, [plugin.configs.recommended as Linter.Config, tsFiles as Linter.Config, ...extra], join(ROOT, filename));
+  return linter.verify(
+    text,
+    [plugin.configs.recommended as Linter.Config, tsFiles as Linter.Config, ...extra],
+    join(ROOT, filename),
+  );
 }
 
 const positions = (messages: readonly Linter.LintMessage[]) => messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`);
@@ -40,7 +44,9 @@ describe('the plugin object', () => {
   it('has the nine rules of the core, one file per rule named after it', () => {
     expect(Object.keys(plugin.rules).sort()).toEqual(CATEGORIES.map((c) => CATEGORY_INFO[c].rule).sort());
     expect(plugin.rules).toBe(rules);
-    const files = readdirSync(join(ROOT, 'rules')).filter((f) => f.startsWith('no-')).map((f) => f.replace(/\.ts$/, ''));
+    const files = readdirSync(join(ROOT, 'rules'))
+      .filter((f) => f.startsWith('no-'))
+      .map((f) => f.replace(/\.ts$/, ''));
     expect(files.sort()).toEqual(Object.keys(rules).sort());
     for (const [name, rule] of Object.entries(rules)) {
       expect(rule.meta.docs?.url).toBe(docsUrl(name));
@@ -57,7 +63,11 @@ describe('the plugin object', () => {
 
   it('turns every rule on in both configs', () => {
     for (const config of [plugin.configs.recommended, plugin.configs.strict]) {
-      expect(Object.keys(config.rules ?? {}).sort()).toEqual(Object.keys(plugin.rules).map((r) => `statecheck/${r}`).sort());
+      expect(Object.keys(config.rules ?? {}).sort()).toEqual(
+        Object.keys(plugin.rules)
+          .map((r) => `statecheck/${r}`)
+          .sort(),
+      );
       expect(Object.values(config.rules ?? {}).every((s) => s === 'error')).toBe(true);
       expect(config.plugins?.statecheck).toBe(plugin);
     }
@@ -82,13 +92,21 @@ describe('one analysis per file', () => {
       '5:1 statecheck/no-in-process-scheduler',
     ]);
     expect(positions(ts)).toEqual(positions(js));
-    lint(mixed, 'src/app.js', [{ settings: { statecheck: { deployment: 'multi-instance', packages: { '@acme/cache': 'process-cache' } } } }]);
+    lint(mixed, 'src/app.js', [
+      { settings: { statecheck: { deployment: 'multi-instance', packages: { '@acme/cache': 'process-cache' } } } },
+    ]);
     expect(vi.mocked(core.analyzeSourceFile)).toHaveBeenCalledTimes(3);
   });
 
   it('lets ESLint apply its own disable comments to statecheck rules', () => {
-    const text = mixed.replace('const hits', '// eslint-disable-next-line statecheck/no-memory-rate-limit -- one instance only\nconst hits');
-    expect(positions(lint(text, 'src/app.js'))).toEqual(['5:25 statecheck/no-memory-session', '6:1 statecheck/no-in-process-scheduler']);
+    const text = mixed.replace(
+      'const hits',
+      '// eslint-disable-next-line statecheck/no-memory-rate-limit -- one instance only\nconst hits',
+    );
+    expect(positions(lint(text, 'src/app.js'))).toEqual([
+      '5:25 statecheck/no-memory-session',
+      '6:1 statecheck/no-in-process-scheduler',
+    ]);
   });
 
   it('reports the core message verbatim', () => {
@@ -114,7 +132,12 @@ describe('the TypeScript AST', () => {
   function originOf(filename: string, parser: object | undefined, text = 'const a = 1;\n'): string {
     let origin = '';
     const linter = new Linter({ configType: 'flat', cwd: ROOT });
-    const config = { files: ['**/*.*'], plugins: { p: probe((o) => (origin = o)) }, rules: { 'p/probe': 'error' }, languageOptions: parser ? { parser } : {} };
+    const config = {
+      files: ['**/*.*'],
+      plugins: { p: probe((o) => (origin = o)) },
+      rules: { 'p/probe': 'error' },
+      languageOptions: parser ? { parser } : {},
+    };
     // typescript-eslint's and ESLint's types of parsers and rule contexts differ; the objects are the same.
     linter.verify(text, [config as unknown as Linter.Config], join(ROOT, filename));
     return origin;
@@ -131,7 +154,11 @@ describe('the TypeScript AST', () => {
     expect(originOf('src/a.js', undefined)).toBe('parsed');
     expect(originOf('src/a.js', espree)).toBe('parsed');
     // A wrapped parser is not the one we can get `typescript` from: parse rather than guess.
-    const wrapped = { meta: tsParser.meta, parseForESLint: (code: string, options?: Parameters<typeof tsParser.parseForESLint>[1]) => tsParser.parseForESLint(code, options) };
+    const wrapped = {
+      meta: tsParser.meta,
+      parseForESLint: (code: string, options?: Parameters<typeof tsParser.parseForESLint>[1]) =>
+        tsParser.parseForESLint(code, options),
+    };
     expect(originOf('src/a.ts', wrapped)).toBe('parsed');
   });
 
@@ -145,7 +172,9 @@ describe('the TypeScript AST', () => {
 describe('rule names', () => {
   it('a prototype member is an unknown rule, as any other name the plugin lacks', () => {
     for (const name of ['constructor', 'toString', '__proto__']) {
-      expect(() => lint('let a = 1;\n', 'src/a.js', [{ rules: { [`statecheck/${name}`]: 'error' } }])).toThrow(`Could not find "${name}" in plugin "statecheck"`);
+      expect(() => lint('let a = 1;\n', 'src/a.js', [{ rules: { [`statecheck/${name}`]: 'error' } }])).toThrow(
+        `Could not find "${name}" in plugin "statecheck"`,
+      );
     }
   });
 });
@@ -155,7 +184,8 @@ describe('settings.statecheck', () => {
 
   it('single-instance keeps only the leaks between users', () => {
     expect(positions(lint(mixed, 'src/app.js', [single('single-instance')]))).toEqual([]);
-    const route = 'const recent = [];\nexport async function GET(req) { recent.push(req.url); globalThis.lastUrl = req.url; return Response.json(recent); }\n';
+    const route =
+      'const recent = [];\nexport async function GET(req) { recent.push(req.url); globalThis.lastUrl = req.url; return Response.json(recent); }\n';
     expect(positions(lint(route, 'app/api/recent/route.js', [single('single-instance')]))).toEqual([
       '1:7 statecheck/no-module-state',
       '2:56 statecheck/no-global-mutation',
@@ -173,35 +203,47 @@ describe('settings.statecheck', () => {
   });
 
   it('a package named after a prototype member is a package like any other, configured or not', () => {
-    const text = "import { LRUCache } from 'lru-cache';\nimport make from 'constructor';\nexport const made = make();\nexport const cache = new LRUCache({ max: 1 });\n";
+    const text =
+      "import { LRUCache } from 'lru-cache';\nimport make from 'constructor';\nexport const made = make();\nexport const cache = new LRUCache({ max: 1 });\n";
     expect(positions(lint(text, 'src/a.js'))).toEqual(['4:22 statecheck/no-process-cache']);
-    expect(positions(lint(text, 'src/a.js', [{ settings: { statecheck: { packages: { constructor: 'process-cache', toString: 'process-cache' } } } }]))).toEqual([
-      '3:21 statecheck/no-process-cache',
-      '4:22 statecheck/no-process-cache',
-    ]);
+    expect(
+      positions(
+        lint(text, 'src/a.js', [
+          { settings: { statecheck: { packages: { constructor: 'process-cache', toString: 'process-cache' } } } },
+        ]),
+      ),
+    ).toEqual(['3:21 statecheck/no-process-cache', '4:22 statecheck/no-process-cache']);
   });
 
   it('refuses keys that reach the prototype instead of applying what they carry', () => {
     const refused = 'not allowed: `__proto__`, `constructor` and `prototype` would reach the prototype of an object';
     // An object literal's `__proto__: {…}` sets the prototype: `deployment` would be inherited.
-    expect(() => lint(mixed, 'src/app.js', [{ settings: { statecheck: { __proto__: { deployment: 'single-instance' } } } }])).toThrow(
-      `statecheck: invalid settings.statecheck.__proto__: ${refused}`,
+    expect(() =>
+      lint(mixed, 'src/app.js', [{ settings: { statecheck: { __proto__: { deployment: 'single-instance' } } } }]),
+    ).toThrow(`statecheck: invalid settings.statecheck.__proto__: ${refused}`);
+    expect(() =>
+      lint(mixed, 'src/app.js', [
+        { settings: { statecheck: JSON.parse('{ "__proto__": { "deployment": "single-instance" } }') as unknown } },
+      ]),
+    ).toThrow(`statecheck: invalid settings.statecheck.__proto__: ${refused}`);
+    expect(() =>
+      lint(mixed, 'src/app.js', [
+        { settings: { statecheck: { packages: JSON.parse('{ "__proto__": "process-cache" }') as unknown } } },
+      ]),
+    ).toThrow(`statecheck: invalid settings.statecheck.packages["__proto__"]: ${refused}`);
+    expect(() => lint(mixed, 'src/app.js', [{ settings: { statecheck: { constructor: 'x' } } }])).toThrow(
+      `statecheck: invalid settings.statecheck.constructor: ${refused}`,
     );
-    expect(() => lint(mixed, 'src/app.js', [{ settings: { statecheck: JSON.parse('{ "__proto__": { "deployment": "single-instance" } }') as unknown } }])).toThrow(
-      `statecheck: invalid settings.statecheck.__proto__: ${refused}`,
-    );
-    expect(() => lint(mixed, 'src/app.js', [{ settings: { statecheck: { packages: JSON.parse('{ "__proto__": "process-cache" }') as unknown } } }])).toThrow(
-      `statecheck: invalid settings.statecheck.packages["__proto__"]: ${refused}`,
-    );
-    expect(() => lint(mixed, 'src/app.js', [{ settings: { statecheck: { constructor: 'x' } } }])).toThrow(`statecheck: invalid settings.statecheck.constructor: ${refused}`);
   });
 
   it('treats configured in-house packages like catalogue entries', () => {
     const text = "import { createCache } from '@acme/cache';\nexport const cache = createCache();\n";
     expect(positions(lint(text, 'src/a.js'))).toEqual([]);
-    expect(positions(lint(text, 'src/a.js', [{ settings: { statecheck: { packages: { '@acme/cache': 'process-cache' } } } }]))).toEqual([
-      '2:22 statecheck/no-process-cache',
-    ]);
+    expect(
+      positions(
+        lint(text, 'src/a.js', [{ settings: { statecheck: { packages: { '@acme/cache': 'process-cache' } } } }]),
+      ),
+    ).toEqual(['2:22 statecheck/no-process-cache']);
   });
 });
 
@@ -241,7 +283,11 @@ describe('statecheck-disable comments', () => {
 
   it('apply in real comments, also inside JSX', () => {
     expect(positions(lint(`/* statecheck-disable -- legacy module */\n${state}`, 'src/a.js'))).toEqual([]);
-    expect(positions(lint(`export const Help = () => <p>{/* statecheck-disable -- legacy view */}</p>;\n${state}`, 'src/view.tsx'))).toEqual([]);
+    expect(
+      positions(
+        lint(`export const Help = () => <p>{/* statecheck-disable -- legacy view */}</p>;\n${state}`, 'src/view.tsx'),
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -5,15 +5,61 @@ import plugin from '../../rules/index.js';
 import { ROOT } from '../helpers/fixtures.js';
 
 const FILES = [
-  'app.js', 'server.ts', 'route.tsx', 'worker.mjs', 'legacy.cjs', 'types.mts', 'types.cts', 'view.jsx',
-  'app.test.js', 'app.spec.ts', 'flow.e2e.tsx', 'button.stories.tsx', 'button.story.jsx', 'parse.bench.mts', 'a.test.b.js',
-  'env.d.ts', 'env.d.mts', 'vendor.min.js', 'vendor.min.cjs', 'vite.config.ts', 'next.config.mjs', 'eslint.config.js',
-  'jest.config.cts', 'config.ts', '.eslintrc.js', '.prettierrc.cjs', 'gulpfile.js', 'Gulpfile.js', 'Gruntfile.cjs',
-  'jakefile.ts', 'babel.config.js', 'jest.setup.ts', 'vitest.setup.mts', 'setupTests.js', 'playwright-setup.ts',
-  'webpack.prod.js', 'rollup.config.mjs', 'Webpack.dev.ts', 'README.md', 'data.json', 'contest.js', 'latest.ts', 'testing.js',
+  'app.js',
+  'server.ts',
+  'route.tsx',
+  'worker.mjs',
+  'legacy.cjs',
+  'types.mts',
+  'types.cts',
+  'view.jsx',
+  'app.test.js',
+  'app.spec.ts',
+  'flow.e2e.tsx',
+  'button.stories.tsx',
+  'button.story.jsx',
+  'parse.bench.mts',
+  'a.test.b.js',
+  'env.d.ts',
+  'env.d.mts',
+  'vendor.min.js',
+  'vendor.min.cjs',
+  'vite.config.ts',
+  'next.config.mjs',
+  'eslint.config.js',
+  'jest.config.cts',
+  'config.ts',
+  '.eslintrc.js',
+  '.prettierrc.cjs',
+  'gulpfile.js',
+  'Gulpfile.js',
+  'Gruntfile.cjs',
+  'jakefile.ts',
+  'babel.config.js',
+  'jest.setup.ts',
+  'vitest.setup.mts',
+  'setupTests.js',
+  'playwright-setup.ts',
+  'webpack.prod.js',
+  'rollup.config.mjs',
+  'Webpack.dev.ts',
+  'README.md',
+  'data.json',
+  'contest.js',
+  'latest.ts',
+  'testing.js',
 ];
 
-const DIRECTORIES = ['', 'src/', 'src/lib/', 'app/api/users/', 'testing/', 'src/tests-utils/', 'scripts-legacy/', ...[...EXCLUDED_DIRECTORIES].flatMap((d) => [`${d}/`, `src/${d}/nested/`])];
+const DIRECTORIES = [
+  '',
+  'src/',
+  'src/lib/',
+  'app/api/users/',
+  'testing/',
+  'src/tests-utils/',
+  'scripts-legacy/',
+  ...[...EXCLUDED_DIRECTORIES].flatMap((d) => [`${d}/`, `src/${d}/nested/`]),
+];
 
 describe('the recommended config lints what the CLI scans', () => {
   const eslint = new ESLint({ cwd: ROOT, overrideConfigFile: true, overrideConfig: [plugin.configs.recommended] });
@@ -32,7 +78,8 @@ describe('the recommended config lints what the CLI scans', () => {
         const cli = outOfScopeReason(path) === undefined;
         // ESLint never lints inside node_modules/ or .git/, whatever the config says.
         if (/(^|\/)(node_modules|\.git)\//.test(path)) continue;
-        if ((await linted(path)) !== cli) disagreements.push(`${path}: CLI ${cli ? 'scans' : 'skips'} it, ESLint does not`);
+        if ((await linted(path)) !== cli)
+          disagreements.push(`${path}: CLI ${cli ? 'scans' : 'skips'} it, ESLint does not`);
       }
     }
     expect(disagreements).toEqual([]);

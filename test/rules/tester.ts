@@ -13,7 +13,9 @@ RuleTester.itOnly = it.only;
 export const ruleTester = new RuleTester();
 
 /** A JavaScript case parsed by espree, as ESLint does without a parser configured. */
-export function js<T extends { code: string }>(test: T & { filename?: string }): T & { filename: string; languageOptions: { parser: typeof espree } } {
+export function js<T extends { code: string }>(
+  test: T & { filename?: string },
+): T & { filename: string; languageOptions: { parser: typeof espree } } {
   return { filename: 'src/server.js', ...test, languageOptions: { parser: espree } };
 }
 
@@ -24,8 +26,15 @@ export function ts<T extends { code: string }>(test: T & { filename?: string }):
 
 /** Removes the common indentation of a template literal's lines, so cases can be indented. */
 export function code(strings: TemplateStringsArray, ...values: unknown[]): string {
-  const text = String.raw({ raw: strings }, ...values).replace(/^\n/, '').replace(/\n[ \t]*$/, '\n');
-  const indent = Math.min(...text.split('\n').filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
+  const text = String.raw({ raw: strings }, ...values)
+    .replace(/^\n/, '')
+    .replace(/\n[ \t]*$/, '\n');
+  const indent = Math.min(
+    ...text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => /^ */.exec(l)![0].length),
+  );
   return text
     .split('\n')
     .map((l) => l.slice(indent))
