@@ -22,8 +22,13 @@ function sentence(text: string): string {
  * The message of a finding: what was found, what breaks, and where the state should live.
  * Both hosts print exactly this text.
  */
-export function composeMessage(category: Category, what: string, suggestion: Suggestion): string {
-  return `${sentence(`${what}: ${CATEGORY_INFO[category].breaks}`)} ${sentence(suggestion.summary)}`;
+export function composeMessage(
+  category: Category,
+  what: string,
+  suggestion: Suggestion,
+  breaks = CATEGORY_INFO[category].breaks,
+): string {
+  return `${sentence(`${what}: ${breaks}`)} ${sentence(suggestion.summary)}`;
 }
 
 /** Message of a related location: a write of the state at request time. */

@@ -163,7 +163,7 @@ function librariesBlock(category: Category): string {
     const list = [...modules].map((m) => `\`${m}\``).join(', ');
     return `- \`${label}\`${[...modules].join() === label ? '' : ` (${list})`}`;
   });
-  return `Libraries it recognises (from [\`core/catalogue.ts\`](../../core/catalogue.ts)); the label is what \`allow\` matches:\n\n${items.join('\n')}`;
+  return `Libraries it recognises (from [\`core/knowledge/catalogue.ts\`](../../core/knowledge/catalogue.ts)); the label is what \`allow\` matches:\n\n${items.join('\n')}`;
 }
 
 /** Every generated file under `root` (the repository): its path and its up-to-date text. */

@@ -30,10 +30,10 @@ function fsWrites(ctx: FileContext): CoreFinding[] {
   const ts = ctx.ts;
   const findings: CoreFinding[] = [];
   for (const { entry, node } of creations(ctx)) {
-    if (entry.via !== 'fs-write' || !ts.isCallExpression(node)) continue;
+    if (entry.pattern !== 'fs-write' || !ts.isCallExpression(node)) continue;
     const when = ctx.when(node, REQUEST_TIME);
     if (!when.holds) continue;
-    const target = node.arguments[entry.pathArg ?? 0];
+    const target = node.arguments[entry.pathArg];
     if (target && isTempPath(ctx, target, 0) && removesFiles(ctx, node)) continue;
     findings.push(
       makeFinding(ctx, {
