@@ -54,6 +54,18 @@ const SCHEDULER_FIX: Suggestion = {
     'run the job from a queue (BullMQ repeatable jobs, pg-boss schedules) or a platform cron job that calls an endpoint once',
   packages: ['bullmq', 'pg-boss'],
 };
+/** Files the server writes for its own use: data, an index, a configuration it rewrites, a cache on disk. */
+export const OWN_FILE_FIX: Suggestion = {
+  summary:
+    'keep the data in the database (or the file in object storage), or put the folder on a volume every instance mounts',
+  packages: ['pg', '@aws-sdk/client-s3'],
+};
+/** Log lines appended to a local file. */
+export const LOG_FIX: Suggestion = {
+  summary:
+    "write log lines to stdout (the platform collects every instance's) or to a log service; keep audit records in the database",
+  packages: ['pino'],
+};
 const LOCK_FIX: Suggestion = {
   summary: 'take a distributed lock: Redlock over Redis, or a Postgres advisory lock (`pg_advisory_xact_lock`)',
   packages: ['redlock', 'ioredis'],
@@ -556,7 +568,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       'writeJSONSync',
     ],
     what: 'writes to the local disk on a request path',
-    suggestion: UPLOAD_FIX,
+    suggestion: OWN_FILE_FIX,
   },
   {
     label: 'fs',
@@ -581,7 +593,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       'copySync',
     ],
     what: 'moves or copies a file on the local disk on a request path',
-    suggestion: UPLOAD_FIX,
+    suggestion: OWN_FILE_FIX,
   },
   {
     label: 'fs/promises',
@@ -592,7 +604,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     pathArg: 0,
     exports: ['writeFile', 'appendFile'],
     what: 'writes to the local disk on a request path',
-    suggestion: UPLOAD_FIX,
+    suggestion: OWN_FILE_FIX,
   },
   {
     label: 'fs/promises',
@@ -603,7 +615,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     pathArg: 1,
     exports: ['rename', 'copyFile', 'cp'],
     what: 'moves or copies a file on the local disk on a request path',
-    suggestion: UPLOAD_FIX,
+    suggestion: OWN_FILE_FIX,
   },
   {
     label: 'write-file-atomic',
@@ -614,7 +626,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     pathArg: 0,
     exports: ['', 'sync'],
     what: 'writes to the local disk on a request path',
-    suggestion: UPLOAD_FIX,
+    suggestion: OWN_FILE_FIX,
   },
   {
     label: 'jsonfile',
@@ -625,7 +637,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     pathArg: 0,
     exports: ['writeFile', 'writeFileSync'],
     what: 'writes to the local disk on a request path',
-    suggestion: UPLOAD_FIX,
+    suggestion: OWN_FILE_FIX,
   },
   {
     label: 'multer',

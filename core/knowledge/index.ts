@@ -1,7 +1,15 @@
 // What statecheck knows about libraries, frameworks and runtimes, as typed data: the catalogue
 // of state-creating exports, the client packages, lifecycle events and hooks, serverless paths.
 export * from './types.js';
-export { CATALOGUE, CATALOGUED_MODULES, catalogueIndex, packageName, UPLOAD_FIX } from './catalogue.js';
+export {
+  CATALOGUE,
+  CATALOGUED_MODULES,
+  catalogueIndex,
+  LOG_FIX,
+  OWN_FILE_FIX,
+  packageName,
+  UPLOAD_FIX,
+} from './catalogue.js';
 export { CLIENT_MODULES } from './clients.js';
 export {
   INHERITING_GLOBALS,
