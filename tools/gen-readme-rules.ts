@@ -102,8 +102,8 @@ export default [
         // The app runs as exactly one instance: only the 🔒 rules stay on, and
         // no-module-state only in serverless and SSR modules (route handlers, server actions).
         deployment: 'single-instance', // default: 'multi-instance'
-        // In-house packages whose calls create process-local state.
-        packages: { '@acme/cache': 'process-cache' },
+        // In-house packages whose calls create process-local state, and a fork of a known one.
+        packages: { '@acme/cache': 'process-cache', '@acme/bree': 'bree' },
       },
     },
     rules: {
