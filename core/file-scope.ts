@@ -1,4 +1,5 @@
 import { directives } from './ast.js';
+import { SERVERLESS_PATHS } from './knowledge/index.js';
 import type { TS, TypeScript } from './types.js';
 
 /** Extensions statecheck reads. */
@@ -81,22 +82,6 @@ export function describeOutOfScope(reason: OutOfScope): string {
 export function isClientModule(ts: TypeScript, sourceFile: TS.SourceFile): boolean {
   return directives(ts, sourceFile.statements).includes('use client');
 }
-
-/**
- * Path conventions of serverless and SSR server modules, whose instances are reused across
- * users: Next.js route handlers, API routes and middleware, SvelteKit server files, Nuxt/Nitro
- * server handlers, Netlify and Vercel functions.
- */
-const SERVERLESS_PATHS = [
-  /(^|\/)app\/(.+\/)?route\.[cm]?[jt]sx?$/,
-  /(^|\/)pages\/api\//,
-  /(^|\/)middleware\.[cm]?[jt]s$/,
-  /(^|\/)\+(page|layout)\.server\.[cm]?[jt]s$/,
-  /(^|\/)\+server\.[cm]?[jt]s$/,
-  /(^|\/)hooks\.server\.[cm]?[jt]s$/,
-  /(^|\/)server\/(api|routes|middleware)\//,
-  /(^|\/)(netlify|\.netlify)\/(edge-)?functions\//,
-];
 
 /**
  * Whether a module runs in a serverless or SSR runtime: by path convention, a `'use server'`

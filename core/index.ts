@@ -9,7 +9,13 @@ import { type AnalyzeOptions, CATEGORIES, type Category, type CoreFinding, type 
 
 export * from './types.js';
 export { CATEGORY_INFO, categoryOfRule, ruleIdOf, type CategoryInfo } from './categories.js';
-export { CATALOGUE, type CatalogueEntry } from './catalogue.js';
+export {
+  CATALOGUE,
+  type CatalogueEntry,
+  type OptionCheck,
+  type CreationForm,
+  type Pattern,
+} from './knowledge/index.js';
 export {
   outOfScopeReason,
   describeOutOfScope,

@@ -11,6 +11,14 @@ import {
 } from './ast.js';
 import type { Binder, Binding } from './binder.js';
 import { DEFAULT_EXPORT, declaredExportName, exportNameAt, hasModifier, isExportedObject } from './exports.js';
+import {
+  INHERITING_GLOBALS,
+  INHERITING_METHODS,
+  LIFECYCLE_EVENTS,
+  LISTENER_METHODS,
+  NEST_LIFECYCLE,
+  NEST_REQUEST_CLASSES,
+} from './knowledge/index.js';
 import type { TS, TypeScript } from './types.js';
 
 /** When code can run. A unit can run in several of these; they form a bit mask. */
@@ -40,58 +48,6 @@ const SHORT_CLIMB = 64;
 /** The bits of the four contexts. */
 export const CONTEXTS = LOAD | REQUEST | UNKNOWN | BACKGROUND;
 export const SYMBOLS = ((1 << (SYMBOL_SHIFT + MAX_SYMBOLS)) - 1) & ~((1 << SYMBOL_SHIFT) - 1);
-
-/** Array and promise methods that call their callback synchronously or once, in the caller's context. */
-const INHERITING_METHODS = new Set([
-  'forEach',
-  'map',
-  'filter',
-  'reduce',
-  'reduceRight',
-  'some',
-  'every',
-  'find',
-  'findIndex',
-  'findLast',
-  'findLastIndex',
-  'flatMap',
-  'sort',
-  'toSorted',
-  'then',
-  'catch',
-  'finally',
-  'from',
-  'listen',
-  'call',
-  'apply',
-]);
-const INHERITING_GLOBALS = new Set(['setTimeout', 'setImmediate', 'queueMicrotask', 'Promise']);
-/** Events that fire once around start-up or shutdown, not per request. */
-const LIFECYCLE_EVENTS = new Set([
-  'listening',
-  'ready',
-  'close',
-  'exit',
-  'beforeExit',
-  'SIGTERM',
-  'SIGINT',
-  'SIGHUP',
-  'SIGUSR2',
-  'uncaughtException',
-  'unhandledRejection',
-  'warning',
-  'error',
-  'connect',
-]);
-const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'addEventListener']);
-const NEST_LIFECYCLE = new Set([
-  'onModuleInit',
-  'onApplicationBootstrap',
-  'onModuleDestroy',
-  'beforeApplicationShutdown',
-  'onApplicationShutdown',
-]);
-const NEST_REQUEST_CLASSES = new Set(['Controller', 'Resolver', 'WebSocketGateway']);
 
 /**
  * Names of start-up entry points: `init(runtime)`, `setupRoutes(app)`, `configure()`,

@@ -1,11 +1,7 @@
-import { CATEGORIES, type Category } from './types.js';
+import { CATALOGUED_MODULES } from './knowledge/index.js';
+import { CATEGORIES, type Category, type PackageSetting } from './types.js';
 
-/** A package configured as process-local state: `"@acme/cache": "process-cache"`. */
-export interface PackageSetting {
-  category: Category;
-  /** Exports that create state; all exports when omitted. */
-  exports?: string[];
-}
+export type { PackageSetting };
 
 /** A validated setting, or where it is wrong (path below the setting) and what was expected. */
 export type Checked<T> = { value: T } | { path: string[]; expected: string; got: unknown };
@@ -17,7 +13,11 @@ export function checkDeployment(value: unknown): Checked<boolean> {
   return { path: [], expected: 'expected "single-instance" or "multi-instance"', got: value };
 }
 
-/** `packages`: package name → category, or `{ category, exports }`. Shared by the CLI config and the ESLint settings. */
+/**
+ * `packages`: package name → category, `{ category, exports }`, or the name of a catalogued
+ * package the package is a fork or copy of (`"@acme/bree": "bree"`). Shared by the CLI config
+ * and the ESLint settings.
+ */
 export function checkPackages(value: unknown): Checked<Record<string, PackageSetting>> {
   if (value === undefined) return { value: {} };
   if (!isRecord(value)) return { path: [], expected: 'expected an object of package names', got: value };
@@ -25,6 +25,18 @@ export function checkPackages(value: unknown): Checked<Record<string, PackageSet
   if (refused) return { path: refused, expected: PROTOTYPE_KEY_REFUSED, got: undefined };
   const out: Record<string, PackageSetting> = {};
   for (const [name, setting] of Object.entries(value)) {
+    if (typeof setting === 'string' && !(CATEGORIES as readonly string[]).includes(setting)) {
+      if (CATALOGUED_MODULES.has(setting)) {
+        out[name] = { alias: setting };
+        continue;
+      }
+      const near = closest(setting, [...CATEGORIES, ...CATALOGUED_MODULES]);
+      return {
+        path: [name],
+        expected: `expected a category (${CATEGORIES.join(', ')}) or a package statecheck knows, to treat "${name}" as that package${near ? ` (did you mean "${near}"?)` : ''}`,
+        got: setting,
+      };
+    }
     const entry = typeof setting === 'string' ? { category: setting } : setting;
     if (!isRecord(entry))
       return { path: [name], expected: 'expected a category name or { "category": …, "exports": […] }', got: setting };
@@ -42,6 +54,31 @@ export function checkPackages(value: unknown): Checked<Record<string, PackageSet
       exports === undefined ? { category: category as Category } : { category: category as Category, exports };
   }
   return { value: out };
+}
+
+/** The candidate nearest to `word` (edit distance at most a third of its length), for a did-you-mean. */
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const d = editDistance(word, candidate, bestDistance);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+/** Levenshtein distance, or `limit` once it is certain to reach it. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    if (Math.min(...current) >= limit) return limit;
+    previous = current;
+  }
+  return Math.min(previous[b.length]!, limit);
 }
 
 /** Why a key that reaches an object's prototype is refused, for messages. */

@@ -77,6 +77,12 @@ export interface CoreFinding {
   suppressed?: true;
 }
 
+/**
+ * A package named in the configuration's `packages`: process-local state of a category (from
+ * the exports listed, or all), or an alias that treats it as a catalogued package.
+ */
+export type PackageSetting = { category: Category; exports?: readonly string[] } | { alias: string };
+
 /** Options of one analysis run. */
 export interface AnalyzeOptions {
   /** Categories to run; all when omitted. */
@@ -92,10 +98,11 @@ export interface AnalyzeOptions {
    */
   singleInstance?: boolean;
   /**
-   * Extra packages whose calls and constructors create process-local state of a category
-   * (an in-house cache wrapper): `{ '@acme/cache': { category: 'process-cache' } }`.
+   * Extra packages whose calls and constructors create process-local state of a category (an
+   * in-house cache wrapper): `{ '@acme/cache': { category: 'process-cache' } }`; or forks and
+   * vendored copies of catalogued packages, which get the original's rows: `{ '@acme/bree': { alias: 'bree' } }`.
    */
-  packages?: Readonly<Record<string, { category: Category; exports?: readonly string[] }>>;
+  packages?: Readonly<Record<string, PackageSetting>>;
   /** Identifiers or package names whose state is intentionally local, per category. */
   allow?: Partial<Record<Category, readonly string[]>>;
   /**

@@ -33,8 +33,11 @@ export type Deployment = 'multi-instance' | 'single-instance';
 export interface StatecheckSettings {
   /** Default `multi-instance`. */
   deployment?: Deployment;
-  /** In-house packages that create process-local state: `{ '@acme/cache': 'process-cache' }`. */
-  packages?: Record<string, Category | { category: Category; exports?: string[] }>;
+  /**
+   * In-house packages that create process-local state (`{ '@acme/cache': 'process-cache' }`), or
+   * forks and vendored copies of a package statecheck knows, named by it (`{ '@acme/bree': 'bree' }`).
+   */
+  packages?: Record<string, Category | (string & {}) | { category: Category; exports?: string[] }>;
 }
 
 /** The settings as the core takes them. */

@@ -72,15 +72,15 @@ describe('npm run new:library', () => {
     const { stdout } = scaffold('stash-lite', 'memory-rate-limit', '--export', 'Limiter');
     const row = printedRow(stdout);
     expect(row).toContain(
-      "label: 'stash-lite', category: 'memory-rate-limit', modules: ['stash-lite'], exports: ['Limiter'], via: 'call-or-new',",
+      "label: 'stash-lite', category: 'memory-rate-limit', modules: ['stash-lite'], exports: ['Limiter'], form: 'call-or-new',",
     );
-    expect(stdout).toContain('at the end of the memory-rate-limit block of CATALOGUE in core/catalogue.ts');
+    expect(stdout).toContain('at the end of the memory-rate-limit block of CATALOGUE in core/knowledge/catalogue.ts');
     expect(readFileSync(join(copy, 'fixtures/memory-rate-limit/invalid/stash-lite.mjs'), 'utf8')).toContain(
       "import { Limiter } from 'stash-lite';",
     );
 
     const file = join(copy, 'row.ts');
-    const catalogue = join(ROOT, 'core', 'catalogue.js').split('\\').join('/');
+    const catalogue = join(ROOT, 'core', 'knowledge', 'index.js').split('\\').join('/');
     writeFileSync(
       file,
       `import type { CatalogueEntry } from '${catalogue}';\nexport const rows: CatalogueEntry[] = [\n${row}\n];\n`,

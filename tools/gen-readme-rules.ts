@@ -102,8 +102,8 @@ export default [
         // The app runs as exactly one instance: only the 🔒 rules stay on, and
         // no-module-state only in serverless and SSR modules (route handlers, server actions).
         deployment: 'single-instance', // default: 'multi-instance'
-        // In-house packages whose calls create process-local state.
-        packages: { '@acme/cache': 'process-cache' },
+        // In-house packages whose calls create process-local state, and a fork of a known one.
+        packages: { '@acme/cache': 'process-cache', '@acme/bree': 'bree' },
       },
     },
     rules: {
@@ -163,7 +163,7 @@ function librariesBlock(category: Category): string {
     const list = [...modules].map((m) => `\`${m}\``).join(', ');
     return `- \`${label}\`${[...modules].join() === label ? '' : ` (${list})`}`;
   });
-  return `Libraries it recognises (from [\`core/catalogue.ts\`](../../core/catalogue.ts)); the label is what \`allow\` matches:\n\n${items.join('\n')}`;
+  return `Libraries it recognises (from [\`core/knowledge/catalogue.ts\`](../../core/knowledge/catalogue.ts)); the label is what \`allow\` matches:\n\n${items.join('\n')}`;
 }
 
 /** Every generated file under `root` (the repository): its path and its up-to-date text. */

@@ -1,7 +1,7 @@
 /**
  * Scaffolds a new library: an invalid and a valid fixture under fixtures/<category>/, and a
  * catalogue row skeleton, printed for pasting at the end of the category's block of CATALOGUE
- * in core/catalogue.ts. Nothing is overwritten.
+ * in core/knowledge/catalogue.ts. Nothing is overwritten.
  *
  *   npm run new:library -- <package> <category> [--export <name>] [--root <dir>]
  *
@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CATALOGUE } from '../core/catalogue.js';
+import { CATALOGUE } from '../core/knowledge/index.js';
 import { CATEGORIES, type Category } from '../core/types.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -102,9 +102,10 @@ app.get('/items/:id', async (req, res) => {
 export default app;
 `;
   const row = `  {
-    label: '${pkg}', category: '${category}', modules: ['${pkg}'], exports: ['${exported ?? ''}'], via: 'call-or-new',
-    // TODO: the option that makes it shared; remove \`options\` if none does (then add \`localStore: true\`).
-    options: { arg: 0, safeKeys: ['store'] },
+    label: '${pkg}', category: '${category}', modules: ['${pkg}'], exports: ['${exported ?? ''}'], form: 'call-or-new',
+    // TODO: the option that makes it shared (a kind of OptionCheck in core/knowledge/types.ts);
+    // remove \`options\` if none does (then add \`localStore: true\`).
+    options: { kind: 'store-key', arg: 0, keys: ['store'] },
     // TODO: completes "\`new ${Local}(…)\` (${pkg}) …", e.g. 'is a cache in process memory'.
     what: 'TODO',
     // TODO: where the state should live instead, and the packages that do it.
@@ -169,7 +170,7 @@ export function main(args: readonly string[], out: Output = PROCESS): number {
   out.stdout(`Wrote the fixtures:
 ${written}
 
-Add this row at the end of the ${category} block of CATALOGUE in core/catalogue.ts and fill in the
+Add this row at the end of the ${category} block of CATALOGUE in core/knowledge/catalogue.ts and fill in the
 TODOs there and in the fixtures; \`npx vitest run test/core/fixtures.test.ts\` passes once the row
 finds the invalid case and leaves the valid one alone:
 

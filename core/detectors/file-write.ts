@@ -1,8 +1,9 @@
 import { isFunctionNode, memberName, skipOuter, stringValue, walk } from '../ast.js';
 import type { FileContext } from '../context.js';
-import { creations } from '../library.js';
+import { type FsWriteEntry, LOG_FIX, UPLOAD_FIX } from '../knowledge/index.js';
+import { creations, objectLiteral, optionValue } from '../library.js';
 import { REQUEST_TIME } from '../reach.js';
-import type { CoreFinding, TS } from '../types.js';
+import type { CoreFinding, Suggestion, TS } from '../types.js';
 import { detector } from './detector.js';
 import { makeFinding, snippet } from './finding.js';
 import { libraryFinders } from './library-findings.js';
@@ -30,23 +31,113 @@ function fsWrites(ctx: FileContext): CoreFinding[] {
   const ts = ctx.ts;
   const findings: CoreFinding[] = [];
   for (const { entry, node } of creations(ctx)) {
-    if (entry.via !== 'fs-write' || !ts.isCallExpression(node)) continue;
+    if (entry.pattern !== 'fs-write' || !ts.isCallExpression(node)) continue;
     const when = ctx.when(node, REQUEST_TIME);
     if (!when.holds) continue;
-    const target = node.arguments[entry.pathArg ?? 0];
+    const target = node.arguments[entry.pathArg];
     if (target && isTempPath(ctx, target, 0) && removesFiles(ctx, node)) continue;
     findings.push(
       makeFinding(ctx, {
         category: 'file-write',
         node,
         what: `${snippet(ctx, node)} (${entry.label}) ${entry.what}`,
-        suggestion: entry.suggestion,
+        suggestion: adviceFor(ctx, entry, node),
         subject: entry.label,
         condition: when.condition,
       }),
     );
   }
   return findings;
+}
+
+/**
+ * Advice that fits what is written: an upload goes to object storage, log lines to stdout; a
+ * file the server writes for its own use (data, an index, a configuration, a cache on disk) to
+ * the database, object storage or a shared volume (the row's advice).
+ */
+function adviceFor(ctx: FileContext, entry: FsWriteEntry, node: TS.CallExpression): Suggestion {
+  const ts = ctx.ts;
+  const exported = ctx.imports.resolve(node.expression)?.path.at(-1);
+  const data = node.arguments.filter((_, i) => i !== entry.pathArg);
+  if (data.some((arg) => isUpload(ctx, arg, 0)) || isUpload(ctx, pipedInto(ctx, node), 0)) return UPLOAD_FIX;
+  const path = stringValue(ts, node.arguments[entry.pathArg]);
+  const options = exported === 'createWriteStream' && node.arguments[1] && objectLiteral(ctx, node.arguments[1]);
+  const flags = options ? optionValue(ctx, options, 'flags') : undefined;
+  const appends =
+    flags?.presence === 'yes' && flags.value !== undefined && stringValue(ts, flags.value)?.startsWith('a') === true;
+  if (exported?.startsWith('appendFile') || appends || path?.endsWith('.log')) return LOG_FIX;
+  return entry.suggestion;
+}
+
+/** The stream piped into a write stream: `file` in `file.pipe(fs.createWriteStream(p))`. */
+function pipedInto(ctx: FileContext, node: TS.CallExpression): TS.Expression | undefined {
+  const ts = ctx.ts;
+  const call = node.parent;
+  if (!ts.isCallExpression(call) || !call.arguments.includes(node)) return undefined;
+  const callee = skipOuter(ts, call.expression);
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'pipe' ? callee.expression : undefined;
+}
+
+/**
+ * Whether written data comes from an upload: a member of `req.file`/`req.files` (multer,
+ * express-fileupload, formidable's `files`), the raw request body (`express.raw()`), a part of
+ * the request's form data (`(await request.formData()).get('file')`), or the stream of a
+ * multipart `'file'` event (busboy); also as bytes (`Buffer.from(await file.arrayBuffer())`).
+ * Data built by the server (`JSON.stringify(…)`, a report) is not.
+ */
+function isUpload(ctx: FileContext, expr: TS.Expression | undefined, depth: number): boolean {
+  const ts = ctx.ts;
+  if (!expr || depth > MAX_DEPTH) return false;
+  let e = skipOuter(ts, expr);
+  if (ts.isAwaitExpression(e)) e = skipOuter(ts, e.expression);
+  if (ts.isCallExpression(e)) {
+    const callee = skipOuter(ts, e.expression);
+    const method = memberName(ts, callee);
+    if (!ts.isPropertyAccessExpression(callee) || method === undefined) return false;
+    // Buffer.from(bytes), file.arrayBuffer(), form.get('file'), request.formData()
+    if (method === 'from' && ctx.binder.isGlobal(callee.expression, 'Buffer'))
+      return isUpload(ctx, e.arguments[0], depth + 1);
+    if (method === 'formData') return true;
+    if (['arrayBuffer', 'bytes', 'stream', 'get', 'getAll'].includes(method))
+      return isUpload(ctx, callee.expression, depth + 1);
+    return false;
+  }
+  if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+    const name = memberName(ts, e);
+    if (name === 'file' || name === 'files') return true;
+    if (name === 'body' && isParameter(ctx, e.expression)) return true;
+    return isUpload(ctx, e.expression, depth + 1);
+  }
+  if (!ts.isIdentifier(e)) return false;
+  const decl = ctx.binder.resolve(e)?.declaration;
+  if (!decl) return false;
+  if (ts.isVariableDeclaration(decl) && decl.initializer) return isUpload(ctx, decl.initializer, depth + 1);
+  if (ts.isBindingElement(decl)) {
+    let node: TS.Node = decl;
+    while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node) || ts.isArrayBindingPattern(node))
+      node = node.parent;
+    return (
+      ts.isVariableDeclaration(node) && node.initializer !== undefined && isUpload(ctx, node.initializer, depth + 1)
+    );
+  }
+  // bb.on('file', (name, file, info) => …)
+  if (ts.isParameter(decl)) {
+    const listener = decl.parent;
+    const call = listener.parent;
+    return (
+      ts.isCallExpression(call) &&
+      call.arguments[1] === listener &&
+      memberName(ts, skipOuter(ts, call.expression)) === 'on' &&
+      stringValue(ts, call.arguments[0]) === 'file'
+    );
+  }
+  return false;
+}
+
+function isParameter(ctx: FileContext, expr: TS.Expression): boolean {
+  const e = skipOuter(ctx.ts, expr);
+  const decl = ctx.ts.isIdentifier(e) ? ctx.binder.resolve(e)?.declaration : undefined;
+  return decl !== undefined && ctx.ts.isParameter(decl);
 }
 
 /** A path under `os.tmpdir()` or `/tmp`, directly or through local variables. */

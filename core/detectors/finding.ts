@@ -12,20 +12,27 @@ export interface FindingSpec {
   /** The node the finding is reported at. */
   node: TS.Node;
   what: string;
+  /** What breaks, where the category's words do not fit (`CATEGORY_INFO[category].breaks` otherwise). */
+  breaks?: string;
   suggestion: Suggestion;
   subject: string;
   related?: RelatedSpan[];
   /** `ctx.when(node, …)`'s condition: with cross-file analysis, the finding holds only if it does. */
   condition?: Condition;
+  /**
+   * Whether the state belongs to whoever calls the function that creates it (`MOVES_TO_CALLERS`
+   * by default): false for what only counts where it is made, such as a job added at request time.
+   */
+  movesToCallers?: boolean;
 }
 
 export function makeFinding(ctx: FileContext, spec: FindingSpec): CoreFinding {
-  const { category, node, what, suggestion, subject, related = [], condition } = spec;
+  const { category, node, what, breaks, suggestion, subject, related = [], condition, movesToCallers } = spec;
   const finding: CoreFinding = {
     category,
     start: node.getStart(ctx.sourceFile),
     end: node.getEnd(),
-    message: composeMessage(category, what, suggestion),
+    message: composeMessage(category, what, suggestion, breaks),
     suggestion,
     related,
     subject,
@@ -33,7 +40,10 @@ export function makeFinding(ctx: FileContext, spec: FindingSpec): CoreFinding {
   if (ctx.crossFile) {
     if (condition) {
       finding.condition = condition;
-      const factory = factoryOf(ctx, node, category, condition.exports);
+      const factory =
+        (movesToCallers ?? MOVES_TO_CALLERS.has(category))
+          ? factoryOf(ctx, node, category, condition.exports)
+          : undefined;
       if (factory !== undefined) Object.assign(finding, { factory, what });
     } else if (related.length > 0 && related.every((r) => r.condition)) {
       finding.condition = 'related';
@@ -83,7 +93,6 @@ function factoryOf(
   exports: readonly string[],
 ): string | undefined {
   const ts = ctx.ts;
-  if (!MOVES_TO_CALLERS.has(category)) return undefined;
   const unit = ctx.unitOf(node);
   const name = unitExportNames(ts, ctx.binder, unit).find((n) => exports.includes(n));
   if (name === undefined) return undefined;

@@ -1,7 +1,7 @@
-import { memberName, skipOuter } from '../ast.js';
+import { memberName, skipOuter, walk } from '../ast.js';
 import { CATEGORY_INFO } from '../categories.js';
 import type { FileContext } from '../context.js';
-import { code } from '../messages.js';
+import { code, SETTING_WRITE } from '../messages.js';
 import { REQUEST_TIME } from '../reach.js';
 import { isLazyInit } from '../state.js';
 import type { CoreFinding, TS } from '../types.js';
@@ -37,11 +37,13 @@ function globalWrites(ctx: FileContext): CoreFinding[] {
   return [...groups].map(([key, writes]) => {
     const [first, ...rest] = writes;
     const what = `${code(key)} is ${key.startsWith('process.env') ? 'process-wide environment' : 'a global'} written at request time`;
+    // Request data leaks into other users' requests; a constant or configuration goes stale on other replicas.
+    const perRequest = writes.some(({ node }) => writtenValues(ctx, node).some((v) => fromRequestData(ctx, v, 0)));
     return makeFinding(ctx, {
       category: 'global-mutation',
       node: first!.node,
       what,
-      suggestion: info.suggestion,
+      ...(perRequest ? { suggestion: info.suggestion } : SETTING_WRITE),
       subject: key,
       related: relatedSpans(ctx, rest),
       condition: first!.condition,
@@ -88,6 +90,43 @@ function globalWrite(ctx: FileContext, node: TS.Node): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The values a global write stores: `v` in `x = v`, the sources of `Object.assign(process.env, v)`; none for `x++` or `delete x`. */
+function writtenValues(ctx: FileContext, node: TS.Node): TS.Expression[] {
+  const ts = ctx.ts;
+  if (ts.isBinaryExpression(node)) return [node.right];
+  if (ts.isCallExpression(node)) return node.arguments.slice(1);
+  return [];
+}
+
+/**
+ * Whether a value comes from the request: it uses a parameter of the function it is written in
+ * (`req`, `ctx`, an exported function's argument), directly or through local variables.
+ * Constants, configuration and what the server fetches for itself do not.
+ */
+function fromRequestData(ctx: FileContext, value: TS.Expression, depth: number): boolean {
+  const ts = ctx.ts;
+  if (depth > 4) return false;
+  let found = false;
+  walk(ts, value, (node) => {
+    if (found) return false;
+    if (!ts.isIdentifier(node)) return;
+    const binding = ctx.binder.resolve(node);
+    if (!binding || ctx.binder.isModuleScope(binding)) return;
+    if (binding.kind === 'param') found = true;
+    else if (ts.isVariableDeclaration(binding.declaration) && binding.declaration.initializer)
+      found = fromRequestData(ctx, binding.declaration.initializer, depth + 1);
+    else if (ts.isBindingElement(binding.declaration)) {
+      let decl: TS.Node = binding.declaration;
+      while (ts.isBindingElement(decl) || ts.isObjectBindingPattern(decl) || ts.isArrayBindingPattern(decl))
+        decl = decl.parent;
+      if (ts.isParameter(decl)) found = true;
+      else if (ts.isVariableDeclaration(decl) && decl.initializer)
+        found = fromRequestData(ctx, decl.initializer, depth + 1);
+    }
+  });
+  return found;
 }
 
 /** `globalThis.x…` → `globalThis.x`; `process.env.X` → `process.env.X`. */

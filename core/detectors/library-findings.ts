@@ -1,10 +1,10 @@
 import { skipOuter } from '../ast.js';
-import type { CatalogueEntry } from '../catalogue.js';
+import type { CatalogueEntry } from '../knowledge/index.js';
 import type { FileContext, When } from '../context.js';
-import { type LibraryCreation, libraryCreation, typedStore, unsafeCreations } from '../library.js';
+import { creationContextOf, type LibraryCreation, libraryCreation, typedStore, unsafeCreations } from '../library.js';
 import { code } from '../messages.js';
 import { perFile } from '../per-file.js';
-import { ANY_CONTEXT, SHARED_CONTEXT } from '../reach.js';
+import { ANY_CONTEXT, REQUEST_TIME, SHARED_CONTEXT } from '../reach.js';
 import type { Category, Condition, TS } from '../types.js';
 import type { Finder } from './detector.js';
 import { makeFinding, snippet } from './finding.js';
@@ -28,13 +28,14 @@ const reportedCreations = perFile((ctx): ReportedCreation[] => {
 
 /**
  * A store created per request is transient; one created at load time, in a start-up function, in
- * a singleton's constructor or by unknown callers is shared. Schedulers count wherever they run.
+ * a singleton's constructor or by unknown callers is shared. Jobs and files count wherever they
+ * are created; a job added to a registry counts at request time (the row's `context`).
  */
 function creationContext(ctx: FileContext, creation: LibraryCreation): When {
   const ts = ctx.ts;
-  // A scheduled job or a file written per request is still process-bound, wherever it is created.
-  if (creation.entry.category === 'in-process-scheduler' || creation.entry.category === 'file-write')
-    return ctx.when(creation.node, ANY_CONTEXT);
+  const context = creationContextOf(creation.entry);
+  if (context === 'anywhere') return ctx.when(creation.node, ANY_CONTEXT);
+  if (context === 'request') return ctx.when(creation.node, REQUEST_TIME);
   const when = ctx.when(creation.node, SHARED_CONTEXT);
   if (!when.holds) return when;
   const unit = ctx.unitOf(creation.node);
@@ -61,9 +62,11 @@ export function libraryFinders(category: Category): Finder[] {
               category,
               node: c.node,
               what: `${snippet(ctx, c.node)} (${c.entry.label}) ${c.entry.what}`,
+              breaks: c.entry.breaks,
               suggestion: c.entry.suggestion,
               subject: c.entry.label,
               condition: c.condition,
+              movesToCallers: creationContextOf(c.entry) === 'request' ? false : undefined,
             }),
           ),
     },

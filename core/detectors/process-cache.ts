@@ -1,5 +1,5 @@
 import { hasProperty, isFunctionNode, memberName, objectProperty, skipOuter, walk } from '../ast.js';
-import type { CatalogueEntry } from '../catalogue.js';
+import type { CatalogueEntry } from '../knowledge/index.js';
 import type { FileContext } from '../context.js';
 import { creations, entriesForModule, isClientPackage, objectLiteral } from '../library.js';
 import { REQUEST_TIME, SHARED_CONTEXT } from '../reach.js';
@@ -23,7 +23,7 @@ function memoizerFindings(ctx: FileContext): CoreFinding[] {
   const ts = ctx.ts;
   const findings: CoreFinding[] = [];
   for (const { entry, node } of creations(ctx)) {
-    if (entry.via !== 'memoize' || !ts.isCallExpression(node)) continue;
+    if (entry.pattern !== 'memoize' || !ts.isCallExpression(node)) continue;
     const when = ctx.when(node, SHARED_CONTEXT);
     if (!when.holds) continue;
     const target = node.arguments[0] && functionOf(ctx, node.arguments[0]);
@@ -107,8 +107,8 @@ function moduleStoreFindings(ctx: FileContext): CoreFinding[] {
     if (!ts.isPropertyAccessExpression(callee)) continue;
     const ref = ctx.imports.resolve(callee.expression);
     if (!ref || ref.path.length > 0) continue;
-    const entry = entriesForModule(ref.module).find(
-      (e) => e.via === 'module' && e.writeMethods?.includes(callee.name.text),
+    const entry = entriesForModule(ctx, ref.module).find(
+      (e) => e.form === 'module' && e.writeMethods.includes(callee.name.text),
     );
     if (!entry) continue;
     const when = ctx.when(node, REQUEST_TIME);

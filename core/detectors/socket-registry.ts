@@ -1,5 +1,5 @@
 import { compactText, skipOuter } from '../ast.js';
-import type { CatalogueEntry } from '../catalogue.js';
+import type { CatalogueEntry } from '../knowledge/index.js';
 import type { FileContext } from '../context.js';
 import { creations, entriesFor, entriesForModule, holderText } from '../library.js';
 import { REQUEST_TIME } from '../reach.js';
@@ -43,7 +43,7 @@ function memberUses(
 function wsBroadcasts(ctx: FileContext): CoreFinding[] {
   const findings: CoreFinding[] = [];
   for (const { entry, node } of creations(ctx)) {
-    if (entry.via !== 'ws-server') continue;
+    if (entry.pattern !== 'ws-server') continue;
     const uses = memberUses(ctx, node, new Set(['clients']));
     if (uses.length === 0) continue;
     const what = `${snippet(ctx, node)} (${entry.label}) ${entry.what}`;
@@ -104,7 +104,7 @@ function isCalled(ts: FileContext['ts'], access: TS.PropertyAccessExpression): b
 /** `new EventEmitter()`, or `new Bus()` where `class Bus extends EventEmitter`. */
 function emitterEntry(ctx: FileContext, node: TS.NewExpression): CatalogueEntry | undefined {
   const ts = ctx.ts;
-  const direct = entriesFor(ctx, node).find((e) => e.via === 'emitter');
+  const direct = entriesFor(ctx, node).find((e) => e.pattern === 'emitter');
   if (direct) return direct;
   const callee = skipOuter(ts, node.expression);
   if (!ts.isIdentifier(callee)) return undefined;
@@ -116,9 +116,9 @@ function emitterEntry(ctx: FileContext, node: TS.NewExpression): CatalogueEntry 
       const ref = ctx.imports.resolve(type.expression);
       if (
         ref &&
-        entriesForModule(ref.module).some((e) => e.via === 'emitter' && e.exports.includes(ref.path.join('.')))
+        entriesForModule(ctx, ref.module).some((e) => e.pattern === 'emitter' && e.exports.includes(ref.path.join('.')))
       ) {
-        return entriesForModule(ref.module).find((e) => e.via === 'emitter');
+        return entriesForModule(ctx, ref.module).find((e) => e.pattern === 'emitter');
       }
     }
   }

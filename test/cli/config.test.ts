@@ -80,7 +80,32 @@ describe('configuration', () => {
     expect(categories((await runCli(['--format', 'json'], dir.path)).stdout)).toEqual(['process-cache:error']);
   });
 
+  it('packages treats a fork named by its original as the original, subpaths too', async () => {
+    dir.write(
+      'src/jobs.js',
+      "import Bree from '@acme/bree';\nimport { JSONFilePreset } from '@acme/lowdb/node';\n" +
+        "export const bree = new Bree({ jobs: ['digest'] });\nexport const db = await JSONFilePreset('db.json', {});\n",
+    );
+    expect(JSON.parse((await runCli(['--format', 'json'], dir.path)).stdout).findings).toEqual([]);
+    dir.write('statecheck.config.json', JSON.stringify({ packages: { '@acme/bree': 'bree', '@acme/lowdb': 'lowdb' } }));
+    const { findings } = JSON.parse((await runCli(['--format', 'json'], dir.path)).stdout) as {
+      findings: { line: number; category: string; subject: string }[];
+    };
+    expect(findings.map((f) => `${f.line} ${f.category} ${f.subject}`)).toEqual([
+      '3 in-process-scheduler bree',
+      '4 file-write lowdb',
+    ]);
+  });
+
   it.each([
+    [
+      { packages: { '@acme/bree': 'bre' } },
+      'statecheck: statecheck.config.json: packages.@acme/bree: expected a category (module-state, file-write, memory-session, process-cache, memory-rate-limit, socket-registry, in-process-scheduler, process-lock, global-mutation) or a package statecheck knows, to treat "@acme/bree" as that package (did you mean "bree"?)',
+    ],
+    [
+      { packages: { '@acme/x': 'no-such-package-anywhere' } },
+      'statecheck: statecheck.config.json: packages.@acme/x: expected a category (module-state, file-write, memory-session, process-cache, memory-rate-limit, socket-registry, in-process-scheduler, process-lock, global-mutation) or a package statecheck knows, to treat "@acme/x" as that package\n',
+    ],
     [
       { rules: { 'no-process-cache': 'loud' } },
       'statecheck: statecheck.config.json: rules.no-process-cache: expected "off", "warn" or "error"',

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FileContext, type FileContextOptions } from '../../core/context.js';
 import { parseSource, type TS } from '../../core/index.js';
 import {
+  catalogueModule,
   creations,
   entriesFor,
   entriesForModule,
@@ -12,8 +13,10 @@ import {
   libraryCreation,
   namesPackage,
   objectLiteral,
+  optionValue,
   typedStore,
   unsafeCreations,
+  visible,
 } from '../../core/library.js';
 
 // What the catalogue (and the configuration's `packages`) makes of a file, asked of its context.
@@ -72,7 +75,7 @@ describe('entriesFor and libraryCreation', () => {
     const ctx = context(
       lines("import rateLimit from '@fastify/rate-limit';", 'fastify.register(rateLimit, { max: 100 });'),
     );
-    expect(entriesFor(ctx, call(ctx, 'fastify.register')).map((e) => `${e.label} ${e.via}`)).toEqual([
+    expect(entriesFor(ctx, call(ctx, 'fastify.register')).map((e) => `${e.label} ${e.form}`)).toEqual([
       '@fastify/rate-limit register',
     ]);
   });
@@ -92,7 +95,7 @@ describe('entriesFor and libraryCreation', () => {
   });
 
   it('entriesForModule lists every row of a package', () => {
-    expect(entriesForModule('express-session').map((e) => e.label)).toEqual([
+    expect(entriesForModule(context(''), 'express-session').map((e) => e.label)).toEqual([
       'express-session',
       'express-session MemoryStore',
     ]);
@@ -177,5 +180,48 @@ describe('isClientPackage and typedStore', () => {
   it('typedStore needs a type checker', () => {
     const ctx = context(lines("import { LRUCache } from 'lru-cache';", 'const c = new LRUCache({ max: 1 });'));
     expect(typedStore(ctx, created(ctx, 'new LRUCache'))).toBeUndefined();
+  });
+});
+
+describe('options in sight', () => {
+  it('optionValue reads through spreads of objects in sight, the last setting winning', () => {
+    const ctx = context(
+      lines(
+        "const config = { limits: { api: { windowMs: 1, store: 'a' } } };",
+        'const base = { ...config.limits.api, windowMs: 2 };',
+        'use({ ...base, handler });',
+        'use({ ...imported, handler });',
+        "use({ store: 'b', ...imported });",
+      ),
+    );
+    const [inSight, outOfSight, explicit] = ctx.calls.map((c) => objectLiteral(ctx, c.arguments[0]!)!);
+    const text = (v: ReturnType<typeof optionValue>) =>
+      v.presence === 'yes' ? v.value?.getText(ctx.sourceFile) : v.presence;
+    expect(['store', 'windowMs', 'handler', 'max'].map((k) => text(optionValue(ctx, inSight!, k)))).toEqual([
+      "'a'",
+      '2',
+      'handler',
+      'no',
+    ]);
+    expect(['store', 'handler'].map((k) => text(optionValue(ctx, outOfSight!, k)))).toEqual(['maybe', 'handler']);
+    expect(text(optionValue(ctx, explicit!, 'store'))).toBe("'b'");
+  });
+
+  it('visible follows consts and members of objects in sight, and stops where it cannot see', () => {
+    const ctx = context(lines("const a = { b: { c: 'x' } };", 'const d = a.b;', 'use(d.c, a.e, other.c);'));
+    const args = ctx.calls[0]!.arguments.map((arg) => visible(ctx, arg).getText(ctx.sourceFile));
+    expect(args).toEqual(["'x'", 'a.e', 'other.c']);
+  });
+});
+
+describe('packages aliases', () => {
+  it('catalogueModule treats a fork as the package it names, subpaths kept', () => {
+    const ctx = context('', { '@acme/lowdb': { alias: 'lowdb' }, '@acme/cache': { category: 'process-cache' } });
+    expect(['@acme/lowdb', '@acme/lowdb/node', '@acme/cache', 'lowdb'].map((m) => catalogueModule(ctx, m))).toEqual([
+      'lowdb',
+      'lowdb/node',
+      '@acme/cache',
+      'lowdb',
+    ]);
   });
 });

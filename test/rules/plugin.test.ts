@@ -245,6 +245,17 @@ describe('settings.statecheck', () => {
       ),
     ).toEqual(['2:22 statecheck/no-process-cache']);
   });
+
+  it('treats a fork named by its original as the original, and rejects an unknown one', () => {
+    const text = "import Bree from '@acme/bree';\nexport const bree = new Bree({ jobs: [] });\n";
+    expect(positions(lint(text, 'src/a.js'))).toEqual([]);
+    expect(
+      positions(lint(text, 'src/a.js', [{ settings: { statecheck: { packages: { '@acme/bree': 'bree' } } } }])),
+    ).toEqual(['2:21 statecheck/no-in-process-scheduler']);
+    expect(() => lint(text, 'src/a.js', [{ settings: { statecheck: { packages: { '@acme/bree': 'bre' } } } }])).toThrow(
+      /^statecheck: invalid settings\.statecheck\.packages\["@acme\/bree"\]: expected a category \(.*\) or a package statecheck knows, to treat "@acme\/bree" as that package \(did you mean "bree"\?\), got "bre"\n/,
+    );
+  });
 });
 
 describe('the suppression suggestion', () => {

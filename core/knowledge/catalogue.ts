@@ -1,68 +1,9 @@
-import type { Category, Suggestion } from './types.js';
+import type { Suggestion } from '../types.js';
+import type { CatalogueEntry } from './types.js';
 
-/**
- * How a library creates process-bound state:
- * - `call` / `new` / `call-or-new`: calling or constructing the export creates it;
- * - `register`: the export is a plugin passed to `app.register(plugin, options)`;
- * - `decorator`: the export is a decorator (`@Cron()`);
- * - `module`: the module itself is the store (`require('memory-cache').put(…)`);
- * - `memoize`: a memoizer, a finding when wrapped around I/O at module scope;
- * - `fs-write`: a file-system write, a finding on a request path;
- * - `emitter`: an event emitter, a finding when used to fan out per request;
- * - `ws-server`: a WebSocket server, a finding when its local `clients` are broadcast to.
- */
-export type CreateVia =
-  | 'call'
-  | 'new'
-  | 'call-or-new'
-  | 'register'
-  | 'decorator'
-  | 'module'
-  | 'memoize'
-  | 'fs-write'
-  | 'emitter'
-  | 'ws-server';
-
-/** When the options of a creating call make it safe. No `options` means always a finding. */
-export interface OptionCheck {
-  /** The argument holding the options; `any` looks at every object-literal argument. */
-  arg: number | 'any';
-  /** Any of these keys set to a value that is not itself process-local makes it safe. */
-  safeKeys?: readonly string[];
-  /** Any of these keys makes it a finding; without them it is safe. */
-  unsafeKeys?: readonly string[];
-  /** String values that keep it process-local even under a safe key (`store: 'memory'`). */
-  unsafeValues?: readonly string[];
-  /** A non-object argument (a connection string, a store instance) makes it safe. */
-  safeIfNotObject?: boolean;
-  /** The argument names a file (string, or object with this key); these names stay in memory. */
-  file?: { key: string; memoryNames: readonly string[] };
-  /** A later `<instance>.<method>(…)` call fixes it (`io.adapter(createAdapter(…))`). */
-  fixedByMethod?: string;
-}
-
-export interface CatalogueEntry {
-  /** Label used in messages and fingerprints. */
-  label: string;
-  category: Category;
-  /** Package names (`node:` prefixes are stripped before matching). */
-  modules: readonly string[];
-  /** Export paths: `` (the module itself), `MemoryStore`, `promises.writeFile`, `verbose().Database`, `()`. */
-  exports: readonly string[];
-  via: CreateVia;
-  options?: OptionCheck;
-  /** A process-local store: passing it as `store:` does not fix the state. */
-  localStore?: boolean;
-  /** Only a finding when created outside request handlers (module scope, constructors, start-up). */
-  outsideRequestOnly?: boolean;
-  /** For `fs-write`: which argument is the destination path. */
-  pathArg?: number;
-  /** For `module`: the methods that write to the module's store. */
-  writeMethods?: readonly string[];
-  /** What was found, completing "… from <label>": e.g. "has no `store`, so sessions live in a MemoryStore". */
-  what: string;
-  suggestion: Suggestion;
-}
+// Library knowledge: which package, which export, which options make it safe, and what to do
+// instead. Adding a library means adding a row here (`npm run new:library` scaffolds one, with its
+// fixtures); test/core/catalogue.test.ts holds every row to a fixture.
 
 const SESSION_FIX: Suggestion = {
   summary:
@@ -73,12 +14,23 @@ const RATE_FIX: Suggestion = {
   summary: 'give the limiter a Redis store: `rateLimit({ store: new RedisStore({ sendCommand }) })`',
   packages: ['rate-limit-redis', 'ioredis'],
 };
+const THROTTLER_FIX: Suggestion = {
+  summary:
+    'pass a Redis storage: `ThrottlerModule.forRoot({ throttlers, storage: new ThrottlerStorageRedisService(redis) })`',
+  packages: ['@nest-lab/throttler-storage-redis'],
+};
 const CACHE_FIX: Suggestion = {
   summary:
     'cache in Redis through keyv or cache-manager with a Redis store; keep a local cache only for immutable data',
   packages: ['keyv', '@keyv/redis', 'cache-manager'],
 };
-const UPLOAD_FIX: Suggestion = {
+const NEST_CACHE_FIX: Suggestion = {
+  summary:
+    'register it with a Redis store: `CacheModule.register({ stores: [new Keyv({ store: new KeyvRedis(url) })] })`',
+  packages: ['@keyv/redis', 'keyv'],
+};
+/** Uploaded files. */
+export const UPLOAD_FIX: Suggestion = {
   summary: 'stream uploads to object storage (multer-s3, or presigned S3 uploads straight from the client)',
   packages: ['multer-s3', '@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner'],
 };
@@ -86,20 +38,40 @@ const FILE_DB_FIX: Suggestion = {
   summary: 'use a database server (Postgres, MySQL, MongoDB) or a hosted SQLite service reachable from every instance',
   packages: ['pg', 'mongodb'],
 };
+/** The servers of Apollo Server 4 and of its earlier integrations. */
+const APOLLO_SERVERS = [
+  '@apollo/server',
+  'apollo-server',
+  'apollo-server-express',
+  'apollo-server-koa',
+  'apollo-server-fastify',
+  'apollo-server-hapi',
+  'apollo-server-micro',
+  'apollo-server-lambda',
+];
 const SCHEDULER_FIX: Suggestion = {
   summary:
     'run the job from a queue (BullMQ repeatable jobs, pg-boss schedules) or a platform cron job that calls an endpoint once',
   packages: ['bullmq', 'pg-boss'],
+};
+/** Files the server writes for its own use: data, an index, a configuration it rewrites, a cache on disk. */
+export const OWN_FILE_FIX: Suggestion = {
+  summary:
+    'keep the data in the database (or the file in object storage), or put the folder on a volume every instance mounts',
+  packages: ['pg', '@aws-sdk/client-s3'],
+};
+/** Log lines appended to a local file. */
+export const LOG_FIX: Suggestion = {
+  summary:
+    "write log lines to stdout (the platform collects every instance's) or to a log service; keep audit records in the database",
+  packages: ['pino'],
 };
 const LOCK_FIX: Suggestion = {
   summary: 'take a distributed lock: Redlock over Redis, or a Postgres advisory lock (`pg_advisory_xact_lock`)',
   packages: ['redlock', 'ioredis'],
 };
 
-/**
- * Library knowledge: which package, which export, which options make it safe, and what to do
- * instead. Adding a library means adding a row here.
- */
+/** Library knowledge, one row per package export (or group of exports judged alike). */
 export const CATALOGUE: readonly CatalogueEntry[] = [
   // ── memory-session ────────────────────────────────────────────────────────────────────────
   {
@@ -107,8 +79,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'memory-session',
     modules: ['express-session'],
     exports: [''],
-    via: 'call',
-    options: { arg: 0, safeKeys: ['store'] },
+    form: 'call',
+    options: { kind: 'store-key', arg: 0, keys: ['store'] },
     what: 'has no shared `store`, so sessions live in its in-process MemoryStore',
     suggestion: SESSION_FIX,
   },
@@ -117,7 +89,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'memory-session',
     modules: ['express-session'],
     exports: ['MemoryStore'],
-    via: 'new',
+    form: 'new',
     localStore: true,
     what: 'keeps sessions in process memory',
     suggestion: SESSION_FIX,
@@ -127,7 +99,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'memory-session',
     modules: ['memorystore'],
     exports: ['()'],
-    via: 'new',
+    form: 'new',
     localStore: true,
     what: 'keeps sessions in process memory (an LRU per instance)',
     suggestion: SESSION_FIX,
@@ -137,8 +109,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'memory-session',
     modules: ['@fastify/session', 'fastify-session'],
     exports: [''],
-    via: 'register',
-    options: { arg: 1, safeKeys: ['store'] },
+    form: 'register',
+    options: { kind: 'store-key', arg: 1, keys: ['store'] },
     what: 'is registered without a `store`, so sessions live in process memory',
     suggestion: {
       summary: 'register it with a Redis store: `{ store: new RedisStore({ client }) }`',
@@ -150,8 +122,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'memory-session',
     modules: ['next-session'],
     exports: ['', 'nextSession'],
-    via: 'call',
-    options: { arg: 0, safeKeys: ['store'] },
+    form: 'call',
+    options: { kind: 'store-key', arg: 0, keys: ['store'] },
     what: 'has no `store`, so sessions live in process memory',
     suggestion: SESSION_FIX,
   },
@@ -161,8 +133,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'memory-rate-limit',
     modules: ['express-rate-limit'],
     exports: ['', 'rateLimit'],
-    via: 'call',
-    options: { arg: 0, safeKeys: ['store'] },
+    form: 'call',
+    options: { kind: 'store-key', arg: 0, keys: ['store'] },
     what: 'has no shared `store`, so it counts hits in process memory',
     suggestion: RATE_FIX,
   },
@@ -171,7 +143,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'memory-rate-limit',
     modules: ['express-rate-limit'],
     exports: ['MemoryStore'],
-    via: 'new',
+    form: 'new',
     localStore: true,
     what: 'counts hits in process memory',
     suggestion: RATE_FIX,
@@ -181,7 +153,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'memory-rate-limit',
     modules: ['@express-rate-limit/cluster-memory-store'],
     exports: ['ClusterMemoryStoreWorker', 'ClusterMemoryStorePrimary'],
-    via: 'new',
+    form: 'new',
     localStore: true,
     what: 'shares counters between the cluster workers of one machine only',
     suggestion: RATE_FIX,
@@ -191,8 +163,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'memory-rate-limit',
     modules: ['express-slow-down'],
     exports: ['', 'slowDown'],
-    via: 'call',
-    options: { arg: 0, safeKeys: ['store'] },
+    form: 'call',
+    options: { kind: 'store-key', arg: 0, keys: ['store'] },
     what: 'has no shared `store`, so it counts hits in process memory',
     suggestion: {
       summary: 'give it a Redis store: `slowDown({ store: new RedisStore({ sendCommand }) })`',
@@ -204,7 +176,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'memory-rate-limit',
     modules: ['rate-limiter-flexible'],
     exports: ['RateLimiterMemory', 'RateLimiterCluster'],
-    via: 'new',
+    form: 'new',
     localStore: true,
     what: 'counts points in the memory of one process (or one machine)',
     suggestion: {
@@ -217,8 +189,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'memory-rate-limit',
     modules: ['@fastify/rate-limit', 'fastify-rate-limit'],
     exports: [''],
-    via: 'register',
-    options: { arg: 1, safeKeys: ['redis', 'store'] },
+    form: 'register',
+    options: { kind: 'store-key', arg: 1, keys: ['redis', 'store'] },
     what: 'is registered without `redis`, so it counts hits in process memory',
     suggestion: { summary: 'pass a Redis client: `{ redis: new Redis(…) }`', packages: ['ioredis'] },
   },
@@ -227,8 +199,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'memory-rate-limit',
     modules: ['hono-rate-limiter'],
     exports: ['rateLimiter'],
-    via: 'call',
-    options: { arg: 0, safeKeys: ['store'] },
+    form: 'call',
+    options: { kind: 'store-key', arg: 0, keys: ['store'] },
     what: 'has no `store`, so it counts hits in process memory',
     suggestion: {
       summary: 'give it a Redis store (`@hono-rate-limiter/redis`)',
@@ -240,8 +212,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'memory-rate-limit',
     modules: ['koa-ratelimit'],
     exports: [''],
-    via: 'call',
-    options: { arg: 0, unsafeKeys: ['driver'], unsafeValues: ['memory'] },
+    form: 'call',
+    options: { kind: 'unsafe-key', arg: 0, keys: ['driver'], values: ['memory'] },
     what: "uses the `'memory'` driver",
     suggestion: { summary: "use `driver: 'redis'` with a shared Redis client", packages: ['ioredis'] },
   },
@@ -250,13 +222,50 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'memory-rate-limit',
     modules: ['@nestjs/throttler'],
     exports: ['ThrottlerModule.forRoot'],
-    via: 'call',
-    options: { arg: 0, safeKeys: ['storage'] },
+    form: 'call',
+    options: { kind: 'store-key', arg: 0, keys: ['storage'], arrayHasNoStore: true },
     what: 'has no `storage`, so it counts requests in process memory',
+    suggestion: THROTTLER_FIX,
+  },
+  {
+    label: '@nestjs/throttler',
+    category: 'memory-rate-limit',
+    modules: ['@nestjs/throttler'],
+    exports: ['ThrottlerModule.forRootAsync'],
+    form: 'call',
+    options: {
+      kind: 'factory',
+      arg: 0,
+      key: 'useFactory',
+      returns: { kind: 'store-key', keys: ['storage'], arrayHasNoStore: true },
+    },
+    what: 'has no `storage`, so it counts requests in process memory',
+    suggestion: THROTTLER_FIX,
+  },
+  {
+    label: 'limiter',
+    category: 'memory-rate-limit',
+    modules: ['limiter', 'limiter-es6-compat'],
+    exports: ['RateLimiter', 'TokenBucket'],
+    form: 'new',
+    localStore: true,
+    what: 'counts tokens in process memory',
     suggestion: {
-      summary:
-        'pass a Redis storage: `ThrottlerModule.forRoot({ throttlers, storage: new ThrottlerStorageRedisService(redis) })`',
-      packages: ['@nest-lab/throttler-storage-redis'],
+      summary: 'count in Redis: `RateLimiterRedis` from rate-limiter-flexible, or INCR with a TTL per key',
+      packages: ['rate-limiter-flexible', 'ioredis'],
+    },
+  },
+  {
+    label: 'graphql-rate-limit-directive',
+    category: 'memory-rate-limit',
+    modules: ['graphql-rate-limit-directive'],
+    exports: ['rateLimitDirective', 'createRateLimitDirective'],
+    form: 'call',
+    options: { kind: 'store-key', arg: 0, keys: ['limiterClass'] },
+    what: 'has no shared `limiterClass`, so it counts in a `RateLimiterMemory` per process',
+    suggestion: {
+      summary: 'pass `limiterClass: RateLimiterRedis` and `limiterOptions: { storeClient: redis }`',
+      packages: ['rate-limiter-flexible', 'ioredis'],
     },
   },
   // ── process-cache ─────────────────────────────────────────────────────────────────────────
@@ -265,7 +274,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['lru-cache'],
     exports: ['', 'LRUCache'],
-    via: 'call-or-new',
+    form: 'call-or-new',
     localStore: true,
     what: 'is a cache in process memory',
     suggestion: CACHE_FIX,
@@ -275,7 +284,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['node-cache'],
     exports: [''],
-    via: 'new',
+    form: 'new',
     localStore: true,
     what: 'is a cache in process memory',
     suggestion: CACHE_FIX,
@@ -285,7 +294,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['memory-cache'],
     exports: [''],
-    via: 'module',
+    form: 'module',
     writeMethods: ['put'],
     localStore: true,
     what: 'is a cache in process memory',
@@ -296,7 +305,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['memory-cache'],
     exports: ['Cache'],
-    via: 'new',
+    form: 'new',
     localStore: true,
     what: 'is a cache in process memory',
     suggestion: CACHE_FIX,
@@ -306,7 +315,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['quick-lru'],
     exports: [''],
-    via: 'new',
+    form: 'new',
     localStore: true,
     what: 'is a cache in process memory',
     suggestion: CACHE_FIX,
@@ -316,7 +325,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['tiny-lru'],
     exports: ['lru', 'LRU'],
-    via: 'call-or-new',
+    form: 'call-or-new',
     localStore: true,
     what: 'is a cache in process memory',
     suggestion: CACHE_FIX,
@@ -326,7 +335,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['@isaacs/ttlcache'],
     exports: ['', 'TTLCache'],
-    via: 'new',
+    form: 'new',
     localStore: true,
     what: 'is a cache in process memory',
     suggestion: CACHE_FIX,
@@ -336,7 +345,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['cacheable'],
     exports: ['CacheableMemory'],
-    via: 'new',
+    form: 'new',
     localStore: true,
     what: 'is a cache in process memory',
     suggestion: CACHE_FIX,
@@ -346,8 +355,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['keyv'],
     exports: ['', 'Keyv'],
-    via: 'new',
-    options: { arg: 0, safeKeys: ['store', 'uri'], safeIfNotObject: true },
+    form: 'new',
+    options: { kind: 'store-key', arg: 0, keys: ['store', 'uri'], storeIfNotObject: true },
     localStore: true,
     what: 'has no store, so it keeps entries in a Map in process memory',
     suggestion: {
@@ -360,8 +369,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['cache-manager'],
     exports: ['caching', 'createCache'],
-    via: 'call',
-    options: { arg: 0, safeKeys: ['store', 'stores'], unsafeValues: ['memory'], safeIfNotObject: true },
+    form: 'call',
+    options: { kind: 'store-key', arg: 0, keys: ['store', 'stores'], localValues: ['memory'], storeIfNotObject: true },
     localStore: true,
     what: 'uses its memory store, so entries live in process memory',
     suggestion: {
@@ -375,7 +384,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['cache-manager'],
     exports: ['memoryStore'],
-    via: 'call',
+    form: 'call',
     localStore: true,
     what: 'is a cache in process memory',
     suggestion: CACHE_FIX,
@@ -385,21 +394,17 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['@nestjs/cache-manager', '@nestjs/common'],
     exports: ['CacheModule.register'],
-    via: 'call',
-    options: { arg: 0, safeKeys: ['store', 'stores'], unsafeValues: ['memory'] },
+    form: 'call',
+    options: { kind: 'store-key', arg: 0, keys: ['store', 'stores'], localValues: ['memory'] },
     what: 'has no store, so the cache lives in process memory',
-    suggestion: {
-      summary:
-        'register it with a Redis store: `CacheModule.register({ stores: [new Keyv({ store: new KeyvRedis(url) })] })`',
-      packages: ['@keyv/redis', 'keyv'],
-    },
+    suggestion: NEST_CACHE_FIX,
   },
   {
     label: 'Apollo InMemoryLRUCache',
     category: 'process-cache',
     modules: ['@apollo/utils.keyvaluecache', 'apollo-server-caching'],
     exports: ['InMemoryLRUCache'],
-    via: 'new',
+    form: 'new',
     localStore: true,
     what: 'is a cache in process memory',
     suggestion: {
@@ -408,11 +413,80 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     },
   },
   {
+    label: '@nestjs/cache-manager',
+    category: 'process-cache',
+    modules: ['@nestjs/cache-manager', '@nestjs/common'],
+    exports: ['CacheModule.registerAsync'],
+    form: 'call',
+    options: {
+      kind: 'factory',
+      arg: 0,
+      key: 'useFactory',
+      returns: { kind: 'store-key', keys: ['store', 'stores'], localValues: ['memory'] },
+    },
+    what: 'has no store, so the cache lives in process memory',
+    suggestion: NEST_CACHE_FIX,
+  },
+  {
+    label: 'Apollo Server cache',
+    category: 'process-cache',
+    modules: APOLLO_SERVERS,
+    exports: ['ApolloServer'],
+    form: 'new',
+    // Without a response-cache plugin the default cache holds persisted queries only: a query
+    // text per hash, the same on every instance (a miss costs the client one retry).
+    options: {
+      kind: 'default-cache',
+      arg: 0,
+      key: 'cache',
+      defaultValues: ['bounded'],
+      usedBy: {
+        key: 'plugins',
+        modules: ['@apollo/server-plugin-response-cache', 'apollo-server-plugin-response-cache'],
+      },
+    },
+    what: 'caches responses (response-cache plugin) in its default in-memory cache',
+    suggestion: {
+      summary: 'give the server a shared cache: `new ApolloServer({ cache: new KeyvAdapter(new Keyv(redisUrl)), … })`',
+      packages: ['@apollo/utils.keyvadapter', 'keyv', '@keyv/redis'],
+    },
+  },
+  {
+    label: 'tough-cookie CookieJar',
+    category: 'process-cache',
+    modules: ['tough-cookie'],
+    exports: ['CookieJar'],
+    form: 'new',
+    options: { kind: 'store-arg', arg: 0 },
+    what: 'keeps the cookies of every request it makes in process memory',
+    breaks:
+      'cookies one request receives are sent with every later request of this process, whoever it is for, and the other instances never have them',
+    suggestion: {
+      summary:
+        'create a jar per user or per request, or give it a shared store: `new CookieJar(store)` over Redis or the database',
+      packages: ['tough-cookie'],
+    },
+  },
+  {
+    label: 'tough-cookie MemoryCookieStore',
+    category: 'process-cache',
+    modules: ['tough-cookie'],
+    exports: ['MemoryCookieStore'],
+    form: 'new',
+    localStore: true,
+    what: 'keeps cookies in process memory',
+    suggestion: {
+      summary: 'keep the cookies in a store every instance shares (Redis, the database), or per user',
+      packages: ['tough-cookie'],
+    },
+  },
+  {
     label: 'memoizee',
     category: 'process-cache',
     modules: ['memoizee'],
     exports: [''],
-    via: 'memoize',
+    form: 'call',
+    pattern: 'memoize',
     what: 'memoizes I/O in process memory',
     suggestion: CACHE_FIX,
   },
@@ -421,7 +495,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['mem', 'memoize'],
     exports: ['', 'memoize'],
-    via: 'memoize',
+    form: 'call',
+    pattern: 'memoize',
     what: 'memoizes I/O in process memory',
     suggestion: CACHE_FIX,
   },
@@ -430,7 +505,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['p-memoize'],
     exports: ['', 'pMemoize'],
-    via: 'memoize',
+    form: 'call',
+    pattern: 'memoize',
     what: 'memoizes promises in process memory',
     suggestion: CACHE_FIX,
   },
@@ -439,7 +515,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['lodash', 'lodash-es', 'underscore'],
     exports: ['memoize'],
-    via: 'memoize',
+    form: 'call',
+    pattern: 'memoize',
     what: 'memoizes I/O in process memory',
     suggestion: CACHE_FIX,
   },
@@ -448,7 +525,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['lodash/memoize', 'lodash.memoize', 'lodash-es/memoize'],
     exports: [''],
-    via: 'memoize',
+    form: 'call',
+    pattern: 'memoize',
     what: 'memoizes I/O in process memory',
     suggestion: CACHE_FIX,
   },
@@ -457,7 +535,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-cache',
     modules: ['fast-memoize'],
     exports: [''],
-    via: 'memoize',
+    form: 'call',
+    pattern: 'memoize',
     what: 'memoizes I/O in process memory',
     suggestion: CACHE_FIX,
   },
@@ -466,7 +545,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     label: 'fs',
     category: 'file-write',
     modules: ['fs', 'graceful-fs', 'fs-extra'],
-    via: 'fs-write',
+    form: 'call',
+    pattern: 'fs-write',
     pathArg: 0,
     exports: [
       'writeFile',
@@ -488,13 +568,14 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       'writeJSONSync',
     ],
     what: 'writes to the local disk on a request path',
-    suggestion: UPLOAD_FIX,
+    suggestion: OWN_FILE_FIX,
   },
   {
     label: 'fs',
     category: 'file-write',
     modules: ['fs', 'graceful-fs', 'fs-extra'],
-    via: 'fs-write',
+    form: 'call',
+    pattern: 'fs-write',
     pathArg: 1,
     exports: [
       'rename',
@@ -512,55 +593,59 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       'copySync',
     ],
     what: 'moves or copies a file on the local disk on a request path',
-    suggestion: UPLOAD_FIX,
+    suggestion: OWN_FILE_FIX,
   },
   {
     label: 'fs/promises',
     category: 'file-write',
     modules: ['fs/promises'],
-    via: 'fs-write',
+    form: 'call',
+    pattern: 'fs-write',
     pathArg: 0,
     exports: ['writeFile', 'appendFile'],
     what: 'writes to the local disk on a request path',
-    suggestion: UPLOAD_FIX,
+    suggestion: OWN_FILE_FIX,
   },
   {
     label: 'fs/promises',
     category: 'file-write',
     modules: ['fs/promises'],
-    via: 'fs-write',
+    form: 'call',
+    pattern: 'fs-write',
     pathArg: 1,
     exports: ['rename', 'copyFile', 'cp'],
     what: 'moves or copies a file on the local disk on a request path',
-    suggestion: UPLOAD_FIX,
+    suggestion: OWN_FILE_FIX,
   },
   {
     label: 'write-file-atomic',
     category: 'file-write',
     modules: ['write-file-atomic'],
-    via: 'fs-write',
+    form: 'call',
+    pattern: 'fs-write',
     pathArg: 0,
     exports: ['', 'sync'],
     what: 'writes to the local disk on a request path',
-    suggestion: UPLOAD_FIX,
+    suggestion: OWN_FILE_FIX,
   },
   {
     label: 'jsonfile',
     category: 'file-write',
     modules: ['jsonfile'],
-    via: 'fs-write',
+    form: 'call',
+    pattern: 'fs-write',
     pathArg: 0,
     exports: ['writeFile', 'writeFileSync'],
     what: 'writes to the local disk on a request path',
-    suggestion: UPLOAD_FIX,
+    suggestion: OWN_FILE_FIX,
   },
   {
     label: 'multer',
     category: 'file-write',
     modules: ['multer'],
     exports: [''],
-    via: 'call',
-    options: { arg: 0, unsafeKeys: ['dest'] },
+    form: 'call',
+    options: { kind: 'unsafe-key', arg: 0, keys: ['dest'] },
     what: 'stores uploads in a local `dest` folder',
     suggestion: UPLOAD_FIX,
   },
@@ -569,7 +654,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'file-write',
     modules: ['multer'],
     exports: ['diskStorage'],
-    via: 'call',
+    form: 'call',
     what: 'stores uploads on the local disk',
     suggestion: UPLOAD_FIX,
   },
@@ -578,8 +663,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'file-write',
     modules: ['formidable'],
     exports: ['', 'formidable', 'IncomingForm', 'Formidable'],
-    via: 'call-or-new',
-    options: { arg: 0, unsafeKeys: ['uploadDir'] },
+    form: 'call-or-new',
+    options: { kind: 'unsafe-key', arg: 0, keys: ['uploadDir'] },
     what: 'saves uploads into a local `uploadDir`',
     suggestion: {
       summary: 'stream parts to object storage with `fileWriteStreamHandler`, or use presigned S3 uploads',
@@ -591,7 +676,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'file-write',
     modules: ['lowdb/node', 'lowdb'],
     exports: ['JSONFile', 'JSONFileSync', 'JSONFilePreset', 'JSONFileSyncPreset', 'TextFile', 'TextFileSync'],
-    via: 'call-or-new',
+    form: 'call-or-new',
     what: 'keeps the database in a local JSON file',
     suggestion: FILE_DB_FIX,
   },
@@ -600,7 +685,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'file-write',
     modules: ['lowdb/adapters/FileSync', 'lowdb/adapters/FileAsync'],
     exports: [''],
-    via: 'new',
+    form: 'new',
     what: 'keeps the database in a local JSON file',
     suggestion: FILE_DB_FIX,
   },
@@ -609,8 +694,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'file-write',
     modules: ['nedb', '@seald-io/nedb', 'nedb-promises'],
     exports: ['', 'Datastore', 'create', 'Datastore.create'],
-    via: 'call-or-new',
-    options: { arg: 0, file: { key: 'filename', memoryNames: [] } },
+    form: 'call-or-new',
+    options: { kind: 'file-name', arg: 0, key: 'filename', memoryNames: [], missing: 'memory' },
     what: 'keeps the database in a local file',
     suggestion: FILE_DB_FIX,
   },
@@ -619,8 +704,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'file-write',
     modules: ['better-sqlite3'],
     exports: [''],
-    via: 'call-or-new',
-    options: { arg: 0, file: { key: 'filename', memoryNames: [':memory:', ''] } },
+    form: 'call-or-new',
+    options: { kind: 'file-name', arg: 0, key: 'filename', memoryNames: [':memory:', ''], missing: 'memory' },
     what: 'keeps the database in a local file',
     suggestion: FILE_DB_FIX,
   },
@@ -629,8 +714,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'file-write',
     modules: ['sqlite3'],
     exports: ['Database', 'verbose().Database', 'cached.Database'],
-    via: 'new',
-    options: { arg: 0, file: { key: 'filename', memoryNames: [':memory:', ''] } },
+    form: 'new',
+    options: { kind: 'file-name', arg: 0, key: 'filename', memoryNames: [':memory:', ''], missing: 'memory' },
     what: 'keeps the database in a local file',
     suggestion: FILE_DB_FIX,
   },
@@ -639,10 +724,103 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'file-write',
     modules: ['sqlite'],
     exports: ['open'],
-    via: 'call',
-    options: { arg: 0, file: { key: 'filename', memoryNames: [':memory:', ''] } },
+    form: 'call',
+    options: { kind: 'file-name', arg: 0, key: 'filename', memoryNames: [':memory:', ''], missing: 'memory' },
     what: 'keeps the database in a local file',
     suggestion: FILE_DB_FIX,
+  },
+  {
+    label: 'sequelize sqlite',
+    category: 'file-write',
+    modules: ['sequelize', '@sequelize/core', 'sequelize-typescript'],
+    exports: ['', 'Sequelize'],
+    form: 'new',
+    options: {
+      kind: 'embedded-db',
+      driver: { keys: ['dialect'], values: ['sqlite'], modules: ['@sequelize/sqlite3'] },
+      file: ['storage'],
+      memoryNames: [':memory:'],
+      missing: 'memory',
+      urlPrefixes: ['sqlite:'],
+    },
+    what: 'keeps the database in a local SQLite file',
+    suggestion: FILE_DB_FIX,
+  },
+  {
+    label: 'knex sqlite',
+    category: 'file-write',
+    modules: ['knex'],
+    exports: ['', 'knex'],
+    form: 'call',
+    options: {
+      kind: 'embedded-db',
+      driver: {
+        keys: ['client', 'dialect'],
+        values: ['sqlite3', 'better-sqlite3', 'sqlite'],
+        modules: ['knex/lib/dialects/sqlite3', 'knex/lib/dialects/better-sqlite3'],
+      },
+      file: ['connection', 'filename'],
+      memoryNames: [':memory:'],
+      missing: 'memory',
+    },
+    what: 'keeps the database in a local SQLite file',
+    suggestion: FILE_DB_FIX,
+  },
+  {
+    label: 'typeorm sqlite',
+    category: 'file-write',
+    modules: ['typeorm', '@nestjs/typeorm'],
+    exports: ['DataSource', 'createConnection', 'TypeOrmModule.forRoot'],
+    form: 'call-or-new',
+    options: {
+      kind: 'embedded-db',
+      driver: { keys: ['type'], values: ['sqlite', 'better-sqlite3'] },
+      file: ['database'],
+      memoryNames: [':memory:'],
+      missing: 'memory',
+    },
+    what: 'keeps the database in a local SQLite file',
+    suggestion: FILE_DB_FIX,
+  },
+  {
+    label: 'mikro-orm sqlite',
+    category: 'file-write',
+    modules: ['@mikro-orm/sqlite', '@mikro-orm/better-sqlite'],
+    exports: ['MikroORM.init', 'MikroORM'],
+    form: 'call-or-new',
+    options: { kind: 'embedded-db', file: ['dbName'], memoryNames: [':memory:'], missing: 'memory' },
+    what: 'keeps the database in a local SQLite file',
+    suggestion: FILE_DB_FIX,
+  },
+  {
+    label: 'mikro-orm sqlite',
+    category: 'file-write',
+    modules: ['@mikro-orm/core', '@mikro-orm/nestjs'],
+    exports: ['MikroORM.init', 'MikroORM', 'MikroOrmModule.forRoot'],
+    form: 'call-or-new',
+    options: {
+      kind: 'embedded-db',
+      driver: {
+        keys: ['driver', 'type'],
+        values: ['sqlite', 'better-sqlite'],
+        modules: ['@mikro-orm/sqlite', '@mikro-orm/better-sqlite'],
+      },
+      file: ['dbName'],
+      memoryNames: [':memory:'],
+      missing: 'memory',
+    },
+    what: 'keeps the database in a local SQLite file',
+    suggestion: FILE_DB_FIX,
+  },
+  {
+    label: 'connect-sqlite3',
+    category: 'file-write',
+    modules: ['connect-sqlite3'],
+    exports: ['()'],
+    form: 'new',
+    options: { kind: 'file-name', arg: 0, key: 'db', memoryNames: [':memory:'], missing: 'file' },
+    what: 'keeps the sessions in a local SQLite file',
+    suggestion: SESSION_FIX,
   },
   // ── socket-registry ───────────────────────────────────────────────────────────────────────
   {
@@ -650,8 +828,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'socket-registry',
     modules: ['socket.io'],
     exports: ['', 'Server'],
-    via: 'call-or-new',
-    options: { arg: 'any', safeKeys: ['adapter'], fixedByMethod: 'adapter' },
+    form: 'call-or-new',
+    options: { kind: 'adapter', key: 'adapter', method: 'adapter' },
     what: 'has no adapter',
     suggestion: {
       summary: 'attach a shared adapter: `io.adapter(createAdapter(pubClient, subClient))`',
@@ -663,7 +841,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'socket-registry',
     modules: ['@socket.io/cluster-adapter'],
     exports: ['createAdapter'],
-    via: 'call',
+    form: 'call',
     localStore: true,
     what: 'only links the workers of one machine',
     suggestion: {
@@ -676,7 +854,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'socket-registry',
     modules: ['ws'],
     exports: ['WebSocketServer', 'Server', 'WebSocket.Server'],
-    via: 'ws-server',
+    form: 'new',
+    pattern: 'ws-server',
     what: 'broadcasts to its local `clients` list',
     suggestion: {
       summary: 'publish messages through Redis pub/sub and let every instance send to its own clients',
@@ -688,11 +867,25 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'socket-registry',
     modules: ['events'],
     exports: ['', 'EventEmitter'],
-    via: 'emitter',
+    form: 'new',
+    pattern: 'emitter',
     what: 'fans out events inside this process only',
     suggestion: {
       summary: 'publish through Redis pub/sub (or Postgres LISTEN/NOTIFY) so every instance receives the event',
       packages: ['ioredis'],
+    },
+  },
+  {
+    label: 'graphql-subscriptions PubSub',
+    category: 'socket-registry',
+    modules: ['graphql-subscriptions', ...APOLLO_SERVERS],
+    exports: ['PubSub'],
+    form: 'new',
+    localStore: true,
+    what: 'publishes events to the subscribers connected to this process only',
+    suggestion: {
+      summary: 'use a shared PubSub: `RedisPubSub` from graphql-redis-subscriptions',
+      packages: ['graphql-redis-subscriptions', 'ioredis'],
     },
   },
   // ── in-process-scheduler ──────────────────────────────────────────────────────────────────
@@ -701,7 +894,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'in-process-scheduler',
     modules: ['node-cron'],
     exports: ['schedule', 'createTask'],
-    via: 'call',
+    form: 'call',
     what: 'runs the job inside the web process',
     suggestion: SCHEDULER_FIX,
   },
@@ -710,7 +903,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'in-process-scheduler',
     modules: ['cron'],
     exports: ['CronJob', 'CronJob.from', 'job'],
-    via: 'call-or-new',
+    form: 'call-or-new',
     what: 'runs the job inside the web process',
     suggestion: SCHEDULER_FIX,
   },
@@ -719,7 +912,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'in-process-scheduler',
     modules: ['node-schedule'],
     exports: ['scheduleJob'],
-    via: 'call',
+    form: 'call',
     what: 'runs the job inside the web process',
     suggestion: SCHEDULER_FIX,
   },
@@ -728,7 +921,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'in-process-scheduler',
     modules: ['toad-scheduler'],
     exports: ['SimpleIntervalJob', 'LongIntervalJob', 'CronJob'],
-    via: 'new',
+    form: 'new',
     what: 'runs the job inside the web process',
     suggestion: SCHEDULER_FIX,
   },
@@ -737,7 +930,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'in-process-scheduler',
     modules: ['cronosjs'],
     exports: ['scheduleTask', 'CronosTask'],
-    via: 'call-or-new',
+    form: 'call-or-new',
     what: 'runs the job inside the web process',
     suggestion: SCHEDULER_FIX,
   },
@@ -746,7 +939,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'in-process-scheduler',
     modules: ['bree'],
     exports: [''],
-    via: 'new',
+    form: 'new',
     what: 'runs the jobs from the web process',
     suggestion: SCHEDULER_FIX,
   },
@@ -754,9 +947,41 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     label: '@nestjs/schedule',
     category: 'in-process-scheduler',
     modules: ['@nestjs/schedule'],
-    exports: ['Cron', 'Interval'],
-    via: 'decorator',
+    exports: ['Cron', 'Interval', 'Timeout'],
+    form: 'decorator',
     what: 'runs the method on a timer in every replica',
+    suggestion: SCHEDULER_FIX,
+  },
+  {
+    label: 'croner',
+    category: 'in-process-scheduler',
+    modules: ['croner'],
+    exports: ['', 'Cron'],
+    form: 'call-or-new',
+    options: { kind: 'job-function' },
+    what: 'runs the job inside the web process',
+    suggestion: SCHEDULER_FIX,
+  },
+  {
+    label: '@breejs/later',
+    category: 'in-process-scheduler',
+    modules: ['@breejs/later', 'later'],
+    exports: ['setInterval'],
+    form: 'call',
+    what: 'runs the job inside the web process',
+    suggestion: SCHEDULER_FIX,
+  },
+  {
+    label: '@nestjs/schedule SchedulerRegistry',
+    category: 'in-process-scheduler',
+    modules: ['@nestjs/schedule'],
+    exports: ['SchedulerRegistry'],
+    form: 'method',
+    methods: ['addCronJob', 'addInterval', 'addTimeout'],
+    options: { kind: 'registered-job', arg: 1 },
+    context: 'request',
+    what: 'adds a job at request time on the replica that served the request',
+    breaks: 'the other replicas never run it, and it is lost when this instance stops',
     suggestion: SCHEDULER_FIX,
   },
   // ── process-lock ──────────────────────────────────────────────────────────────────────────
@@ -765,8 +990,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-lock',
     modules: ['async-mutex'],
     exports: ['Mutex', 'Semaphore'],
-    via: 'new',
-    outsideRequestOnly: true,
+    form: 'new',
     what: 'is a lock held in process memory',
     suggestion: LOCK_FIX,
   },
@@ -775,8 +999,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-lock',
     modules: ['async-lock'],
     exports: [''],
-    via: 'new',
-    outsideRequestOnly: true,
+    form: 'new',
     what: 'is a lock held in process memory',
     suggestion: LOCK_FIX,
   },
@@ -785,47 +1008,11 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     category: 'process-lock',
     modules: ['await-lock'],
     exports: [''],
-    via: 'new',
-    outsideRequestOnly: true,
+    form: 'new',
     what: 'is a lock held in process memory',
     suggestion: LOCK_FIX,
   },
 ];
-
-/** Packages whose objects are connections to shared services: holding them is not state. */
-export const CLIENT_MODULES: ReadonlySet<string> = new Set([
-  'ioredis',
-  'redis',
-  '@redis/client',
-  'pg',
-  'pg-pool',
-  'postgres',
-  'mysql',
-  'mysql2',
-  'mysql2/promise',
-  'mongodb',
-  'mongoose',
-  '@prisma/client',
-  'knex',
-  'sequelize',
-  'typeorm',
-  'drizzle-orm',
-  '@upstash/redis',
-  '@aws-sdk/client-s3',
-  'kafkajs',
-  'amqplib',
-  'bullmq',
-  'bull',
-  'pg-boss',
-  'redlock',
-  '@elastic/elasticsearch',
-  'cassandra-driver',
-  'nats',
-  'stripe',
-  'axios',
-  'got',
-  'undici',
-]);
 
 /** Index of entries by `module#path`. */
 export function catalogueIndex(): Map<string, CatalogueEntry[]> {
@@ -842,3 +1029,22 @@ export function catalogueIndex(): Map<string, CatalogueEntry[]> {
   }
   return index;
 }
+
+const packageNames = new Map<string, string>();
+
+/** The package a specifier names: `node:fs/promises` → `fs`, `@scope/pkg/sub` → `@scope/pkg`. */
+export function packageName(specifier: string): string {
+  let name = packageNames.get(specifier);
+  if (name === undefined) {
+    const parts = (specifier.startsWith('node:') ? specifier.slice(5) : specifier).split('/');
+    name = parts[0]!.startsWith('@') && parts.length > 1 ? `${parts[0]}/${parts[1]}` : parts[0]!;
+    // Specifiers repeat across files; a run over a huge tree keeps only a bounded number.
+    if (packageNames.size < 10_000) packageNames.set(specifier, name);
+  }
+  return name;
+}
+
+/** The modules the catalogue names and their packages: what a `packages` alias may treat a fork as. */
+export const CATALOGUED_MODULES: ReadonlySet<string> = new Set(
+  CATALOGUE.flatMap((entry) => entry.modules.flatMap((module) => [module, packageName(module)])),
+);
