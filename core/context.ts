@@ -99,6 +99,7 @@ export class FileContext {
       isScheduler: (call) => entriesFor(this, call).some((e) => e.category === 'in-process-scheduler'),
       ofKinds: (...kinds) => this.ofKinds(...kinds),
       exportSymbols: this.crossFile,
+      packageMember: (expr) => this.imports.resolve(expr),
       decoratorName: (decorator) => {
         const target = ts.isCallExpression(decorator.expression)
           ? decorator.expression.expression
