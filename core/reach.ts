@@ -179,6 +179,8 @@ export interface ReachHooks {
   exportSymbols?: boolean;
   /** The package member an expression stands for (`fs.readdir` → `fs` [readdir]), when it is one. */
   packageMember?(expr: TS.Expression): { module: string; path: readonly string[] } | undefined;
+  /** The timer a call starts (`setInterval(…)`, `lt.setTimeout(…)` of long-timeout), if it is one. */
+  timer?(call: TS.CallExpression | TS.NewExpression): 'setInterval' | 'setTimeout' | undefined;
 }
 
 /**
@@ -632,6 +634,9 @@ export class Reachability {
     const callee = skipOuter(ts, call.expression);
     if (this.hooks.isScheduler(call)) return BACKGROUND;
     if (fn && this.isCompletionCallback(call, callee, fn)) return outer;
+    const timer = this.hooks.timer?.(call);
+    if (timer === 'setInterval') return BACKGROUND;
+    if (timer === 'setTimeout') return outer;
     if (ts.isIdentifier(callee)) {
       if (this.binder.isGlobal(callee) && INHERITING_GLOBALS.has(callee.text)) return outer;
       if (this.binder.isGlobal(callee, 'setInterval')) return BACKGROUND;

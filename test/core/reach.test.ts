@@ -538,3 +538,49 @@ describe('functions stored where the file calls them', () => {
     expect(lint(code)).toEqual(['9:module-state']);
   });
 });
+
+describe('timers that re-arm themselves are schedulers', () => {
+  it('a method that sets a timeout calling itself, directly, through another method or bound', () => {
+    const code = lines(
+      'class Poller {',
+      '  constructor() { this.poll(); }',
+      '  poll() { setTimeout(() => this.poll(), 1000); }',
+      '}',
+      'new Poller();',
+      'class Heart {',
+      '  start() { this.beat(); }',
+      '  beat() { setTimeout(() => this.safeBeat(), 1000); }',
+      '  async safeBeat() { try { await this.beat(); } catch {} }',
+      '}',
+      'new Heart().start();',
+      'class Invoker {',
+      '  constructor() { this.invoke(); }',
+      '  invoke() { setTimeout(this.invoke.bind(this), 1000); }',
+      '}',
+      'new Invoker();',
+      'function once() { setTimeout(() => console.log("x"), 10); }',
+      'once();',
+      // No delay: the next turn of the event loop, a queue drained step by step, not a schedule.
+      'class Queue {',
+      '  constructor() { this.drain(); }',
+      '  drain() { setTimeout(() => this.drain()); }',
+      '}',
+      'new Queue();',
+    );
+    expect(lint(code)).toEqual(['3:in-process-scheduler', '8:in-process-scheduler', '14:in-process-scheduler']);
+  });
+
+  it('timers of packages that re-export them (long-timeout, safe-timers, unlimited-timeout)', () => {
+    const code = lines(
+      "import lt from 'long-timeout';",
+      "import { setTimeout as later } from 'unlimited-timeout';",
+      "import * as safe from 'safe-timers';",
+      'lt.setInterval(() => {}, 1000);',
+      'function tick() { later(tick, 1000); }',
+      'tick();',
+      'safe.setInterval(() => {}, 5000);',
+      'later(() => {}, 10);',
+    );
+    expect(lint(code)).toEqual(['4:in-process-scheduler', '5:in-process-scheduler', '7:in-process-scheduler']);
+  });
+});
