@@ -769,7 +769,7 @@ export class Reachability {
       }
       for (const instance of facts.instanceBindings) mask |= this.memberUseMask(instance.references, name, false);
     }
-    return mask | this.thisUsesMask(cls, name, statics);
+    return mask | this.thisUsesMask(cls, name, statics, ts.isAccessor(method));
   }
 
   /**
@@ -823,13 +823,23 @@ export class Reachability {
 
   /**
    * What the class does with `this.<name>` (statics' in static code, instance members' elsewhere):
-   * calls it, passes it on (`bus.on('message', this.onMessage)`), binds it.
+   * calls it, passes it on (`bus.on('message', this.onMessage)`), binds it. An accessor runs
+   * where it is read or written.
    */
-  private thisUsesMask(cls: TS.ClassLikeDeclaration, name: string | undefined, statics: boolean): number {
+  private thisUsesMask(
+    cls: TS.ClassLikeDeclaration,
+    name: string | undefined,
+    statics: boolean,
+    accessor: boolean,
+  ): number {
     const ts = this.ts;
     let mask = 0;
     for (const use of this.thisMembers(cls).get(name ?? '') ?? []) {
       if (isStaticContext(ts, use) !== statics) continue;
+      if (accessor) {
+        mask |= this.maskAt(use);
+        continue;
+      }
       const node = outerWrapper(ts, use);
       const parent = node.parent;
       // `this.m = this.m.bind(this)`: the target of an assignment is not a use.

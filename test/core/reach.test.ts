@@ -464,6 +464,20 @@ describe('private methods take their context from their own class', () => {
     expect(lint(code)).toEqual(['8:module-state']);
   });
 
+  it('a private getter runs where it is read', () => {
+    const code = lines(
+      "import { Injectable } from '@nestjs/common';",
+      '@Injectable()',
+      'export class Menu {',
+      '  private readonly opened = new Set<number>();',
+      '  constructor() { console.log(this.stamp.size); }',
+      '  private get stamp() { this.opened.add(Date.now()); return this.opened; }',
+      '}',
+    );
+    expect(lint(code)).toEqual([]);
+    expect(lint(code.replace('}\n}', '}\n  visit() { return this.stamp.size; }\n}'))).toEqual(['4:module-state']);
+  });
+
   it('a method passed as a listener runs when the event fires, not when it is passed', () => {
     const code = lines(
       "import { EventEmitter } from 'node:events';",
