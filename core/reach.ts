@@ -110,23 +110,26 @@ const ONCE_METHODS = new Set(['once', 'prependOnceListener']);
  * Node-style APIs whose function arguments are completion callbacks, called once when the work
  * is done (`fs.readdir(dir, cb)`, `bcrypt.hash(pw, 10, cb)`): by module, the members (last name
  * of the callee's path), `*` for every member but `except`. A callback of these runs in its
- * caller's context whatever its parameters are named.
+ * caller's context whatever its parameters are named. (Maps: the keys met are from scanned code.)
  */
-const NODE_STYLE_APIS: Readonly<Record<string, { members: readonly string[] | '*'; except?: readonly string[] }>> = {
-  fs: { members: '*', except: ['watch', 'watchFile', 'unwatchFile'] },
-  dns: { members: '*' },
-  zlib: { members: '*' },
-  child_process: { members: ['exec', 'execFile'] },
-  crypto: {
-    members: ['randomBytes', 'randomFill', 'randomInt', 'pbkdf2', 'scrypt', 'hkdf', 'generateKey', 'generateKeyPair'],
-  },
-  stream: { members: ['pipeline', 'finished'] },
-  bcrypt: { members: ['hash', 'compare', 'genSalt'] },
-  bcryptjs: { members: ['hash', 'compare', 'genSalt'] },
-  mongodb: { members: ['connect'] },
-  mongoose: { members: ['connect'] },
-  jsonwebtoken: { members: ['sign', 'verify'] },
-};
+const NODE_STYLE_APIS: ReadonlyMap<string, { members: readonly string[] | '*'; except?: readonly string[] }> = new Map([
+  ['fs', { members: '*', except: ['watch', 'watchFile', 'unwatchFile'] }],
+  ['dns', { members: '*' }],
+  ['zlib', { members: '*' }],
+  ['child_process', { members: ['exec', 'execFile'] }],
+  [
+    'crypto',
+    {
+      members: ['randomBytes', 'randomFill', 'randomInt', 'pbkdf2', 'scrypt', 'hkdf', 'generateKey', 'generateKeyPair'],
+    },
+  ],
+  ['stream', { members: ['pipeline', 'finished'] }],
+  ['bcrypt', { members: ['hash', 'compare', 'genSalt'] }],
+  ['bcryptjs', { members: ['hash', 'compare', 'genSalt'] }],
+  ['mongodb', { members: ['connect'] }],
+  ['mongoose', { members: ['connect'] }],
+  ['jsonwebtoken', { members: ['sign', 'verify'] }],
+]);
 
 /** The first parameter of an error-first callback: `(err, files) => …`, `function (error) {…}`, `(e) => …`. */
 const ERROR_PARAMETER = /^_*(?:e|er|err|error)$/;
@@ -693,7 +696,7 @@ export class Reachability {
     if (method !== undefined && LISTENER_METHODS.has(method)) return false;
     const member = this.hooks.packageMember?.(callee);
     if (member) {
-      const api = NODE_STYLE_APIS[member.module];
+      const api = NODE_STYLE_APIS.get(member.module);
       const name = member.path[member.path.length - 1];
       if (api && name !== undefined && (api.members === '*' ? !api.except?.includes(name) : api.members.includes(name)))
         return true;

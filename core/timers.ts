@@ -9,15 +9,21 @@ export type TimerName = 'setInterval' | 'setTimeout';
  * Modules whose functions are Node's timers, by member: `timers` itself and packages that
  * re-export them for delays longer than 24.8 days. A timer from these is a timer like the global
  * one. (Data, kept here rather than in the catalogue: these are not stores, and both the
- * scheduler rule and the reachability analysis read it.)
+ * scheduler rule and the reachability analysis read it. Maps: the names looked up come from the
+ * scanned code, `constructor` and `__proto__` included.)
  */
-const TIMER_MODULES: Readonly<Record<string, Readonly<Record<string, TimerName>>>> = {
-  timers: { setInterval: 'setInterval', setTimeout: 'setTimeout' },
-  'timers/promises': { setInterval: 'setInterval', setTimeout: 'setTimeout' },
-  'long-timeout': { setInterval: 'setInterval', setTimeout: 'setTimeout' },
-  'safe-timers': { setInterval: 'setInterval', setTimeout: 'setTimeout', setTimeoutAt: 'setTimeout' },
-  'unlimited-timeout': { setInterval: 'setInterval', setTimeout: 'setTimeout' },
-};
+const TIMER_MODULES: ReadonlyMap<string, ReadonlyMap<string, TimerName>> = new Map([
+  ['timers', timers()],
+  ['timers/promises', timers()],
+  ['long-timeout', timers()],
+  ['safe-timers', timers(['setTimeoutAt', 'setTimeout'])],
+  ['unlimited-timeout', timers()],
+]);
+
+/** `setInterval` and `setTimeout` under their own names, and `more` (member, timer). */
+function timers(...more: [string, TimerName][]): ReadonlyMap<string, TimerName> {
+  return new Map<string, TimerName>([['setInterval', 'setInterval'], ['setTimeout', 'setTimeout'], ...more]);
+}
 
 /**
  * The timer a callee is: `setInterval`, `global.setTimeout`, `globalThis.setInterval`,
@@ -40,8 +46,7 @@ export function timerName(
     name = e.name.text;
   else {
     const ref = imports.resolve(e);
-    const member = ref && ref.path.length === 1 ? TIMER_MODULES[ref.module]?.[ref.path[0]!] : undefined;
-    return member;
+    return ref && ref.path.length === 1 ? TIMER_MODULES.get(ref.module)?.get(ref.path[0]!) : undefined;
   }
   return name === 'setInterval' || name === 'setTimeout' ? name : undefined;
 }

@@ -598,3 +598,17 @@ describe('timers that re-arm themselves are schedulers', () => {
     expect(lint(code)).toEqual(['4:in-process-scheduler', '5:in-process-scheduler', '7:in-process-scheduler']);
   });
 });
+
+describe('names from the scanned code', () => {
+  it('a package named `constructor` or `__proto__` is no node-style API and no timer package', () => {
+    const code = lines(
+      "const lib = require('constructor');",
+      "const proto = require('__proto__');",
+      'const seen = new Set();',
+      "lib.valueOf('x', (err, v) => { seen.add(v); });",
+      "proto.toString(() => { seen.add('t'); }, 1000);",
+      'export function handle(req) { lib.toString(req.id, (value) => seen.add(value)); }',
+    );
+    expect(lint(code)).toEqual(['3:module-state']);
+  });
+});
