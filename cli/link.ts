@@ -162,9 +162,10 @@ export function link(files: readonly LinkFile[], layout: Resolver, options: Anal
   const final = (file: number, name: string): number => {
     const k = key(file, name);
     const mask = called.has(k) ? (ext.get(k) ?? 0) : unknownCallersContext(name);
-    // An instance used whole elsewhere (passed on, stored) has methods anyone may call.
+    // An instance or class used whole elsewhere (passed on, stored) has methods anyone may call;
+    // constructing a class (`new Registry()`) does not pass its statics on.
     const dot = name.indexOf('.');
-    const passedOn = dot > 0 && called.has(key(file, name.slice(0, dot)));
+    const passedOn = dot > 0 && (called.get(key(file, name.slice(0, dot))) ?? []).some((c) => !c.use.construct);
     return mask | (files[file]!.summary?.frameworkModule || passedOn ? UNKNOWN : 0);
   };
   const contextOf = (file: number, context: SummaryContext): number => {
