@@ -5,7 +5,10 @@ import { type AnalyzeOptions, type Category, CATEGORY_INFO, outOfScopeReason, ty
 import { cacheFolder, cacheKey, ResultCache } from './cache.js';
 import { UsageError } from './errors.js';
 import { discover, fileKind, isOutside, type Selection, toPosix } from './files.js';
-import { link } from './link.js';
+import { linkProgram } from '../core/program/link.js';
+import type { ProgramFinding } from '../core/program/types.js';
+import { internalError } from './errors.js';
+import { Reported } from './positions.js';
 import { analyzeAll } from './pool.js';
 import { ProjectLayout } from './project.js';
 import { DEFAULT_LIMITS, readSource, sourceLines } from './source.js';
@@ -138,25 +141,37 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (kind !== undefined) skipped.push({ file, kind: 'not-regular', reason: `not a regular file (${kind})` });
     else errors.push({ file, message: reason });
   }
+  const layout = new ProjectLayout(options.cwd, new Set(files.map((f) => f.path)), options.project, notice);
+  const positions = new Reported(files, results);
   const linked = crossFile
-    ? link(
-        files.map((f, i) => ({
-          ...f,
+    ? linkProgram({
+        files: files.map((f, i) => ({
+          path: f.path,
+          context: f.context,
+          ...('outside' in f && f.outside ? { outside: true } : {}),
           findings: results[i]!.findings,
           ...(results[i]!.summary ? { summary: results[i]!.summary } : {}),
         })),
-        new ProjectLayout(options.cwd, new Set(files.map((f) => f.path)), options.project, notice),
-        analyze,
-        options.debug ?? false,
-      )
-    : { findings: results.flatMap((r, i) => (files[i]!.context ? [] : r.findings)), errors: [] };
-  for (const f of linked.findings) {
+        resolve: (from, specifier) => layout.resolve(from, specifier),
+        options: analyze,
+        where: (file, offset) => positions.where(file, offset),
+      })
+    : { findings: results.flatMap((r, i) => (files[i]!.context ? [] : ownFindings(i, r))), failures: [] };
+  for (const found of linked.findings) {
+    const f = positions.finding(found);
     const severity = (options.severity?.[f.category] as Severity | undefined) ?? 'error';
     // The contract's order of keys; `subject`, added later, last.
     const { ruleId, category, subject, ...rest } = f;
     findings.push({ ruleId, category, severity, ...rest, subject });
   }
-  errors.push(...linked.errors);
+  for (const failure of linked.failures)
+    errors.push({
+      file: files[failure.file]!.file,
+      message:
+        failure.error === undefined
+          ? UNSETTLED
+          : internalError('cross-file analysis of this module failed', failure.error, options.debug ?? false),
+    });
   results.forEach((result, i) => {
     if (files[i]!.context) return;
     errors.push(...result.errors);
@@ -189,6 +204,24 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     },
     sourceLines: lines,
   };
+}
+
+const UNSETTLED =
+  'cross-file analysis stopped at its bound before settling (a very long chain of calls between modules): findings that depend on this module may be missing';
+
+/** A file's own findings, as they are without the program (no cross-file analysis). */
+function ownFindings(file: number, result: FileResult): ProgramFinding[] {
+  return result.findings.map((f, own) => ({
+    file,
+    category: f.category,
+    subject: f.subject,
+    start: f.start,
+    end: f.end,
+    message: f.message,
+    suggestion: f.suggestion,
+    related: f.related.map((r) => ({ file, start: r.start, message: r.message })),
+    own,
+  }));
 }
 
 /** `summary.skipped`: how many files were skipped for each reason, in the order of SKIP_KINDS. */

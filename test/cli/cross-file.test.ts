@@ -81,6 +81,7 @@ describe('the subject of each finding', () => {
         'const app = express();',
         'const users = createCache();',
         "app.use(session({ secret: 'x' }));",
+        'export const admins = createCache();',
         "app.get('/', (req, res) => {",
         '  stats.hits++;',
         '  res.json(users.get(req.query.id));',
@@ -96,6 +97,7 @@ describe('the subject of each finding', () => {
     expect(findings.map((f) => `${f.file}:${f.line} ${f.category} ${f.subject}`)).toEqual([
       'src/app.js:6 process-cache lru-cache',
       'src/app.js:7 memory-session express-session',
+      'src/app.js:8 process-cache lru-cache',
       'src/stats.js:1 module-state stats',
     ]);
   });

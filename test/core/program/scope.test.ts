@@ -1,8 +1,8 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { parseSource } from '../../core/index.js';
-import { computeScope, type ScopePackage, type ScopeResult } from '../../core/program/scope.js';
-import { scopeFacts } from '../../core/scope-facts.js';
+import { parseSource } from '../../../core/index.js';
+import { computeScope, type ScopePackage, type ScopeResult } from '../../../core/program/scope.js';
+import { scopeFacts } from '../../../core/scope-facts.js';
 
 interface Pkg {
   dir: string;
