@@ -80,6 +80,8 @@ export interface ScanResult {
     findings: number;
     errors: number;
     skipped: Partial<Record<SkipKind, number>>;
+    /** With cross-file analysis: how the run decided what is server code, and how many files it read as what. */
+    scope?: ScopeSummary;
     durationMs: number;
   };
   /** Set when a baseline filtered the findings. */
@@ -89,6 +91,25 @@ export interface ScanResult {
    * through a link, the same decoding and line ends), for code frames; not part of any report.
    */
   sourceLines?: (file: string) => readonly string[] | undefined;
+  /** With cross-file analysis: why a file is or is not server code (`--explain-scope`); not part of any report. */
+  explainScope?: (path: string) => string[];
+  /** With cross-file analysis: the entry points found; not part of any report. */
+  entryPoints?: readonly { path: string; why: string }[];
+}
+
+/**
+ * What the JSON report's `summary.scope` says: whether the program's entry points or the path
+ * scope decided what is server code, and how many files the program read as what.
+ */
+export interface ScopeSummary {
+  mode: 'entry-points' | 'path-scope';
+  entryPoints: number;
+  /** Files read as server code (reported when selected). */
+  server: number;
+  /** Files read as context only, by why they are not server code. */
+  context: { browser: number; cli: number; test: number; tooling: number; 'not-reached': number };
+  /** Files not analysed on purpose (generated, minified, too large) or that could not be read. */
+  skipped: number;
 }
 
 /** Which files are skipped (listed in `skipped`) instead of analysed. */
@@ -132,6 +153,8 @@ export interface FileResult {
   scopeFacts?: ScopeFacts;
   /** For turning the offsets of findings into lines at the end of the run (cli/positions.ts). */
   lines?: FileLines;
+  /** The job's `packagePath` the result was computed with (scope facts depend on it). */
+  packagePath?: string;
 }
 
 /** Where each line of a file starts, and the texts of the lines findings can start on. */

@@ -72,11 +72,11 @@ describe('result cache', () => {
   // An app with findings of its own, and a store with the route that writes it (summaries the link step joins).
   const STORE = 'export const sessions = new Map();\n';
   const ROUTE =
-    "import express from 'express';\nimport { sessions } from './store.js';\nconst app = express();\napp.post('/login', (req, res) => { sessions.set(req.body.id, req.body); res.end(); });\napp.listen(3000);\n";
+    "import express from 'express';\nimport './sample.js';\nimport { sessions } from './store.js';\nconst app = express();\napp.post('/login', (req, res) => { sessions.set(req.body.id, req.body); res.end(); });\napp.listen(3000);\n";
   it.each([
     ['a related list that is null', 'sample', (e: CachedEntry) => void (e.result.findings[0]!.related = null)],
     ['a finding without a message', 'sample', (e: CachedEntry) => void delete e.result.findings[0]!.message],
-    ['a line that is a string', 'sample', (e: CachedEntry) => void (e.result.findings[0]!.line = '1')],
+    ['an offset that is a string', 'sample', (e: CachedEntry) => void (e.result.findings[0]!.start = '1')],
     ['an unknown category', 'sample', (e: CachedEntry) => void (e.result.findings[0]!.category = 'constructor')],
     ['errors that are not a list', 'sample', (e: CachedEntry) => void (e.result.errors = {})],
     ['a result that is a string', 'sample', (e: CachedEntry) => void (e.result = 'x' as never)],

@@ -36,7 +36,14 @@ interface Report {
   }[];
   errors: { file: string; message: string }[];
   skipped: { file: string; kind: string; reason: string }[];
-  summary: { files: number; findings: number; errors: number; skipped: Record<string, number>; durationMs: number };
+  summary: {
+    files: number;
+    findings: number;
+    errors: number;
+    skipped: Record<string, number>;
+    scope?: unknown;
+    durationMs: number;
+  };
 }
 
 function json(stdout: string): Report {
@@ -221,6 +228,7 @@ describe.runIf(POSIX)('a scan of hostile input', () => {
       findings: report.findings.length,
       errors: report.errors.length,
       skipped: report.summary.skipped,
+      scope: report.summary.scope,
       durationMs: report.summary.durationMs,
     });
     expect(report.findings.some((f) => f.file.includes('secret') || f.file.startsWith('src/linked-folder'))).toBe(
@@ -239,7 +247,7 @@ describe.runIf(POSIX)('a scan of hostile input', () => {
     expect(pretty.stdout).toContain('  src/loop.js: skipped: symbolic link loop (not followed)\n');
     // Files skipped on purpose: one line, counted by kind.
     expect(pretty.stdout).toMatch(
-      / in 26 files scanned in \d+ ms; 6 files skipped \(1 generated, 2 minified, 1 too large, 1 binary, 1 not a regular file\)\n$/,
+      / in 26 files scanned in \d+ ms; 6 files skipped \(1 generated, 2 minified, 1 too large, 1 binary, 1 not a regular file\)\nscope \(no entry point found: path scope\): [^\n]*\n$/,
     );
     expect(pretty.stdout).not.toContain('src/fifo.js');
   });
