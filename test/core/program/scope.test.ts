@@ -293,6 +293,31 @@ describe('computeScope: context folders and route trees', () => {
   });
 });
 
+describe('computeScope: files the server imports that say what else they are', () => {
+  it('a test helper, a DOM controller and a file in a context folder stay context, and are not walked through', () => {
+    const result = scope({
+      'src/server.js': "import './index.js';\napp.listen(3000);\n",
+      'src/index.js':
+        "export * from './test/helpers.js';\nexport * from './ui/pin.js';\nexport * from './fixtures/data.js';\nexport * from './lib/util.js';\n",
+      'src/test/helpers.js':
+        "import { vi } from 'vitest';\nimport '../lib/only-tests.js';\nexport const mock = vi.fn();\n",
+      'src/lib/only-tests.js': 'export const x = 1;\n',
+      'src/ui/pin.js': "export const pin = () => window.addEventListener('scroll', f);\n",
+      'src/fixtures/data.js': 'export const rows = [];\n',
+      'src/lib/util.js': 'export const f = () => 1;\n',
+    });
+    expect(verdicts(result)).toEqual({
+      'src/server.js': 'server',
+      'src/index.js': 'server',
+      'src/lib/util.js': 'server',
+      'src/test/helpers.js': 'test',
+      'src/lib/only-tests.js': 'test',
+      'src/ui/pin.js': 'browser',
+      'src/fixtures/data.js': 'tooling',
+    });
+  });
+});
+
 describe('computeScope: a library workspace', () => {
   // Packages listed before the one they depend on: the server-library test runs to a fixed point.
   const packages: Pkg[] = [
