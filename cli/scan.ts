@@ -327,6 +327,13 @@ interface ProgramJob {
  * output, bundles), whatever the configuration's globs and the changed-file list say.
  */
 function programFiles(options: ScanOptions, named: readonly string[], selected: ReadonlySet<string>): ProgramJob[] {
+  const selection = options.selection;
+  // The whole project selected, without globs or a changed-file list: discovery walked it already.
+  const whole =
+    named.every((p) => resolve(options.cwd, p) === options.cwd) &&
+    (selection === undefined ||
+      (selection.include.length === 0 && selection.exclude.length === 0 && selection.only === undefined));
+  if (whole) return [];
   const outside = named.filter((p) => isOutside(relative(options.cwd, resolve(options.cwd, p))));
   const wide = discover(options.cwd, ['.', ...outside], {
     base: options.cwd,
