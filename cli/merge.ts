@@ -1,6 +1,6 @@
 import { stripBom } from './files.js';
 import { reportJson } from './reporters/escape.js';
-import { array, isRecord, number, object, optional, string } from './shape.js';
+import { array, isRecord, number, object, oneOf, optional, string } from './shape.js';
 import { UsageError } from './errors.js';
 import { compareFindings, countSkipped } from './scan.js';
 import type { ScopeSummary, SkippedFile } from './types.js';
@@ -121,7 +121,21 @@ const jsonReport = object({
   findings: array(object({ file: string, line: number, column: number, ruleId: string, severity: string })),
   errors: array(object({ file: string, message: string })),
   skipped: optional(array(object({ file: string, kind: string, reason: string }))),
-  summary: optional(object({ files: optional(number), durationMs: optional(number) })),
+  summary: optional(
+    object({
+      files: optional(number),
+      durationMs: optional(number),
+      scope: optional(
+        object({
+          mode: oneOf(['entry-points', 'path-scope']),
+          entryPoints: number,
+          server: number,
+          skipped: number,
+          context: object({ browser: number, cli: number, test: number, tooling: number, 'not-reached': number }),
+        }),
+      ),
+    }),
+  ),
 });
 
 /** What merging reads of a SARIF log. */
