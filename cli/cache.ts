@@ -42,6 +42,8 @@ export function cacheFolder(location: string, cwd: string): string | undefined {
 export class ResultCache {
   private readonly entries: Map<string, Entry>;
   private readonly next = new Map<string, Entry>();
+  /** Whether this run stored a result (a file new or changed since the cache was written). */
+  private changed = false;
   readonly file: string;
 
   /** `folder`: from cacheFolder(). */
@@ -82,13 +84,18 @@ export class ResultCache {
     try {
       const stats = statSync(path);
       this.next.set(path, { hash, size: stats.size, mtimeMs: stats.mtimeMs, result });
+      this.changed = true;
     } catch {
       // Deleted during the scan: nothing to remember.
     }
   }
 
-  /** Writes the entries seen in this run (others are dropped), atomically. */
+  /**
+   * Writes the entries seen in this run (others are dropped), atomically; not at all when they
+   * are the cache's entries unchanged (a warm run over the same files).
+   */
   save(): void {
+    if (!this.changed && this.next.size === this.entries.size) return;
     try {
       writeFileAtomic(
         this.file,
@@ -196,6 +203,6 @@ const entryShape = object({
     skipped: optional(object({ file: string, kind: string, reason: string })),
     summary: optional(summary),
     scopeFacts: optional(scopeFacts),
-    lines: optional(object({ starts: array(number), texts: array(tuple(number, string)) })),
+    lines: optional(object({ at: array(tuple(number, number, number)), texts: array(tuple(number, string)) })),
   }),
 });

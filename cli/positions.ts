@@ -5,27 +5,40 @@ import type { ProgramFinding } from '../core/program/types.js';
 import type { FileLines, FileResult, Finding, Located, RelatedLocation } from './types.js';
 
 /**
- * What a file's result needs to turn its offsets into lines at the end of the run: where each
- * line starts, and the text of each line a finding (or a finding the program makes from the
- * file's summary) can start on, for fingerprints. Absent when the file has nothing positioned.
+ * What a file's result needs to turn its offsets into lines at the end of the run: the line and
+ * column of every offset a finding can be reported at or point to (its findings and their
+ * related locations; the state, writes, calls and constructions of its summary), and the text of
+ * each line a finding can start on, for fingerprints. Absent when the file has nothing positioned.
  */
 export function fileLines(
   text: string,
   findings: readonly CoreFinding[],
   summary?: ModuleSummary,
 ): FileLines | undefined {
-  const offsets = [
+  const starting = [
     ...findings.map((f) => f.start),
     ...(summary?.state.map((s) => s.start) ?? []),
     ...(summary?.uses.filter((u) => u.call !== undefined).map((u) => u.start) ?? []),
   ];
-  if (offsets.length === 0 && (summary === undefined || summary.uses.length === 0)) return undefined;
+  const positioned = [
+    ...starting,
+    ...findings.flatMap((f) => [f.end, ...f.related.map((r) => r.start)]),
+    ...(summary?.state.flatMap((s) => [s.end, ...s.writes.map((w) => w.start)]) ?? []),
+    ...(summary?.uses.filter((u) => u.call !== undefined || u.write).flatMap((u) => [u.start, u.end]) ?? []),
+  ];
+  if (positioned.length === 0) return undefined;
   const starts = lineStarts(text);
-  const lines = new Set(offsets.map((offset) => lineOf(starts, offset)));
+  const at: [number, number, number][] = [...new Set(positioned)]
+    .sort((a, b) => a - b)
+    .map((offset) => {
+      const line = lineOf(starts, offset);
+      return [offset, line, offset - starts[line - 1]! + 1];
+    });
+  const lines = new Set(starting.map((offset) => lineOf(starts, offset)));
   const texts: [number, string][] = [...lines]
     .sort((a, b) => a - b)
     .map((line) => [line, lineTextOf(text, starts, line)]);
-  return { starts, texts };
+  return { at, texts };
 }
 
 /** A line's text as fingerprints read it: trimmed, runs of white space as one space. */
@@ -44,6 +57,7 @@ function lineTextOf(text: string, starts: readonly number[], line: number): stri
  */
 export class Reported {
   private readonly texts = new Map<number, Map<number, string>>();
+  private readonly places = new Map<number, Map<number, Located>>();
   private readonly own = new Map<number, string[]>();
   private readonly next = new Map<number, Map<string, number>>();
 
@@ -53,9 +67,13 @@ export class Reported {
   ) {}
 
   at(file: number, offset: number): Located {
-    const starts = this.results[file]?.lines?.starts ?? [0];
-    const line = lineOf(starts, offset);
-    return { line, column: offset - starts[line - 1]! + 1 };
+    let places = this.places.get(file);
+    if (!places) {
+      places = new Map((this.results[file]?.lines?.at ?? []).map(([o, line, column]) => [o, { line, column }]));
+      this.places.set(file, places);
+    }
+    // Every offset the program reports is one the file's result positioned.
+    return places.get(offset) ?? { line: 1, column: offset + 1 };
   }
 
   /** `src/cache.ts:12`, for messages that name a place. */

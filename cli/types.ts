@@ -157,9 +157,9 @@ export interface FileResult {
   packagePath?: string;
 }
 
-/** Where each line of a file starts, and the texts of the lines findings can start on. */
+/** The line and column of each offset a finding can use, and the texts of the lines findings can start on. */
 export interface FileLines {
-  starts: number[];
+  at: [offset: number, line: number, column: number][];
   texts: [line: number, text: string][];
 }
 
