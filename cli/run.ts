@@ -26,7 +26,8 @@ import { defaultJobs } from './pool.js';
 import { isFile } from './project.js';
 import { terminalLine, terminalLines } from './reporters/escape.js';
 import { REPORTERS } from './reporters/index.js';
-import { plural, summaryLine } from './reporters/util.js';
+import { plural, scopeLine, summaryLine } from './reporters/util.js';
+import { display } from './scan.js';
 import { scan } from './scan.js';
 import type { ScanResult } from './types.js';
 
@@ -121,6 +122,7 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
     onNotice: (message) => io.stderr(`statecheck: ${message}\n`),
   });
   progress?.done();
+  if (options.explainScope !== undefined) return explainScope(options, result, io);
 
   // What this run looked at: a partial run updates and judges only its own part of the baseline.
   const extent: RunExtent = {
@@ -176,6 +178,21 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
   }
   const failing = options.failOn === 'warn' ? errors + warnings : errors;
   return failing > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings) ? 1 : 0;
+}
+
+/** `--explain-scope <file>`: why the file is or is not server code; with `--debug`, the scope summary too. */
+function explainScope(options: ScanCommand, result: ScanResult, io: Io): number {
+  const path = resolve(io.cwd, options.explainScope!);
+  if (!existsSync(path))
+    throw new UsageError(`--explain-scope: no such file: ${options.explainScope}`, 'name a file of the project');
+  const lines = result.explainScope?.(path) ?? [];
+  if (options.debug) {
+    lines.push('', scopeLine(result) ?? '');
+    for (const entry of result.entryPoints ?? [])
+      lines.push(`  entry point: ${display(io.cwd, entry.path)} (${entry.why})`);
+  }
+  io.stdout(`${terminalLines(lines.join('\n'))}\n`);
+  return 0;
 }
 
 /** `scanned 120/5000 files` on stderr, redrawn at most ten times a second, only on long runs. */
