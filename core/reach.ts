@@ -113,6 +113,8 @@ export interface ReachHooks {
  */
 export class Reachability {
   private readonly masks = new Map<CodeUnit, number>();
+  /** Member assignments whose context is being worked out, so a cycle through them ends. */
+  private readonly assigning = new Set<TS.BinaryExpression>();
   private readonly units: CodeUnit[] = [];
   private readonly classInfo = new Map<TS.ClassLikeDeclaration, ClassFacts>();
   private readonly symbolNames: string[] = [];
@@ -452,6 +454,17 @@ export class Reachability {
    * the event's context, as `target.on(event, fn)` would give; else `escape`.
    */
   private assignedMemberMask(assignment: TS.BinaryExpression, escape: number): number {
+    // `api.get = api.get`, `a.f = b.f; b.f = a.f`: a member that only feeds itself adds nothing.
+    if (this.assigning.has(assignment)) return 0;
+    this.assigning.add(assignment);
+    try {
+      return this.assignedMemberMaskOf(assignment, escape);
+    } finally {
+      this.assigning.delete(assignment);
+    }
+  }
+
+  private assignedMemberMaskOf(assignment: TS.BinaryExpression, escape: number): number {
     const ts = this.ts;
     const left = skipOuter(ts, assignment.left) as TS.PropertyAccessExpression | TS.ElementAccessExpression;
     const name = memberName(ts, left);

@@ -551,6 +551,23 @@ describe('functions stored where the file calls them', () => {
     );
     expect(lint(code)).toEqual(['9:module-state']);
   });
+
+  it('a member assigned from itself or through a cycle of members ends, and keeps the context of its calls', () => {
+    const code = lines(
+      "import express from 'express';",
+      'const app = express();',
+      'const seen = new Set();',
+      'const api = {};',
+      'const other = {};',
+      'api.default = (u) => seen.add(u);',
+      'api.default = api.default;',
+      'other.fn = api.fn;',
+      'api.fn = other.fn;',
+      "app.get('/', (req, res) => { api.default(req.query.u); res.end(); });",
+      'app.listen(3000);',
+    );
+    expect(lint(code)).toEqual(['3:module-state']);
+  });
 });
 
 describe('timers that re-arm themselves are schedulers', () => {
