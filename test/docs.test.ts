@@ -35,7 +35,7 @@ function ruleIdsIn(code: string, lang: string): string[] {
   const messages = linter.verify(
     code,
     [
-      plugin.configs.recommended as Linter.Config,
+      plugin.configs.all as Linter.Config,
       { files: ['**/*.ts'], languageOptions: { parser: tsParser } } as Linter.Config,
     ],
     join(ROOT, 'src', `example.${lang === 'ts' ? 'ts' : 'js'}`),

@@ -116,6 +116,7 @@ describe('statecheck CLI', () => {
       'related',
       'fingerprint',
       'subject',
+      'confidence',
     ]);
     expect(finding).toMatchObject({
       ruleId: 'statecheck/no-module-state',
@@ -127,8 +128,12 @@ describe('statecheck CLI', () => {
       endColumn: 11,
       related: [{ file: 'src/app.js', line: 7, column: 3, message: 'written here at request time' }],
       subject: 'seen',
+      confidence: 'certain',
     });
     expect(finding.suggestion.packages.length).toBeGreaterThan(0);
+    // `add` is exported and no file calls it: whether it runs per request rests on callers out of view.
+    expect(report.findings[2]).toMatchObject({ subject: 'list', severity: 'warn', confidence: 'likely' });
+    expect(report.findings[2].message).toMatch(/ Likely, not certain: whether it runs per request.*callers/);
     expect(report.summary).toMatchObject({ files: 2, findings: 3, errors: 0, skipped: {} });
     expect(typeof report.summary.durationMs).toBe('number');
   });

@@ -38,6 +38,7 @@ function finding(category: Category, overrides: Partial<Finding> = {}): Finding 
     related: [],
     fingerprint: `${category}:0`,
     subject: 'state',
+    confidence: 'certain',
     ...overrides,
   };
 }

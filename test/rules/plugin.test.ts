@@ -23,7 +23,7 @@ function lint(text: string, filename: string, extra: Linter.Config[] = []): Lint
   const linter = new Linter({ configType: 'flat', cwd: ROOT });
   return linter.verify(
     text,
-    [plugin.configs.recommended as Linter.Config, tsFiles as Linter.Config, ...extra],
+    [plugin.configs.all as Linter.Config, tsFiles as Linter.Config, ...extra],
     join(ROOT, filename),
   );
 }
@@ -61,16 +61,22 @@ describe('the plugin object', () => {
     expect(plugin.meta).toEqual({ name: 'statecheck', version: pkg.version });
   });
 
-  it('turns every rule on in both configs', () => {
-    for (const config of [plugin.configs.recommended, plugin.configs.strict]) {
+  it('turns every rule on in every config: certain findings as errors, or every finding as warnings', () => {
+    const levels = new Map([
+      [plugin.configs.recommended, ['error', { confidence: 'certain' }]],
+      [plugin.configs.strict, ['error', { confidence: 'certain' }]],
+      [plugin.configs.all, ['warn', { confidence: 'all' }]],
+    ] as const);
+    for (const [config, level] of levels) {
       expect(Object.keys(config.rules ?? {}).sort()).toEqual(
         Object.keys(plugin.rules)
           .map((r) => `statecheck/${r}`)
           .sort(),
       );
-      expect(Object.values(config.rules ?? {}).every((s) => s === 'error')).toBe(true);
+      expect(Object.values(config.rules ?? {}).every((s) => JSON.stringify(s) === JSON.stringify(level))).toBe(true);
       expect(config.plugins?.statecheck).toBe(plugin);
     }
+    expect(plugin.configs.all.ignores).toEqual(plugin.configs.recommended.ignores);
     expect(plugin.configs.strict.ignores).not.toContain('**/scripts/**');
     expect(plugin.configs.recommended.ignores).toContain('**/scripts/**');
   });
