@@ -138,6 +138,23 @@ describe('statecheck CLI', () => {
     expect(typeof report.summary.durationMs).toBe('number');
   });
 
+  it('fails on certain findings only by default; a configured severity wins over confidence', async () => {
+    // Exported, called by no file: whether `add` runs per request rests on callers out of view.
+    write('src/lib/b.js', 'export const list = [];\nexport function add(x) { list.push(x); }\n');
+    const likelyOnly = await runCli(['--format', 'json'], tmp.path);
+    expect(likelyOnly.code).toBe(0);
+    expect(JSON.parse(likelyOnly.stdout).findings).toMatchObject([{ severity: 'warn', confidence: 'likely' }]);
+    expect((await runCli(['--fail-on', 'warn'], tmp.path)).code).toBe(1);
+    write('statecheck.config.json', JSON.stringify({ rules: { 'module-state': 'error' } }));
+    const configured = await runCli(['--format', 'json'], tmp.path);
+    expect(configured.code).toBe(1);
+    expect(JSON.parse(configured.stdout).findings).toMatchObject([{ severity: 'error', confidence: 'likely' }]);
+    // A write in a route handler is in view: certain, an error.
+    write('statecheck.config.json', '{}');
+    write('src/app.js', APP);
+    expect((await runCli(['--format', 'json'], tmp.path)).code).toBe(1);
+  });
+
   it('lists a file with a syntax error in errors and still reports every other file', async () => {
     write('src/app.js', APP);
     write('src/broken.ts', 'export const cache = new Map(;\nexport function put(k: string) { cache.set(k, 1); }\n');

@@ -82,6 +82,26 @@ describe('the plugin object', () => {
   });
 });
 
+describe('confidence', () => {
+  const code = [
+    "import express from 'express';",
+    'const app = express();',
+    'const hits = new Map();',
+    "app.get('/', (req, res) => { hits.set(req.ip, 1); res.end(); });",
+    'export const list = [];',
+    'export function add(x) { list.push(x); }',
+  ].join('\n');
+
+  it('recommended reports the certain findings as errors; all reports every finding as a warning', () => {
+    const verify = (config: Linter.Config) =>
+      new Linter({ configType: 'flat', cwd: ROOT })
+        .verify(code, [config], join(ROOT, 'src/app.js'))
+        .map((m) => `${m.line} ${m.severity} ${m.message.includes('Likely, not certain') ? 'likely' : 'certain'}`);
+    expect(verify(plugin.configs.recommended as Linter.Config)).toEqual(['3 2 certain']);
+    expect(verify(plugin.configs.all as Linter.Config)).toEqual(['3 1 certain', '5 1 likely']);
+  });
+});
+
 describe('one analysis per file', () => {
   beforeEach(() => {
     vi.mocked(core.analyzeSourceFile).mockClear();
