@@ -529,7 +529,7 @@ export function realPath(path: string, root: string): string | undefined {
 /** A short reason from a Node.js file-system error. */
 export function describe(error: unknown): string {
   if (error && typeof error === 'object' && 'code' in error) {
-    const code = String((error as { code: unknown }).code);
+    const code = String(error.code);
     const known: Record<string, string> = {
       EACCES: 'permission denied',
       EPERM: 'operation not permitted',

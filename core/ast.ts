@@ -235,9 +235,7 @@ export function isStaticContext(ts: TypeScript, node: TS.Node): boolean {
   for (let current = node.parent; current; current = current.parent) {
     if (isFunctionNode(ts, current) && !ts.isArrowFunction(current)) {
       if (ts.isClassStaticBlockDeclaration(current)) return true;
-      return (ts.getModifiers(current as TS.MethodDeclaration) ?? []).some(
-        (m) => m.kind === ts.SyntaxKind.StaticKeyword,
-      );
+      return (ts.getModifiers(current) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
     }
     if (ts.isPropertyDeclaration(current)) {
       return (ts.getModifiers(current) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);

@@ -445,7 +445,7 @@ export interface NodeIndex {
 export function indexNodes(ts: TypeScript, sourceFile: TS.SourceFile): NodeIndex {
   const typeOnly = kindTables(ts).typeOnly;
   const nodes: TS.Node[] = [];
-  const byKind: (TS.Node[] | undefined)[] = new Array(typeOnly.length).fill(undefined);
+  const byKind: (TS.Node[] | undefined)[] = new Array<TS.Node[] | undefined>(typeOnly.length).fill(undefined);
   if (typeOnly[sourceFile.kind] === 1) return { nodes, byKind };
   // Without recursion, so that deeply nested input cannot overflow the stack.
   const stack: TS.Node[] = [sourceFile];

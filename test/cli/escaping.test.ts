@@ -12,7 +12,7 @@ import { SAMPLE_APP } from '../helpers/tmp.js';
 // contents try to break out: table pipes, backticks, HTML, Markdown, shell metacharacters,
 // newlines, terminal escapes, bidi overrides, and text that looks like a workflow command.
 
-const addFormats = (typeof formats === 'function' ? formats : formats.default) as typeof formats.default;
+const addFormats = typeof formats === 'function' ? formats : formats.default;
 
 const NAMES = [
   'a|b.ts',
