@@ -11,7 +11,7 @@ const pushChild = (child: TS.Node): undefined => {
  * Visits `root` and its descendants in source order without recursion, so that deeply nested
  * input cannot overflow the stack. Return `false` from `visit` to skip a node's children.
  */
-export function walk(ts: TypeScript, root: TS.Node, visit: (node: TS.Node) => boolean | void): void {
+export function walk(ts: TypeScript, root: TS.Node, visit: (node: TS.Node) => boolean | undefined): void {
   const stack: TS.Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
@@ -26,7 +26,7 @@ export function walk(ts: TypeScript, root: TS.Node, visit: (node: TS.Node) => bo
 }
 
 /** Reverses `stack[low…]` in place: children pushed in source order then pop in source order. */
-export function reverseFrom<T>(stack: T[], low: number): void {
+export function reverseFrom(stack: unknown[], low: number): void {
   for (let high = stack.length - 1; low < high; low++, high--) {
     const swap = stack[low]!;
     stack[low] = stack[high]!;
