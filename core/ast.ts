@@ -1,6 +1,7 @@
 import type { TS, TypeScript } from './types.js';
 
 /** The stack `walk`'s child callback pushes to: one callback for all walks, not a closure per call. */
+// statecheck-disable-next-line module-state -- a pointer set before each synchronous use; nothing outlives a walk
 let walkStack: TS.Node[] = [];
 const pushChild = (child: TS.Node): undefined => {
   walkStack.push(child);
@@ -55,7 +56,9 @@ interface AstKinds {
 
 const kindsByModule = new WeakMap<TypeScript, AstKinds>();
 // The last TypeScript copy asked about and its tables: a host uses one copy.
+// statecheck-disable-next-line module-state -- a memo of tables derived from the immutable TypeScript module
 let lastTs: TypeScript | undefined;
+// statecheck-disable-next-line module-state -- the same memo's value
 let lastKinds: AstKinds = { functions: new Uint8Array(0), wrappers: new Uint8Array(0) };
 
 /** The kinds of node `isFunctionNode` accepts. */
