@@ -208,7 +208,7 @@ function validate(cwd: string, file: string, raw: unknown, prefix: string): Conf
     for (const [rule, setting] of Object.entries(value.rules as Record<string, unknown>)) {
       const category = categoryOfRule(rule);
       if (!category) fail(`rules.${rule}`, `unknown rule or category (known: ${CATEGORIES.join(', ')})`);
-      const [severity, options] = Array.isArray(setting) ? setting : [setting, undefined];
+      const [severity, options] = Array.isArray(setting) ? (setting as unknown[]) : [setting, undefined];
       if (typeof severity !== 'string' || !SEVERITIES.includes(severity))
         fail(`rules.${rule}`, 'expected "off", "warn" or "error"');
       config.severity[category!] = severity as RuleSetting;

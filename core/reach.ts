@@ -125,8 +125,10 @@ export class Reachability {
   private unknownExportContext(name: string): number {
     const unknown = unknownCallersContext(name);
     if (unknown !== UNKNOWN) return unknown;
-    return (this.frameworkModule ??= this.hooks.frameworkModule?.() ?? false) ? REQUEST | UNKNOWN : UNKNOWN;
+    this.frameworkModule ??= this.hooks.frameworkModule?.() ?? false;
+    return this.frameworkModule ? REQUEST | UNKNOWN : UNKNOWN;
   }
+
   /** Member assignments whose context is being worked out, so a cycle through them ends. */
   private readonly assigning = new Set<TS.BinaryExpression>();
   private readonly units: CodeUnit[] = [];
@@ -135,7 +137,7 @@ export class Reachability {
 
   constructor(
     private readonly ts: TypeScript,
-    private readonly sourceFile: TS.SourceFile,
+    sourceFile: TS.SourceFile,
     private readonly binder: Binder,
     private readonly hooks: ReachHooks,
   ) {

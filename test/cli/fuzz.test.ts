@@ -246,6 +246,7 @@ interface Report {
     related: { file: string; line: number; column: number; message: string }[];
     fingerprint: string;
     subject: string;
+    confidence: string;
   }[];
   errors: { file: string; message: string }[];
   skipped: { file: string; kind: string; reason: string }[];

@@ -21,11 +21,7 @@ const tsFiles = { files: ['**/*.{ts,tsx,mts,cts}'], languageOptions: { parser: t
 
 function lint(text: string, filename: string, extra: Linter.Config[] = []): Linter.LintMessage[] {
   const linter = new Linter({ configType: 'flat', cwd: ROOT });
-  return linter.verify(
-    text,
-    [plugin.configs.all as Linter.Config, tsFiles as Linter.Config, ...extra],
-    join(ROOT, filename),
-  );
+  return linter.verify(text, [plugin.configs.all, tsFiles, ...extra], join(ROOT, filename));
 }
 
 const positions = (messages: readonly Linter.LintMessage[]) => messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`);
@@ -97,8 +93,8 @@ describe('confidence', () => {
       new Linter({ configType: 'flat', cwd: ROOT })
         .verify(code, [config], join(ROOT, 'src/app.js'))
         .map((m) => `${m.line} ${m.severity} ${m.message.includes('Likely, not certain') ? 'likely' : 'certain'}`);
-    expect(verify(plugin.configs.recommended as Linter.Config)).toEqual(['3 2 certain']);
-    expect(verify(plugin.configs.all as Linter.Config)).toEqual(['3 1 certain', '5 1 likely']);
+    expect(verify(plugin.configs.recommended)).toEqual(['3 2 certain']);
+    expect(verify(plugin.configs.all)).toEqual(['3 1 certain', '5 1 likely']);
   });
 });
 
