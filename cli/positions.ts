@@ -81,7 +81,7 @@ export class Reported {
     return `${this.files[file]!.file}:${this.at(file, offset).line}`;
   }
 
-  finding(f: ProgramFinding): Omit<Finding, 'severity'> {
+  finding(f: ProgramFinding): Omit<Finding, 'severity' | 'confidence'> {
     const start = this.at(f.file, f.start);
     const end = this.at(f.file, f.end);
     const related: RelatedLocation[] = f.related.map((r) => ({

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
-import { type AnalyzeOptions, type Category, CATEGORY_INFO, type Severity } from '../core/index.js';
+import {
+  type AnalyzeOptions,
+  type Category,
+  CATEGORY_INFO,
+  confidenceOf,
+  ownDoubt,
+  type Severity,
+  withDoubt,
+} from '../core/index.js';
 import { cacheFolder, cacheKey, ResultCache } from './cache.js';
 import { UsageError } from './errors.js';
 import { discover, fileKind, isOutside, type Selection, toPosix } from './files.js';
@@ -191,10 +199,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     : { findings: results.flatMap((r, i) => (reported[i] ? ownFindings(i, r) : [])), failures: [] };
   for (const found of linked.findings) {
     const f = positions.finding(found);
-    const severity = (options.severity?.[f.category] as Severity | undefined) ?? 'error';
-    // The contract's order of keys; `subject`, added later, last.
+    const confidence = confidenceOf(found.doubt);
+    // A configured severity wins; else certain findings are errors and likely ones warnings.
+    const severity =
+      (options.severity?.[f.category] as Severity | undefined) ?? (confidence === 'certain' ? 'error' : 'warn');
+    // The contract's order of keys; `subject` and `confidence`, added later, last.
     const { ruleId, category, subject, ...rest } = f;
-    findings.push({ ruleId, category, severity, ...rest, subject });
+    rest.message = withDoubt(rest.message, found.doubt);
+    findings.push({ ruleId, category, severity, ...rest, subject, confidence });
   }
   for (const failure of linked.failures)
     errors.push({
@@ -273,6 +285,7 @@ function ownFindings(file: number, result: FileResult): ProgramFinding[] {
     message: f.message,
     suggestion: f.suggestion,
     related: f.related.map((r) => ({ file, start: r.start, message: r.message })),
+    ...(ownDoubt(f) ? { doubt: ownDoubt(f) } : {}),
     own,
   }));
 }

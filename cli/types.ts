@@ -7,6 +7,7 @@ import type { Colors } from 'picocolors/types.js';
 import type {
   AnalyzeOptions,
   Category,
+  Confidence,
   CoreFinding,
   ModuleSummary,
   ScopeFacts,
@@ -47,6 +48,12 @@ export interface Finding {
    * `allow` lists match.
    */
   subject: string;
+  /**
+   * `certain` when what the finding rests on is in view; `likely` when it rests on callers,
+   * names or values statecheck cannot see (the message ends by saying which). It decides the
+   * default severity: `error` for certain, `warn` for likely.
+   */
+  confidence: Confidence;
 }
 
 /** A file that could not be read or parsed (fully), or whose analysis failed in part. */

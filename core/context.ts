@@ -2,6 +2,8 @@ import type { CodeUnit } from './ast.js';
 import { Binder, indexNodes } from './binder.js';
 import { formatPath, ImportResolver } from './imports.js';
 import { entriesFor } from './library.js';
+import { surelyIn } from './confidence.js';
+import { isServerlessModule } from './file-scope.js';
 import { Reachability, SYMBOLS } from './reach.js';
 import { FileSketch } from './sketch.js';
 import { timerName } from './timers.js';
@@ -32,6 +34,8 @@ export interface When {
   holds: boolean;
   /** Cross-file analysis: it does only if the callers of these exports, in other files, do. */
   condition?: Condition;
+  /** It does only for callers not in view (an export, a function handed on): a likely finding. */
+  unsure?: true;
 }
 
 /** How a file is analysed. */
@@ -47,6 +51,7 @@ export interface FileContextOptions {
 }
 
 const HOLDS: When = Object.freeze({ holds: true });
+const HOLDS_UNSURE: When = Object.freeze({ holds: true, unsure: true });
 const NEVER: When = Object.freeze({ holds: false });
 
 /**
@@ -100,6 +105,7 @@ export class FileContext {
       isScheduler: (call) => entriesFor(this, call).some((e) => e.category === 'in-process-scheduler'),
       ofKinds: (...kinds) => this.ofKinds(...kinds),
       exportSymbols: this.crossFile,
+      frameworkModule: () => isServerlessModule(ts, this.sourceFile),
       packageMember: (expr) => this.imports.resolve(expr),
       timer: (call) => timerName(ts, this.binder, this.imports, call.expression),
       decoratorName: (decorator) => {
@@ -138,7 +144,7 @@ export class FileContext {
    */
   when(node: TS.Node, need: number): When {
     const mask = this.reach.maskAt(node);
-    if (mask & need) return HOLDS;
+    if (mask & need) return surelyIn(mask, need) ? HOLDS : HOLDS_UNSURE;
     if (!(mask & SYMBOLS)) return NEVER;
     return { holds: true, condition: { exports: this.reach.symbolsOf(mask), need } };
   }

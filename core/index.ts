@@ -41,6 +41,7 @@ export {
 export { type WriteFacts } from './detectors/hand-rolled.js';
 export { type ContainerKind } from './state.js';
 export { composeMessage, code } from './messages.js';
+export { confidenceOf, ownDoubt, withDoubt } from './confidence.js';
 export {
   checkDeployment,
   checkPackages,

@@ -100,6 +100,8 @@ export interface ReachHooks {
   ofKinds(...kinds: TS.SyntaxKind[]): readonly TS.Node[];
   /** Give exported functions and classes symbolic contexts (cross-file analysis settles them). */
   exportSymbols?: boolean;
+  /** Whether the framework calls the file's exports per request (a route handler, a server action). */
+  frameworkModule?(): boolean;
   /** The package member an expression stands for (`fs.readdir` → `fs` [readdir]), when it is one. */
   packageMember?(expr: TS.Expression): { module: string; path: readonly string[] } | undefined;
   /** The timer a call starts (`setInterval(…)`, `lt.setTimeout(…)` of long-timeout), if it is one. */
@@ -113,6 +115,20 @@ export interface ReachHooks {
  */
 export class Reachability {
   private readonly masks = new Map<CodeUnit, number>();
+  private frameworkModule: boolean | undefined;
+
+  /**
+   * The context of an export whose callers are not in view: `unknownCallersContext`; in a
+   * framework module, where the framework's callers are not in view but that they call per
+   * request is, request time too.
+   */
+  private unknownExportContext(name: string): number {
+    const unknown = unknownCallersContext(name);
+    if (unknown !== UNKNOWN) return unknown;
+    this.frameworkModule ??= this.hooks.frameworkModule?.() ?? false;
+    return this.frameworkModule ? REQUEST | UNKNOWN : UNKNOWN;
+  }
+
   /** Member assignments whose context is being worked out, so a cycle through them ends. */
   private readonly assigning = new Set<TS.BinaryExpression>();
   private readonly units: CodeUnit[] = [];
@@ -220,7 +236,7 @@ export class Reachability {
    * what unknown callers mean for that name.
    */
   private exportMask(name: string): number {
-    if (!this.hooks.exportSymbols) return unknownCallersContext(name);
+    if (!this.hooks.exportSymbols) return this.unknownExportContext(name);
     let index = this.symbolNames.indexOf(name);
     if (index < 0) {
       if (this.symbolNames.length >= MAX_SYMBOLS) return unknownCallersContext(name);
@@ -296,7 +312,7 @@ export class Reachability {
           ? 0
           : this.hooks.exportSymbols
             ? this.exportMask(exported)
-            : unknownCallersContext(binding.name))
+            : this.unknownExportContext(binding.name))
       );
     }
     return this.positionMask(unit);

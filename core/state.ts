@@ -9,7 +9,7 @@ import {
   skipOuter,
 } from './ast.js';
 import type { Binding } from './binder.js';
-import type { FileContext } from './context.js';
+import type { FileContext, When } from './context.js';
 import { exportNamesOf } from './exports.js';
 import { isClientPackage, libraryCreation } from './library.js';
 import { perFile } from './per-file.js';
@@ -30,6 +30,8 @@ export interface StateWrite {
   values: TS.Expression[];
   /** With cross-file analysis: the write runs at request time only if callers in other files make it (`FileContext.when`). */
   condition?: Condition;
+  /** It runs at request time only for callers not in view. */
+  unsure?: true;
 }
 
 /** Hand-rolled state: a module-level variable, a singleton's field, or a class static. */
@@ -141,7 +143,7 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
     if (write === 'lazy' || write === 'handle') resettable = true;
     else if (write && !(selfReplacing && redefinesItself(ctx, write, selfReplacing))) {
       const when = ctx.when(write.node, REQUEST_TIME);
-      if (when.holds) writes.push(when.condition ? { ...write, condition: when.condition } : write);
+      if (when.holds) writes.push(withWhen(write, when));
     }
   }
   const exports = ctx.crossFile && container !== 'instance' ? exportNamesOf(ctx.ts, ctx.binder, binding) : [];
@@ -409,7 +411,7 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
       if (!when.holds) return;
       const unit = ctx.unitOf(write.node);
       if (ts.isConstructorDeclaration(unit) || ts.isPropertyDeclaration(unit)) return;
-      writes.push(when.condition ? { ...write, condition: when.condition } : write);
+      writes.push(withWhen(write, when));
     };
     for (const access of ctx.reach.thisMembers(cls).get(name) ?? []) {
       if (isStaticContext(ts, access) === field.isStatic) consider(access, [name]);
@@ -675,4 +677,14 @@ function isClientValue(ctx: FileContext, value: TS.Expression): boolean {
   if (!target) return false;
   const ref = ctx.imports.resolve(target);
   return ref !== undefined && isClientPackage(ref.module);
+}
+
+/** A write with what `FileContext.when` says of it. */
+function withWhen(write: StateWrite, when: When): StateWrite {
+  if (!when.condition && !when.unsure) return write;
+  return {
+    ...write,
+    ...(when.condition ? { condition: when.condition } : {}),
+    ...(when.unsure ? { unsure: when.unsure } : {}),
+  };
 }

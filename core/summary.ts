@@ -39,7 +39,7 @@ export interface SummaryState {
   start: number;
   end: number;
   /** Writes in this file that can run at request time (some only if callers of an export do). */
-  writes: { start: number; end: number; condition?: Condition; facts: WriteFacts }[];
+  writes: { start: number; end: number; condition?: Condition; unsure?: true; facts: WriteFacts }[];
   /** Categories a suppression comment turns off at the declaration. */
   suppressed?: Category[];
 }
@@ -188,6 +188,7 @@ export function summarize(
         start: w.node.getStart(ctx.sourceFile),
         end: w.node.getEnd(),
         ...(w.condition ? { condition: w.condition } : {}),
+        ...(w.unsure ? { unsure: w.unsure } : {}),
         facts: writeFacts(ctx, w),
       })),
     });

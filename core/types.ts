@@ -21,6 +21,22 @@ export type Category = (typeof CATEGORIES)[number];
 
 export type Severity = 'error' | 'warn';
 
+/**
+ * How sure a finding is (docs/output-contract.md): `certain` when what it rests on is in view (a
+ * catalogued store without a shared one, a write on a request path the program follows);
+ * `likely` when the verdict rests on something statecheck cannot see. It decides the default
+ * severity: `error` for certain findings, `warn` for likely ones.
+ */
+export type Confidence = 'certain' | 'likely';
+
+/**
+ * What a likely finding rests on: `callers` (whether the code runs per request, or the store is
+ * shared, depends on callers not in view: an export no project file calls, a function passed to
+ * code statecheck does not follow); `name` (the category comes from the state's name only);
+ * `value` (where the stored values come from is not in view).
+ */
+export type Doubt = 'callers' | 'name' | 'value';
+
 /** What statecheck suggests instead: a sentence and the packages that do it. */
 export interface Suggestion {
   summary: string;
@@ -43,6 +59,8 @@ export interface RelatedSpan {
   end: number;
   message: string;
   condition?: Condition;
+  /** The span holds only for callers not in view (see `Doubt`). */
+  unsure?: true;
 }
 
 /** A finding as the core reports it: text offsets into the analysed source. */
@@ -61,6 +79,15 @@ export interface CoreFinding {
    * holds (state is a finding only if some write runs at request time).
    */
   condition?: Condition | 'related';
+  /** The finding's node itself holds only for callers not in view (see `Doubt`). */
+  unsure?: true;
+  /**
+   * What the finding rests on: its node (default), its related spans (the request-time writes of
+   * a piece of state), or either (`any`: a global written in several places).
+   */
+  evidence?: 'related' | 'any';
+  /** A reason for doubt other than callers, known in the file (the category from a name only, …). */
+  doubt?: Exclude<Doubt, 'callers'>;
   /**
    * Cross-file analysis only: the export that creates this store or timer for its callers (a
    * factory `createCache()` returning `new LRUCache()`, a wrapper around `setInterval`). Its

@@ -7,9 +7,11 @@ import {
   type Category,
   type CoreFinding,
   isAllowed,
+  ownDoubt,
   parseSource,
   type TS,
   type TypeScript,
+  withDoubt,
 } from '../core/index.js';
 import { errorMessage } from '../cli/errors.js';
 import { isTypescriptModule, typescript } from '../cli/typescript.js';
@@ -51,7 +53,12 @@ export function astOrigins(): Readonly<Record<ParsedFile['origin'], number>> {
  * Reports one category's findings in the current file. The first statecheck rule to run on a
  * file obtains the TypeScript AST and runs the core for all categories; the others reuse that.
  */
-export function reportFindings(context: Context, category: Category, allow: readonly string[]): void {
+export function reportFindings(
+  context: Context,
+  category: Category,
+  allow: readonly string[],
+  confidence: 'all' | 'certain',
+): void {
   const sourceCode = context.sourceCode;
   const analysis = analysisOf(context);
   const failure = analysis.failures.get(category);
@@ -60,10 +67,12 @@ export function reportFindings(context: Context, category: Category, allow: read
   }
   for (const finding of analysis.findings) {
     if (finding.category !== category || isAllowed(finding, allow)) continue;
+    const doubt = ownDoubt(finding);
+    if (doubt !== undefined && confidence === 'certain') continue;
     context.report({
       loc: { start: sourceCode.getLocFromIndex(finding.start), end: sourceCode.getLocFromIndex(finding.end) },
       messageId: 'found',
-      data: { message: finding.message },
+      data: { message: withDoubt(finding.message, doubt) },
       suggest: suppressionSuggestion(sourceCode, category, finding.start),
     });
   }

@@ -30,6 +30,12 @@ export function categoryRule(category: Category): StatecheckRule {
         {
           type: 'object',
           properties: {
+            confidence: {
+              type: 'string',
+              enum: ['all', 'certain'],
+              description:
+                '`all` (default) reports every finding, likely ones with the reason they are not certain; `certain` only the findings whose verdict is in view in the file.',
+            },
             allow: {
               type: 'array',
               items: { type: 'string' },
@@ -41,12 +47,12 @@ export function categoryRule(category: Category): StatecheckRule {
           additionalProperties: false,
         },
       ],
-      defaultOptions: [{ allow: [] }],
+      defaultOptions: [{ allow: [], confidence: 'all' }],
     },
     create(context, [options]) {
       return {
         Program() {
-          reportFindings(context, category, options.allow ?? []);
+          reportFindings(context, category, options.allow ?? [], options.confidence ?? 'all');
         },
       };
     },

@@ -43,7 +43,7 @@ export const rules: Readonly<Record<string, StatecheckRule>> = Object.assign(
 export interface StatecheckPlugin extends ESLint.Plugin {
   meta: { name: string; version: string };
   rules: NonNullable<ESLint.Plugin['rules']>;
-  configs: { recommended: Linter.Config; strict: Linter.Config };
+  configs: { recommended: Linter.Config; strict: Linter.Config; all: Linter.Config };
 }
 
 /** `**\/*.{js,mjs,…,tsx}`: every file the CLI reads. */
@@ -55,8 +55,15 @@ export const SOURCE_FILES = [`**/*.{${SOURCE_EXTENSIONS.map((ext) => ext.slice(1
  */
 export const STRICT_INCLUDES = ['**/scripts/**'];
 
-const allErrors = (): Linter.RulesRecord =>
-  Object.fromEntries(Object.keys(rules).map((name) => [`statecheck/${name}`, 'error']));
+/**
+ * ESLint has one severity per rule, where the CLI gives each finding its own (certain: error,
+ * likely: warn): `recommended` and `strict` report the certain findings as errors, what CI fails
+ * on; `all` reports every finding, likely ones included, as warnings.
+ */
+const certainErrors = (): Linter.RulesRecord =>
+  Object.fromEntries(Object.keys(rules).map((name) => [`statecheck/${name}`, ['error', { confidence: 'certain' }]]));
+const allWarnings = (): Linter.RulesRecord =>
+  Object.fromEntries(Object.keys(rules).map((name) => [`statecheck/${name}`, ['warn', { confidence: 'all' }]]));
 
 const plugin: StatecheckPlugin = {
   meta: { name: 'statecheck', version: packageVersion() ?? '0.0.0' },
@@ -64,7 +71,7 @@ const plugin: StatecheckPlugin = {
   // rule context differently, so they do not convert without a cast.
   rules: rules as unknown as NonNullable<ESLint.Plugin['rules']>,
   // Filled in below: the configs refer to the plugin.
-  configs: { recommended: {}, strict: {} },
+  configs: { recommended: {}, strict: {}, all: {} },
 };
 
 plugin.configs.recommended = {
@@ -73,7 +80,15 @@ plugin.configs.recommended = {
   // The CLI's default scope: tests, scripts, migrations, config files, build output, bundles.
   ignores: [...OUT_OF_SCOPE_GLOBS],
   plugins: { statecheck: plugin },
-  rules: allErrors(),
+  rules: certainErrors(),
+};
+
+plugin.configs.all = {
+  name: 'statecheck/all',
+  files: SOURCE_FILES,
+  ignores: [...OUT_OF_SCOPE_GLOBS],
+  plugins: { statecheck: plugin },
+  rules: allWarnings(),
 };
 
 plugin.configs.strict = {
@@ -81,7 +96,7 @@ plugin.configs.strict = {
   files: SOURCE_FILES,
   ignores: OUT_OF_SCOPE_GLOBS.filter((glob) => !STRICT_INCLUDES.includes(glob)),
   plugins: { statecheck: plugin },
-  rules: allErrors(),
+  rules: certainErrors(),
 };
 
 export default plugin;

@@ -17,6 +17,11 @@ export interface StatecheckDocs {
 export interface RuleOptions {
   /** State names or library labels (`finding.subject`) that are intentionally local. */
   allow?: string[];
+  /**
+   * `all` (default): every finding; `certain`: only findings whose verdict is in view in the file
+   * (not those resting on callers, names or values it cannot see), what the CLI fails on.
+   */
+  confidence?: 'all' | 'certain';
 }
 
 export type MessageId = 'found' | 'analysisFailed' | 'suppress';

@@ -49,11 +49,12 @@ function eslintFor(cwd: string, setup: Linter.Config): ESLint {
   return new ESLint({
     cwd,
     overrideConfigFile: true,
-    // As the README says: the recommended config, a parser for TypeScript, and .gitignore.
+    // As the README says: a config (`all`: every finding, as the CLI lists them), a parser for
+    // TypeScript, and .gitignore.
     overrideConfig: [
       // eslint-disable-next-line @typescript-eslint/no-deprecated -- the README's setup; ESLint 9 has no other
       ...(existsSync(gitignore) ? [includeIgnoreFile(gitignore)] : []),
-      plugin.configs.recommended,
+      plugin.configs.all,
       setup,
       // The fixtures carry `eslint-disable` comments for rules this run does not enable.
       { linterOptions: { reportUnusedDisableDirectives: 'off' } },

@@ -82,12 +82,18 @@ ${rows.join('\n')}
 
 ### Configs
 
-- \`recommended\`: every rule at \`error\` on \`${plugin.configs.recommended.files!.join(', ')}\`, in the CLI's default
+- \`recommended\`: every rule at \`error\`, reporting the findings that are certain in the file (the rule option
+  \`confidence: 'certain'\`; what the CLI fails on by default), on \`${plugin.configs.recommended.files!.join(', ')}\`, in the CLI's default
   scope. It skips tests (\`*.test.*\`, \`*.spec.*\`, \`*.e2e.*\`), stories and benchmarks, declaration files,
   minified bundles, tool configuration (\`*.config.*\`, \`.eslintrc.*\`, gulp/grunt/webpack/rollup files) and
   these folders: ${scopeDirs.join(', ')}. \`'use client'\` modules are skipped by the rules themselves.
 - \`strict\`: the same, and it also lints ${STRICT_INCLUDES.map((g) => `\`${g.slice(3, -3)}/\``).join(', ')}, where long-running workers and queue
   consumers often live (the CLI reports them with \`"defaultScope": false\`: it reads \`scripts/\` as context, not server code).
+- \`all\`: the scope of \`recommended\`, every rule at \`warn\` reporting every finding, likely ones included
+  (\`confidence: 'all'\`, each rule's default), with the reason a likely one is not certain in its message.
+  ESLint has one severity per rule where the CLI gives each finding its own (certain: error, likely: warn), so
+  pick one config, or set \`confidence\` per rule. In one file, an exported function's callers are never in
+  view, so the plugin finds fewer certain findings than the CLI, which reads the whole program.
 
 ### Settings and options
 

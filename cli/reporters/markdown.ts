@@ -33,6 +33,12 @@ export function markdown(result: ScanResult, _options: ReporterOptions): string 
     const found = byCategory.get(category);
     if (found) out.push(`- **${category}**: ${found.length}`);
   }
+  const likely = result.findings.filter((f) => f.confidence === 'likely').length;
+  if (likely > 0)
+    out.push(
+      '',
+      `${plural(likely, 'piece is', 'pieces are')} likely rather than certain: the verdict rests on callers, names or values statecheck cannot see (each message says which).`,
+    );
   for (const category of CATEGORIES) {
     const found = byCategory.get(category);
     if (found) out.push('', ...categorySection(category, found));
@@ -49,10 +55,11 @@ function categorySection(category: Category, findings: readonly Finding[]): stri
     '',
     `[${mdCode(`statecheck/${info.rule}`)}](${docsUrl(info.rule)}): ${mdText(sentence(info.breaks))}`,
     '',
-    '| State | Where | Written at request time | Lost if the instance dies | Move it to |',
-    '| --- | --- | --- | --- | --- |',
+    '| State | Where | Confidence | Written at request time | Lost if the instance dies | Move it to |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...findings.map(
-      (f) => `| ${[mdCode(f.subject, true) || NONE, where(f.file, f.line), writes(f), lost, moveTo(f)].join(' | ')} |`,
+      (f) =>
+        `| ${[mdCode(f.subject, true) || NONE, where(f.file, f.line), f.confidence, writes(f), lost, moveTo(f)].join(' | ')} |`,
     ),
   ];
 }

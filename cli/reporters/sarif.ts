@@ -96,7 +96,7 @@ function toResult(f: Finding) {
         }
       : {}),
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
-    properties: { category: f.category, packages: f.suggestion.packages },
+    properties: { category: f.category, confidence: f.confidence, packages: f.suggestion.packages },
   };
 }
 

@@ -44,6 +44,7 @@ function fsWrites(ctx: FileContext): CoreFinding[] {
         suggestion: adviceFor(ctx, entry, node),
         subject: entry.label,
         condition: when.condition,
+        unsure: when.unsure,
       }),
     );
   }
@@ -200,6 +201,7 @@ function fileUploadMoves(ctx: FileContext): CoreFinding[] {
         suggestion: FILEUPLOAD,
         subject: 'express-fileupload',
         condition: when.condition,
+        unsure: when.unsure,
       }),
     );
   }

@@ -19,6 +19,12 @@ export interface FindingSpec {
   related?: RelatedSpan[];
   /** `ctx.when(node, …)`'s condition: with cross-file analysis, the finding holds only if it does. */
   condition?: Condition;
+  /** `ctx.when(node, …)` holds only for callers not in view. */
+  unsure?: boolean;
+  /** What the finding rests on: its node (default), its related spans, or either. */
+  evidence?: CoreFinding['evidence'];
+  /** A reason for doubt known in the file (`name`: the category is told from the name only). */
+  doubt?: CoreFinding['doubt'];
   /**
    * Whether the state belongs to whoever calls the function that creates it (`MOVES_TO_CALLERS`
    * by default): false for what only counts where it is made, such as a job added at request time.
@@ -28,6 +34,7 @@ export interface FindingSpec {
 
 export function makeFinding(ctx: FileContext, spec: FindingSpec): CoreFinding {
   const { category, node, what, breaks, suggestion, subject, related = [], condition, movesToCallers } = spec;
+  const { unsure, evidence, doubt } = spec;
   const finding: CoreFinding = {
     category,
     start: node.getStart(ctx.sourceFile),
@@ -36,6 +43,9 @@ export function makeFinding(ctx: FileContext, spec: FindingSpec): CoreFinding {
     suggestion,
     related,
     subject,
+    ...(unsure ? { unsure: true } : {}),
+    ...(evidence ? { evidence } : {}),
+    ...(doubt ? { doubt } : {}),
   };
   if (ctx.crossFile) {
     if (condition) {
@@ -56,6 +66,7 @@ export function makeFinding(ctx: FileContext, spec: FindingSpec): CoreFinding {
 export interface Site {
   node: TS.Node;
   condition?: Condition;
+  unsure?: true;
 }
 
 export function relatedSpans(
@@ -63,11 +74,12 @@ export function relatedSpans(
   sites: readonly Site[],
   message = WRITTEN_AT_REQUEST_TIME,
 ): RelatedSpan[] {
-  return sites.map(({ node, condition }) => ({
+  return sites.map(({ node, condition, unsure }) => ({
     start: node.getStart(ctx.sourceFile),
     end: node.getEnd(),
     message,
     ...(condition && ctx.crossFile ? { condition } : {}),
+    ...(unsure ? { unsure } : {}),
   }));
 }
 

@@ -30,7 +30,7 @@ function globalWrites(ctx: FileContext): CoreFinding[] {
     const when = ctx.when(node, REQUEST_TIME);
     if (!when.holds) continue;
     const list = groups.get(write) ?? [];
-    list.push({ node, condition: when.condition });
+    list.push({ node, condition: when.condition, ...(when.unsure ? { unsure: when.unsure } : {}) });
     groups.set(write, list);
   }
   const info = CATEGORY_INFO['global-mutation'];
@@ -47,6 +47,8 @@ function globalWrites(ctx: FileContext): CoreFinding[] {
       subject: key,
       related: relatedSpans(ctx, rest),
       condition: first!.condition,
+      unsure: first!.unsure,
+      evidence: 'any',
     });
   });
 }

@@ -184,6 +184,7 @@ function handRolledFindings(ctx: FileContext, category: Category): CoreFinding[]
         suggestion: CATEGORY_INFO[category].suggestion,
         subject: piece.name,
         related: relatedSpans(ctx, piece.writes),
+        evidence: 'related',
       });
     });
 }

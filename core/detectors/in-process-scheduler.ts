@@ -31,7 +31,13 @@ function timers(ctx: FileContext): CoreFinding[] {
     if (!timer) continue;
     const when = ctx.when(node, SHARED_CONTEXT);
     if (!when.holds) continue;
-    const found = { category: 'in-process-scheduler', node, suggestion: TIMERS, condition: when.condition } as const;
+    const found = {
+      category: 'in-process-scheduler',
+      node,
+      suggestion: TIMERS,
+      condition: when.condition,
+      unsure: when.unsure,
+    } as const;
     if (timer === 'setInterval') {
       findings.push(
         makeFinding(ctx, {

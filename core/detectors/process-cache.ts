@@ -44,6 +44,7 @@ function memoizerFindings(ctx: FileContext): CoreFinding[] {
         suggestion: entry.suggestion,
         subject: entry.label,
         condition: when.condition,
+        unsure: when.unsure,
       }),
     );
   }
@@ -116,7 +117,7 @@ function moduleStoreFindings(ctx: FileContext): CoreFinding[] {
     const declaration = moduleDeclaration(ctx, callee.expression);
     if (!declaration) continue;
     const group = byDeclaration.get(declaration) ?? { entry, writes: [] };
-    group.writes.push({ node, condition: when.condition });
+    group.writes.push({ node, condition: when.condition, ...(when.unsure ? { unsure: when.unsure } : {}) });
     byDeclaration.set(declaration, group);
   }
   return [...byDeclaration].map(([declaration, { entry, writes }]) =>
@@ -127,6 +128,7 @@ function moduleStoreFindings(ctx: FileContext): CoreFinding[] {
       suggestion: entry.suggestion,
       subject: entry.label,
       related: relatedSpans(ctx, writes),
+      evidence: 'related',
     }),
   );
 }

@@ -34,7 +34,7 @@ function memberUses(
     if (!members.has(node.name.text)) continue;
     if (compactText(ts, node.expression, ctx.sourceFile) !== holder) continue;
     const when = ctx.when(node, REQUEST_TIME);
-    if (when.holds) uses.push({ node, condition: when.condition });
+    if (when.holds) uses.push({ node, condition: when.condition, ...(when.unsure ? { unsure: when.unsure } : {}) });
   }
   return uses;
 }
@@ -55,6 +55,7 @@ function wsBroadcasts(ctx: FileContext): CoreFinding[] {
         suggestion: entry.suggestion,
         subject: entry.label,
         related: relatedSpans(ctx, uses, 'broadcast to local clients here'),
+        evidence: 'related',
       }),
     );
   }

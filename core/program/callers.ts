@@ -1,4 +1,5 @@
-import { UNKNOWN, unknownCallersContext } from '../reach.js';
+import { surelyIn } from '../confidence.js';
+import { REQUEST, UNKNOWN, unknownCallersContext } from '../reach.js';
 import type { ImportUse, SummaryContext } from '../summary.js';
 import type { Condition } from '../types.js';
 import type { Failures } from './failures.js';
@@ -75,6 +76,8 @@ export interface Contexts {
   useContext(use: Use): number;
   /** Whether a condition of `file`'s findings holds. */
   holds(file: number, condition: Condition): boolean;
+  /** Whether it holds through contexts in view, not only through callers statecheck cannot see. */
+  sure(file: number, condition: Condition): boolean;
 }
 
 /** Rounds of "when an export runs is when its callers do": each round follows calls one module further. */
@@ -90,11 +93,13 @@ export function settleContexts(files: readonly ProgramFile[], callers: Callers, 
   const exportContext = (file: number, name: string): number => {
     const callersOf = callers.of(file, name);
     const mask = callersOf ? (ext.get(exportKey(file, name)) ?? 0) : unknownCallersContext(name);
+    // The framework calls a framework module's exports per request (a route handler, a loader).
+    if (files[file]!.summary?.frameworkModule) return mask | REQUEST | UNKNOWN;
     // An instance or class used whole elsewhere (passed on, stored) has methods anyone may call;
     // constructing a class (`new Registry()`) does not pass its statics on.
     const dot = name.indexOf('.');
     const passedOn = dot > 0 && (callers.of(file, name.slice(0, dot)) ?? []).some((c) => !c.use.construct);
-    return mask | (files[file]!.summary?.frameworkModule || passedOn ? UNKNOWN : 0);
+    return mask | (passedOn ? UNKNOWN : 0);
   };
   const contextOf = (file: number, context: SummaryContext): number => {
     if (files[file]!.outside) return 0;
@@ -102,6 +107,8 @@ export function settleContexts(files: readonly ProgramFile[], callers: Callers, 
     for (const name of context.via) mask |= exportContext(file, name);
     return mask;
   };
+  const conditionMask = (file: number, condition: Condition): number =>
+    condition.exports.reduce((m, n) => m | exportContext(file, n), 0);
   const useContext = (entry: Use): number =>
     failures.guard(entry.file, 0, () => contextOf(entry.file, entry.use.context));
 
@@ -126,7 +133,7 @@ export function settleContexts(files: readonly ProgramFile[], callers: Callers, 
     exportContext,
     contextOf,
     useContext,
-    holds: (file, condition) =>
-      (condition.exports.reduce((m, n) => m | exportContext(file, n), 0) & condition.need) !== 0,
+    holds: (file, condition) => (conditionMask(file, condition) & condition.need) !== 0,
+    sure: (file, condition) => surelyIn(conditionMask(file, condition), condition.need),
   };
 }

@@ -1,10 +1,11 @@
 import { categoriesFor, CATEGORY_INFO } from '../categories.js';
 import { classifyFacts, handRolledWhat, type WriteFacts } from '../detectors/hand-rolled.js';
 import { composeMessage, WRITTEN_AT_REQUEST_TIME } from '../messages.js';
+import { surelyIn } from '../confidence.js';
 import { REQUEST_TIME } from '../reach.js';
 import { isWrite } from '../state.js';
 import type { ModuleSummary } from '../summary.js';
-import type { AnalyzeOptions, Category } from '../types.js';
+import type { AnalyzeOptions, Category, CoreFinding, Doubt } from '../types.js';
 import { type Callers, type Contexts, exportKey, type Use } from './callers.js';
 import type { Failures } from './failures.js';
 import { CALLED_HERE, type Factory, type Settled } from './settle.js';
@@ -27,15 +28,28 @@ export function reportExportedState(
     const reported = failures.guard(i, [], () => {
       const mine: ProgramFinding[] = [];
       for (const state of f.summary?.state ?? []) {
-        const writes: (ProgramLocation & { facts: WriteFacts })[] = state.writes
+        const writes: (ProgramLocation & { facts: WriteFacts; sure: boolean })[] = state.writes
           .filter((w) => !w.condition || contexts.holds(i, w.condition))
-          .map((w) => ({ file: i, start: w.start, message: WRITTEN_AT_REQUEST_TIME, facts: w.facts }));
+          .map((w) => ({
+            file: i,
+            start: w.start,
+            message: WRITTEN_AT_REQUEST_TIME,
+            facts: w.facts,
+            sure: !w.unsure && (!w.condition || contexts.sure(i, w.condition)),
+          }));
         for (const entry of callers.usesOf(i)) {
           const { use, target } = entry;
           if (!state.exports.includes(target.name) || !use.write) continue;
           if (!isWrite(state.container, target.rest.length, use.write.op, use.write.method, false)) continue;
-          if (!(contexts.useContext(entry) & REQUEST_TIME)) continue;
-          writes.push({ file: entry.file, start: use.start, message: WRITTEN_AT_REQUEST_TIME, facts: use.write.facts });
+          const context = contexts.useContext(entry);
+          if (!(context & REQUEST_TIME)) continue;
+          writes.push({
+            file: entry.file,
+            start: use.start,
+            message: WRITTEN_AT_REQUEST_TIME,
+            facts: use.write.facts,
+            sure: surelyIn(context, REQUEST_TIME),
+          });
         }
         if (writes.length === 0) continue;
         const category = classifyFacts(
@@ -53,7 +67,8 @@ export function reportExportedState(
           end: state.end,
           message: composeMessage(category, handRolledWhat(category, state.name, 'module'), suggestion),
           suggestion,
-          related: writes.map(({ facts: _, ...w }) => w),
+          related: writes.map(({ facts: _, sure: __, ...w }) => w),
+          ...(writes.some((w) => w.sure) ? {} : { doubt: 'callers' as const }),
         });
       }
       return mine;
@@ -132,7 +147,19 @@ export function reportFactoryCalls(
       if (!reportable(caller.summary, created.category, created.subject, site.use.suppressed, options)) continue;
       const { category, subject, start, end, message, suggestion } = created;
       const related = [{ file: site.file, start: site.use.start, message: CALLED_HERE }];
-      out.push({ file: origin.file, category, subject, start, end, message, suggestion, related, own: origin.own });
+      const doubt = siteDoubt(created, contexts.useContext(site), origin.need);
+      out.push({
+        file: origin.file,
+        category,
+        subject,
+        start,
+        end,
+        message,
+        suggestion,
+        related,
+        ...(doubt ? { doubt } : {}),
+        own: origin.own,
+      });
       continue;
     }
     for (const { file, use, target } of calls) {
@@ -141,6 +168,7 @@ export function reportFactoryCalls(
       const site = failures.guard(file, undefined, () => {
         if (!reportable(caller.summary!, created.category, created.subject, use.suppressed, options)) return undefined;
         const what = `${use.call} calls \`${target.name}\` (${where(origin.file, created.start)}), where ${created.what}`;
+        const doubt = siteDoubt(created, contexts.contextOf(file, use.context), origin.need);
         return {
           file,
           category: created.category,
@@ -150,6 +178,7 @@ export function reportFactoryCalls(
           message: composeMessage(created.category, what, created.suggestion),
           suggestion: created.suggestion,
           related: [{ file: origin.file, start: created.start, message: 'created here' }],
+          ...(doubt ? { doubt } : {}),
         };
       });
       if (site) out.push(site);
@@ -169,4 +198,9 @@ function reportable(
   if (!categoriesFor(options, summary.frameworkModule).includes(category)) return false;
   if (suppressed?.includes(category)) return false;
   return !options.allow?.[category]?.includes(subject);
+}
+
+/** A store or timer created through a wrapper: as sure as the call site's context, and the creation's own doubt. */
+function siteDoubt(created: CoreFinding, context: number, need: number): Doubt | undefined {
+  return created.doubt ?? (surelyIn(context, need) ? undefined : 'callers');
 }

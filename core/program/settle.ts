@@ -1,5 +1,6 @@
 import { REQUEST_TIME } from '../reach.js';
-import type { CoreFinding } from '../types.js';
+import { doubtOf } from '../confidence.js';
+import type { Condition, CoreFinding } from '../types.js';
 import { type Callers, type Contexts, exportKey } from './callers.js';
 import type { Failures } from './failures.js';
 import type { ProgramFile, ProgramFinding, ProgramLocation } from './types.js';
@@ -42,11 +43,13 @@ export function settleFindings(
     const settled = failures.guard(i, [], () => {
       const mine: ProgramFinding[] = [];
       f.findings.forEach((finding, own) => {
-        const related: ProgramLocation[] = finding.related
-          .filter((r) => !r.condition || contexts.holds(i, r.condition))
-          .map((r) => ({ file: i, start: r.start, message: r.message }));
+        const kept = finding.related.filter((r) => !r.condition || contexts.holds(i, r.condition));
+        const related: ProgramLocation[] = kept.map((r) => ({ file: i, start: r.start, message: r.message }));
         const condition = finding.condition;
         if (condition === 'related' ? related.length === 0 : condition && !contexts.holds(i, condition)) return;
+        const sure = (span: { unsure?: true; condition?: Condition | 'related' }): boolean =>
+          !span.unsure && (typeof span.condition !== 'object' || contexts.sure(i, span.condition));
+        const doubt = doubtOf(finding, sure(finding), kept.length > 0 ? kept.some(sure) : undefined);
         if (finding.factory !== undefined && typeof condition === 'object' && callers.of(i, finding.factory)) {
           const k = exportKey(i, finding.factory);
           const factory = { file: i, own, finding, need: condition.need };
@@ -68,7 +71,18 @@ export function settleFindings(
         }
         if (f.context || finding.suppressed) return;
         const { category, subject, start, end, message, suggestion } = finding;
-        mine.push({ file: i, category, subject, start, end, message, suggestion, related, own });
+        mine.push({
+          file: i,
+          category,
+          subject,
+          start,
+          end,
+          message,
+          suggestion,
+          related,
+          ...(doubt ? { doubt } : {}),
+          own,
+        });
       });
       return mine;
     });

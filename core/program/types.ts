@@ -4,7 +4,7 @@
  * host turns them into lines (and fingerprints) once, at the end.
  */
 import type { ModuleSummary } from '../summary.js';
-import type { Category, CoreFinding, Suggestion } from '../types.js';
+import type { Category, CoreFinding, Doubt, Suggestion } from '../types.js';
 
 /** One analysed file as the program sees it. */
 export interface ProgramFile {
@@ -39,6 +39,8 @@ export interface ProgramFinding {
   message: string;
   suggestion: Suggestion;
   related: ProgramLocation[];
+  /** Why it is likely rather than certain; absent when it is certain. */
+  doubt?: Doubt;
   /** A finding of the file's own pass, settled: its index in `ProgramFile.findings`. */
   own?: number;
 }

@@ -116,6 +116,7 @@ describe('statecheck CLI', () => {
       'related',
       'fingerprint',
       'subject',
+      'confidence',
     ]);
     expect(finding).toMatchObject({
       ruleId: 'statecheck/no-module-state',
@@ -127,10 +128,31 @@ describe('statecheck CLI', () => {
       endColumn: 11,
       related: [{ file: 'src/app.js', line: 7, column: 3, message: 'written here at request time' }],
       subject: 'seen',
+      confidence: 'certain',
     });
     expect(finding.suggestion.packages.length).toBeGreaterThan(0);
+    // `add` is exported and no file calls it: whether it runs per request rests on callers out of view.
+    expect(report.findings[2]).toMatchObject({ subject: 'list', severity: 'warn', confidence: 'likely' });
+    expect(report.findings[2].message).toMatch(/ Likely, not certain: whether it runs per request.*callers/);
     expect(report.summary).toMatchObject({ files: 2, findings: 3, errors: 0, skipped: {} });
     expect(typeof report.summary.durationMs).toBe('number');
+  });
+
+  it('fails on certain findings only by default; a configured severity wins over confidence', async () => {
+    // Exported, called by no file: whether `add` runs per request rests on callers out of view.
+    write('src/lib/b.js', 'export const list = [];\nexport function add(x) { list.push(x); }\n');
+    const likelyOnly = await runCli(['--format', 'json'], tmp.path);
+    expect(likelyOnly.code).toBe(0);
+    expect(JSON.parse(likelyOnly.stdout).findings).toMatchObject([{ severity: 'warn', confidence: 'likely' }]);
+    expect((await runCli(['--fail-on', 'warn'], tmp.path)).code).toBe(1);
+    write('statecheck.config.json', JSON.stringify({ rules: { 'module-state': 'error' } }));
+    const configured = await runCli(['--format', 'json'], tmp.path);
+    expect(configured.code).toBe(1);
+    expect(JSON.parse(configured.stdout).findings).toMatchObject([{ severity: 'error', confidence: 'likely' }]);
+    // A write in a route handler is in view: certain, an error.
+    write('statecheck.config.json', '{}');
+    write('src/app.js', APP);
+    expect((await runCli(['--format', 'json'], tmp.path)).code).toBe(1);
   });
 
   it('lists a file with a syntax error in errors and still reports every other file', async () => {

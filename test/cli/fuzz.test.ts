@@ -246,6 +246,7 @@ interface Report {
     related: { file: string; line: number; column: number; message: string }[];
     fingerprint: string;
     subject: string;
+    confidence: string;
   }[];
   errors: { file: string; message: string }[];
   skipped: { file: string; kind: string; reason: string }[];
@@ -264,6 +265,9 @@ function checkContract(report: Report, lines: (file: string) => number): void {
     expect(f.message.length, where).toBeGreaterThan(0);
     expect(f.fingerprint, where).toMatch(/^[0-9a-f]{24}:\d+$/);
     expect(typeof f.subject === 'string' && f.subject.length > 0, `${where} subject`).toBe(true);
+    // No severity is configured here: certain findings are errors, likely ones warnings saying why.
+    expect(f.severity, `${where} severity`).toBe(f.confidence === 'certain' ? 'error' : 'warn');
+    if (f.confidence === 'likely') expect(f.message, where).toMatch(/ Likely, not certain: /);
     // A related location may be in another file (a write through an import).
     for (const [file, line, column] of [
       [f.file, f.line, f.column],

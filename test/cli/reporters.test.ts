@@ -38,6 +38,7 @@ function finding(category: Category, overrides: Partial<Finding> = {}): Finding 
     related: [],
     fingerprint: `${category}:0`,
     subject: 'state',
+    confidence: 'certain',
     ...overrides,
   };
 }
@@ -174,7 +175,8 @@ describe('github reporter', () => {
 
 describe('markdown reporter', () => {
   it('renders a state inventory: summary, one table per category in category order, unreadable files', () => {
-    expect(markdown(SMALL, OPTIONS)).toBe(
+    const likely = { ...CACHE, severity: 'warn', confidence: 'likely' } as const;
+    expect(markdown(result([SESSION, likely], [BROKEN]), OPTIONS)).toBe(
       [
         '# statecheck: process-bound state inventory',
         '',
@@ -183,21 +185,23 @@ describe('markdown reporter', () => {
         '- **module-state**: 1',
         '- **memory-session**: 1',
         '',
+        '1 piece is likely rather than certain: the verdict rests on callers, names or values statecheck cannot see (each message says which).',
+        '',
         '## module-state (1)',
         '',
         '[`statecheck/no-module-state`](https://github.com/statecheck/statecheck/blob/main/docs/rules/no-module-state.md): Each instance keeps its own copy, it is lost on restart and it is shared by every user of this instance.',
         '',
-        '| State | Where | Written at request time | Lost if the instance dies | Move it to |',
-        '| --- | --- | --- | --- | --- |',
-        '| `productCache` | `src/catalog.ts:3` | `src/catalog.ts:10`, `src/catalog.ts:14` | everything written since the instance started | keep it in Redis (hashes, counters, keys with a TTL) or in the database<br>use: `ioredis`, `redis` |',
+        '| State | Where | Confidence | Written at request time | Lost if the instance dies | Move it to |',
+        '| --- | --- | --- | --- | --- | --- |',
+        '| `productCache` | `src/catalog.ts:3` | likely | `src/catalog.ts:10`, `src/catalog.ts:14` | everything written since the instance started | keep it in Redis (hashes, counters, keys with a TTL) or in the database<br>use: `ioredis`, `redis` |',
         '',
         '## memory-session (1)',
         '',
         '[`statecheck/no-memory-session`](https://github.com/statecheck/statecheck/blob/main/docs/rules/no-memory-session.md): Users are logged out on restart and whenever the load balancer sends them to another instance.',
         '',
-        '| State | Where | Written at request time | Lost if the instance dies | Move it to |',
-        '| --- | --- | --- | --- | --- |',
-        '| `express-session` | `src/app.ts:18` | — | every active session | pass a shared store: `session({ store })`<br>use: `connect-redis`, `ioredis` |',
+        '| State | Where | Confidence | Written at request time | Lost if the instance dies | Move it to |',
+        '| --- | --- | --- | --- | --- | --- |',
+        '| `express-session` | `src/app.ts:18` | certain | — | every active session | pass a shared store: `session({ store })`<br>use: `connect-redis`, `ioredis` |',
         '',
         '## Files not analysed (1)',
         '',
@@ -263,9 +267,9 @@ describe('markdown reporter', () => {
     const rows = ['a\\|b.ts:1', '`` `x`.ts:2 ``', 'up/<img', 'two\\nlines.ts:4', 'back\\\\\\|slash.ts:5'].map((w) =>
       rowFor(out, w),
     );
-    for (const row of rows) expect(cells(row)).toHaveLength(5);
+    for (const row of rows) expect(cells(row)).toHaveLength(6);
     expect(cells(rows[0]!).slice(0, 2)).toEqual(['`fs.writeFile(a \\|\\| b)`', '`a\\|b.ts:1`']);
-    expect(cells(rows[1]!).slice(0, 3)).toEqual(['``` tpl`${id}`` ```', '`` `x`.ts:2 ``', '`` `x`.ts:7 ``']);
+    expect(cells(rows[1]!).slice(0, 4)).toEqual(['``` tpl`${id}`` ```', '`` `x`.ts:2 ``', 'certain', '`` `x`.ts:7 ``']);
     // inside a code span `<` is literal text, never HTML
     expect(cells(rows[2]!).slice(0, 2)).toEqual(['`<b>x</b>`', '`up/<img src=x onerror=alert(1)>.ts:3`']);
     // A line break in a name is shown escaped, as pretty output shows it.
@@ -392,7 +396,7 @@ describe('sarif reporter', () => {
         message: { text: 'written here at request time' },
       })),
       partialFingerprints: { 'statecheck/v1': 'c74ade290d885f7be224856e:0' },
-      properties: { category: 'module-state', packages: ['ioredis', 'redis'] },
+      properties: { category: 'module-state', confidence: 'certain', packages: ['ioredis', 'redis'] },
     });
     expect(run.results[0].partialFingerprints).toEqual({ 'statecheck/v1': '27a7f16ed430784fda3ba7e1:0' });
     expect(run.results[0]).not.toHaveProperty('relatedLocations');

@@ -51,11 +51,15 @@ describe('--typed reads what TypeScript asks for through the same guard as every
   const POSIX = process.platform !== 'win32';
   const STORE = 'export const seen = new Set<string>();\nexport function track(ip: string) { seen.add(ip); }\n';
   const typed = () => {
-    const result = spawnSync(process.execPath, [BIN, '--typed', '--format', 'json', '--no-cache', '.'], {
-      cwd: tmp.path,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const result = spawnSync(
+      process.execPath,
+      [BIN, '--typed', '--format', 'json', '--no-cache', '--fail-on', 'warn', '.'],
+      {
+        cwd: tmp.path,
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     return {
       signal: result.signal,
       code: result.status,

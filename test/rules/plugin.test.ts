@@ -21,7 +21,7 @@ const tsFiles = { files: ['**/*.{ts,tsx,mts,cts}'], languageOptions: { parser: t
 
 function lint(text: string, filename: string, extra: Linter.Config[] = []): Linter.LintMessage[] {
   const linter = new Linter({ configType: 'flat', cwd: ROOT });
-  return linter.verify(text, [plugin.configs.recommended, tsFiles, ...extra], join(ROOT, filename));
+  return linter.verify(text, [plugin.configs.all, tsFiles, ...extra], join(ROOT, filename));
 }
 
 const positions = (messages: readonly Linter.LintMessage[]) => messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`);
@@ -57,18 +57,44 @@ describe('the plugin object', () => {
     expect(plugin.meta).toEqual({ name: 'statecheck', version: pkg.version });
   });
 
-  it('turns every rule on in both configs', () => {
-    for (const config of [plugin.configs.recommended, plugin.configs.strict]) {
+  it('turns every rule on in every config: certain findings as errors, or every finding as warnings', () => {
+    const levels = new Map([
+      [plugin.configs.recommended, ['error', { confidence: 'certain' }]],
+      [plugin.configs.strict, ['error', { confidence: 'certain' }]],
+      [plugin.configs.all, ['warn', { confidence: 'all' }]],
+    ] as const);
+    for (const [config, level] of levels) {
       expect(Object.keys(config.rules ?? {}).sort()).toEqual(
         Object.keys(plugin.rules)
           .map((r) => `statecheck/${r}`)
           .sort(),
       );
-      expect(Object.values(config.rules ?? {}).every((s) => s === 'error')).toBe(true);
+      expect(Object.values(config.rules ?? {}).every((s) => JSON.stringify(s) === JSON.stringify(level))).toBe(true);
       expect(config.plugins?.statecheck).toBe(plugin);
     }
+    expect(plugin.configs.all.ignores).toEqual(plugin.configs.recommended.ignores);
     expect(plugin.configs.strict.ignores).not.toContain('**/scripts/**');
     expect(plugin.configs.recommended.ignores).toContain('**/scripts/**');
+  });
+});
+
+describe('confidence', () => {
+  const code = [
+    "import express from 'express';",
+    'const app = express();',
+    'const hits = new Map();',
+    "app.get('/', (req, res) => { hits.set(req.ip, 1); res.end(); });",
+    'export const list = [];',
+    'export function add(x) { list.push(x); }',
+  ].join('\n');
+
+  it('recommended reports the certain findings as errors; all reports every finding as a warning', () => {
+    const verify = (config: Linter.Config) =>
+      new Linter({ configType: 'flat', cwd: ROOT })
+        .verify(code, [config], join(ROOT, 'src/app.js'))
+        .map((m) => `${m.line} ${m.severity} ${m.message.includes('Likely, not certain') ? 'likely' : 'certain'}`);
+    expect(verify(plugin.configs.recommended)).toEqual(['3 2 certain']);
+    expect(verify(plugin.configs.all)).toEqual(['3 1 certain', '5 1 likely']);
   });
 });
 
