@@ -146,7 +146,7 @@ const finding = object({
   subject: string,
   condition: optional(either(oneOf(['related']), condition)),
   unsure: optional(boolean),
-  evidence: optional(oneOf(['related', 'any'])),
+  evidence: optional(oneOf(['related', 'any', 'library'])),
   doubt: optional(oneOf(['name', 'value'])),
   factory: optional(string),
   what: optional(string),

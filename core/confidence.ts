@@ -20,6 +20,7 @@ export function doubtOf(
   relatedSure: boolean | undefined,
 ): Doubt | undefined {
   if (finding.doubt) return finding.doubt;
+  if (finding.evidence === 'library') return undefined;
   const sure =
     finding.evidence === 'related' && relatedSure !== undefined
       ? relatedSure

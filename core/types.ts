@@ -83,9 +83,11 @@ export interface CoreFinding {
   unsure?: true;
   /**
    * What the finding rests on: its node (default), its related spans (the request-time writes of
-   * a piece of state), or either (`any`: a global written in several places).
+   * a piece of state), either (`any`: a global written in several places), or the library alone
+   * (`library`: a catalogued store or job created without a shared store, certain wherever it is
+   * created, as long as it is not created per request).
    */
-  evidence?: 'related' | 'any';
+  evidence?: 'related' | 'any' | 'library';
   /** A reason for doubt other than callers, known in the file (the category from a name only, …). */
   doubt?: Exclude<Doubt, 'callers'>;
   /**

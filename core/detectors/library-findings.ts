@@ -14,7 +14,6 @@ import { makeFinding, snippet } from './finding.js';
 /** A library creation to report, with the condition under which it runs where it counts. */
 interface ReportedCreation extends LibraryCreation {
   condition?: Condition;
-  unsure?: true;
 }
 
 /** The unsafe library creations (library.ts) made where they count, once per file. */
@@ -23,11 +22,7 @@ const reportedCreations = perFile((ctx): ReportedCreation[] => {
   for (const creation of unsafeCreations(ctx)) {
     const when = creationContext(ctx, creation);
     if (!when.holds) continue;
-    found.push({
-      ...creation,
-      ...(when.condition ? { condition: when.condition } : {}),
-      ...(when.unsure ? { unsure: when.unsure } : {}),
-    });
+    found.push(when.condition ? { ...creation, condition: when.condition } : creation);
   }
   return found;
 });
@@ -72,7 +67,7 @@ export function libraryFinders(category: Category): Finder[] {
               suggestion: c.entry.suggestion,
               subject: c.entry.label,
               condition: c.condition,
-              unsure: c.unsure,
+              evidence: 'library',
               movesToCallers: creationContextOf(c.entry) === 'request' ? false : undefined,
             }),
           ),

@@ -128,7 +128,7 @@ function moduleStoreFindings(ctx: FileContext): CoreFinding[] {
       suggestion: entry.suggestion,
       subject: entry.label,
       related: relatedSpans(ctx, writes),
-      evidence: 'related',
+      evidence: 'library',
     }),
   );
 }

@@ -202,5 +202,6 @@ function reportable(
 
 /** A store or timer created through a wrapper: as sure as the call site's context, and the creation's own doubt. */
 function siteDoubt(created: CoreFinding, context: number, need: number): Doubt | undefined {
-  return created.doubt ?? (surelyIn(context, need) ? undefined : 'callers');
+  if (created.doubt || created.evidence === 'library') return created.doubt;
+  return surelyIn(context, need) ? undefined : 'callers';
 }
