@@ -60,17 +60,12 @@ export class ResultCache {
    * The cached entry of `path`: `fresh` when size and mtime are unchanged (the result is reused
    * without reading the file); otherwise its content hash, for the analysis to compare.
    */
-  lookup(path: string): { fresh: FileResult } | { knownHash?: string } {
+  lookup(path: string, stamp: Stamp = stampOf(path)): { fresh: FileResult } | { knownHash?: string } {
     const entry = this.entries.get(path);
-    if (!entry) return {};
-    try {
-      const stats = statSync(path);
-      if (entry.size === stats.size && entry.mtimeMs === stats.mtimeMs) {
-        this.next.set(path, entry);
-        return { fresh: entry.result };
-      }
-    } catch {
-      return {};
+    if (!entry || stamp === undefined) return {};
+    if (entry.size === stamp.size && entry.mtimeMs === stamp.mtimeMs) {
+      this.next.set(path, entry);
+      return { fresh: entry.result };
     }
     return { knownHash: entry.hash };
   }
@@ -253,21 +248,29 @@ export function storeReport(folder: string, report: StoredReport): void {
   }
 }
 
+/** A file's size and modification time (undefined when it cannot be stat'ed). */
+export type Stamp = { size: number; mtimeMs: number } | undefined;
+
+export function stampOf(path: string): Stamp {
+  try {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return stats && { size: stats.size, mtimeMs: stats.mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
 /** A hash of a run's files: each path, link target, whether selected, size and modification time. */
 export function filesHash(
   files: readonly { path: string; source?: string; selected?: true }[],
+  stamps: ReadonlyMap<string, Stamp>,
   extra: unknown,
 ): string {
   const hash = createHash('sha1');
   for (const f of files) {
-    let stamp = '-';
-    try {
-      const stats = statSync(f.path);
-      stamp = `${stats.size}:${stats.mtimeMs}`;
-    } catch {
-      // Gone: a stamp no existing file has.
-    }
-    hash.update(`${f.path}\0${f.source ?? ''}\0${f.selected ? 1 : 0}\0${stamp}\n`);
+    const stamp = stamps.get(f.path);
+    const stamped = stamp ? `${stamp.size}:${stamp.mtimeMs}` : '-';
+    hash.update(`${f.path}\0${f.source ?? ''}\0${f.selected ? 1 : 0}\0${stamped}\n`);
   }
   return hash.update(JSON.stringify(extra)).digest('hex');
 }

@@ -442,15 +442,15 @@ function safeList(dir: string): string[] {
 }
 
 export function isFile(path: string): boolean {
-  let stats: Stats;
+  let stats: Stats | undefined;
   try {
-    stats = statSync(path);
+    // Most paths looked for are not there: no exception built for each.
+    stats = statSync(path, { throwIfNoEntry: false });
   } catch {
-    observe(path, MISSING);
-    return false;
+    stats = undefined;
   }
-  observe(path, stats.isDirectory() ? undefined : signature(stats, path));
-  return stats.isFile();
+  observe(path, stats === undefined ? MISSING : stats.isDirectory() ? undefined : signature(stats, path));
+  return stats?.isFile() === true;
 }
 
 // The inputs besides the sources that a scan's result depends on: every configuration file the
@@ -477,7 +477,8 @@ export function recordInputs(): { inputs: Map<string, string>; stop: () => void 
  */
 export function inputSignature(path: string): string {
   try {
-    return signature(statSync(path), path);
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return stats === undefined ? MISSING : signature(stats, path);
   } catch {
     return MISSING;
   }

@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { type AnalyzeOptions, type Category, CATEGORY_INFO, type Severity } from '../core/index.js';
-import { cacheFolder, cacheKey, filesHash, ResultCache, storedReport, storeReport } from './cache.js';
+import {
+  cacheFolder,
+  cacheKey,
+  filesHash,
+  ResultCache,
+  type Stamp,
+  stampOf,
+  storedReport,
+  storeReport,
+} from './cache.js';
 import { UsageError } from './errors.js';
 import { discover, fileKind, isOutside, type Selection, toPosix } from './files.js';
 import { linkProgram } from '../core/program/link.js';
@@ -131,10 +140,12 @@ async function scanRecorded(options: ScanOptions, inputs: ReadonlyMap<string, st
   // Without the program, other shards' files are not read at all.
   const files: ProgramJob[] = [...scanned.filter((f) => crossFile || inShard(f.file)), ...context];
   // Nothing changed since the last run: its report, without reading a summary or linking.
+  // Each file is stat'ed once, before it is read: for the stored report and the per-file results.
+  const stamps = new Map<string, Stamp>(folder === undefined ? [] : files.map((f) => [f.path, stampOf(f.path)]));
   const filesKey =
     reportKey === undefined
       ? undefined
-      : filesHash(files, { unreadable: discovery.unreadable, outOfScope: discovery.outOfScope });
+      : filesHash(files, stamps, { unreadable: discovery.unreadable, outOfScope: discovery.outOfScope });
   const stored = filesKey === undefined ? undefined : storedReport(folder!, reportKey!, filesKey);
   if (stored) {
     for (const message of stored.notices) options.onNotice?.(message);
@@ -161,7 +172,7 @@ async function scanRecorded(options: ScanOptions, inputs: ReadonlyMap<string, st
   const results: FileResult[] = new Array(files.length);
   const pending: (FileJob & { index: number })[] = [];
   files.forEach((job, index) => {
-    const hit = cache?.lookup(job.path);
+    const hit = cache?.lookup(job.path, stamps.get(job.path));
     // What a file says about where it runs depends on the package it is in: a result computed
     // for another package folder is not reused.
     const samePackage = cache?.cached(job.path)?.packagePath === job.packagePath;
