@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CATEGORIES } from '../core/index.js';
 import { buildId } from './build-id.js';
@@ -221,12 +221,17 @@ export interface StoredReport {
   result: StoredResult;
 }
 
-const REPORT_FILE = 'report.json';
+/**
+ * One stored report per set of options (a whole-project run and a pre-commit hook's run over
+ * staged files take turns), the most recent few only.
+ */
+const reportFile = (key: string) => `report-${key.slice(0, 16)}.json`;
+const KEPT_REPORTS = 4;
 
 /** The stored report in `folder` for a run of `key`, when its inputs are unchanged; else undefined. */
 export function storedReport(folder: string, key: string, files: string): StoredReport | undefined {
   try {
-    const read = readRegularFile(resolve(folder, REPORT_FILE), 1024 * 1024 * 1024, { follow: false });
+    const read = readRegularFile(resolve(folder, reportFile(key)), 1024 * 1024 * 1024, { follow: false });
     if (!('bytes' in read)) return undefined;
     const parsed: unknown = JSON.parse(read.bytes.toString('utf8'));
     if (!isRecord(parsed) || parsed.key !== key || parsed.files !== files) return undefined;
@@ -242,7 +247,12 @@ export function storedReport(folder: string, key: string, files: string): Stored
 /** Stores the report of this run (atomically; never fatal). */
 export function storeReport(folder: string, report: StoredReport): void {
   try {
-    writeFileAtomic(resolve(folder, REPORT_FILE), JSON.stringify(report));
+    writeFileAtomic(resolve(folder, reportFile(report.key)), JSON.stringify(report));
+    const reports = readdirSync(folder, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && /^report-[0-9a-f]{16}\.json$/.test(entry.name))
+      .map((entry) => ({ file: join(folder, entry.name), at: statSync(join(folder, entry.name)).mtimeMs }))
+      .sort((a, b) => b.at - a.at);
+    for (const { file } of reports.slice(KEPT_REPORTS)) rmSync(file, { force: true });
   } catch {
     // A read-only checkout or a full disk must not fail the scan.
   }

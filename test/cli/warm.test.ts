@@ -39,6 +39,16 @@ describe('warm runs: the stored report', () => {
     expect(existsSync(join(dir, 'cache', 'results.json'))).toBe(false);
   });
 
+  it('of a whole-project run survives runs with other options in between (a hook over staged files)', async () => {
+    const dir = project('barrels-aliases');
+    const whole = await report(dir);
+    await report(dir, ['src/routes/users.ts']);
+    await report(dir, ['--no-cross-file']);
+    rmSync(join(dir, 'cache', 'results.json'));
+    expect(await report(dir)).toEqual(whole);
+    expect(existsSync(join(dir, 'cache', 'results.json'))).toBe(false);
+  });
+
   // Each change alters the findings; the warm run must give what a run without the cache gives.
   it.each([
     ['a source file', 'barrels-aliases', (dir: string) => edit(join(dir, 'src/lib/stats.ts'), 'export', '// export')],
