@@ -1,5 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { EXCLUDED_DIRECTORIES } from '../core/file-scope.js';
@@ -88,5 +98,54 @@ export function prepareCorpus(count: number): string {
     copyFileSync(file, out);
   }
   writeFileSync(marker, String(files.length));
+  return target;
+}
+
+/** The workspace repos of the real-world corpus (../shared/corpus) that make the monorepo corpus. */
+export const MONOREPOS = ['Unleash/unleash', 'FlowiseAI/Flowise', 'hoppscotch/hoppscotch'];
+
+/** `shared/corpus` beside the project or one of its parents (a worktree sits deeper than the main checkout). */
+function sharedCorpus(): string | undefined {
+  if (process.env.STATECHECK_SHARED_CORPUS) return process.env.STATECHECK_SHARED_CORPUS;
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared', 'corpus');
+    if (existsSync(join(candidate, 'labels.json')) && existsSync(join(candidate, 'score.mjs'))) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * Prepares `monorepo-v1/<owner+name>/`: a copy of each workspace repo of MONOREPOS as extracted
+ * at its labelled commit by `score.mjs --repo` into ~/.cache/statecheck-corpus (CORPUS_CACHE)
+ * from the snapshots under .mirror. A copy, because the bench touches files. Returns the folder,
+ * or why the corpus cannot be had (the snapshots were never fetched).
+ */
+export function prepareMonorepo(): string | { missing: string } {
+  const target = join(BENCH_DIR, 'monorepo-v1');
+  if (existsSync(join(target, '.complete'))) return target;
+  const shared = sharedCorpus();
+  if (shared === undefined) return { missing: 'no shared/corpus folder (labels.json, score.mjs) above the project' };
+  const manifest = JSON.parse(readFileSync(join(shared, 'labels.json'), 'utf8')) as {
+    repos: { repo: string; commit: string }[];
+  };
+  const extracted = process.env.CORPUS_CACHE ?? join(homedir(), '.cache', 'statecheck-corpus');
+  const sources: { name: string; dir: string }[] = [];
+  for (const repo of MONOREPOS) {
+    const pin = manifest.repos.find((r) => r.repo === repo);
+    if (!pin) return { missing: `${repo} is not in ${join(shared, 'labels.json')}` };
+    const name = repo.replace('/', '+');
+    const dir = join(extracted, `${name}@${pin.commit.slice(0, 12)}`);
+    if (!existsSync(join(dir, '.complete'))) {
+      console.error(`bench: extracting ${repo} with score.mjs (once)…`);
+      // score.mjs extracts the snapshot, then scores it (output not needed here).
+      spawnSync(process.execPath, [join(shared, 'score.mjs'), '--repo', repo], { stdio: 'ignore' });
+    }
+    if (!existsSync(join(dir, '.complete')))
+      return { missing: `${repo} not fetched (fetch github:${repo} into the .mirror folder beside the project)` };
+    sources.push({ name, dir });
+  }
+  rmSync(target, { recursive: true, force: true });
+  for (const { name, dir } of sources) cpSync(dir, join(target, name), { recursive: true });
+  writeFileSync(join(target, '.complete'), MONOREPOS.join('\n'));
   return target;
 }

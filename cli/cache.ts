@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CATEGORIES } from '../core/index.js';
 import { buildId } from './build-id.js';
 import { projectRoot, readRegularFile, realPath, writeFileAtomic } from './files.js';
 import { array, boolean, either, isRecord, number, object, oneOf, optional, string, tuple } from './shape.js';
-import type { FileResult } from './types.js';
+import { inputSignature } from './project.js';
+import { SKIP_KINDS, type FileResult, type ScanResult } from './types.js';
 
 /** One cached file: its content hash, the stat data that lets a warm run skip reading it, the result. */
 interface Entry {
@@ -59,17 +60,12 @@ export class ResultCache {
    * The cached entry of `path`: `fresh` when size and mtime are unchanged (the result is reused
    * without reading the file); otherwise its content hash, for the analysis to compare.
    */
-  lookup(path: string): { fresh: FileResult } | { knownHash?: string } {
+  lookup(path: string, stamp: Stamp = stampOf(path)): { fresh: FileResult } | { knownHash?: string } {
     const entry = this.entries.get(path);
-    if (!entry) return {};
-    try {
-      const stats = statSync(path);
-      if (entry.size === stats.size && entry.mtimeMs === stats.mtimeMs) {
-        this.next.set(path, entry);
-        return { fresh: entry.result };
-      }
-    } catch {
-      return {};
+    if (!entry || stamp === undefined) return {};
+    if (entry.size === stamp.size && entry.mtimeMs === stamp.mtimeMs) {
+      this.next.set(path, entry);
+      return { fresh: entry.result };
     }
     return { knownHash: entry.hash };
   }
@@ -209,3 +205,136 @@ const entryShape = object({
     lines: optional(object({ at: array(tuple(number, number, number)), texts: array(tuple(number, string)) })),
   }),
 });
+
+/** What a stored report holds of a scan's result: all of it but the functions and the duration. */
+export type StoredResult = Omit<ScanResult, 'sourceLines' | 'explainScope' | 'baseline'>;
+
+/**
+ * The whole report of the last run, with what it was made from: the run's options (`key`), the
+ * files read with their sizes and modification times (`files`, a hash), and every other input
+ * (configuration files read, files looked for, folders listed) with its signature. A run whose
+ * options, files and inputs are all as they were returns it without reading a summary or linking.
+ */
+export interface StoredReport {
+  key: string;
+  files: string;
+  inputs: [string, string][];
+  /** Notices the run gave (a workspace glob that leads out of the project): given again with the report. */
+  notices: string[];
+  result: StoredResult;
+}
+
+/**
+ * One stored report per set of options (a whole-project run and a pre-commit hook's run over
+ * staged files take turns), the most recent few only.
+ */
+const reportFile = (key: string) => `report-${key.slice(0, 16)}.json`;
+const KEPT_REPORTS = 4;
+
+/** The stored report in `folder` for a run of `key`, when its inputs are unchanged; else undefined. */
+export function storedReport(folder: string, key: string, files: string): StoredReport | undefined {
+  try {
+    const read = readRegularFile(resolve(folder, reportFile(key)), 1024 * 1024 * 1024, { follow: false });
+    if (!('bytes' in read)) return undefined;
+    const parsed: unknown = JSON.parse(read.bytes.toString('utf8'));
+    if (!isRecord(parsed) || parsed.key !== key || parsed.files !== files) return undefined;
+    if (reportShape(parsed, '') !== undefined) return undefined;
+    const report = parsed as unknown as StoredReport;
+    for (const [path, signature] of report.inputs) if (inputSignature(path) !== signature) return undefined;
+    return report;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stores the report of this run (atomically; never fatal). */
+export function storeReport(folder: string, report: StoredReport): void {
+  try {
+    writeFileAtomic(resolve(folder, reportFile(report.key)), JSON.stringify(report));
+    const reports = readdirSync(folder, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && /^report-[0-9a-f]{16}\.json$/.test(entry.name))
+      .map((entry) => ({ file: join(folder, entry.name), at: statSync(join(folder, entry.name)).mtimeMs }))
+      .sort((a, b) => b.at - a.at);
+    for (const { file } of reports.slice(KEPT_REPORTS)) rmSync(file, { force: true });
+  } catch {
+    // A read-only checkout or a full disk must not fail the scan.
+  }
+}
+
+/** A file's size and modification time (undefined when it cannot be stat'ed). */
+export type Stamp = { size: number; mtimeMs: number } | undefined;
+
+export function stampOf(path: string): Stamp {
+  try {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return stats && { size: stats.size, mtimeMs: stats.mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A hash of a run's files: each path, link target, whether selected, size and modification time. */
+export function filesHash(
+  files: readonly { path: string; source?: string; selected?: true }[],
+  stamps: ReadonlyMap<string, Stamp>,
+  extra: unknown,
+): string {
+  const hash = createHash('sha1');
+  for (const f of files) {
+    const stamp = stamps.get(f.path);
+    const stamped = stamp ? `${stamp.size}:${stamp.mtimeMs}` : '-';
+    hash.update(`${f.path}\0${f.source ?? ''}\0${f.selected ? 1 : 0}\0${stamped}\n`);
+  }
+  return hash.update(JSON.stringify(extra)).digest('hex');
+}
+
+// The shape of a stored report, as the reporters read it.
+const located = { file: string, line: number, column: number };
+const reportShape = object({
+  key: string,
+  files: string,
+  inputs: array(tuple(string, string)),
+  notices: array(string),
+  result: object({
+    findings: array(
+      object({
+        ruleId: string,
+        category: oneOf(CATEGORIES),
+        severity: oneOf(['error', 'warn']),
+        ...located,
+        endLine: number,
+        endColumn: number,
+        message: string,
+        suggestion: object({ summary: string, packages: array(string) }),
+        related: array(object({ ...located, message: string })),
+        fingerprint: string,
+        subject: string,
+      }),
+    ),
+    errors: array(object({ file: string, message: string })),
+    skipped: array(object({ file: string, kind: oneOf(SKIP_KINDS), reason: string })),
+    outOfScope: array(object({ file: string, reason: string })),
+    summary: object({
+      files: number,
+      findings: number,
+      errors: number,
+      skipped: isRecordCheck,
+      scope: optional(
+        object({
+          mode: oneOf(['entry-points', 'path-scope']),
+          entryPoints: number,
+          server: number,
+          context: object({ browser: number, cli: number, test: number, tooling: number, 'not-reached': number }),
+          skipped: number,
+        }),
+      ),
+    }),
+    entryPoints: optional(array(object({ path: string, why: string }))),
+  }),
+});
+
+function isRecordCheck(value: unknown, at: string): string | undefined {
+  return isRecord(value) && Object.values(value).every((n) => typeof n === 'number')
+    ? undefined
+    : `${at}: expected counts`;
+}

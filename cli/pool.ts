@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { runJob } from './analyze-file.js';
 import { internalError } from './errors.js';
@@ -31,10 +31,14 @@ const RETRY_STACK_MB = 16;
  * keeps about 1.4 cores busy (TurboFan compiles the parser and the detectors, and the garbage
  * collector marks, on background threads), and each worker loads and compiles TypeScript
  * again (about 3.5 s of CPU on the 6,000-file bench corpus). Measured on 2 vCPUs, neither two
- * workers nor the main thread plus one worker finished clearly before one thread.
+ * workers nor the main thread plus one worker finished clearly before one thread. How many
+ * workers the work needs (files per worker) is decided when they start (analyzeAll).
  */
-export function defaultJobs(): number {
-  return Math.max(1, availableParallelism() - 1);
+export function defaultJobs(cores: number = availableParallelism(), load: number = loadavg()[0] ?? 0): number {
+  // Cores that other processes keep busy (the load average of the last minute; 0 where the
+  // system gives none) are not free: on a busy machine more threads only wait for each other.
+  const free = cores - Math.round(load);
+  return Math.max(1, Math.min(cores - 1, free - 1));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type Dirent, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import picomatch from 'picomatch';
@@ -205,7 +205,7 @@ function compilerOptions(file: string, depth: number, seen: Map<string, ConfigOp
   seen.set(file, {});
   let json: { extends?: unknown; compilerOptions?: { baseUrl?: unknown; paths?: unknown } };
   try {
-    json = (parseJsonc(readOwnFile(file)) ?? {}) as typeof json;
+    json = (parseJsonc(readInput(file)) ?? {}) as typeof json;
   } catch {
     return {};
   }
@@ -235,7 +235,7 @@ function compilerOptions(file: string, depth: number, seen: Map<string, ConfigOp
 function workspacePackages(root: string, onNotice?: (message: string) => void): WorkspacePackage[] {
   const patterns: string[] = [];
   try {
-    const pkg = JSON.parse(readOwnFile(join(root, 'package.json'))) as { workspaces?: unknown };
+    const pkg = JSON.parse(readInput(join(root, 'package.json'))) as { workspaces?: unknown };
     const ws = pkg.workspaces;
     const list = Array.isArray(ws)
       ? ws
@@ -247,7 +247,7 @@ function workspacePackages(root: string, onNotice?: (message: string) => void): 
     // No package.json, or not JSON: no npm workspace.
   }
   try {
-    const yaml = readOwnFile(join(root, 'pnpm-workspace.yaml'));
+    const yaml = readInput(join(root, 'pnpm-workspace.yaml'));
     for (const match of yaml.matchAll(/^\s*-\s*['"]?([^'"#\n]+?)['"]?\s*$/gm))
       if (!match[1]!.startsWith('!')) patterns.push(match[1]!);
   } catch {
@@ -256,7 +256,7 @@ function workspacePackages(root: string, onNotice?: (message: string) => void): 
   const packages: WorkspacePackage[] = [];
   for (const dir of expandDirectories(root, patterns, onNotice)) {
     try {
-      const pkg = JSON.parse(readOwnFile(join(dir, 'package.json'))) as Record<string, unknown>;
+      const pkg = JSON.parse(readInput(join(dir, 'package.json'))) as Record<string, unknown>;
       if (typeof pkg.name !== 'string') continue;
       packages.push({ name: pkg.name, dir, entries: entryPoints(pkg) });
     } catch {
@@ -302,7 +302,7 @@ export function packageManifests(root: string, files: Iterable<string>): Package
   const manifests: PackageManifest[] = [];
   for (const dir of [...dirs].sort()) {
     try {
-      const pkg = JSON.parse(readOwnFile(join(dir, 'package.json'))) as unknown;
+      const pkg = JSON.parse(readInput(join(dir, 'package.json'))) as unknown;
       if (!pkg || typeof pkg !== 'object' || Array.isArray(pkg)) continue;
       manifests.push(manifest(dir, root, pkg as Record<string, unknown>));
     } catch {
@@ -411,6 +411,7 @@ function expandDirectories(root: string, patterns: readonly string[], onNotice?:
 }
 
 function safeEntries(dir: string): Dirent[] {
+  observe(dir);
   try {
     return readdirSync(dir, { withFileTypes: true });
   } catch {
@@ -420,6 +421,7 @@ function safeEntries(dir: string): Dirent[] {
 
 /** `rel` (forward slashes) is a folder below `root`, reached through no link. */
 function isRealDirectory(root: string, rel: string): boolean {
+  observe(join(root, rel));
   try {
     return (
       lstatSync(join(root, rel)).isDirectory() &&
@@ -431,6 +433,7 @@ function isRealDirectory(root: string, rel: string): boolean {
 }
 
 function safeList(dir: string): string[] {
+  observe(dir);
   try {
     return readdirSync(dir);
   } catch {
@@ -439,9 +442,65 @@ function safeList(dir: string): string[] {
 }
 
 export function isFile(path: string): boolean {
+  let stats: Stats | undefined;
   try {
-    return statSync(path).isFile();
+    // Most paths looked for are not there: no exception built for each.
+    stats = statSync(path, { throwIfNoEntry: false });
   } catch {
-    return false;
+    stats = undefined;
   }
+  observe(path, stats === undefined ? MISSING : stats.isDirectory() ? undefined : signature(stats, path));
+  return stats?.isFile() === true;
+}
+
+// The inputs besides the sources that a scan's result depends on: every configuration file the
+// layout and the scope read (tsconfig/jsconfig and what they extend, package.json, workspace and
+// serverless files), every file they looked for and did not find, every folder they listed. A
+// stored report is reused only while each of them is as it was (cli/cache.ts).
+const recorders = new Set<Map<string, string>>();
+const MISSING = '-';
+
+/**
+ * Records the inputs read until `stop()`. Scans that overlap in one process record each other's
+ * inputs too: more inputs only make a stored report reused less often.
+ */
+export function recordInputs(): { inputs: Map<string, string>; stop: () => void } {
+  const inputs = new Map<string, string>();
+  recorders.add(inputs);
+  return { inputs, stop: () => recorders.delete(inputs) };
+}
+
+/**
+ * What an input is now: a file's size and modification time, a folder's entries (those the
+ * layout reads: not node_modules, not hidden; a cache folder created in it changes nothing), or
+ * `-` when there is none.
+ */
+export function inputSignature(path: string): string {
+  try {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return stats === undefined ? MISSING : signature(stats, path);
+  } catch {
+    return MISSING;
+  }
+}
+
+function signature(stats: Stats, path: string): string {
+  if (!stats.isDirectory()) return `${stats.isFile() ? 'f' : 'o'}:${stats.size}:${stats.mtimeMs}`;
+  const names = readdirSync(path, { withFileTypes: true })
+    .filter((entry) => entry.name !== 'node_modules' && !entry.name.startsWith('.'))
+    .map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name))
+    .sort();
+  return `d:${names.join('\0')}`;
+}
+
+function observe(path: string, known?: string): void {
+  if (recorders.size === 0) return;
+  const now = known ?? inputSignature(path);
+  for (const inputs of recorders) if (!inputs.has(path)) inputs.set(path, now);
+}
+
+/** A configuration file read through the guarded reader, recorded as an input of the scan. */
+export function readInput(path: string, maxBytes?: number): string {
+  observe(path);
+  return readOwnFile(path, maxBytes);
 }

@@ -120,6 +120,7 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
       skipGenerated: options.analyseGenerated ? false : config.skipGenerated,
     },
     onNotice: (message) => io.stderr(`statecheck: ${message}\n`),
+    ...(options.explainScope !== undefined ? { storedReport: false } : {}),
   });
   progress?.done();
   if (options.explainScope !== undefined) return explainScope(options, result, io);

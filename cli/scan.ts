@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstatSync } from 'node:fs';
+import { lstatSync, mkdirSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import {
   type AnalyzeOptions,
@@ -10,7 +10,16 @@ import {
   type Severity,
   withDoubt,
 } from '../core/index.js';
-import { cacheFolder, cacheKey, ResultCache } from './cache.js';
+import {
+  cacheFolder,
+  cacheKey,
+  filesHash,
+  ResultCache,
+  type Stamp,
+  stampOf,
+  storedReport,
+  storeReport,
+} from './cache.js';
 import { UsageError } from './errors.js';
 import { discover, fileKind, isOutside, type Selection, toPosix } from './files.js';
 import { linkProgram } from '../core/program/link.js';
@@ -18,7 +27,7 @@ import type { ProgramFinding } from '../core/program/types.js';
 import { internalError } from './errors.js';
 import { Reported } from './positions.js';
 import { analyzeAll } from './pool.js';
-import { packageManifests, ProjectLayout } from './project.js';
+import { packageManifests, ProjectLayout, recordInputs } from './project.js';
 import { runScope } from './scope.js';
 import { DEFAULT_LIMITS, readSource, sourceLines } from './source.js';
 import { analyzeTyped } from './typed.js';
@@ -64,10 +73,24 @@ export interface ScanOptions {
   typed?: boolean;
   /** Told about what the run passed over that concerns no one file (a cache folder not used, a walk cut short). */
   onNotice?: (message: string) => void;
+  /**
+   * With the cache: return the last run's report when nothing it was made from changed, and
+   * store this run's (default true). Off for `--explain-scope`, which asks the program itself.
+   */
+  storedReport?: boolean;
 }
 
 /** Scans files and returns findings in the output contract's shape, sorted by file, line, column. */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const recording = recordInputs();
+  try {
+    return await scanRecorded(options, recording.inputs);
+  } finally {
+    recording.stop();
+  }
+}
+
+async function scanRecorded(options: ScanOptions, inputs: ReadonlyMap<string, string>): Promise<ScanResult> {
   const started = performance.now();
   const crossFile = options.crossFile ?? true;
   const selection = options.selection ?? { base: options.cwd, include: [], exclude: [], defaultScope: true };
@@ -85,6 +108,17 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const analyze: AnalyzeOptions = { ...options.analyze, categories };
   // The project layout is read twice (before and after the analysis): its notices once.
   const noticed = new Set<string>();
+  // Types flow between files, so a file's typed result is not a function of its content alone:
+  // --typed does not use the cache.
+  const folder =
+    options.cache === false || options.cache === undefined || options.typed
+      ? undefined
+      : cacheFolderOf(options.cache, options);
+  const reportKey =
+    folder !== undefined && options.storedReport !== false ? runKey(options, named, analyze) : undefined;
+  // The folder exists before the layout lists the project's folders: its creation later on would
+  // count as a change of the project.
+  if (reportKey !== undefined) makeFolder(folder!);
   const notice = (message: string) => {
     if (noticed.has(message)) return;
     noticed.add(message);
@@ -113,6 +147,23 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const context = crossFile ? programFiles(options, named, new Set(scanned.map((f) => f.path))) : [];
   // Without the program, other shards' files are not read at all.
   const files: ProgramJob[] = [...scanned.filter((f) => crossFile || inShard(f.file)), ...context];
+  // Nothing changed since the last run: its report, without reading a summary or linking.
+  // Each file is stat'ed once, before it is read: for the stored report and the per-file results.
+  const stamps = new Map<string, Stamp>(folder === undefined ? [] : files.map((f) => [f.path, stampOf(f.path)]));
+  const filesKey =
+    reportKey === undefined
+      ? undefined
+      : filesHash(files, stamps, { unreadable: discovery.unreadable, outOfScope: discovery.outOfScope });
+  const stored = filesKey === undefined ? undefined : storedReport(folder!, reportKey!, filesKey);
+  if (stored) {
+    for (const message of stored.notices) options.onNotice?.(message);
+    options.onProgress?.(files.length, files.length);
+    return {
+      ...stored.result,
+      summary: { ...stored.result.summary, durationMs: Math.round(performance.now() - started) },
+      sourceLines: linesOf(scanned, settings.limits),
+    };
+  }
   if (crossFile) {
     const manifests = packageManifests(
       options.cwd,
@@ -125,16 +176,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     }
   }
 
-  // Types flow between files, so a file's typed result is not a function of its content alone:
-  // --typed does not use the cache.
-  const cache =
-    options.cache === false || options.cache === undefined || options.typed
-      ? undefined
-      : openCache(options.cache, options, settings);
+  const cache = folder === undefined ? undefined : openCache(folder, options, settings);
   const results: FileResult[] = new Array<FileResult>(files.length);
   const pending: (FileJob & { index: number })[] = [];
   files.forEach((job, index) => {
-    const hit = cache?.lookup(job.path);
+    const hit = cache?.lookup(job.path, stamps.get(job.path));
     // What a file says about where it runs depends on the package it is in: a result computed
     // for another package folder is not reused.
     const samePackage = cache?.cached(job.path)?.packagePath === job.packagePath;
@@ -240,15 +286,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       if (why !== undefined) outOfScope.push({ file: f.file, reason: why });
     });
   }
-  // Code frames read a reported file again, as its job did: its own path (a link's target), its decoding.
-  const readFrom = new Map(scanned.map((f) => [f.file, f.source ?? f.path]));
-  const limits = { maxFileSize: settings.limits?.maxFileSize ?? DEFAULT_LIMITS.maxFileSize, skipGenerated: false };
-  const lines = (file: string): readonly string[] | undefined => {
-    const path = readFrom.get(file);
-    const read = path === undefined ? undefined : readSource(path, limits);
-    return read && 'text' in read ? sourceLines(read.text) : undefined;
-  };
-  return {
+  const result: ScanResult = {
     findings,
     errors,
     skipped,
@@ -261,7 +299,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       ...(scope ? { scope: scope.summary } : {}),
       durationMs: Math.round(performance.now() - started),
     },
-    sourceLines: lines,
+    sourceLines: linesOf(scanned, settings.limits),
     ...(scope
       ? {
           explainScope: (path: string) => scope.explain(path),
@@ -269,6 +307,51 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
         }
       : {}),
   };
+  if (filesKey !== undefined) {
+    const { sourceLines: _lines, explainScope: _explain, ...plain } = result;
+    storeReport(folder!, {
+      key: reportKey!,
+      files: filesKey,
+      inputs: [...inputs],
+      notices: [...noticed],
+      result: { ...plain, summary: { ...plain.summary, durationMs: 0 } },
+    });
+  }
+  return result;
+}
+
+/** Code frames read a reported file again, as its job did: its own path (a link's target), its decoding. */
+function linesOf(
+  scanned: readonly { file: string; path: string; source?: string }[],
+  settingsLimits: Limits | undefined,
+): (file: string) => readonly string[] | undefined {
+  const readFrom = new Map(scanned.map((f) => [f.file, f.source ?? f.path]));
+  const limits = { maxFileSize: settingsLimits?.maxFileSize ?? DEFAULT_LIMITS.maxFileSize, skipGenerated: false };
+  return (file) => {
+    const path = readFrom.get(file);
+    const read = path === undefined ? undefined : readSource(path, limits);
+    return read && 'text' in read ? sourceLines(read.text) : undefined;
+  };
+}
+
+/**
+ * What a stored report depends on besides the files and inputs: statecheck's code and version,
+ * and every option of the run that changes its result.
+ */
+function runKey(options: ScanOptions, named: readonly string[], analyze: AnalyzeOptions): string {
+  const selection = options.selection;
+  return cacheKey(packageVersion() ?? '', {
+    cwd: options.cwd,
+    named: named.map((p) => resolve(options.cwd, p)),
+    analyze,
+    selection: selection && { ...selection, only: selection.only && [...selection.only].sort() },
+    severity: options.severity,
+    shard: options.shard,
+    crossFile: options.crossFile ?? true,
+    project: options.project,
+    limits: options.limits ?? DEFAULT_LIMITS,
+    debug: options.debug ?? false,
+  });
 }
 
 const UNSETTLED =
@@ -314,14 +397,24 @@ function notRegularKind(path: string): string | undefined {
   }
 }
 
-function openCache(location: string, options: ScanOptions, settings: AnalysisSettings): ResultCache | undefined {
+function cacheFolderOf(location: string, options: ScanOptions): string | undefined {
   const folder = cacheFolder(location, options.cwd);
-  if (folder === undefined) {
+  if (folder === undefined)
     options.onNotice?.(
       `cache not used: ${display(options.cwd, location)} leads out of the project through a symbolic link`,
     );
-    return undefined;
+  return folder;
+}
+
+function makeFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch {
+    // Read-only: the report is not stored, the run goes on.
   }
+}
+
+function openCache(folder: string, options: ScanOptions, settings: AnalysisSettings): ResultCache {
   return new ResultCache(folder, cacheKey(packageVersion() ?? '', { cwd: options.cwd, settings }));
 }
 

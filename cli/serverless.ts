@@ -2,8 +2,8 @@ import { join, relative } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import picomatch from 'picomatch';
 import type { ConfiguredHandler } from '../core/program/scope.js';
-import { isOutside, readOwnFile, toPosix } from './files.js';
-import type { ProjectLayout } from './project.js';
+import { isOutside, toPosix } from './files.js';
+import { type ProjectLayout, readInput } from './project.js';
 
 /** Exports a Netlify function is called through (v1 `handler`, v2 default). */
 const NETLIFY_EXPORTS = ['handler', 'default'];
@@ -70,7 +70,7 @@ function vercelGlobs(text: string): string[] {
 
 function readConfig(path: string): string | undefined {
   try {
-    return readOwnFile(path, 1024 * 1024);
+    return readInput(path, 1024 * 1024);
   } catch {
     return undefined;
   }

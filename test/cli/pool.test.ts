@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { analyzeAll } from '../../cli/pool.js';
+import { analyzeAll, defaultJobs } from '../../cli/pool.js';
 import { DEFAULT_LIMITS } from '../../cli/source.js';
 import type { AnalysisSettings } from '../../cli/types.js';
 
@@ -61,5 +61,18 @@ describe('worker threads that die', () => {
     fake.crashOn.add('*');
     await expect(analyzeAll(jobs, SETTINGS, 2)).rejects.toThrow('worker died');
     expect(fake.started).toBeLessThan(10);
+  });
+});
+
+describe('the default number of workers', () => {
+  it.each([
+    [2, 0, 1],
+    [2, 3, 1],
+    [8, 0, 7],
+    [8, 4.2, 3],
+    [8, 12, 1],
+    [16, 1, 14],
+  ])('on %i cores with a load of %d: %i', (cores, load, jobs) => {
+    expect(defaultJobs(cores, load)).toBe(jobs);
   });
 });
