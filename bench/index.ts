@@ -218,7 +218,7 @@ function eslintOverhead(dir: string): string {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  const out = `${result.stdout}`.trim();
+  const out = result.stdout.trim();
   process.stdout.write(`${out.replace(/^/gm, '    ')}\n`);
   return /statecheck adds (-?[\d.]+)%/.exec(out)?.[1] ?? '?';
 }
