@@ -457,6 +457,7 @@ export function isFile(path: string): boolean {
 // layout and the scope read (tsconfig/jsconfig and what they extend, package.json, workspace and
 // serverless files), every file they looked for and did not find, every folder they listed. A
 // stored report is reused only while each of them is as it was (cli/cache.ts).
+// statecheck-disable-next-line module-state -- the recorders of the scans running in this CLI process, each removed when its scan ends
 const recorders = new Set<Map<string, string>>();
 const MISSING = '-';
 
