@@ -119,9 +119,29 @@ export const collectState = perFile((ctx): StatePiece[] => {
     const piece = moduleVariable(ctx, binding);
     if (piece && (piece.writes.length > 0 || piece.exports.length > 0)) pieces.push(piece);
   }
-  for (const cls of ctx.classes) pieces.push(...classState(ctx, cls));
+  for (const { facts, fields } of classFields(ctx)) {
+    for (const { piece } of fields)
+      if ((piece.where === 'static' || facts.singleton) && piece.writes.length > 0) pieces.push(piece);
+  }
   return pieces;
 });
+
+/** A field of a class that is state if the class's instances (or, for a static, the class) live long. */
+export interface ClassField {
+  piece: StatePiece;
+  readonly: boolean;
+  /** A lazily created value or a handle: writes that only reset it are not state. */
+  resettable: boolean;
+}
+
+/**
+ * Every class's candidate fields, with their writes in this file that can run at request time:
+ * a singleton's are state here; the program decides for the others' instance fields, from
+ * where the class is constructed in every file.
+ */
+export const classFields = perFile((ctx) =>
+  ctx.classes.map((cls) => ({ cls, facts: ctx.reach.classFacts(cls), fields: classState(ctx, cls) })),
+);
 
 function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefined {
   const ts = ctx.ts;
@@ -355,10 +375,10 @@ function writeThrough(
   };
 }
 
-function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[] {
+function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): ClassField[] {
   const ts = ctx.ts;
   const facts = ctx.reach.classFacts(cls);
-  const pieces: StatePiece[] = [];
+  const pieces: ClassField[] = [];
   const fields = new Map<string, { nameNode: TS.Node; kind: ContainerKind; isStatic: boolean; readonly: boolean }>();
   for (const member of cls.members) {
     if (ts.isPropertyDeclaration(member)) {
@@ -398,7 +418,6 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
     }
   }
   for (const [name, field] of fields) {
-    if (!field.isStatic && !facts.singleton) continue;
     let writes: StateWrite[] = [];
     let resettable = false;
     const consider = (ref: TS.Expression, prefix: string[]): void => {
@@ -426,14 +445,18 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
       }
     }
     writes = stateWrites(ctx, resettable, writes);
-    if (writes.length > 0) {
+    if (writes.length > 0 || (!field.isStatic && !facts.singleton) || facts.exportedAs.length > 0) {
       pieces.push({
-        name,
-        nameNode: field.nameNode,
-        container: field.kind,
-        where: field.isStatic ? 'static' : 'field',
-        writes,
-        exports: [],
+        piece: {
+          name,
+          nameNode: field.nameNode,
+          container: field.kind,
+          where: field.isStatic ? 'static' : 'field',
+          writes,
+          exports: [],
+        },
+        readonly: field.readonly,
+        resettable,
       });
     }
   }
