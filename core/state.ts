@@ -7,13 +7,14 @@ import {
   nameText,
   outerWrapper,
   skipOuter,
+  walk,
 } from './ast.js';
 import type { Binding } from './binder.js';
 import type { FileContext } from './context.js';
 import { exportNamesOf } from './exports.js';
 import { isClientPackage, libraryCreation } from './library.js';
 import { perFile } from './per-file.js';
-import { REQUEST_TIME } from './reach.js';
+import { type ClassFacts, LOAD, REQUEST_TIME } from './reach.js';
 import type { Condition, TS, TypeScript } from './types.js';
 
 /** What a piece of hand-rolled state holds. `value`: a `let` or field reassigned as a whole. */
@@ -119,9 +120,9 @@ export const collectState = perFile((ctx): StatePiece[] => {
     const piece = moduleVariable(ctx, binding);
     if (piece && (piece.writes.length > 0 || piece.exports.length > 0)) pieces.push(piece);
   }
-  for (const { facts, fields } of classFields(ctx)) {
+  for (const { singleton, fields } of classFields(ctx)) {
     for (const { piece } of fields)
-      if ((piece.where === 'static' || facts.singleton) && piece.writes.length > 0) pieces.push(piece);
+      if ((piece.where === 'static' || singleton) && piece.writes.length > 0) pieces.push(piece);
   }
   return pieces;
 });
@@ -140,8 +141,69 @@ export interface ClassField {
  * where the class is constructed in every file.
  */
 export const classFields = perFile((ctx) =>
-  ctx.classes.map((cls) => ({ cls, facts: ctx.reach.classFacts(cls), fields: classState(ctx, cls) })),
+  ctx.classes.map((cls) => {
+    const facts = ctx.reach.classFacts(cls);
+    const singleton = facts.singleton || singletonIdiom(ctx, cls, facts);
+    return { cls, facts, singleton, fields: classState(ctx, cls, singleton) };
+  }),
 );
+
+/**
+ * The singleton idioms, which make one instance however late it is made: a lazy static or
+ * module variable (`if (!X.instance) X.instance = new X()`, `instance ??= new X()`, in a
+ * `static getInstance()` or an exported `getX()`), a constructor that returns the static
+ * instance, and `new class { … }()` at module scope.
+ */
+function singletonIdiom(ctx: FileContext, cls: TS.ClassLikeDeclaration, facts: ClassFacts): boolean {
+  const ts = ctx.ts;
+  if (ts.isClassExpression(cls)) {
+    const outer = outerWrapper(ts, cls);
+    if (
+      ts.isNewExpression(outer.parent) &&
+      outer.parent.expression === outer &&
+      ctx.reach.maskAt(outer.parent) === LOAD
+    )
+      return true;
+  }
+  const ctor = cls.members.find(ts.isConstructorDeclaration);
+  if (ctor?.body && returnsStatic(ctx, ctor.body, facts)) return true;
+  for (const ref of facts.classBinding?.references ?? []) {
+    const created = ref.parent;
+    if (!ts.isNewExpression(created) || created.expression !== ref) continue;
+    const assignment = outerWrapper(ts, created).parent;
+    if (!ts.isBinaryExpression(assignment) || !isAssignment(ts, assignment.operatorToken.kind)) continue;
+    if (!isLazyInit(ctx, assignment, assignment.left)) continue;
+    const target = skipOuter(ts, assignment.left);
+    if (ts.isIdentifier(target)) {
+      const binding = ctx.binder.resolve(target);
+      if (binding && ctx.binder.isModuleScope(binding)) return true;
+    } else if (ts.isPropertyAccessExpression(target) && isStaticContext(ts, target)) {
+      const owner = skipOuter(ts, target.expression);
+      if (
+        owner.kind === ts.SyntaxKind.ThisKeyword ||
+        (ts.isIdentifier(owner) && ctx.binder.resolve(owner) === facts.classBinding)
+      )
+        return true;
+    }
+  }
+  return false;
+}
+
+/** `constructor() { if (X.instance) return X.instance; X.instance = this }`. */
+function returnsStatic(ctx: FileContext, body: TS.Block, facts: ClassFacts): boolean {
+  const ts = ctx.ts;
+  let found = false;
+  walk(ts, body, (node) => {
+    if (found || isFunctionNode(ts, node)) return false;
+    if (!ts.isReturnStatement(node) || !node.expression) return;
+    const e = skipOuter(ts, node.expression);
+    if (!ts.isPropertyAccessExpression(e)) return;
+    const owner = skipOuter(ts, e.expression);
+    found =
+      ts.isIdentifier(owner) && facts.classBinding !== undefined && ctx.binder.resolve(owner) === facts.classBinding;
+  });
+  return found;
+}
 
 function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefined {
   const ts = ctx.ts;
@@ -375,7 +437,7 @@ function writeThrough(
   };
 }
 
-function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): ClassField[] {
+function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration, singleton: boolean): ClassField[] {
   const ts = ctx.ts;
   const facts = ctx.reach.classFacts(cls);
   const pieces: ClassField[] = [];
@@ -445,7 +507,8 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): ClassField[
       }
     }
     writes = stateWrites(ctx, resettable, writes);
-    if (writes.length > 0 || (!field.isStatic && !facts.singleton) || facts.exportedAs.length > 0) {
+    const reachable = facts.exportedAs.length > 0 || facts.classExports.length > 0;
+    if (writes.length > 0 || (!field.isStatic && (!singleton || reachable))) {
       pieces.push({
         piece: {
           name,

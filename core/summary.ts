@@ -253,20 +253,20 @@ export function summarize(
  */
 function summaryClasses(ctx: FileContext): SummaryClass[] {
   const out: SummaryClass[] = [];
-  for (const { cls, facts, fields: all } of classFields(ctx)) {
+  for (const { cls, facts, singleton, fields: all } of classFields(ctx)) {
     const fields = all.filter((field) => field.piece.where === 'field');
     if (fields.length === 0) continue;
-    if (facts.singleton && facts.exportedAs.length === 0 && facts.classExports.length === 0) continue;
+    if (singleton && facts.exportedAs.length === 0 && facts.classExports.length === 0) continue;
     const mask = facts.requestScoped ? REQUEST : facts.constructionMask;
+    const via = ctx.reach.symbolsOf(mask).filter((name) => !facts.classExports.includes(name));
+    // Constructed only in this file, where its own pass knows every construction: today's rule.
+    if (!singleton && facts.classExports.length === 0 && via.length === 0) continue;
     out.push({
       name: cls.name?.text ?? facts.classBinding?.name ?? 'class',
       exports: facts.classExports,
       instances: facts.exportedAs,
-      singleton: facts.singleton,
-      constructed: {
-        mask: mask & CONTEXTS,
-        via: ctx.reach.symbolsOf(mask).filter((name) => !facts.classExports.includes(name)),
-      },
+      singleton,
+      constructed: { mask: mask & CONTEXTS, via },
       fields: fields.map((field) => ({
         name: field.piece.name,
         container: field.piece.container,
