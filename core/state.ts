@@ -468,7 +468,8 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration, singleton: b
       // `private cache: Map<…>` declared bare and filled in the constructor: the constructor says what it holds.
       const declared = fields.get(access.name.text);
       if (ctx.unitOf(access) !== ctor || (declared && declared.kind !== 'value')) continue;
-      const kind = containerKind(ctx, parent.right, false);
+      // `this.currentDownload = null`, `this.needSetup = false`: a scalar the class may change later.
+      const kind = isScalarLiteral(ts, parent.right) ? 'value' : containerKind(ctx, parent.right, false);
       if (kind && kind !== 'instance') {
         fields.set(access.name.text, {
           nameNode: declared?.nameNode ?? access.name,
@@ -578,6 +579,21 @@ function holdsConnection(ctx: FileContext, value: TS.Expression, depth: number):
     );
   }
   return false;
+}
+
+/** `null`, `undefined`, a boolean, a number, a string, a template without substitutions. */
+function isScalarLiteral(ts: TypeScript, value: TS.Expression): boolean {
+  let e = skipOuter(ts, value);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken) e = skipOuter(ts, e.operand);
+  return (
+    e.kind === ts.SyntaxKind.NullKeyword ||
+    e.kind === ts.SyntaxKind.TrueKeyword ||
+    e.kind === ts.SyntaxKind.FalseKeyword ||
+    (ts.isIdentifier(e) && e.text === 'undefined') ||
+    ts.isNumericLiteral(e) ||
+    ts.isStringLiteral(e) ||
+    ts.isNoSubstitutionTemplateLiteral(e)
+  );
 }
 
 /** `x = null`, `x = undefined`, `x = void 0`. */
