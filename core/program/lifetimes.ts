@@ -21,6 +21,8 @@ const LONG_LIVED = LOAD | BACKGROUND;
  * background, or in the constructor or a start-up method of another long-lived object (the
  * contexts carry that, to their fixed point); it is transient when one runs per request. A
  * class passed on whole (a registration, a subclass) or never constructed in sight is unknown.
+ * A class the server never constructs takes the lifetime its constructions outside the server
+ * show (a library's playground building it at load time).
  */
 export function settleLifetimes(
   files: readonly ProgramFile[],
@@ -34,10 +36,18 @@ export function settleLifetimes(
   function lifetimeOf(file: number, cls: SummaryClass): Lifetime {
     if (cls.singleton) return 'process';
     let mask = contexts.contextOf(file, cls.constructed);
+    // Where only code outside the server constructs it (a library's examples, its tests), they
+    // show how the server is meant to: once at load time in a playground, per case in a test.
+    let outside = 0;
     for (const name of cls.exports) {
-      for (const use of callers.of(file, name) ?? [])
-        mask |= use.use.construct ? contexts.useContext(use) : files[use.file]!.outside ? 0 : UNKNOWN;
+      for (const use of callers.of(file, name) ?? []) {
+        const own = files[use.file]!.outside;
+        // Its own bits only: the program does not settle when code outside the server runs.
+        if (own && use.use.construct) outside |= use.use.context.mask || UNKNOWN;
+        else if (!own) mask |= use.use.construct ? contexts.useContext(use) : UNKNOWN;
+      }
     }
+    if (mask === 0) mask = outside;
     if (mask === 0 || mask & UNKNOWN) return 'unknown';
     return mask & ~LONG_LIVED ? 'transient' : 'process';
   }

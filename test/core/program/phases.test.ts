@@ -124,13 +124,14 @@ describe('lifetimes', () => {
     construct: true as const,
   });
   const files = [
-    // Server, Manager (built in Server's constructor: `Server` is its context), Session, Plugin, Orphan
+    // Server, Session, Plugin, Orphan, Manager (built in Server's constructor: `Server` is its context), Extension
     module('classes', {
       exports: [
         ['Server', { local: 'Server' }],
         ['Session', { local: 'Session' }],
         ['Plugin', { local: 'Plugin' }],
         ['Orphan', { local: 'Orphan' }],
+        ['Extension', { local: 'Extension' }],
       ],
       classes: [
         cls('Server'),
@@ -138,6 +139,7 @@ describe('lifetimes', () => {
         cls('Plugin'),
         cls('Orphan'),
         { ...cls('Manager', ['Server']), exports: [] },
+        cls('Extension'),
       ],
     }),
     module('main', { uses: [construct('./classes', 'Server', LOAD), call('./classes', ['Plugin'], LOAD)] }),
@@ -147,19 +149,22 @@ describe('lifetimes', () => {
       { uses: [construct('./classes', 'Session', REQUEST), construct('./classes', 'Orphan', REQUEST)] },
       { outside: true },
     ),
+    // A library's playground builds it at load time; the library never does.
+    module('playground', { uses: [construct('./classes', 'Extension', LOAD)] }, { outside: true }),
   ];
 
   it('long-lived when every construction runs at start-up, also through another long-lived object; transient when one runs per request', () => {
     const failures = new Failures();
     const callers = findCallers(files, exportLookup(files, resolve, failures), failures);
     const lifetimes = settleLifetimes(files, callers, settleContexts(files, callers, failures), failures);
-    expect([0, 1, 2, 3, 4].map((c) => lifetimes.of(0, c))).toEqual([
+    expect([0, 1, 2, 3, 4, 5].map((c) => lifetimes.of(0, c))).toEqual([
       'process',
       'transient',
       // passed on whole (`register(Plugin)`): anyone may construct it
       'unknown',
-      // constructed only by a test
-      'unknown',
+      // constructed only by a test, per case: transient (an example building it at load would make it long-lived)
+      'transient',
+      'process',
       'process',
     ]);
     expect(failures.list(files)).toEqual([]);
