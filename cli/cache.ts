@@ -198,6 +198,8 @@ const summary = object({
         }),
       ),
       call: optional(string),
+      construct: optional(oneOf([true])),
+      singleton: optional(oneOf([true])),
       returnedBy: optional(array(string)),
       suppressed: optional(array(category)),
     }),

@@ -12,6 +12,7 @@ import {
 import type { Binding } from './binder.js';
 import type { FileContext } from './context.js';
 import { exportNamesOf } from './exports.js';
+import { DI_SINGLETONS } from './knowledge/index.js';
 import { isClientPackage, libraryCreation } from './library.js';
 import { perFile } from './per-file.js';
 import { type ClassFacts, LOAD, REQUEST_TIME } from './reach.js';
@@ -167,7 +168,9 @@ function singletonIdiom(ctx: FileContext, cls: TS.ClassLikeDeclaration, facts: C
   }
   const ctor = cls.members.find(ts.isConstructorDeclaration);
   if (ctor?.body && returnsStatic(ctx, ctor.body, facts)) return true;
+  if ((ts.getDecorators?.(cls) ?? []).some((d) => singletonDecorator(ctx, d))) return true;
   for (const ref of facts.classBinding?.references ?? []) {
+    if (registeredAsSingleton(ctx, ref)) return true;
     const created = ref.parent;
     if (!ts.isNewExpression(created) || created.expression !== ref) continue;
     const assignment = outerWrapper(ts, created).parent;
@@ -187,6 +190,88 @@ function singletonIdiom(ctx: FileContext, cls: TS.ClassLikeDeclaration, facts: C
     }
   }
   return false;
+}
+
+/** `@singleton()` (tsyringe), `@Service()` (typedi, unless `{ transient: true }`): see `DI_SINGLETONS`. */
+function singletonDecorator(ctx: FileContext, decorator: TS.Decorator): boolean {
+  const ts = ctx.ts;
+  const call = ts.isCallExpression(decorator.expression) ? decorator.expression : undefined;
+  const ref = ctx.imports.resolve(call ? call.expression : decorator.expression);
+  if (!ref) return false;
+  return DI_SINGLETONS.some(
+    (row) =>
+      row.kind === 'decorator' &&
+      ref.module === row.package &&
+      ref.path.join('.') === row.name &&
+      !(row.unless !== undefined && call?.arguments.some((a) => optionIs(ts, a, row.unless!, 'true'))),
+  );
+}
+
+/**
+ * Whether `ref`, a reference to a class, registers it with a dependency-injection container as a
+ * singleton (`DI_SINGLETONS`): `asClass(X).singleton()`, `asFunction(() => new X(), { lifetime:
+ * Lifetime.SINGLETON })`, `container.registerSingleton(X)`, `bind(X).toSelf().inSingletonScope()`.
+ */
+export function registeredAsSingleton(ctx: FileContext, ref: TS.Expression): boolean {
+  const ts = ctx.ts;
+  let node: TS.Node = outerWrapper(ts, ref);
+  // `asFunction(() => new X())`: the function constructing it is what is registered.
+  if (ts.isNewExpression(node.parent) && node.parent.expression === node) {
+    const created = outerWrapper(ts, node.parent);
+    if (!ts.isArrowFunction(created.parent) || created.parent.body !== created) return false;
+    node = outerWrapper(ts, created.parent);
+  }
+  const call = node.parent;
+  if (!ts.isCallExpression(call) || !call.arguments.some((a) => a === node)) return false;
+  const target = ctx.imports.resolve(call.expression);
+  const chained = (name: string): boolean => {
+    let top: TS.Node = call;
+    for (let depth = 0; depth < 8; depth++) {
+      const up = outerWrapper(ts, top).parent;
+      if (!ts.isPropertyAccessExpression(up) || !ts.isCallExpression(up.parent) || up.parent.expression !== up)
+        return false;
+      if (up.name.text === name) return true;
+      top = up.parent;
+    }
+    return false;
+  };
+  return DI_SINGLETONS.some((row) => {
+    switch (row.kind) {
+      case 'wrapper':
+        return (
+          target?.module === row.package &&
+          target.path.join('.') === row.name &&
+          call.arguments[0] === node &&
+          ((row.chain !== undefined && chained(row.chain)) ||
+            (row.option !== undefined &&
+              call.arguments.slice(1).some((a) => optionIs(ts, a, row.option!.key, row.option!.value))))
+        );
+      case 'method':
+        return target?.module === row.package && target.path[target.path.length - 1] === row.name;
+      case 'scope':
+        return chained(row.name);
+      case 'decorator':
+        return false;
+    }
+  });
+}
+
+/** `{ key: value }` with the value written as `value`, `'value'` or `Enum.value`. */
+function optionIs(ts: TypeScript, arg: TS.Expression, key: string, value: string): boolean {
+  const e = skipOuter(ts, arg);
+  if (!ts.isObjectLiteralExpression(e)) return false;
+  return e.properties.some((p) => {
+    if (!ts.isPropertyAssignment(p) || nameText(ts, p.name) !== key) return false;
+    const v = skipOuter(ts, p.initializer);
+    const text = ts.isPropertyAccessExpression(v)
+      ? v.name.text
+      : ts.isStringLiteral(v)
+        ? v.text
+        : v.kind === ts.SyntaxKind.TrueKeyword
+          ? 'true'
+          : undefined;
+    return text === value;
+  });
 }
 
 /** `constructor() { if (X.instance) return X.instance; X.instance = this }`. */

@@ -7,7 +7,15 @@ import { exportNameAt, exportNamesOf, unitExportNames, valueExportNames } from '
 import { isServerlessModule } from './file-scope.js';
 import { normalizeModule } from './imports.js';
 import { CONTEXTS, REQUEST } from './reach.js';
-import { accessAt, type Access, classFields, collectState, type ContainerKind, memberChain } from './state.js';
+import {
+  accessAt,
+  type Access,
+  classFields,
+  collectState,
+  type ContainerKind,
+  memberChain,
+  registeredAsSingleton,
+} from './state.js';
 import { readSuppressions } from './suppressions.js';
 import type { Category, Condition, TS, TypeScript } from './types.js';
 
@@ -85,6 +93,8 @@ export interface ImportUse extends ModulePath {
   call?: string;
   /** The use constructs the export (`new Registry()`): it does not pass the class on, so its statics' callers stay known. */
   construct?: true;
+  /** The use registers the class with a dependency-injection container as a singleton (`asClass(X).singleton()`). */
+  singleton?: true;
   /** The call's value is returned by these exports of this file (a factory of a factory). */
   returnedBy?: string[];
   /** Categories a suppression comment turns off at the call. */
@@ -407,6 +417,7 @@ function addUse(ctx: FileContext, summary: ModuleSummary, origin: ModulePath, re
     context: contextOf(ctx, ctx.reach.useMask(top)),
   };
   if (write) use.write = write;
+  if (registeredAsSingleton(ctx, ref)) use.singleton = true;
   if (isCall) {
     use.call = snippet(ctx, parent);
     if (ts.isNewExpression(parent)) use.construct = true;

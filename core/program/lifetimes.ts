@@ -20,7 +20,9 @@ const LONG_LIVED = LOAD | BACKGROUND;
  * place that constructs it, in its own file or another, runs while the server starts, in the
  * background, or in the constructor or a start-up method of another long-lived object (the
  * contexts carry that, to their fixed point); it is transient when one runs per request. A
- * class passed on whole (a registration, a subclass) or never constructed in sight is unknown.
+ * class registered with a dependency-injection container as a singleton lives as long as the
+ * process; one passed on otherwise (a registration, a subclass) or never constructed in sight is
+ * unknown.
  * A class the server never constructs takes the lifetime its constructions outside the server
  * show (a library's playground building it at load time).
  */
@@ -41,6 +43,7 @@ export function settleLifetimes(
     let outside = 0;
     for (const name of cls.exports) {
       for (const use of callers.of(file, name) ?? []) {
+        if (use.use.singleton) return 'process';
         const own = files[use.file]!.outside;
         // Its own bits only: the program does not settle when code outside the server runs.
         if (own && use.use.construct) outside |= use.use.context.mask || UNKNOWN;
