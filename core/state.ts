@@ -303,7 +303,10 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
   // Created lazily or holding a handle: writes that only reset it are not state.
   let resettable = false;
   const selfReplacing = decl.initializer && initialFunction(ts, decl.initializer);
-  for (const ref of binding.references) {
+  // `const registry = { items: {}, add(k, v) { this.items[k] = v } }`: its methods write it through `this`.
+  const refs: TS.Expression[] = [...binding.references];
+  if (container === 'object' && decl.initializer) refs.push(...ownThisUses(ctx, decl.initializer));
+  for (const ref of refs) {
     const write = writeThrough(ctx, ref, [], initContainer ?? 'value', mutable);
     if (write === 'lazy' || write === 'handle') resettable = true;
     else if (write && !(selfReplacing && redefinesItself(ctx, write, selfReplacing))) {
@@ -320,6 +323,28 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
     writes: stateWrites(ctx, resettable, writes),
     exports,
   };
+}
+
+/** `this` in the methods of an object literal (arrows inside them share it; other functions do not). */
+function ownThisUses(ctx: FileContext, init: TS.Expression): TS.Expression[] {
+  const ts = ctx.ts;
+  const literal = skipOuter(ts, init);
+  if (!ts.isObjectLiteralExpression(literal)) return [];
+  const uses: TS.Expression[] = [];
+  for (const property of literal.properties) {
+    const fn = ts.isMethodDeclaration(property)
+      ? property
+      : ts.isPropertyAssignment(property) && ts.isFunctionExpression(skipOuter(ts, property.initializer))
+        ? skipOuter(ts, property.initializer)
+        : undefined;
+    if (!fn) continue;
+    walk(ts, fn, (node) => {
+      if (node !== fn && (ts.isClassLike(node) || (isFunctionNode(ts, node) && !ts.isArrowFunction(node))))
+        return false;
+      if (node.kind === ts.SyntaxKind.ThisKeyword) uses.push(node as TS.Expression);
+    });
+  }
+  return uses;
 }
 
 /**
