@@ -13,7 +13,7 @@
  * - the `main`/`exports` of a server library: a package depending on a server framework, or on a workspace package
  *   that holds an entry point or is a server library;
  * - a file that loads a file starting a server in its own folder or below (`index.ts` running `new Server().serve()`),
- *   unless it says itself what else it is (below).
+ *   when no file loads it, it is no package's `main`, and it does not say itself what else it is (below).
  * Tests, CLIs (they import an argument parser or prompt library), package `bin` files, files under context folders
  * (scripts, migrations, seeds, examples, docs, tests, …) and browser code (unless its server start resolves through a
  * server package) are never entry points.
@@ -268,15 +268,19 @@ function findEntries(input: ScopeInput, places: Places, graph: ImportGraph): Sco
   // A file beside or above a server start that loads it, and is nothing else, starts the server
   // through it (`index.ts`: `await new Server().serve()`): what it constructs and calls runs at
   // start-up. A tool in a folder of its own (`extra/reset-password.ts`) only borrows the code.
+  // It is the program's own start: no file loads it, and it is not a package's `main` (a
+  // library's index re-exporting its server is not).
   const starts = [...entries.values()].filter((e) => e.kind === 'server-start');
+  const loaded = new Set(starts.length > 0 ? input.files.flatMap((f) => graph.allTargets(f.path)) : []);
+  const mains = new Set((input.packages ?? []).flatMap((p) => p.entries));
   for (const { path, facts } of starts.length > 0 ? input.files : []) {
-    if (entries.has(path) || ownKind(facts, path, places)) continue;
+    if (entries.has(path) || loaded.has(path) || mains.has(path) || ownKind(facts, path, places)) continue;
     const folder = path.slice(0, path.lastIndexOf('/') + 1);
-    const loaded = graph
+    const start = graph
       .allTargets(path)
       .find((target) => target.startsWith(folder) && entries.get(target)?.kind === 'server-start');
-    if (loaded === undefined) continue;
-    const why = `loads ${places.relative(loaded)}, which ${predicate(entries.get(loaded)!.why)}`;
+    if (start === undefined) continue;
+    const why = `loads ${places.relative(start)}, which ${predicate(entries.get(start)!.why)}`;
     entries.set(path, { path, kind: 'server-start', why });
   }
   return [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
