@@ -170,6 +170,20 @@ describe('computeScope: a file that starts the server through a class', () => {
     ]);
     expect(verdicts(result)['extra/reset-password.ts']).toBe('not-reached');
   });
+
+  it("a library's main re-exporting its server, and a file another file loads, are not launchers", () => {
+    const library = scope(
+      {
+        'src/index.ts': "export { Server } from './server';\n",
+        'src/server.ts': files['backend/server.ts'].replace("'./log'", "'./log.js'"),
+        'src/log.js': 'export const log = (m) => m;\n',
+        'src/boot.ts': "import { Server } from './server';\nnew Server().serve();\n",
+        'src/main.ts': "import './boot';\n",
+      },
+      [{ dir: '', name: 'lib', main: 'src/index.ts' }],
+    );
+    expect(entries(library)).toEqual(['src/server.ts (server-start)']);
+  });
 });
 
 describe('computeScope: a Next.js app', () => {
