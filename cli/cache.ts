@@ -163,15 +163,42 @@ const summary = object({
       suppressed: optional(array(category)),
     }),
   ),
+  classes: array(
+    object({
+      name: string,
+      exports: array(string),
+      instances: array(string),
+      singleton: boolean,
+      constructed: object({ mask: number, via: array(string) }),
+      fields: array(
+        object({
+          name: string,
+          container: oneOf(['map', 'set', 'array', 'object', 'value', 'instance']),
+          readonly: boolean,
+          ...span,
+          resettable: boolean,
+          writes: array(object({ ...span, condition: optional(condition), facts })),
+          suppressed: optional(array(category)),
+        }),
+      ),
+    }),
+  ),
   uses: array(
     object({
       ...modulePath,
       ...span,
       context: object({ mask: number, via: array(string) }),
       write: optional(
-        object({ op: oneOf(['assign', 'update', 'delete', 'call', 'define']), method: optional(string), facts }),
+        object({
+          op: oneOf(['assign', 'update', 'delete', 'call', 'define']),
+          method: optional(string),
+          facts,
+          reset: optional(oneOf([true])),
+        }),
       ),
       call: optional(string),
+      construct: optional(oneOf([true])),
+      singleton: optional(oneOf([true])),
       returnedBy: optional(array(string)),
       suppressed: optional(array(category)),
     }),

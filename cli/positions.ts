@@ -7,7 +7,7 @@ import type { FileLines, FileResult, Finding, Located, RelatedLocation } from '.
 /**
  * What a file's result needs to turn its offsets into lines at the end of the run: the line and
  * column of every offset a finding can be reported at or point to (its findings and their
- * related locations; the state, writes, calls and constructions of its summary), and the text of
+ * related locations; the state, class fields, writes, calls and constructions of its summary), and the text of
  * each line a finding can start on, for fingerprints. Absent when the file has nothing positioned.
  */
 export function fileLines(
@@ -18,12 +18,14 @@ export function fileLines(
   const starting = [
     ...findings.map((f) => f.start),
     ...(summary?.state.map((s) => s.start) ?? []),
+    ...(summary?.classes.flatMap((c) => c.fields.map((f) => f.start)) ?? []),
     ...(summary?.uses.filter((u) => u.call !== undefined).map((u) => u.start) ?? []),
   ];
   const positioned = [
     ...starting,
     ...findings.flatMap((f) => [f.end, ...f.related.map((r) => r.start)]),
     ...(summary?.state.flatMap((s) => [s.end, ...s.writes.map((w) => w.start)]) ?? []),
+    ...(summary?.classes.flatMap((c) => c.fields.flatMap((f) => [f.end, ...f.writes.map((w) => w.start)])) ?? []),
     ...(summary?.uses.filter((u) => u.call !== undefined || u.write).flatMap((u) => [u.start, u.end]) ?? []),
   ];
   if (positioned.length === 0) return undefined;

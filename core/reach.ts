@@ -718,6 +718,8 @@ export class Reachability {
       if (!helper) {
         if (facts.escapes) mask |= unknownCallersContext(name);
         for (const instance of facts.exportedAs) mask |= this.exportMask(`${instance}.${name ?? ''}`);
+        // Instances the importers construct (`new Server().serve()`): `Server.prototype.serve`.
+        for (const exported of facts.classExports) mask |= this.exportMask(`${exported}.prototype.${name ?? ''}`);
       }
       for (const instance of facts.instanceBindings) mask |= this.memberUseMask(instance.references, name, false);
     }
@@ -903,11 +905,11 @@ export class Reachability {
 
   /** The class leaves the module as export `name`: its importers construct it and call its statics. */
   private noteClassExport(facts: ClassFacts, name: string): void {
-    facts.escapes = true;
     if (this.hooks.exportSymbols) {
       facts.constructionMask |= this.exportMask(name);
       facts.classExports.push(name);
     } else {
+      facts.escapes = true;
       facts.constructionMask |= UNKNOWN;
       facts.classEscapes = true;
     }
@@ -980,7 +982,10 @@ export interface ClassFacts {
   classBinding: Binding | undefined;
   /** The class itself reaches code outside this file (not as `classExports`): its statics have unknown callers. */
   classEscapes: boolean;
-  /** With cross-file analysis: export names of the class (`Registry`, `default`); its statics are `Registry.m`. */
+  /**
+   * With cross-file analysis: export names of the class (`Registry`, `default`); its statics are
+   * `Registry.m`, the methods of the instances importers construct `Registry.prototype.m`.
+   */
   classExports: string[];
 }
 

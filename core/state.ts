@@ -7,13 +7,15 @@ import {
   nameText,
   outerWrapper,
   skipOuter,
+  walk,
 } from './ast.js';
 import type { Binding } from './binder.js';
 import type { FileContext, When } from './context.js';
 import { exportNamesOf } from './exports.js';
+import { DI_SINGLETONS } from './knowledge/index.js';
 import { isClientPackage, libraryCreation } from './library.js';
 import { perFile } from './per-file.js';
-import { REQUEST_TIME } from './reach.js';
+import { type ClassFacts, LOAD, REQUEST_TIME } from './reach.js';
 import type { Condition, TS, TypeScript } from './types.js';
 
 /** What a piece of hand-rolled state holds. `value`: a `let` or field reassigned as a whole. */
@@ -121,9 +123,174 @@ export const collectState = perFile((ctx): StatePiece[] => {
     const piece = moduleVariable(ctx, binding);
     if (piece && (piece.writes.length > 0 || piece.exports.length > 0)) pieces.push(piece);
   }
-  for (const cls of ctx.classes) pieces.push(...classState(ctx, cls));
+  for (const { singleton, fields } of classFields(ctx)) {
+    for (const { piece } of fields)
+      if ((piece.where === 'static' || singleton) && piece.writes.length > 0) pieces.push(piece);
+  }
   return pieces;
 });
+
+/** A field of a class that is state if the class's instances (or, for a static, the class) live long. */
+export interface ClassField {
+  piece: StatePiece;
+  readonly: boolean;
+  /** A lazily created value or a handle: writes that only reset it are not state. */
+  resettable: boolean;
+}
+
+/**
+ * Every class's candidate fields, with their writes in this file that can run at request time:
+ * a singleton's are state here; the program decides for the others' instance fields, from
+ * where the class is constructed in every file.
+ */
+export const classFields = perFile((ctx) =>
+  ctx.classes.map((cls) => {
+    const facts = ctx.reach.classFacts(cls);
+    const singleton = facts.singleton || singletonIdiom(ctx, cls, facts);
+    return { cls, facts, singleton, fields: classState(ctx, cls, singleton) };
+  }),
+);
+
+/**
+ * The singleton idioms, which make one instance however late it is made: a lazy static or
+ * module variable (`if (!X.instance) X.instance = new X()`, `instance ??= new X()`, in a
+ * `static getInstance()` or an exported `getX()`), a constructor that returns the static
+ * instance, and `new class { … }()` at module scope.
+ */
+function singletonIdiom(ctx: FileContext, cls: TS.ClassLikeDeclaration, facts: ClassFacts): boolean {
+  const ts = ctx.ts;
+  if (ts.isClassExpression(cls)) {
+    const outer = outerWrapper(ts, cls);
+    if (
+      ts.isNewExpression(outer.parent) &&
+      outer.parent.expression === outer &&
+      ctx.reach.maskAt(outer.parent) === LOAD
+    )
+      return true;
+  }
+  const ctor = cls.members.find(ts.isConstructorDeclaration);
+  if (ctor?.body && returnsStatic(ctx, ctor.body, facts)) return true;
+  if ((ts.getDecorators?.(cls) ?? []).some((d) => singletonDecorator(ctx, d))) return true;
+  for (const ref of facts.classBinding?.references ?? []) {
+    if (registeredAsSingleton(ctx, ref)) return true;
+    const created = ref.parent;
+    if (!ts.isNewExpression(created) || created.expression !== ref) continue;
+    const assignment = outerWrapper(ts, created).parent;
+    if (!ts.isBinaryExpression(assignment) || !isAssignment(ts, assignment.operatorToken.kind)) continue;
+    if (!isLazyInit(ctx, assignment, assignment.left)) continue;
+    const target = skipOuter(ts, assignment.left);
+    if (ts.isIdentifier(target)) {
+      const binding = ctx.binder.resolve(target);
+      if (binding && ctx.binder.isModuleScope(binding)) return true;
+    } else if (ts.isPropertyAccessExpression(target) && isStaticContext(ts, target)) {
+      const owner = skipOuter(ts, target.expression);
+      if (
+        owner.kind === ts.SyntaxKind.ThisKeyword ||
+        (ts.isIdentifier(owner) && ctx.binder.resolve(owner) === facts.classBinding)
+      )
+        return true;
+    }
+  }
+  return false;
+}
+
+/** `@singleton()` (tsyringe), `@Service()` (typedi, unless `{ transient: true }`): see `DI_SINGLETONS`. */
+function singletonDecorator(ctx: FileContext, decorator: TS.Decorator): boolean {
+  const ts = ctx.ts;
+  const call = ts.isCallExpression(decorator.expression) ? decorator.expression : undefined;
+  const ref = ctx.imports.resolve(call ? call.expression : decorator.expression);
+  if (!ref) return false;
+  return DI_SINGLETONS.some(
+    (row) =>
+      row.kind === 'decorator' &&
+      ref.module === row.package &&
+      ref.path.join('.') === row.name &&
+      !(row.unless !== undefined && call?.arguments.some((a) => optionIs(ts, a, row.unless!, 'true'))),
+  );
+}
+
+/**
+ * Whether `ref`, a reference to a class, registers it with a dependency-injection container as a
+ * singleton (`DI_SINGLETONS`): `asClass(X).singleton()`, `asFunction(() => new X(), { lifetime:
+ * Lifetime.SINGLETON })`, `container.registerSingleton(X)`, `bind(X).toSelf().inSingletonScope()`.
+ */
+export function registeredAsSingleton(ctx: FileContext, ref: TS.Expression): boolean {
+  const ts = ctx.ts;
+  let node: TS.Node = outerWrapper(ts, ref);
+  // `asFunction(() => new X())`: the function constructing it is what is registered.
+  if (ts.isNewExpression(node.parent) && node.parent.expression === node) {
+    const created = outerWrapper(ts, node.parent);
+    if (!ts.isArrowFunction(created.parent) || created.parent.body !== created) return false;
+    node = outerWrapper(ts, created.parent);
+  }
+  const call = node.parent;
+  if (!ts.isCallExpression(call) || !call.arguments.some((a) => a === node)) return false;
+  const target = ctx.imports.resolve(call.expression);
+  const chained = (name: string): boolean => {
+    let top: TS.Node = call;
+    for (let depth = 0; depth < 8; depth++) {
+      const up = outerWrapper(ts, top).parent;
+      if (!ts.isPropertyAccessExpression(up) || !ts.isCallExpression(up.parent) || up.parent.expression !== up)
+        return false;
+      if (up.name.text === name) return true;
+      top = up.parent;
+    }
+    return false;
+  };
+  return DI_SINGLETONS.some((row) => {
+    switch (row.kind) {
+      case 'wrapper':
+        return (
+          target?.module === row.package &&
+          target.path.join('.') === row.name &&
+          call.arguments[0] === node &&
+          ((row.chain !== undefined && chained(row.chain)) ||
+            (row.option !== undefined &&
+              call.arguments.slice(1).some((a) => optionIs(ts, a, row.option!.key, row.option!.value))))
+        );
+      case 'method':
+        return target?.module === row.package && target.path[target.path.length - 1] === row.name;
+      case 'scope':
+        return chained(row.name);
+      case 'decorator':
+        return false;
+    }
+  });
+}
+
+/** `{ key: value }` with the value written as `value`, `'value'` or `Enum.value`. */
+function optionIs(ts: TypeScript, arg: TS.Expression, key: string, value: string): boolean {
+  const e = skipOuter(ts, arg);
+  if (!ts.isObjectLiteralExpression(e)) return false;
+  return e.properties.some((p) => {
+    if (!ts.isPropertyAssignment(p) || nameText(ts, p.name) !== key) return false;
+    const v = skipOuter(ts, p.initializer);
+    const text = ts.isPropertyAccessExpression(v)
+      ? v.name.text
+      : ts.isStringLiteral(v)
+        ? v.text
+        : v.kind === ts.SyntaxKind.TrueKeyword
+          ? 'true'
+          : undefined;
+    return text === value;
+  });
+}
+
+/** `constructor() { if (X.instance) return X.instance; X.instance = this }`. */
+function returnsStatic(ctx: FileContext, body: TS.Block, facts: ClassFacts): boolean {
+  const ts = ctx.ts;
+  let found = false;
+  walk(ts, body, (node) => {
+    if (found || isFunctionNode(ts, node)) return false;
+    if (!ts.isReturnStatement(node) || !node.expression) return;
+    const e = skipOuter(ts, node.expression);
+    if (!ts.isPropertyAccessExpression(e)) return;
+    const owner = skipOuter(ts, e.expression);
+    found =
+      ts.isIdentifier(owner) && facts.classBinding !== undefined && ctx.binder.resolve(owner) === facts.classBinding;
+  });
+  return found;
+}
 
 function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefined {
   const ts = ctx.ts;
@@ -138,7 +305,10 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
   // Created lazily or holding a handle: writes that only reset it are not state.
   let resettable = false;
   const selfReplacing = decl.initializer && initialFunction(ts, decl.initializer);
-  for (const ref of binding.references) {
+  // `const registry = { items: {}, add(k, v) { this.items[k] = v } }`: its methods write it through `this`.
+  const refs: TS.Expression[] = [...binding.references];
+  if (container === 'object' && decl.initializer) refs.push(...ownThisUses(ctx, decl.initializer));
+  for (const ref of refs) {
     const write = writeThrough(ctx, ref, [], initContainer ?? 'value', mutable);
     if (write === 'lazy' || write === 'handle') resettable = true;
     else if (write && !(selfReplacing && redefinesItself(ctx, write, selfReplacing))) {
@@ -155,6 +325,28 @@ function moduleVariable(ctx: FileContext, binding: Binding): StatePiece | undefi
     writes: stateWrites(ctx, resettable, writes),
     exports,
   };
+}
+
+/** `this` in the methods of an object literal (arrows inside them share it; other functions do not). */
+function ownThisUses(ctx: FileContext, init: TS.Expression): TS.Expression[] {
+  const ts = ctx.ts;
+  const literal = skipOuter(ts, init);
+  if (!ts.isObjectLiteralExpression(literal)) return [];
+  const uses: TS.Expression[] = [];
+  for (const property of literal.properties) {
+    const fn = ts.isMethodDeclaration(property)
+      ? property
+      : ts.isPropertyAssignment(property) && ts.isFunctionExpression(skipOuter(ts, property.initializer))
+        ? skipOuter(ts, property.initializer)
+        : undefined;
+    if (!fn) continue;
+    walk(ts, fn, (node) => {
+      if (node !== fn && (ts.isClassLike(node) || (isFunctionNode(ts, node) && !ts.isArrowFunction(node))))
+        return false;
+      if (node.kind === ts.SyntaxKind.ThisKeyword) uses.push(node as TS.Expression);
+    });
+  }
+  return uses;
 }
 
 /**
@@ -357,10 +549,10 @@ function writeThrough(
   };
 }
 
-function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[] {
+function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration, singleton: boolean): ClassField[] {
   const ts = ctx.ts;
   const facts = ctx.reach.classFacts(cls);
-  const pieces: StatePiece[] = [];
+  const pieces: ClassField[] = [];
   const fields = new Map<string, { nameNode: TS.Node; kind: ContainerKind; isStatic: boolean; readonly: boolean }>();
   for (const member of cls.members) {
     if (ts.isPropertyDeclaration(member)) {
@@ -388,7 +580,8 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
       // `private cache: Map<…>` declared bare and filled in the constructor: the constructor says what it holds.
       const declared = fields.get(access.name.text);
       if (ctx.unitOf(access) !== ctor || (declared && declared.kind !== 'value')) continue;
-      const kind = containerKind(ctx, parent.right, false);
+      // `this.currentDownload = null`, `this.needSetup = false`: a scalar the class may change later.
+      const kind = isScalarLiteral(ts, parent.right) ? 'value' : containerKind(ctx, parent.right, false);
       if (kind && kind !== 'instance') {
         fields.set(access.name.text, {
           nameNode: declared?.nameNode ?? access.name,
@@ -400,7 +593,6 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
     }
   }
   for (const [name, field] of fields) {
-    if (!field.isStatic && !facts.singleton) continue;
     let writes: StateWrite[] = [];
     let resettable = false;
     const consider = (ref: TS.Expression, prefix: string[]): void => {
@@ -428,14 +620,19 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration): StatePiece[
       }
     }
     writes = stateWrites(ctx, resettable, writes);
-    if (writes.length > 0) {
+    const reachable = facts.exportedAs.length > 0 || facts.classExports.length > 0;
+    if (writes.length > 0 || (!field.isStatic && (!singleton || reachable))) {
       pieces.push({
-        name,
-        nameNode: field.nameNode,
-        container: field.kind,
-        where: field.isStatic ? 'static' : 'field',
-        writes,
-        exports: [],
+        piece: {
+          name,
+          nameNode: field.nameNode,
+          container: field.kind,
+          where: field.isStatic ? 'static' : 'field',
+          writes,
+          exports: [],
+        },
+        readonly: field.readonly,
+        resettable,
       });
     }
   }
@@ -494,6 +691,21 @@ function holdsConnection(ctx: FileContext, value: TS.Expression, depth: number):
     );
   }
   return false;
+}
+
+/** `null`, `undefined`, a boolean, a number, a string, a template without substitutions. */
+function isScalarLiteral(ts: TypeScript, value: TS.Expression): boolean {
+  let e = skipOuter(ts, value);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken) e = skipOuter(ts, e.operand);
+  return (
+    e.kind === ts.SyntaxKind.NullKeyword ||
+    e.kind === ts.SyntaxKind.TrueKeyword ||
+    e.kind === ts.SyntaxKind.FalseKeyword ||
+    (ts.isIdentifier(e) && e.text === 'undefined') ||
+    ts.isNumericLiteral(e) ||
+    ts.isStringLiteral(e) ||
+    ts.isNoSubstitutionTemplateLiteral(e)
+  );
 }
 
 /** `x = null`, `x = undefined`, `x = void 0`. */

@@ -6,10 +6,18 @@ import { writeFacts, type WriteFacts } from './detectors/hand-rolled.js';
 import { exportNameAt, exportNamesOf, unitExportNames, valueExportNames } from './exports.js';
 import { isServerlessModule } from './file-scope.js';
 import { normalizeModule } from './imports.js';
-import { CONTEXTS } from './reach.js';
-import { accessAt, type Access, collectState, type ContainerKind, memberChain } from './state.js';
+import { CONTEXTS, REQUEST } from './reach.js';
+import {
+  accessAt,
+  type Access,
+  classFields,
+  collectState,
+  type ContainerKind,
+  memberChain,
+  registeredAsSingleton,
+} from './state.js';
 import { readSuppressions } from './suppressions.js';
-import type { Category, Condition, TS } from './types.js';
+import type { Category, Condition, TS, TypeScript } from './types.js';
 
 /**
  * When code runs, as far as one file can tell: the context bits it has for sure, plus the
@@ -44,18 +52,49 @@ export interface SummaryState {
   suppressed?: Category[];
 }
 
+/** A field that is state if its object lives as long as the process. */
+export interface SummaryField {
+  name: string;
+  container: ContainerKind;
+  /** Declared `readonly`: only its members can be written. */
+  readonly: boolean;
+  start: number;
+  end: number;
+  /** A lazily created value or a handle (a client, a timer): writes that only reset it are not state. */
+  resettable: boolean;
+  /** Writes in this file that can run at request time (some only if callers of an export do). */
+  writes: SummaryState['writes'];
+  suppressed?: Category[];
+}
+
+/** A class whose fields may be state, for the program to decide how long its instances live. */
+export interface SummaryClass {
+  name: string;
+  /** Export names of the class: importers reach its instances' members as `name.prototype.…`. */
+  exports: string[];
+  /** Export names of module-scope instances (`export const server = new Server()`). */
+  instances: string[];
+  /** One instance per process as far as this file tells (its own pass reports the fields' writes here). */
+  singleton: boolean;
+  /** When this file constructs it, other files' constructions left out; UNKNOWN when it escapes. */
+  constructed: SummaryContext;
+  fields: SummaryField[];
+}
+
 /** A use of another project module's export: a call, a `new`, a write, or a reference passed on. */
 export interface ImportUse extends ModulePath {
   start: number;
   end: number;
   /** When the use runs (a write, a call) or when what it passes on will be called. */
   context: SummaryContext;
-  /** The use writes: what the expression does, with the facts classification needs. */
-  write?: { op: Access['op']; method?: string; facts: WriteFacts };
+  /** The use writes: what the expression does, with the facts classification needs; `reset`: `x.p = null`. */
+  write?: { op: Access['op']; method?: string; facts: WriteFacts; reset?: true };
   /** The use calls or constructs the export: `createCache(…)`, for messages. */
   call?: string;
   /** The use constructs the export (`new Registry()`): it does not pass the class on, so its statics' callers stay known. */
   construct?: true;
+  /** The use registers the class with a dependency-injection container as a singleton (`asClass(X).singleton()`). */
+  singleton?: true;
   /** The call's value is returned by these exports of this file (a factory of a factory). */
   returnedBy?: string[];
   /** Categories a suppression comment turns off at the call. */
@@ -77,6 +116,8 @@ export interface ModuleSummary {
   /** A CommonJS module (no ESM syntax): members of `module.exports = x` are members of `x`. */
   commonJs: boolean;
   state: SummaryState[];
+  /** Classes with fields that are state if their instances live as long as the process. */
+  classes: SummaryClass[];
   uses: ImportUse[];
 }
 
@@ -108,6 +149,7 @@ export function summarize(
     frameworkModule: isServerlessModule(ts, ctx.sourceFile),
     commonJs: !esm,
     state: [],
+    classes: [],
     uses: [],
   };
   const project = (specifier: string | undefined): specifier is string =>
@@ -174,6 +216,15 @@ export function summarize(
   for (const name of valueExportNames(ts, ctx.binder, inPlace))
     if (!exports.has(name)) exports.set(name, { local: name });
 
+  // `function handle(server: Server)`: the members of an instance of an imported class.
+  for (const node of ctx.ofKinds(k.Parameter, k.VariableDeclaration)) {
+    const typed = node as TS.ParameterDeclaration | TS.VariableDeclaration;
+    if (!ts.isIdentifier(typed.name)) continue;
+    const origin = typedInstanceOrigin(ctx, typed.type);
+    const binding = origin && project(origin.specifier) ? ctx.binder.resolve(typed.name) : undefined;
+    for (const ref of binding?.references ?? []) addUse(ctx, summary, origin!, ref);
+  }
+
   summary.exports = [...exports];
 
   for (const piece of holdsState ? collectState(ctx) : []) {
@@ -193,12 +244,77 @@ export function summarize(
       })),
     });
   }
-  markSuppressed(ctx, [...summary.state, ...summary.uses.filter((u) => u.call !== undefined)], honourEslintComments);
+  if (holdsState) summary.classes = summaryClasses(ctx);
+  markSuppressed(
+    ctx,
+    [
+      ...summary.state,
+      ...summary.classes.flatMap((c) => c.fields),
+      ...summary.uses.filter((u) => u.call !== undefined),
+    ],
+    honourEslintComments,
+  );
   return summary;
 }
 
+/**
+ * The classes whose fields may be state: a singleton's that other files can reach (its
+ * instances or the class are exported), and every other class's, for the program to decide
+ * how long its instances live.
+ */
+function summaryClasses(ctx: FileContext): SummaryClass[] {
+  const out: SummaryClass[] = [];
+  for (const { cls, facts, singleton, fields: all } of classFields(ctx)) {
+    const fields = all.filter((field) => field.piece.where === 'field');
+    if (fields.length === 0) continue;
+    if (singleton && facts.exportedAs.length === 0 && facts.classExports.length === 0) continue;
+    const mask = facts.requestScoped ? REQUEST : facts.constructionMask;
+    const via = ctx.reach.symbolsOf(mask).filter((name) => !facts.classExports.includes(name));
+    // Constructed only in this file, where its own pass knows every construction: today's rule.
+    if (!singleton && facts.classExports.length === 0 && via.length === 0) continue;
+    out.push({
+      name: cls.name?.text ?? facts.classBinding?.name ?? 'class',
+      exports: facts.classExports,
+      instances: facts.exportedAs,
+      singleton,
+      constructed: { mask: mask & CONTEXTS, via },
+      fields: fields.map((field) => ({
+        name: field.piece.name,
+        container: field.piece.container,
+        readonly: field.readonly,
+        start: field.piece.nameNode.getStart(ctx.sourceFile),
+        end: field.piece.nameNode.getEnd(),
+        resettable: field.resettable,
+        writes: field.piece.writes.map((w) => ({
+          start: w.node.getStart(ctx.sourceFile),
+          end: w.node.getEnd(),
+          ...(w.condition ? { condition: w.condition } : {}),
+          facts: writeFacts(ctx, w),
+        })),
+      })),
+    });
+  }
+  return out;
+}
+
+/**
+ * The class a type annotation names, when it is imported from a module: `server: Server`
+ * (`import type` too), as the path of its instances' members (`Server.prototype`).
+ */
+function typedInstanceOrigin(ctx: FileContext, type: TS.TypeNode | undefined): ModulePath | undefined {
+  const ts = ctx.ts;
+  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
+  const binding = ctx.binder.moduleScope().get(type.typeName.text);
+  const origin = binding && importOrigin(ctx, binding, true);
+  return origin && { ...origin, path: [...origin.path, PROTOTYPE] };
+}
+
 /** Notes the categories that suppression comments turn off at each declaration or call. */
-function markSuppressed(ctx: FileContext, items: (SummaryState | ImportUse)[], honourEslintComments: boolean): void {
+function markSuppressed(
+  ctx: FileContext,
+  items: (SummaryState | SummaryField | ImportUse)[],
+  honourEslintComments: boolean,
+): void {
   if (items.length === 0) return;
   const suppressions = readSuppressions(ctx.ts, ctx.sourceFile, honourEslintComments);
   for (const item of items) {
@@ -211,7 +327,7 @@ function markSuppressed(ctx: FileContext, items: (SummaryState | ImportUse)[], h
  * The module path a binding stands for, when it comes from a module: `import { a } from './x'`
  * → `./x` [a]; `import d from './x'` → default; `const { a } = require('./x')`; `const s = ns.stats`.
  */
-function importOrigin(ctx: FileContext, binding: Binding): ModulePath | undefined {
+function importOrigin(ctx: FileContext, binding: Binding, typeOnly = false): ModulePath | undefined {
   const ts = ctx.ts;
   const decl = binding.declaration;
   const isImport =
@@ -223,6 +339,7 @@ function importOrigin(ctx: FileContext, binding: Binding): ModulePath | undefine
   if (!isImport && !(isVariable && binding.kind === 'const' && mayNameModule(ctx, decl))) return undefined;
   if (
     isImport &&
+    !typeOnly &&
     (ts.isImportClause(decl)
       ? decl.isTypeOnly
       : ts.isImportSpecifier(decl)
@@ -267,6 +384,7 @@ function addUse(ctx: FileContext, summary: ModuleSummary, origin: ModulePath, re
     op: access.op,
     ...(access.method !== undefined ? { method: access.method } : {}),
     facts: writeFacts(ctx, { node: access.node, key: access.key, values: access.values }),
+    ...(access.assignment && isNullish(ctx.ts, access.assignment.right) ? { reset: true as const } : {}),
   };
   if (access && access.op !== 'call') {
     const node = access.node;
@@ -300,6 +418,7 @@ function addUse(ctx: FileContext, summary: ModuleSummary, origin: ModulePath, re
     context: contextOf(ctx, ctx.reach.useMask(top)),
   };
   if (write) use.write = write;
+  if (registeredAsSingleton(ctx, ref)) use.singleton = true;
   if (isCall) {
     use.call = snippet(ctx, parent);
     if (ts.isNewExpression(parent)) use.construct = true;
@@ -307,6 +426,39 @@ function addUse(ctx: FileContext, summary: ModuleSummary, origin: ModulePath, re
     if (returnedBy.length > 0) use.returnedBy = returnedBy;
   }
   summary.uses.push(use);
+  // `new Server()`, `Server.getInstance()`: what is done with the instance uses the class's members.
+  if (isCall && !use.path.includes(PROTOTYPE)) {
+    const last = chain[chain.length - 1];
+    const classPath = use.construct ? use.path : last && INSTANCE_GETTERS.has(last) ? use.path.slice(0, -1) : undefined;
+    if (classPath) addInstanceUses(ctx, summary, { ...base, path: [...classPath, PROTOTYPE] }, parent);
+  }
+}
+
+/** The path segment after a class that names the members of its instances. */
+const PROTOTYPE = 'prototype';
+/** Static members that give a class's one instance: `Server.getInstance()`. */
+const INSTANCE_GETTERS = new Set(['getInstance', 'instance', 'getSingleton', 'shared']);
+
+/** The uses of an instance: `new Server().serve()`, or through `const server = new Server()`. */
+function addInstanceUses(ctx: FileContext, summary: ModuleSummary, origin: ModulePath, created: TS.Expression): void {
+  const ts = ctx.ts;
+  let node = outerWrapper(ts, created);
+  if (ts.isAwaitExpression(node.parent)) node = outerWrapper(ts, node.parent);
+  const parent = node.parent;
+  if (ts.isVariableDeclaration(parent) && parent.initializer === node) {
+    if (!ts.isIdentifier(parent.name)) return;
+    for (const ref of ctx.binder.resolve(parent.name)?.references ?? []) addUse(ctx, summary, origin, ref);
+    return;
+  }
+  if (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent))
+    addUse(ctx, summary, origin, created);
+}
+
+function isNullish(ts: TypeScript, value: TS.Expression): boolean {
+  const e = skipOuter(ts, value);
+  return (
+    e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined') || ts.isVoidExpression(e)
+  );
 }
 
 function contextOf(ctx: FileContext, mask: number): SummaryContext {

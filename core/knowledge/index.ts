@@ -22,3 +22,4 @@ export {
   ONCE_METHODS,
 } from './lifecycle.js';
 export { SERVERLESS_PATHS } from './serverless.js';
+export { DI_SINGLETONS, type SingletonRegistration } from './di.js';

@@ -47,11 +47,17 @@ export function findCallers(files: readonly ProgramFile[], lookup: ExportLookup,
     const into = usesOf.get(entry.target.file);
     if (into) into.push(entry);
     else usesOf.set(entry.target.file, [entry]);
-    // `registry.register(…)`: a call of a method of an exported instance.
+    // `registry.register(…)`: a call of a method of an exported instance; `server.serve()` of an
+    // instance of an exported class (`Server.prototype.serve`).
+    const { rest } = entry.target;
     const method =
-      entry.target.rest.length === 1 && entry.use.call !== undefined
-        ? `${entry.target.name}.${entry.target.rest[0]}`
-        : undefined;
+      entry.use.call === undefined
+        ? undefined
+        : rest.length === 1
+          ? `${entry.target.name}.${rest[0]}`
+          : rest.length === 2 && rest[0] === 'prototype'
+            ? `${entry.target.name}.prototype.${rest[1]}`
+            : undefined;
     if (entry.target.rest.length > 0 && method === undefined) continue;
     const k = exportKey(entry.target.file, method ?? entry.target.name);
     const callers = called.get(k);

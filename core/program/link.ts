@@ -2,7 +2,8 @@ import type { AnalyzeOptions } from '../types.js';
 import { findCallers, settleContexts } from './callers.js';
 import { Failures } from './failures.js';
 import { exportLookup } from './lookup.js';
-import { reportExportedState, reportFactoryCalls } from './report.js';
+import { settleLifetimes } from './lifetimes.js';
+import { reportClassState, reportExportedState, reportFactoryCalls } from './report.js';
 import { settleFindings } from './settle.js';
 import type { ModuleResolver, ProgramFile, ProgramResult } from './types.js';
 
@@ -16,9 +17,10 @@ export interface LinkInput {
 
 /**
  * Joins per-file results into the program's, phase by phase: export lookup, callers, contexts
- * (when each export runs), settling (the conditions of each file's findings), reporting
- * (exported state written elsewhere, stores created by wrappers). Returns the findings of the
- * files that are not `context`.
+ * (when each export runs), lifetimes (which objects live as long as the process), settling (the
+ * conditions of each file's findings), reporting (exported state and fields of long-lived
+ * objects written elsewhere, stores created by wrappers). Returns the findings of the files that
+ * are not `context`.
  *
  * Each module's parts run guarded: a part that throws is left out and the module gets a
  * failure; its other parts, and every other module, are still linked.
@@ -28,9 +30,11 @@ export function linkProgram({ files, resolve, options, where }: LinkInput): Prog
   const lookup = exportLookup(files, resolve, failures);
   const callers = findCallers(files, lookup, failures);
   const contexts = settleContexts(files, callers, failures);
+  const lifetimes = settleLifetimes(files, callers, contexts, failures);
   const settled = settleFindings(files, callers, contexts, failures);
   const findings = [
     ...settled.findings,
+    ...reportClassState(files, callers, contexts, lifetimes, settled.findings, failures, options),
     ...reportExportedState(files, callers, contexts, failures, options),
     ...reportFactoryCalls(files, callers, contexts, settled, failures, options, where),
   ];

@@ -8,6 +8,7 @@ import type { ModuleSummary } from '../summary.js';
 import type { AnalyzeOptions, Category, CoreFinding, Doubt } from '../types.js';
 import { type Callers, type Contexts, exportKey, type Use } from './callers.js';
 import type { Failures } from './failures.js';
+import type { Lifetimes } from './lifetimes.js';
 import { CALLED_HERE, type Factory, type Settled } from './settle.js';
 import type { ProgramFile, ProgramFinding, ProgramLocation } from './types.js';
 
@@ -71,6 +72,91 @@ export function reportExportedState(
           ...(writes.some((w) => w.sure) ? {} : { doubt: 'callers' as const }),
         });
       }
+      return mine;
+    });
+    out.push(...reported);
+  });
+  return out;
+}
+
+/**
+ * Fields of long-lived objects, with the writes of every file (phase: reporting): reported at
+ * the field when some write runs at request time. A singleton's own writes are its file's
+ * finding already; writes from other files (through an imported instance, an instance the
+ * importer constructs or is handed, `Server.getInstance()`) join it as related locations.
+ */
+export function reportClassState(
+  files: readonly ProgramFile[],
+  callers: Callers,
+  contexts: Contexts,
+  lifetimes: Lifetimes,
+  settled: readonly ProgramFinding[],
+  failures: Failures,
+  options: AnalyzeOptions,
+): ProgramFinding[] {
+  const out: ProgramFinding[] = [];
+  files.forEach((f, i) => {
+    if (f.context || !f.summary?.classes?.length) return;
+    const uses = callers.usesOf(i);
+    const reported = failures.guard(i, [], () => {
+      const mine: ProgramFinding[] = [];
+      f.summary!.classes.forEach((cls, c) => {
+        if (lifetimes.of(i, c) !== 'process') return;
+        for (const field of cls.fields) {
+          const writes: (ProgramLocation & { facts: WriteFacts; reset?: boolean })[] = [];
+          for (const entry of uses) {
+            const { use, target } = entry;
+            if (!use.write) continue;
+            const rest = target.rest;
+            const depth = cls.exports.includes(target.name)
+              ? rest[0] === 'prototype' && rest[1] === field.name
+                ? rest.length - 2
+                : -1
+              : cls.instances.includes(target.name) && rest[0] === field.name
+                ? rest.length - 1
+                : -1;
+            if (depth < 0) continue;
+            if (!isWrite(field.container, depth, use.write.op, use.write.method, !field.readonly)) continue;
+            if (!(contexts.useContext(entry) & REQUEST_TIME)) continue;
+            const reset = depth === 0 && use.write.reset === true;
+            writes.push({
+              file: entry.file,
+              start: use.start,
+              message: WRITTEN_AT_REQUEST_TIME,
+              facts: use.write.facts,
+              reset,
+            });
+          }
+          const own = settled.find((s) => s.file === i && s.start === field.start && s.subject === field.name);
+          if (own) {
+            own.related.push(...writes.map(({ facts: _, reset: __, ...w }) => w));
+            continue;
+          }
+          if (!cls.singleton) {
+            for (const w of field.writes)
+              if (!w.condition || contexts.holds(i, w.condition))
+                writes.push({ file: i, start: w.start, message: WRITTEN_AT_REQUEST_TIME, facts: w.facts });
+          }
+          if (writes.length === 0 || (field.resettable && writes.every((w) => w.reset))) continue;
+          const category = classifyFacts(
+            field.name,
+            field.container,
+            writes.map((w) => w.facts),
+          );
+          if (!reportable(f.summary!, category, field.name, field.suppressed, options)) continue;
+          const suggestion = CATEGORY_INFO[category].suggestion;
+          mine.push({
+            file: i,
+            category,
+            subject: field.name,
+            start: field.start,
+            end: field.end,
+            message: composeMessage(category, handRolledWhat(category, field.name, 'field'), suggestion),
+            suggestion,
+            related: writes.map(({ facts: _, reset: __, ...w }) => w),
+          });
+        }
+      });
       return mine;
     });
     out.push(...reported);

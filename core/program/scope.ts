@@ -11,7 +11,9 @@
  *   `loader`/`action`, of which only the imports those functions use are followed;
  * - queue consumers (bullmq, bull, pg-boss, kafkajs, amqplib, Nest `@Processor`) and handlers named in serverless configs;
  * - the `main`/`exports` of a server library: a package depending on a server framework, or on a workspace package
- *   that holds an entry point or is a server library.
+ *   that holds an entry point or is a server library;
+ * - a file that loads a file starting a server in its own folder or below (`index.ts` running `new Server().serve()`),
+ *   when no file loads it, it is no package's `main`, and it does not say itself what else it is (below).
  * Tests, CLIs (they import an argument parser or prompt library), package `bin` files, files under context folders
  * (scripts, migrations, seeds, examples, docs, tests, …) and browser code (unless its server start resolves through a
  * server package) are never entry points.
@@ -118,7 +120,7 @@ export interface ScopeResult {
 export function computeScope(input: ScopeInput): ScopeResult {
   const graph = new ImportGraph(input);
   const places = new Places(input);
-  const entries = findEntries(input, places);
+  const entries = findEntries(input, places, graph);
   const verdicts = new Map<string, ScopeVerdict>();
   if (entries.length === 0) {
     for (const { path, facts } of input.files) {
@@ -239,7 +241,7 @@ function rejection(facts: ScopeFacts, path: string, places: Places, library: boo
   return undefined;
 }
 
-function findEntries(input: ScopeInput, places: Places): ScopeEntry[] {
+function findEntries(input: ScopeInput, places: Places, graph: ImportGraph): ScopeEntry[] {
   const byPath = new Map(input.files.map((f) => [f.path, f.facts]));
   const entries = new Map<string, ScopeEntry>();
   for (const { path, facts } of input.files) {
@@ -262,6 +264,24 @@ function findEntries(input: ScopeInput, places: Places): ScopeEntry[] {
       if (!facts || entries.has(path) || rejection(facts, path, places, true) !== undefined) continue;
       entries.set(path, { path, kind: 'library', why: `the main module of ${pkg.name}, a server library (${why})` });
     }
+  }
+  // A file beside or above a server start that loads it, and is nothing else, starts the server
+  // through it (`index.ts`: `await new Server().serve()`): what it constructs and calls runs at
+  // start-up. A tool in a folder of its own (`extra/reset-password.ts`) only borrows the code.
+  // It is the program's own start: no file loads it, and it is not a package's `main` (a
+  // library's index re-exporting its server is not).
+  const starts = [...entries.values()].filter((e) => e.kind === 'server-start');
+  const loaded = new Set(starts.length > 0 ? input.files.flatMap((f) => graph.allTargets(f.path)) : []);
+  const mains = new Set((input.packages ?? []).flatMap((p) => p.entries));
+  for (const { path, facts } of starts.length > 0 ? input.files : []) {
+    if (entries.has(path) || loaded.has(path) || mains.has(path) || ownKind(facts, path, places)) continue;
+    const folder = path.slice(0, path.lastIndexOf('/') + 1);
+    const start = graph
+      .allTargets(path)
+      .find((target) => target.startsWith(folder) && entries.get(target)?.kind === 'server-start');
+    if (start === undefined) continue;
+    const why = `loads ${places.relative(start)}, which ${predicate(entries.get(start)!.why)}`;
+    entries.set(path, { path, kind: 'server-start', why });
   }
   return [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

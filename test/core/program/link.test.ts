@@ -27,7 +27,16 @@ function module(name: string, summary: Partial<ModuleSummary>): ProgramFile {
     path: `/p/${name}.js`,
     context: false,
     findings: [],
-    summary: { exports: [], starExports: [], frameworkModule: false, commonJs: false, state: [], uses: [], ...summary },
+    summary: {
+      exports: [],
+      starExports: [],
+      frameworkModule: false,
+      commonJs: false,
+      state: [],
+      classes: [],
+      uses: [],
+      ...summary,
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModuleSummary } from '../../../core/index.js';
 import { findCallers, settleContexts } from '../../../core/program/callers.js';
 import { Failures } from '../../../core/program/failures.js';
+import { settleLifetimes } from '../../../core/program/lifetimes.js';
 import { exportLookup } from '../../../core/program/lookup.js';
 import type { ProgramFile } from '../../../core/program/types.js';
 import { LOAD, REQUEST, UNKNOWN } from '../../../core/reach.js';
@@ -13,7 +14,16 @@ function module(name: string, summary: Partial<ModuleSummary>, extra: Partial<Pr
     path: `/p/${name}.js`,
     context: false,
     findings: [],
-    summary: { exports: [], starExports: [], frameworkModule: false, commonJs: false, state: [], uses: [], ...summary },
+    summary: {
+      exports: [],
+      starExports: [],
+      frameworkModule: false,
+      commonJs: false,
+      state: [],
+      classes: [],
+      uses: [],
+      ...summary,
+    },
     ...extra,
   };
 }
@@ -97,5 +107,66 @@ describe('callers and contexts', () => {
       failures,
     );
     expect(contexts.exportContext(0, 'handle') & UNKNOWN).toBe(UNKNOWN);
+  });
+});
+
+describe('lifetimes', () => {
+  const cls = (name: string, via: string[] = []) => ({
+    name,
+    exports: [name],
+    instances: [],
+    singleton: false,
+    constructed: { mask: 0, via },
+    fields: [],
+  });
+  const construct = (specifier: string, name: string, mask: number, via: string[] = []) => ({
+    ...call(specifier, [name], mask, via),
+    construct: true as const,
+  });
+  const files = [
+    // Server, Session, Plugin, Orphan, Manager (built in Server's constructor: `Server` is its context), Extension
+    module('classes', {
+      exports: [
+        ['Server', { local: 'Server' }],
+        ['Session', { local: 'Session' }],
+        ['Plugin', { local: 'Plugin' }],
+        ['Orphan', { local: 'Orphan' }],
+        ['Extension', { local: 'Extension' }],
+      ],
+      classes: [
+        cls('Server'),
+        cls('Session'),
+        cls('Plugin'),
+        cls('Orphan'),
+        { ...cls('Manager', ['Server']), exports: [] },
+        cls('Extension'),
+      ],
+    }),
+    module('main', { uses: [construct('./classes', 'Server', LOAD), call('./classes', ['Plugin'], LOAD)] }),
+    module('routes', { uses: [construct('./classes', 'Session', REQUEST), construct('./classes', 'Plugin', LOAD)] }),
+    module(
+      'classes.test',
+      { uses: [construct('./classes', 'Session', REQUEST), construct('./classes', 'Orphan', REQUEST)] },
+      { outside: true },
+    ),
+    // A library's playground builds it at load time; the library never does.
+    module('playground', { uses: [construct('./classes', 'Extension', LOAD)] }, { outside: true }),
+  ];
+
+  it('long-lived when every construction runs at start-up, also through another long-lived object; transient when one runs per request', () => {
+    const failures = new Failures();
+    const callers = findCallers(files, exportLookup(files, resolve, failures), failures);
+    const lifetimes = settleLifetimes(files, callers, settleContexts(files, callers, failures), failures);
+    expect([0, 1, 2, 3, 4, 5].map((c) => lifetimes.of(0, c))).toEqual([
+      'process',
+      'transient',
+      // passed on whole (`register(Plugin)`): anyone may construct it
+      'unknown',
+      // constructed only by a test, per case: transient (an example building it at load would make it long-lived)
+      'transient',
+      'process',
+      'process',
+    ]);
+    expect(failures.list(files)).toEqual([]);
   });
 });

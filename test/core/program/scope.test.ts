@@ -153,6 +153,39 @@ describe('computeScope: an Express app', () => {
   });
 });
 
+describe('computeScope: a file that starts the server through a class', () => {
+  const files = {
+    'backend/index.ts': "import { Server } from './server';\nconst server = new Server();\nawait server.serve();\n",
+    'backend/server.ts':
+      "import http from 'node:http';\nimport { log } from './log';\nexport class Server {\n  serve() { http.createServer().listen(3000); log('up'); }\n}\n",
+    'backend/log.ts': 'export const log = (m: string) => m;\n',
+    'extra/reset-password.ts': "import { Server } from '../backend/server';\nnew Server();\n",
+  };
+  const result = scope(files);
+
+  it('the file beside it that loads the server start is an entry point too; a tool in another folder is not', () => {
+    expect(entries(result)).toEqual(['backend/index.ts (server-start)', 'backend/server.ts (server-start)']);
+    expect(result.explain(`${ROOT}/backend/index.ts`)).toEqual([
+      'backend/index.ts: server code, an entry point: loads backend/server.ts, which calls `http.createServer(…)`',
+    ]);
+    expect(verdicts(result)['extra/reset-password.ts']).toBe('not-reached');
+  });
+
+  it("a library's main re-exporting its server, and a file another file loads, are not launchers", () => {
+    const library = scope(
+      {
+        'src/index.ts': "export { Server } from './server';\n",
+        'src/server.ts': files['backend/server.ts'].replace("'./log'", "'./log.js'"),
+        'src/log.js': 'export const log = (m) => m;\n',
+        'src/boot.ts': "import { Server } from './server';\nnew Server().serve();\n",
+        'src/main.ts': "import './boot';\n",
+      },
+      [{ dir: '', name: 'lib', main: 'src/index.ts' }],
+    );
+    expect(entries(library)).toEqual(['src/server.ts (server-start)']);
+  });
+});
+
 describe('computeScope: a Next.js app', () => {
   const files = {
     'pages/api/users.ts':
