@@ -289,6 +289,7 @@ function summaryClasses(ctx: FileContext): SummaryClass[] {
           start: w.node.getStart(ctx.sourceFile),
           end: w.node.getEnd(),
           ...(w.condition ? { condition: w.condition } : {}),
+          ...(w.unsure ? { unsure: w.unsure } : {}),
           facts: writeFacts(ctx, w),
         })),
       })),

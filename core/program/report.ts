@@ -103,7 +103,7 @@ export function reportClassState(
       f.summary!.classes.forEach((cls, c) => {
         if (lifetimes.of(i, c) !== 'process') return;
         for (const field of cls.fields) {
-          const writes: (ProgramLocation & { facts: WriteFacts; reset?: boolean })[] = [];
+          const writes: (ProgramLocation & { facts: WriteFacts; reset?: boolean; sure: boolean })[] = [];
           for (const entry of uses) {
             const { use, target } = entry;
             if (!use.write) continue;
@@ -117,7 +117,8 @@ export function reportClassState(
                 : -1;
             if (depth < 0) continue;
             if (!isWrite(field.container, depth, use.write.op, use.write.method, !field.readonly)) continue;
-            if (!(contexts.useContext(entry) & REQUEST_TIME)) continue;
+            const context = contexts.useContext(entry);
+            if (!(context & REQUEST_TIME)) continue;
             const reset = depth === 0 && use.write.reset === true;
             writes.push({
               file: entry.file,
@@ -125,17 +126,26 @@ export function reportClassState(
               message: WRITTEN_AT_REQUEST_TIME,
               facts: use.write.facts,
               reset,
+              sure: surelyIn(context, REQUEST_TIME),
             });
           }
           const own = settled.find((s) => s.file === i && s.start === field.start && s.subject === field.name);
           if (own) {
-            own.related.push(...writes.map(({ facts: _, reset: __, ...w }) => w));
+            own.related.push(...writes.map(({ facts: _, reset: __, sure: ___, ...w }) => w));
+            // A write in view from another file makes the field's finding certain.
+            if (own.doubt === 'callers' && writes.some((w) => w.sure)) delete own.doubt;
             continue;
           }
           if (!cls.singleton) {
             for (const w of field.writes)
               if (!w.condition || contexts.holds(i, w.condition))
-                writes.push({ file: i, start: w.start, message: WRITTEN_AT_REQUEST_TIME, facts: w.facts });
+                writes.push({
+                  file: i,
+                  start: w.start,
+                  message: WRITTEN_AT_REQUEST_TIME,
+                  facts: w.facts,
+                  sure: !w.unsure && (!w.condition || contexts.sure(i, w.condition)),
+                });
           }
           if (writes.length === 0 || (field.resettable && writes.every((w) => w.reset))) continue;
           const category = classifyFacts(
@@ -153,7 +163,8 @@ export function reportClassState(
             end: field.end,
             message: composeMessage(category, handRolledWhat(category, field.name, 'field'), suggestion),
             suggestion,
-            related: writes.map(({ facts: _, reset: __, ...w }) => w),
+            related: writes.map(({ facts: _, reset: __, sure: ___, ...w }) => w),
+            ...(writes.some((w) => w.sure) ? {} : { doubt: 'callers' as const }),
           });
         }
       });
