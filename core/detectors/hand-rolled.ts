@@ -2,6 +2,7 @@ import { words } from '../ast.js';
 import { CATEGORY_INFO } from '../categories.js';
 import type { FileContext } from '../context.js';
 import { code } from '../messages.js';
+import { CONNECTION_PARAMS } from '../ownership.js';
 import { perFile } from '../per-file.js';
 import { collectState, type ContainerKind, type StatePiece, type StateWrite } from '../state.js';
 import type { Category, CoreFinding, TS, TypeScript } from '../types.js';
@@ -46,21 +47,6 @@ const LOCK_WORDS = new Set([
 ]);
 const CACHE_WORDS = new Set(['cache', 'caches', 'cached', 'memo', 'memos', 'memoized', 'lru']);
 const SOCKET_WORDS = new Set(['sockets', 'socket', 'connections', 'subscribers', 'streams', 'peers', 'sse']);
-const CONNECTION_PARAMS = new Set([
-  'res',
-  'response',
-  'reply',
-  'ws',
-  'socket',
-  'conn',
-  'connection',
-  'client',
-  'stream',
-  'controller',
-  'writer',
-  'sse',
-  'peer',
-]);
 const IP_PATTERN = /(^|\W)ip(\W|$)|\.ip\b|remoteAddress|x-forwarded-for|x-real-ip|clientIp/i;
 
 /** What a write says about the state it writes: a response object is stored, a key is the client IP. */
