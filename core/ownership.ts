@@ -2,6 +2,7 @@ import { compactText, isAssignment, isFunctionNode, nameText, skipOuter, walk } 
 import type { FileContext } from './context.js';
 import { isClientPackage, libraryCreation } from './library.js';
 import type { TS } from './types.js';
+import { isPackage } from './values.js';
 
 // Who owns a timer: one connection or resource, this process's own bookkeeping, or the cluster.
 
@@ -365,11 +366,6 @@ function isOwnHandle(ctx: FileContext, value: TS.Expression): boolean {
   if (!ts.isCallExpression(e) && !ts.isNewExpression(e)) return false;
   const ref = ctx.imports.resolve(e.expression);
   return ref !== undefined && isPackage(ref.module) && !isClientPackage(ref.module) && !libraryCreation(ctx, e);
-}
-
-/** A package, not a file of the project. */
-export function isPackage(module: string): boolean {
-  return !module.startsWith('.') && !module.startsWith('/');
 }
 
 /**

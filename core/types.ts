@@ -75,7 +75,16 @@ export interface CoreFinding {
    * suppression (what is stored, and so whether a local copy is fine, is decided there).
    */
   suppressed?: true;
+  /**
+   * What the verdict rests on, where it is less than certain: `unseen value source`, a memo whose
+   * stored values come (in part) from code this file cannot see, so they may be the same on every
+   * instance (values.ts). The confidence of the finding follows from it.
+   */
+  basis?: FindingBasis;
 }
+
+/** See `CoreFinding.basis`. */
+export type FindingBasis = 'unseen value source';
 
 /**
  * A package named in the configuration's `packages`: process-local state of a category (from

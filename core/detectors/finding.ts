@@ -2,7 +2,7 @@ import { isReturnedValue, memberName, outerWrapper, skipOuter } from '../ast.js'
 import type { FileContext } from '../context.js';
 import { unitExportNames } from '../exports.js';
 import { code, composeMessage, WRITTEN_AT_REQUEST_TIME } from '../messages.js';
-import type { Category, Condition, CoreFinding, RelatedSpan, Suggestion, TS } from '../types.js';
+import type { Category, Condition, CoreFinding, FindingBasis, RelatedSpan, Suggestion, TS } from '../types.js';
 
 // Building findings: the message, the related spans, and what cross-file analysis needs to settle them.
 
@@ -24,10 +24,12 @@ export interface FindingSpec {
    * by default): false for what only counts where it is made, such as a job added at request time.
    */
   movesToCallers?: boolean;
+  /** What the verdict rests on, where it is less than certain (see `CoreFinding.basis`). */
+  basis?: FindingBasis;
 }
 
 export function makeFinding(ctx: FileContext, spec: FindingSpec): CoreFinding {
-  const { category, node, what, breaks, suggestion, subject, related = [], condition, movesToCallers } = spec;
+  const { category, node, what, breaks, suggestion, subject, related = [], condition, movesToCallers, basis } = spec;
   const finding: CoreFinding = {
     category,
     start: node.getStart(ctx.sourceFile),
@@ -37,6 +39,7 @@ export function makeFinding(ctx: FileContext, spec: FindingSpec): CoreFinding {
     related,
     subject,
   };
+  if (basis) finding.basis = basis;
   if (ctx.crossFile) {
     if (condition) {
       finding.condition = condition;

@@ -1,4 +1,4 @@
-import { words } from '../ast.js';
+import { skipOuter, walk, words } from '../ast.js';
 import { CATEGORY_INFO } from '../categories.js';
 import type { FileContext } from '../context.js';
 import { code } from '../messages.js';
@@ -8,6 +8,7 @@ import { collectState, type ContainerKind, type StatePiece, type StateWrite } fr
 import type { Category, CoreFinding, TS, TypeScript } from '../types.js';
 import type { Finder } from './detector.js';
 import { makeFinding, relatedSpans } from './finding.js';
+import { storedValue, type ValueSource, valueSource } from '../values.js';
 
 // Hand-rolled state (state.ts finds it): which category it is, and its findings.
 
@@ -151,7 +152,9 @@ export function handRolledWhat(category: Category, name: string, where: StatePie
 const classifiedState = perFile((ctx) =>
   collectState(ctx)
     .filter((piece) => piece.writes.length > 0 && !(ctx.crossFile && piece.exports.length > 0))
-    .map((piece) => ({ piece, category: classify(ctx, piece) })),
+    .map((piece) => ({ piece, source: memoSource(ctx, piece) }))
+    .filter(({ source }) => source !== 'same')
+    .map(({ piece, source }) => ({ piece, category: classify(ctx, piece), unseen: source === 'unseen' })),
 );
 
 /** Hand-rolled state classified into `category`: module variables, fields of singletons, class statics. */
@@ -162,7 +165,7 @@ export function handRolledFinder(category: Category): Finder {
 function handRolledFindings(ctx: FileContext, category: Category): CoreFinding[] {
   return classifiedState(ctx)
     .filter((c) => c.category === category)
-    .map(({ piece }) => {
+    .map(({ piece, unseen }) => {
       return makeFinding(ctx, {
         category,
         node: piece.nameNode,
@@ -170,6 +173,54 @@ function handRolledFindings(ctx: FileContext, category: Category): CoreFinding[]
         suggestion: CATEGORY_INFO[category].suggestion,
         subject: piece.name,
         related: relatedSpans(ctx, piece.writes),
+        ...(unseen ? { basis: 'unseen value source' as const } : {}),
       });
     });
+}
+
+/**
+ * Where the values of a memo come from: each write stores, in a function that also reads the
+ * memo (get-or-compute-and-set), a value whose source values.ts traces. `same` (derived only from
+ * its key, configuration, files shipped with the deployment and pure transforms, as in
+ * `cache.set(p, ejs.compile(readFileSync(p)))`): every replica computes the same thing for
+ * itself. Undefined when the piece is not such a memo: a flag or literal written at request time
+ * is not one (one instance flips it, the others do not).
+ */
+function memoSource(ctx: FileContext, piece: StatePiece): ValueSource | undefined {
+  const ts = ctx.ts;
+  if (piece.container !== 'map' && piece.container !== 'object' && piece.container !== 'value') return undefined;
+  let source: ValueSource | undefined;
+  for (const write of piece.writes) {
+    if (write.method === 'delete' || write.method === 'clear') continue;
+    if (write.method !== undefined && write.method !== 'set') return undefined;
+    const value = storedValue(write);
+    if (!value || isLiteral(ts, value) || !readsAround(ctx, piece.name, write.node)) return undefined;
+    const next = valueSource(ctx, value, write.key ? [write.key] : []);
+    if (next === 'varying') return 'varying';
+    source = source === 'unseen' ? source : next;
+  }
+  return source;
+}
+
+function isLiteral(ts: TypeScript, value: TS.Expression): boolean {
+  const e = skipOuter(ts, value);
+  return (
+    ts.isLiteralExpression(e) ||
+    e.kind === ts.SyntaxKind.TrueKeyword ||
+    e.kind === ts.SyntaxKind.FalseKeyword ||
+    e.kind === ts.SyntaxKind.NullKeyword ||
+    ts.isPrefixUnaryExpression(e)
+  );
+}
+
+/** Whether the function around a write also uses the state by name elsewhere (reads it). */
+function readsAround(ctx: FileContext, name: string, write: TS.Node): boolean {
+  const ts = ctx.ts;
+  const unit = ctx.unitOf(write);
+  let reads = false;
+  walk(ts, unit, (node) => {
+    if (reads || node === write) return false;
+    if (ts.isIdentifier(node) && node.text === name) reads = true;
+  });
+  return reads;
 }
