@@ -2,7 +2,7 @@ import { compactText, isAssignment, isFunctionNode, nameText, skipOuter, walk } 
 import type { FileContext } from './context.js';
 import { isClientPackage, libraryCreation } from './library.js';
 import type { TS } from './types.js';
-import { isPackage } from './values.js';
+import { isPackage, valueSource } from './values.js';
 
 // Who owns a timer: one connection or resource, this process's own bookkeeping, or the cluster.
 
@@ -172,6 +172,8 @@ function tendsLocalState(ctx: FileContext, call: TS.CallExpression): boolean {
         const own = calledFunctions(ctx, callee, node);
         if (own.length > 0) queue.push(...own);
         else if (isPureGlobalCall(ctx, callee) || isLogging(ctx, callee)) return;
+        // A read of configuration or of a shipped file, a pure transform: nothing changes elsewhere.
+        else if (valueSource(ctx, node, []) === 'same') return;
         else if (ts.isPropertyAccessExpression(callee) && isLocal(ctx, callee.expression, inside, 0)) effects++;
         else if (storedLocally(ctx, node, inside)) return;
         else foreign = true;
