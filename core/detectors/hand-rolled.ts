@@ -8,6 +8,7 @@ import { collectState, type ContainerKind, type StatePiece, type StateWrite } fr
 import type { Category, CoreFinding, TS, TypeScript } from '../types.js';
 import type { Finder } from './detector.js';
 import { makeFinding, relatedSpans } from './finding.js';
+import { type WriteShape, writeShape } from './write-shape.js';
 import { storedValue, type ValueSource, valueSource } from '../values.js';
 
 // Hand-rolled state (state.ts finds it): which category it is, and its findings.
@@ -50,16 +51,25 @@ const CACHE_WORDS = new Set(['cache', 'caches', 'cached', 'memo', 'memos', 'memo
 const SOCKET_WORDS = new Set(['sockets', 'socket', 'connections', 'subscribers', 'streams', 'peers', 'sse']);
 const IP_PATTERN = /(^|\W)ip(\W|$)|\.ip\b|remoteAddress|x-forwarded-for|x-real-ip|clientIp/i;
 
-/** What a write says about the state it writes: a response object is stored, a key is the client IP. */
+/**
+ * What a write says about the state it writes: a response object is stored, a key is the client
+ * IP, and the shape of the code around it (write-shape.ts).
+ */
 export interface WriteFacts {
   connection: boolean;
   ipKey: boolean;
+  shape?: WriteShape;
 }
 
 export function writeFacts(ctx: FileContext, write: StateWrite): WriteFacts {
   const holders = connectionHolders(ctx);
   const connection = write.values.some((value) => holders.has(value));
-  return { connection, ipKey: write.key !== undefined && IP_PATTERN.test(write.key.getText(ctx.sourceFile)) };
+  const shape = writeShape(ctx, write);
+  return {
+    connection,
+    ipKey: write.key !== undefined && IP_PATTERN.test(write.key.getText(ctx.sourceFile)),
+    ...(shape ? { shape } : {}),
+  };
 }
 
 /**
@@ -86,11 +96,8 @@ const connectionHolders = perFile((ctx): ReadonlySet<TS.Node> => {
   return holders;
 });
 
-/**
- * The most specific category for hand-rolled state: what is written (a response object, a key
- * derived from the client IP) first, then what the state is called.
- */
-function classify(ctx: FileContext, piece: StatePiece): Category {
+/** The most specific category for hand-rolled state (see `classifyFacts`). */
+function classify(ctx: FileContext, piece: StatePiece): Category | undefined {
   return classifyFacts(
     piece.name,
     piece.container,
@@ -98,12 +105,24 @@ function classify(ctx: FileContext, piece: StatePiece): Category {
   );
 }
 
-export function classifyFacts(stateName: string, container: ContainerKind, writes: readonly WriteFacts[]): Category {
+/**
+ * The category of hand-rolled state, decided by what the code does with it first (a response
+ * stored, a key from the client IP, a check-and-set around an `await`, get-or-compute-and-set),
+ * its name only where the shape says nothing. Undefined for in-flight de-duplication, whose
+ * entries live for one call each.
+ */
+export function classifyFacts(
+  stateName: string,
+  container: ContainerKind,
+  writes: readonly WriteFacts[],
+): Category | undefined {
   const name = words(stateName);
   const has = (set: ReadonlySet<string>) => name.some((w) => set.has(w)) || set.has(stateName.toLowerCase());
   const holdsConnection = writes.some((w) => w.connection);
   if (holdsConnection && (container === 'set' || container === 'array' || container === 'map'))
     return 'socket-registry';
+  const shaped = (shape: WriteShape) => writes.some((w) => w.shape === shape);
+  if (shaped('inflight') && !shaped('exclusion')) return undefined;
   // A session store holds many sessions; a flag or a single value named `session…` does not.
   if (has(SESSION_WORDS) && container !== 'value') return 'memory-session';
   const keyedByIp = writes.some((w) => w.ipKey);
@@ -111,6 +130,8 @@ export function classifyFacts(stateName: string, container: ContainerKind, write
   const keyed = container === 'map' || container === 'object';
   if (keyed && (has(RATE_WORDS) || keyedByIp || (name.includes('rate') && name.includes('limit'))))
     return 'memory-rate-limit';
+  if (shaped('exclusion')) return 'process-lock';
+  if (shaped('memo')) return 'process-cache';
   if (
     has(LOCK_WORDS) ||
     (name.includes('in') && name.includes('flight')) ||
