@@ -9,6 +9,7 @@ import type { Category, CoreFinding, TS, TypeScript } from '../types.js';
 import type { Finder } from './detector.js';
 import { makeFinding, relatedSpans } from './finding.js';
 import { type WriteShape, writeShape } from './write-shape.js';
+import { invalidatedOverPubSub } from '../cluster-aware.js';
 import { storedValue, type ValueSource, valueSource } from '../values.js';
 
 // Hand-rolled state (state.ts finds it): which category it is, and its findings.
@@ -174,7 +175,7 @@ const classifiedState = perFile((ctx) =>
   collectState(ctx)
     .filter((piece) => piece.writes.length > 0 && !(ctx.crossFile && piece.exports.length > 0))
     .map((piece) => ({ piece, source: memoSource(ctx, piece) }))
-    .filter(({ source }) => source !== 'same')
+    .filter(({ piece, source }) => source !== 'same' && !invalidatedOverPubSub(ctx, referenceText(piece)))
     .map(({ piece, source }) => ({ piece, category: classify(ctx, piece), unseen: source === 'unseen' })),
 );
 
@@ -244,4 +245,9 @@ function readsAround(ctx: FileContext, name: string, write: TS.Node): boolean {
     if (ts.isIdentifier(node) && node.text === name) reads = true;
   });
   return reads;
+}
+
+/** How the file writes a piece: `cache`, `this.cache`. */
+function referenceText(piece: StatePiece): string {
+  return piece.where === 'field' ? `this.${piece.name}` : piece.name;
 }
