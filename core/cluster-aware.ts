@@ -1,6 +1,7 @@
 import { compactText, isFunctionNode, skipOuter, stringValue, walk } from './ast.js';
 import type { FileContext } from './context.js';
 import { packageName } from './knowledge/index.js';
+import { timerName } from './timers.js';
 import type { TS } from './types.js';
 
 // Designs that are already cluster-aware: local state kept consistent, or jobs run once, by a
@@ -137,4 +138,62 @@ function takesDistributedLock(ctx: FileContext, timer: TS.CallExpression): boole
       locked = true;
   });
   return locked;
+}
+
+/**
+ * A write-behind buffer: written per request, and swapped or cleared by a timer that hands its
+ * contents to another call (`const batch = buffer; buffer = []; await db.insert(batch)`,
+ * `queue.add(buffer.splice(0))`). The data ends up in the shared store; the buffer only batches
+ * the writes of this instance.
+ */
+export function flushedBehind(ctx: FileContext, text: string): boolean {
+  return ctx.calls.some((call) => flushedBy(ctx, call).has(text));
+}
+
+/** The containers (as written) a `setInterval` call's callback resets after handing their contents on. */
+export function flushedBy(ctx: FileContext, call: TS.CallExpression): ReadonlySet<string> {
+  const ts = ctx.ts;
+  const flushed = new Set<string>();
+  if (timerName(ts, ctx.binder, ctx.imports, call.expression) !== 'setInterval') return flushed;
+  const callback = call.arguments[0] && skipOuter(ts, call.arguments[0]);
+  if (!callback || !isFunctionNode(ts, callback)) return flushed;
+  const reset = new Set<string>();
+  // The texts that hold a container's contents: `batch` of `const batch = buffer.splice(0)`.
+  const holders = new Map<string, string>();
+  const handedOff: TS.Expression[] = [];
+  walk(ts, callback, (node) => {
+    if (ts.isVariableDeclaration(node) && node.initializer && ts.isIdentifier(node.name)) {
+      const source = containerIn(ctx, node.initializer);
+      if (source) holders.set(node.name.text, source);
+    }
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = compactText(ts, skipOuter(ts, node.left), ctx.sourceFile);
+      reset.add(left.endsWith('.length') ? left.slice(0, -'.length'.length) : left);
+    }
+    if (ts.isCallExpression(node)) {
+      const callee = skipOuter(ts, node.expression);
+      if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'clear' || callee.name.text === 'splice'))
+        reset.add(compactText(ts, skipOuter(ts, callee.expression), ctx.sourceFile));
+      handedOff.push(...node.arguments);
+    }
+  });
+  for (const arg of handedOff) {
+    walk(ts, arg, (node) => {
+      if (!ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node)) return;
+      const text = compactText(ts, node, ctx.sourceFile);
+      const container = holders.get(text) ?? text;
+      if (reset.has(container)) flushed.add(container);
+    });
+  }
+  return flushed;
+}
+
+/** The container an initializer takes its contents from: `buffer`, `buffer.splice(0)`, `[...buffer]`, `this.buffer`. */
+function containerIn(ctx: FileContext, init: TS.Expression): string | undefined {
+  const ts = ctx.ts;
+  let e = skipOuter(ts, init);
+  if (ts.isArrayLiteralExpression(e) && e.elements.length === 1 && ts.isSpreadElement(e.elements[0]!))
+    e = skipOuter(ts, e.elements[0].expression);
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) e = skipOuter(ts, e.expression.expression);
+  return ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) ? compactText(ts, e, ctx.sourceFile) : undefined;
 }

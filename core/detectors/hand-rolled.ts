@@ -9,7 +9,7 @@ import type { Category, CoreFinding, TS, TypeScript } from '../types.js';
 import type { Finder } from './detector.js';
 import { makeFinding, relatedSpans } from './finding.js';
 import { type WriteShape, writeShape } from './write-shape.js';
-import { invalidatedOverPubSub } from '../cluster-aware.js';
+import { flushedBehind, invalidatedOverPubSub } from '../cluster-aware.js';
 import { storedValue, type ValueSource, valueSource } from '../values.js';
 
 // Hand-rolled state (state.ts finds it): which category it is, and its findings.
@@ -175,7 +175,12 @@ const classifiedState = perFile((ctx) =>
   collectState(ctx)
     .filter((piece) => piece.writes.length > 0 && !(ctx.crossFile && piece.exports.length > 0))
     .map((piece) => ({ piece, source: memoSource(ctx, piece) }))
-    .filter(({ piece, source }) => source !== 'same' && !invalidatedOverPubSub(ctx, referenceText(piece)))
+    .filter(
+      ({ piece, source }) =>
+        source !== 'same' &&
+        !invalidatedOverPubSub(ctx, referenceText(piece)) &&
+        !flushedBehind(ctx, referenceText(piece)),
+    )
     .map(({ piece, source }) => ({ piece, category: classify(ctx, piece), unseen: source === 'unseen' })),
 );
 

@@ -1,7 +1,7 @@
 import { isFunctionNode, skipOuter, walk } from '../ast.js';
 import { CATEGORY_INFO } from '../categories.js';
 import type { FileContext } from '../context.js';
-import { runsOnceForTheCluster } from '../cluster-aware.js';
+import { flushedBy, runsOnceForTheCluster } from '../cluster-aware.js';
 import { calledFunctions, isOwnedTimer } from '../ownership.js';
 import { SHARED_CONTEXT } from '../reach.js';
 import { type TimerName, timerName } from '../timers.js';
@@ -26,7 +26,8 @@ export const inProcessScheduler = detector('in-process-scheduler', ...libraryFin
  * `setInterval` started outside a request (a per-connection heartbeat inside a handler is fine),
  * and a `setTimeout` that reschedules the function it runs in; not a timer owned by one
  * connection or resource, nor one that only tends this process's own state (ownership.ts), nor
- * one behind a leader or configuration flag or taking a distributed lock (cluster-aware.ts).
+ * one behind a leader or configuration flag or taking a distributed lock, nor the flush of a
+ * write-behind buffer, which each replica runs for its own (cluster-aware.ts).
  */
 function timers(ctx: FileContext): CoreFinding[] {
   const findings: CoreFinding[] = [];
@@ -34,7 +35,8 @@ function timers(ctx: FileContext): CoreFinding[] {
     const timer = timerOf(ctx, node.expression);
     if (!timer) continue;
     const when = ctx.when(node, SHARED_CONTEXT);
-    if (!when.holds || isOwnedTimer(ctx, node) || runsOnceForTheCluster(ctx, node)) continue;
+    if (!when.holds || isOwnedTimer(ctx, node) || runsOnceForTheCluster(ctx, node) || flushedBy(ctx, node).size > 0)
+      continue;
     const found = { category: 'in-process-scheduler', node, suggestion: TIMERS, condition: when.condition } as const;
     if (timer === 'setInterval') {
       findings.push(
