@@ -8,6 +8,7 @@ import { collectState, type ContainerKind, type StatePiece, type StateWrite } fr
 import type { Category, CoreFinding, TS, TypeScript } from '../types.js';
 import type { Finder } from './detector.js';
 import { makeFinding, relatedSpans } from './finding.js';
+import { fansOut } from './fan-out.js';
 import { type WriteShape, writeShape } from './write-shape.js';
 import { flushedBehind, invalidatedOverPubSub } from '../cluster-aware.js';
 import { storedValue, type ValueSource, valueSource } from '../values.js';
@@ -99,11 +100,12 @@ const connectionHolders = perFile((ctx): ReadonlySet<TS.Node> => {
 
 /** The most specific category for hand-rolled state (see `classifyFacts`). */
 function classify(ctx: FileContext, piece: StatePiece): Category | undefined {
-  return classifyFacts(
-    piece.name,
-    piece.container,
-    piece.writes.map((w) => writeFacts(ctx, w)),
-  );
+  const facts = piece.writes.map((w) => writeFacts(ctx, w));
+  // Connections kept but never sent to from here (closed at shutdown, counted): this process's
+  // own bookkeeping. A registry is state when it is used to fan out.
+  const list = piece.container === 'set' || piece.container === 'array' || piece.container === 'map';
+  if (list && facts.some((f) => f.connection) && !fansOut(ctx, referenceText(piece))) return undefined;
+  return classifyFacts(piece.name, piece.container, facts);
 }
 
 /**
