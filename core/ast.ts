@@ -56,9 +56,9 @@ interface AstKinds {
 
 const kindsByModule = new WeakMap<TypeScript, AstKinds>();
 // The last TypeScript copy asked about and its tables: a host uses one copy.
-// statecheck-disable-next-line module-state -- a memo of tables derived from the immutable TypeScript module
+// statecheck-disable-next-line process-cache -- a memo of tables derived from the immutable TypeScript module
 let lastTs: TypeScript | undefined;
-// statecheck-disable-next-line module-state -- the same memo's value
+// statecheck-disable-next-line process-cache -- the same memo's value
 let lastKinds: AstKinds = { functions: new Uint8Array(0), wrappers: new Uint8Array(0) };
 
 /** The kinds of node `isFunctionNode` accepts. */

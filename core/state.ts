@@ -17,6 +17,7 @@ import { isClientPackage, libraryCreation } from './library.js';
 import { perFile } from './per-file.js';
 import { type ClassFacts, LOAD, REQUEST_TIME } from './reach.js';
 import type { Condition, TS, TypeScript } from './types.js';
+import { assignedValues, isPackageHandle } from './values.js';
 
 /** What a piece of hand-rolled state holds. `value`: a `let` or field reassigned as a whole. */
 export type ContainerKind = 'map' | 'set' | 'array' | 'object' | 'value' | 'instance';
@@ -644,7 +645,7 @@ function classState(ctx: FileContext, cls: TS.ClassLikeDeclaration, singleton: b
  * resource or a handle (a client, a timer) whose every other write is a reset (`browser = null`
  * after `close()`), nor when it is a pool of outgoing connections: every value it is given is
  * one (`pools.set(tenant, new pg.Pool(…))`, `sessions[host] = http2.connect(host)`), which each
- * instance opens for itself.
+ * instance opens for itself, or any other handle a package makes (values.ts).
  */
 function stateWrites(ctx: FileContext, resettable: boolean, writes: StateWrite[]): StateWrite[] {
   if (resettable && writes.every((w) => isReset(ctx, w))) return [];
@@ -665,6 +666,7 @@ function holdsConnection(ctx: FileContext, value: TS.Expression, depth: number):
   if (ts.isNewExpression(e) || ts.isCallExpression(e)) {
     // new Redis(…), new pg.Pool(…), knex(config), mysql.createPool(…), axios.create() — not
     // axios.get(url), whose result is data.
+    if (isPackageHandle(ctx, e)) return true;
     const ref = ctx.imports.resolve(e.expression);
     if (!ref) return false;
     if (CONNECTORS.has(`${ref.module}#${ref.path.join('.')}`)) return true;
@@ -673,6 +675,8 @@ function holdsConnection(ctx: FileContext, value: TS.Expression, depth: number):
       isClientPackage(ref.module) && (ts.isNewExpression(e) || last === undefined || /^(?:create|connect)/.test(last))
     );
   }
+  if (ts.isConditionalExpression(e))
+    return holdsConnection(ctx, e.whenTrue, depth + 1) && holdsConnection(ctx, e.whenFalse, depth + 1);
   if (ts.isArrayLiteralExpression(e)) return e.elements.some((element) => holdsConnection(ctx, element, depth + 1));
   if (ts.isObjectLiteralExpression(e)) {
     return e.properties.some((p) =>
@@ -682,13 +686,8 @@ function holdsConnection(ctx: FileContext, value: TS.Expression, depth: number):
     );
   }
   if (ts.isIdentifier(e)) {
-    const decl = ctx.binder.resolve(e)?.declaration;
-    return (
-      decl !== undefined &&
-      ts.isVariableDeclaration(decl) &&
-      decl.initializer !== undefined &&
-      holdsConnection(ctx, decl.initializer, depth + 1)
-    );
+    const values = assignedValues(ctx, e);
+    return values !== undefined && values.every((v) => holdsConnection(ctx, v, depth + 1));
   }
   return false;
 }

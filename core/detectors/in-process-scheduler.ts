@@ -1,6 +1,8 @@
-import { isFunctionNode, nameText, skipOuter, walk } from '../ast.js';
+import { isFunctionNode, skipOuter, walk } from '../ast.js';
 import { CATEGORY_INFO } from '../categories.js';
 import type { FileContext } from '../context.js';
+import { flushedBy, runsOnceForTheCluster } from '../cluster-aware.js';
+import { calledFunctions, isOwnedTimer } from '../ownership.js';
 import { SHARED_CONTEXT } from '../reach.js';
 import { type TimerName, timerName } from '../timers.js';
 import type { CoreFinding, TS } from '../types.js';
@@ -22,7 +24,10 @@ export const inProcessScheduler = detector('in-process-scheduler', ...libraryFin
 
 /**
  * `setInterval` started outside a request (a per-connection heartbeat inside a handler is fine),
- * and a `setTimeout` that reschedules the function it runs in.
+ * and a `setTimeout` that reschedules the function it runs in; not a timer owned by one
+ * connection or resource, nor one that only tends this process's own state (ownership.ts), nor
+ * one behind a leader or configuration flag or taking a distributed lock, nor the flush of a
+ * write-behind buffer, which each replica runs for its own (cluster-aware.ts).
  */
 function timers(ctx: FileContext): CoreFinding[] {
   const findings: CoreFinding[] = [];
@@ -30,7 +35,8 @@ function timers(ctx: FileContext): CoreFinding[] {
     const timer = timerOf(ctx, node.expression);
     if (!timer) continue;
     const when = ctx.when(node, SHARED_CONTEXT);
-    if (!when.holds) continue;
+    if (!when.holds || isOwnedTimer(ctx, node) || runsOnceForTheCluster(ctx, node) || flushedBy(ctx, node).size > 0)
+      continue;
     const found = {
       category: 'in-process-scheduler',
       node,
@@ -104,38 +110,4 @@ function defers(ctx: FileContext, call: TS.CallExpression): boolean {
   const ts = ctx.ts;
   const delay = call.arguments[1] && skipOuter(ts, call.arguments[1]);
   return !delay || (ts.isNumericLiteral(delay) && Number(delay.text) === 0);
-}
-
-/**
- * The file's functions an expression runs when called or passed as a callback: a function written
- * in place, a local function by name (`poll`), a method of the class around `site` (`this.poll`,
- * also `this.poll.bind(this)`).
- */
-function calledFunctions(ctx: FileContext, expr: TS.Expression, site: TS.Node): TS.Node[] {
-  const ts = ctx.ts;
-  let e = skipOuter(ts, expr);
-  // `this.invoke.bind(this)`
-  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind')
-    e = skipOuter(ts, e.expression.expression);
-  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return [e];
-  if (ts.isIdentifier(e)) {
-    const decl = ctx.binder.resolve(e)?.declaration;
-    if (!decl) return [];
-    if (ts.isFunctionDeclaration(decl)) return [decl];
-    const init = ts.isVariableDeclaration(decl) && decl.initializer ? skipOuter(ts, decl.initializer) : undefined;
-    return init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? [init] : [];
-  }
-  if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) {
-    let cls: TS.Node | undefined = site.parent;
-    while (cls && !ts.isClassLike(cls)) cls = cls.parent;
-    if (!cls || !ts.isClassLike(cls)) return [];
-    const name = e.name.text;
-    for (const member of cls.members) {
-      if (nameText(ts, member.name) !== name) continue;
-      if (ts.isMethodDeclaration(member)) return [member];
-      const init = ts.isPropertyDeclaration(member) && member.initializer && skipOuter(ts, member.initializer);
-      if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return [init];
-    }
-  }
-  return [];
 }

@@ -4,6 +4,7 @@ import type { FileContext } from '../context.js';
 import { creations, entriesForModule, isClientPackage, objectLiteral } from '../library.js';
 import { REQUEST_TIME, SHARED_CONTEXT } from '../reach.js';
 import type { CoreFinding, TS } from '../types.js';
+import { type ValueSource, valueSource } from '../values.js';
 import { detector } from './detector.js';
 import { makeFinding, relatedSpans, type Site, snippet } from './finding.js';
 import { handRolledFinder } from './hand-rolled.js';
@@ -120,17 +121,41 @@ function moduleStoreFindings(ctx: FileContext): CoreFinding[] {
     group.writes.push({ node, condition: when.condition, ...(when.unsure ? { unsure: when.unsure } : {}) });
     byDeclaration.set(declaration, group);
   }
-  return [...byDeclaration].map(([declaration, { entry, writes }]) =>
-    makeFinding(ctx, {
-      category: entry.category,
-      node: declaration,
-      what: `${snippet(ctx, declaration)} (${entry.label}) ${entry.what}`,
-      suggestion: entry.suggestion,
-      subject: entry.label,
-      related: relatedSpans(ctx, writes),
-      evidence: 'library',
-    }),
-  );
+  return [...byDeclaration].flatMap(([declaration, { entry, writes }]) => {
+    const source = storedSource(ctx, writes);
+    if (source === 'same') return [];
+    return [
+      makeFinding(ctx, {
+        category: entry.category,
+        node: declaration,
+        what: `${snippet(ctx, declaration)} (${entry.label}) ${entry.what}`,
+        suggestion: entry.suggestion,
+        subject: entry.label,
+        related: relatedSpans(ctx, writes),
+        evidence: 'library',
+        ...(source === 'unseen' ? { doubt: 'value' as const } : {}),
+      }),
+    ];
+  });
+}
+
+/**
+ * Where the values a module store is given come from (values.ts): `same` for
+ * `cache.put(key, Object.entries(process.env)…)`, where each replica memoises the same thing for
+ * itself. Undefined when it is given none, or a literal.
+ */
+function storedSource(ctx: FileContext, writes: readonly Site[]): ValueSource | undefined {
+  const ts = ctx.ts;
+  let source: ValueSource | undefined;
+  for (const { node } of writes) {
+    if (!ts.isCallExpression(node) || node.arguments.length < 2) continue;
+    const value = skipOuter(ts, node.arguments[1]!);
+    if (ts.isLiteralExpression(value)) return undefined;
+    const next = valueSource(ctx, value, [node.arguments[0]!]);
+    if (next === 'varying') return next;
+    source = source === 'unseen' ? source : next;
+  }
+  return source;
 }
 
 /** Where a module binding comes from: the `require(…)` call, or the import declaration. */

@@ -58,7 +58,7 @@ export function reportExportedState(
           state.container,
           writes.map((w) => w.facts),
         );
-        if (!reportable(f.summary!, category, state.name, state.suppressed, options)) continue;
+        if (!category || !reportable(f.summary!, category, state.name, state.suppressed, options)) continue;
         const suggestion = CATEGORY_INFO[category].suggestion;
         mine.push({
           file: i,
@@ -153,7 +153,7 @@ export function reportClassState(
             field.container,
             writes.map((w) => w.facts),
           );
-          if (!reportable(f.summary!, category, field.name, field.suppressed, options)) continue;
+          if (!category || !reportable(f.summary!, category, field.name, field.suppressed, options)) continue;
           const suggestion = CATEGORY_INFO[category].suggestion;
           mine.push({
             file: i,
