@@ -79,14 +79,19 @@ export async function execute(options: Options, io: Io): Promise<number> {
   }
 }
 
-/** `statecheck [options] [paths...]`: scan, apply the baseline, report. */
-async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
-  const reporter = REPORTERS[options.format]!;
+/** What a scan reports, after the baseline and `--quiet`, and the exit code it gives; or, with `--update-baseline`, what was written. */
+export type ScanOutcome = { reported: ScanResult; exitCode: number } | { updated: string };
+
+/**
+ * Everything a scan command does but print: the configuration, the scan, the baseline (read, or
+ * written with `--update-baseline`), `--quiet`, the exit code. The CLI and the programmatic API
+ * (cli/api.ts) both run this.
+ */
+export async function scanReport(options: ScanCommand, io: Io): Promise<ScanOutcome> {
   const project = options.project === undefined ? undefined : resolve(io.cwd, options.project);
   if (project !== undefined && !isFile(project))
     throw new UsageError(`--project: no such file: ${options.project}`, 'name a tsconfig.json or jsconfig.json');
   const cache = options.cache ? resolve(io.cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION) : false;
-  const colors = pc.createColors(options.color ?? colorByEnvironment(io));
 
   const config = loadConfig(io.cwd, options.config);
   // Warnings quote the configuration file (its keys): escaped, like everything printed from a file.
@@ -142,10 +147,9 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
     }
     const kept = writeBaseline(io.cwd, target, result.findings, previous, extent);
     const written = plural(result.findings.length, 'finding');
-    io.stdout(
-      `statecheck: wrote ${written} to ${terminalLine(name)}${kept > 0 ? ` and kept ${plural(kept, 'entry', 'entries')} of files outside this run` : ''}\n`,
-    );
-    return 0;
+    return {
+      updated: `statecheck: wrote ${written} to ${terminalLine(name)}${kept > 0 ? ` and kept ${plural(kept, 'entry', 'entries')} of files outside this run` : ''}\n`,
+    };
   }
   if (!options.noBaseline && baselinePath !== undefined) {
     const name = options.baseline ?? baselineName(io.cwd, baselinePath);
@@ -164,7 +168,21 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
     ? { ...result, findings: result.findings.filter((f) => f.severity === 'error') }
     : result;
   reported.summary = { ...reported.summary, findings: reported.findings.length };
+  const failing = options.failOn === 'warn' ? errors + warnings : errors;
+  const exitCode = failing > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings) ? 1 : 0;
+  return { reported, exitCode };
+}
 
+/** `statecheck [options] [paths...]`: scan, apply the baseline, report. */
+async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
+  const reporter = REPORTERS[options.format]!;
+  const colors = pc.createColors(options.color ?? colorByEnvironment(io));
+  const outcome = await scanReport(options, io);
+  if ('updated' in outcome) {
+    io.stdout(outcome.updated);
+    return 0;
+  }
+  const { reported, exitCode } = outcome;
   const text = reporter(reported, { cwd: io.cwd, colors });
   if (options.output !== undefined) {
     writeReport(io.cwd, options.output, text);
@@ -174,8 +192,7 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
   } else {
     io.stdout(text);
   }
-  const failing = options.failOn === 'warn' ? errors + warnings : errors;
-  return failing > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings) ? 1 : 0;
+  return exitCode;
 }
 
 /** `scanned 120/5000 files` on stderr, redrawn at most ten times a second, only on long runs. */

@@ -93,6 +93,15 @@ export interface ScanResult {
   sourceLines?: (file: string) => readonly string[] | undefined;
 }
 
+/** `statecheck --format json`, parsed: the output contract, version 1 (docs/output-contract.md). */
+export interface JsonReport {
+  version: 1;
+  findings: Finding[];
+  errors: ScanError[];
+  skipped: SkippedFile[];
+  summary: ScanResult['summary'] & { baseline?: NonNullable<ScanResult['baseline']> };
+}
+
 /** Which files are skipped (listed in `skipped`) instead of analysed. */
 export interface Limits {
   /** Files larger than this many bytes are skipped; 0: no limit. */

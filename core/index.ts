@@ -40,6 +40,7 @@ export { isWrite, type ContainerKind } from './state.js';
 export { composeMessage, code, WRITTEN_AT_REQUEST_TIME } from './messages.js';
 export { unknownCallersContext, LOAD, REQUEST, UNKNOWN, BACKGROUND, REQUEST_TIME, CONTEXTS } from './reach.js';
 export {
+  closest,
   checkDeployment,
   checkPackages,
   ownValue,

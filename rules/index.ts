@@ -43,7 +43,13 @@ export const rules: Readonly<Record<string, StatecheckRule>> = Object.assign(
 export interface StatecheckPlugin extends ESLint.Plugin {
   meta: { name: string; version: string };
   rules: NonNullable<ESLint.Plugin['rules']>;
-  configs: { recommended: Linter.Config; strict: Linter.Config };
+  configs: {
+    recommended: Linter.Config;
+    strict: Linter.Config;
+    /** The same for ESLint 8's `.eslintrc`: `extends: ['plugin:statecheck/recommended-legacy']`. */
+    'recommended-legacy': Linter.LegacyConfig;
+    'strict-legacy': Linter.LegacyConfig;
+  };
 }
 
 /** `**\/*.{js,mjs,…,tsx}`: every file the CLI reads. */
@@ -64,7 +70,7 @@ const plugin: StatecheckPlugin = {
   // rule context differently, so they do not convert without a cast.
   rules: rules as unknown as NonNullable<ESLint.Plugin['rules']>,
   // Filled in below: the configs refer to the plugin.
-  configs: { recommended: {}, strict: {} },
+  configs: { recommended: {}, strict: {}, 'recommended-legacy': {}, 'strict-legacy': {} },
 };
 
 plugin.configs.recommended = {
@@ -83,5 +89,20 @@ plugin.configs.strict = {
   plugins: { statecheck: plugin },
   rules: allErrors(),
 };
+
+/**
+ * An `.eslintrc` config: the plugin by name (ESLint 8 resolves `statecheck` to the package
+ * `eslint-plugin-statecheck`, an alias of this one), the scope as an override, since `.eslintrc`
+ * has no top-level `files`.
+ */
+function legacy(ignores: readonly string[]): Linter.LegacyConfig {
+  return {
+    plugins: ['statecheck'],
+    overrides: [{ files: [...SOURCE_FILES], excludedFiles: [...ignores], rules: allErrors() }],
+  };
+}
+
+plugin.configs['recommended-legacy'] = legacy(OUT_OF_SCOPE_GLOBS);
+plugin.configs['strict-legacy'] = legacy(OUT_OF_SCOPE_GLOBS.filter((glob) => !STRICT_INCLUDES.includes(glob)));
 
 export default plugin;
