@@ -109,6 +109,11 @@ export function analyzeParsed(
     const pos = positions(text);
     const analysis: FileResult = { findings: toFindings(file, pos, result.findings), errors };
     if (result.summary) analysis.summary = toFileSummary(pos, result.summary);
+    if (result.unusedDirectives)
+      analysis.unusedDirectives = result.unusedDirectives.map((d) => {
+        const at = pos.at(d.start);
+        return { at, end: pos.at(d.end), directive: d.directive, lineText: pos.lineText(at.line) };
+      });
     return { result: analysis, overflow: result.errors.some((e) => isStackOverflow(e.error)) };
   } catch (error) {
     return {

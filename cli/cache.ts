@@ -192,5 +192,6 @@ const entryShape = object({
     errors: array(object({ file: string, message: string })),
     skipped: optional(object({ file: string, kind: string, reason: string })),
     summary: optional(summary),
+    unusedDirectives: optional(array(object({ at: located, end: located, directive: string, lineText: string }))),
   }),
 });

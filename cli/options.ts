@@ -34,6 +34,9 @@ Options:
                            (default: the nearest one to each file)
       --typed              also use the type checker: containers and stores recognised by type
       --no-cross-file      analyse each file on its own, as the ESLint plugin does
+      --report-unused-disable-directives
+                           report statecheck-disable comments that silence nothing, as warnings
+                           (default: on for json, sarif, github, gitlab and junit; --no-… turns it off)
       --max-file-size <b>  skip files larger than <b> bytes, with a notice (default: 1048576; 0: no limit)
       --no-skip-generated  also analyse generated files and minified bundles (skipped by default)
       --color              force coloured output
@@ -106,6 +109,8 @@ export interface ScanCommand {
   maxFileSize?: number;
   /** `--no-skip-generated`: generated and minified files are analysed whatever the configuration says. */
   analyseGenerated: boolean;
+  /** `--report-unused-disable-directives` true, `--no-…` false; undefined: on for the CI formats. */
+  reportUnusedDisableDirectives?: boolean;
   /** `--color` true, `--no-color` false; undefined: decided by the environment. */
   color?: boolean;
   debug: boolean;
@@ -132,6 +137,8 @@ const SCAN_OPTIONS = {
   project: { type: 'string', short: 'p' },
   typed: { type: 'boolean' },
   'no-cross-file': { type: 'boolean' },
+  'report-unused-disable-directives': { type: 'boolean' },
+  'no-report-unused-disable-directives': { type: 'boolean' },
   'max-file-size': { type: 'string' },
   'no-skip-generated': { type: 'boolean' },
   color: { type: 'boolean' },
@@ -213,6 +220,11 @@ export function parseOptions(argv: readonly string[]): Options {
     crossFile: !values['no-cross-file'],
     maxFileSize,
     analyseGenerated: values['no-skip-generated'] ?? false,
+    ...(values['no-report-unused-disable-directives']
+      ? { reportUnusedDisableDirectives: false }
+      : values['report-unused-disable-directives']
+        ? { reportUnusedDisableDirectives: true }
+        : {}),
     // `--no-color` wins over `--color`.
     color: values['no-color'] ? false : values.color ? true : undefined,
     debug: values.debug ?? false,

@@ -27,7 +27,7 @@ import { isFile } from './project.js';
 import { terminalLine, terminalLines } from './reporters/escape.js';
 import { REPORTERS } from './reporters/index.js';
 import { plural, summaryLine } from './reporters/util.js';
-import { scan } from './scan.js';
+import { compareFindings, scan } from './scan.js';
 import type { ScanResult } from './types.js';
 
 /** Where the CLI writes; tests pass their own. */
@@ -98,6 +98,7 @@ export async function scanReport(options: ScanCommand, io: Io): Promise<ScanOutc
   for (const warning of config.warnings) io.stderr(`statecheck: ${terminalLine(warning)}\n`);
   const only = options.changed || options.since !== undefined ? changedFiles(io.cwd, options.since) : undefined;
   const machine = options.format !== 'pretty' && options.format !== 'markdown';
+  const reportUnused = options.reportUnusedDisableDirectives ?? CI_FORMATS.includes(options.format);
   const progress = io.stderrIsTTY && !machine && options.output === undefined ? progressLine(io) : undefined;
   const result = await scan({
     jobs: options.jobs ?? defaultJobs(),
@@ -114,7 +115,12 @@ export async function scanReport(options: ScanCommand, io: Io): Promise<ScanOutc
       only,
     },
     severity: config.severity,
-    analyze: { allow: config.allow, singleInstance: config.singleInstance, packages: config.packages },
+    analyze: {
+      allow: config.allow,
+      singleInstance: config.singleInstance,
+      packages: config.packages,
+      ...(reportUnused ? { reportUnusedDirectives: true } : {}),
+    },
     onProgress: progress?.update,
     crossFile: options.crossFile,
     ...(project !== undefined ? { project } : {}),
@@ -162,6 +168,8 @@ export async function scanReport(options: ScanCommand, io: Io): Promise<ScanOutc
     result.findings = outcome.fresh;
     result.baseline = { file: name, suppressed: outcome.suppressed, stale: outcome.stale };
   }
+  // Unused suppressions are about the comments of this checkout: never baselined.
+  if (result.unusedDirectives) result.findings = [...result.findings, ...result.unusedDirectives].sort(compareFindings);
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.length - errors;
   const reported: ScanResult = options.quiet
@@ -247,6 +255,9 @@ function readReport(cwd: string, file: string): string {
 }
 
 const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+
+/** The formats CI reads, where unused suppressions are reported unless `--no-report-unused-disable-directives`. */
+const CI_FORMATS = ['json', 'sarif', 'github', 'gitlab', 'junit'];
 
 function colorByEnvironment(io: Io): boolean {
   if ('NO_COLOR' in io.env && io.env.NO_COLOR !== '') return false;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { relative } from 'node:path';
 import { type AnalyzeOptions, type Category, CATEGORY_INFO, outOfScopeReason, type Severity } from '../core/index.js';
+import { fingerprintBase } from './analyze-file.js';
 import { cacheFolder, cacheKey, ResultCache } from './cache.js';
 import { UsageError } from './errors.js';
 import { discover, fileKind, isOutside, type Selection, toPosix } from './files.js';
@@ -21,6 +22,7 @@ import {
   SKIP_KINDS,
   type SkipKind,
   type SkippedFile,
+  UNUSED_DIRECTIVE,
 } from './types.js';
 import { packageVersion } from './package.js';
 
@@ -151,16 +153,19 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       )
     : { findings: results.flatMap((r, i) => (files[i]!.context ? [] : r.findings)), errors: [] };
   for (const f of linked.findings) {
-    const severity = (options.severity?.[f.category] as Severity | undefined) ?? 'error';
+    const severity =
+      f.category === UNUSED_DIRECTIVE ? 'warn' : ((options.severity?.[f.category] as Severity | undefined) ?? 'error');
     // The contract's order of keys; `subject`, added later, last.
     const { ruleId, category, subject, ...rest } = f;
     findings.push({ ruleId, category, severity, ...rest, subject });
   }
   errors.push(...linked.errors);
+  const unusedDirectives: Finding[] = [];
   results.forEach((result, i) => {
     if (files[i]!.context) return;
     errors.push(...result.errors);
     if (result.skipped) skipped.push(result.skipped);
+    for (const d of result.unusedDirectives ?? []) unusedDirectives.push(unusedDirective(files[i]!.file, d));
   });
   findings.sort(compareFindings);
   errors.sort((a, b) =>
@@ -188,6 +193,26 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       durationMs: Math.round(performance.now() - started),
     },
     sourceLines: lines,
+    ...(unusedDirectives.length > 0 ? { unusedDirectives } : {}),
+  };
+}
+
+/** An unused `statecheck-disable` comment as a warning, in the contract's shape. */
+function unusedDirective(file: string, d: NonNullable<FileResult['unusedDirectives']>[number]): Finding {
+  return {
+    ruleId: `statecheck/${UNUSED_DIRECTIVE}`,
+    category: UNUSED_DIRECTIVE,
+    severity: 'warn',
+    file,
+    line: d.at.line,
+    column: d.at.column,
+    endLine: d.end.line,
+    endColumn: d.end.column,
+    message: `Unused \`${d.directive}\` comment: nothing it names is reported here. Remove it, or move it to the line it is meant for.`,
+    suggestion: { summary: 'Remove the comment.', packages: [] },
+    related: [],
+    fingerprint: `${fingerprintBase(UNUSED_DIRECTIVE, d.directive, d.lineText)}:0`,
+    subject: d.directive,
   };
 }
 

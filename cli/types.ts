@@ -29,10 +29,16 @@ export interface RelatedLocation {
   message: string;
 }
 
+/**
+ * The rule id and category of a `statecheck-disable` comment that silences nothing
+ * (`--report-unused-disable-directives`); not a detector's category.
+ */
+export const UNUSED_DIRECTIVE = 'unused-disable-directive';
+
 /** A finding as reported by the CLI (docs/output-contract.md). */
 export interface Finding {
   ruleId: string;
-  category: Category;
+  category: Category | typeof UNUSED_DIRECTIVE;
   severity: Severity;
   file: string;
   line: number;
@@ -86,6 +92,8 @@ export interface ScanResult {
   };
   /** Set when a baseline filtered the findings. */
   baseline?: { file: string; suppressed: number; stale: number };
+  /** `statecheck-disable` comments that silence nothing, as warnings; the run adds them to `findings` after the baseline. */
+  unusedDirectives?: Finding[];
   /**
    * The lines of a scanned file, read again the way the analysis read it (the same file, never
    * through a link, the same decoding and line ends), for code frames; not part of any report.
@@ -134,6 +142,8 @@ export interface FileResult {
   skipped?: SkippedFile;
   /** With cross-file analysis: the file's exports, exported state and uses of other modules. */
   summary?: FileSummary;
+  /** With `reportUnusedDirectives`: the `statecheck-disable` comments that silence nothing. */
+  unusedDirectives?: { at: Located; end: Located; directive: string; lineText: string }[];
 }
 
 /**
@@ -163,7 +173,8 @@ export interface FileSummary {
 }
 
 /** A finding of one file's pass, before the link step settles what depends on other files. */
-export interface FileFinding extends Omit<Finding, 'severity' | 'related'> {
+export interface FileFinding extends Omit<Finding, 'severity' | 'related' | 'category'> {
+  category: Category;
   related: (RelatedLocation & { condition?: Condition })[];
   condition?: Condition | 'related';
   /** The export that creates this store for its callers (core/types.ts). */

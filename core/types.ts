@@ -92,6 +92,8 @@ export interface AnalyzeOptions {
    * serves both hosts; the ESLint host leaves it off because ESLint applies its own comments.
    */
   honourEslintComments?: boolean;
+  /** List the `statecheck-disable` comments that silence nothing (`AnalyzeResult.unusedDirectives`). */
+  reportUnusedDirectives?: boolean;
   /**
    * The app runs as exactly one instance: scaling-only categories are off, and module state is
    * reported only in serverless and SSR modules, where it leaks between users' requests.

@@ -28,7 +28,7 @@ describe('statecheck CLI', () => {
     [['--bogus'], /^statecheck: Unknown option '--bogus'/],
     [
       ['--format', 'xml'],
-      /^statecheck: unknown format "xml"\n {2}use one of: pretty, json, sarif, github, markdown\n$/,
+      /^statecheck: unknown format "xml"\n {2}use one of: pretty, json, sarif, github, gitlab, junit, markdown\n$/,
     ],
     [['no/such/dir'], /^statecheck: no such file or directory: no\/such\/dir\n {2}check the paths/],
     [
@@ -216,7 +216,7 @@ describe('the statecheck binary', () => {
     expect(spawnCli(['--format', 'xml'], tmp.path)).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'statecheck: unknown format "xml"\n  use one of: pretty, json, sarif, github, markdown\n',
+      stderr: 'statecheck: unknown format "xml"\n  use one of: pretty, json, sarif, github, gitlab, junit, markdown\n',
     });
   });
 });

@@ -344,7 +344,10 @@ describe('sarif reporter', () => {
       informationUri: 'https://github.com/statecheck/statecheck',
       version: pkg.version,
     });
-    expect(driver.rules.map((r: { id: string }) => r.id)).toEqual(CATEGORIES.map(ruleIdOf));
+    expect(driver.rules.map((r: { id: string }) => r.id)).toEqual([
+      ...CATEGORIES.map(ruleIdOf),
+      'statecheck/unused-disable-directive',
+    ]);
     expect(driver.rules[0]).toEqual({
       id: 'statecheck/no-module-state',
       name: 'no-module-state',
