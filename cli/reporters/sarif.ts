@@ -63,6 +63,7 @@ const UNUSED_DIRECTIVE_RULE = {
   fullDescription: {
     text: 'A suppression comment with nothing to suppress hides the next finding on its line without review. Remove it.',
   },
+  helpUri: `${REPOSITORY_URL}#suppressing-a-finding`,
   defaultConfiguration: { level: 'warning' },
 };
 
