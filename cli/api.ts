@@ -125,7 +125,7 @@ export async function scan(options: ScanOptions = {}): Promise<ScanReport> {
     const parsed = parseOptions(argv);
     if (parsed.command !== 'scan') throw new UsageError('not a scan');
     const outcome = await scanReport(parsed, io);
-    if ('updated' in outcome) throw new UsageError('updateBaseline is not an option of scan()');
+    if (!('reported' in outcome)) throw new UsageError('not a scan');
     // The very object the JSON format prints, once parsed (no undefined fields, no functions).
     const report = JSON.parse(reportJson(jsonReport(outcome.reported))) as JsonReport;
     return { ...report, exitCode: outcome.exitCode === 0 ? 0 : 1 };

@@ -42,6 +42,8 @@ export function cacheFolder(location: string, cwd: string): string | undefined {
 export class ResultCache {
   private readonly entries: Map<string, Entry>;
   private readonly next = new Map<string, Entry>();
+  /** Whether this run stored a result (a file new or changed since the cache was written). */
+  private changed = false;
   readonly file: string;
 
   /** `folder`: from cacheFolder(). */
@@ -82,13 +84,18 @@ export class ResultCache {
     try {
       const stats = statSync(path);
       this.next.set(path, { hash, size: stats.size, mtimeMs: stats.mtimeMs, result });
+      this.changed = true;
     } catch {
       // Deleted during the scan: nothing to remember.
     }
   }
 
-  /** Writes the entries seen in this run (others are dropped), atomically. */
+  /**
+   * Writes the entries seen in this run (others are dropped), atomically; not at all when they
+   * are the cache's entries unchanged (a warm run over the same files).
+   */
   save(): void {
+    if (!this.changed && this.next.size === this.entries.size) return;
     try {
       writeFileAtomic(
         this.file,
@@ -124,26 +131,19 @@ function load(file: string, key: string): Map<string, Entry> {
   return entries;
 }
 
-// The shape of a cached entry, as the link step and the reporters read it (link.ts, analyze-file.ts).
+// The shape of a cached entry, as the program and the reporters read it (core/program/, positions.ts).
 const category = oneOf(CATEGORIES);
-const located = object({ line: number, column: number });
 const condition = object({ exports: array(string), need: number });
 const facts = object({ connection: boolean, ipKey: boolean });
 const modulePath = { specifier: string, viaDefault: boolean, path: array(string) };
+const span = { start: number, end: number };
+const located = object({ line: number, column: number });
 const finding = object({
-  ruleId: string,
   category,
-  file: string,
-  line: number,
-  column: number,
-  endLine: number,
-  endColumn: number,
+  ...span,
   message: string,
   suggestion: object({ summary: string, packages: array(string) }),
-  related: array(
-    object({ file: string, line: number, column: number, message: string, condition: optional(condition) }),
-  ),
-  fingerprint: string,
+  related: array(object({ ...span, message: string, condition: optional(condition) })),
   subject: string,
   condition: optional(either(oneOf(['related']), condition)),
   factory: optional(string),
@@ -160,19 +160,15 @@ const summary = object({
       name: string,
       exports: array(string),
       container: oneOf(['map', 'set', 'array', 'object', 'value', 'instance']),
-      at: located,
-      end: located,
-      lineText: string,
-      writes: array(object({ at: located, condition: optional(condition), facts })),
+      ...span,
+      writes: array(object({ ...span, condition: optional(condition), facts })),
       suppressed: optional(array(category)),
     }),
   ),
   uses: array(
     object({
       ...modulePath,
-      at: located,
-      end: located,
-      lineText: optional(string),
+      ...span,
       context: object({ mask: number, via: array(string) }),
       write: optional(
         object({ op: oneOf(['assign', 'update', 'delete', 'call', 'define']), method: optional(string), facts }),
@@ -182,6 +178,21 @@ const summary = object({
       suppressed: optional(array(category)),
     }),
   ),
+});
+const scopeFacts = object({
+  imports: array(object({ specifier: string, typeOnly: boolean, server: optional(oneOf([true])) })),
+  entry: optional(
+    object({
+      kind: oneOf(['server-start', 'framework', 'page', 'worker']),
+      why: string,
+      certain: boolean,
+      base: optional(string),
+    }),
+  ),
+  browser: optional(string),
+  cli: optional(string),
+  test: optional(string),
+  exports: array(string),
 });
 const entryShape = object({
   hash: string,
@@ -193,5 +204,7 @@ const entryShape = object({
     skipped: optional(object({ file: string, kind: string, reason: string })),
     summary: optional(summary),
     unusedDirectives: optional(array(object({ at: located, end: located, directive: string, lineText: string }))),
+    scopeFacts: optional(scopeFacts),
+    lines: optional(object({ at: array(tuple(number, number, number)), texts: array(tuple(number, string)) })),
   }),
 });

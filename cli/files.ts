@@ -19,7 +19,14 @@ import {
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
-import { describeOutOfScope, EXCLUDED_DIRECTORIES, outOfScopeReason, SOURCE_EXTENSIONS } from '../core/index.js';
+import {
+  describeOutOfScope,
+  EXCLUDED_DIRECTORIES,
+  NEVER_READ_DIRECTORIES,
+  neverReadReason,
+  outOfScopeReason,
+  SOURCE_EXTENSIONS,
+} from '../core/index.js';
 import { errorMessage } from './errors.js';
 
 /** A file selected for scanning. */
@@ -54,6 +61,11 @@ export interface Selection {
   exclude: readonly string[];
   /** Apply the built-in server-code scope (tests, scripts, config files out). */
   defaultScope: boolean;
+  /**
+   * Read as the whole program does (instead of `defaultScope`): every source file but those never
+   * read (dependencies, build output, bundles); what is server code is decided later.
+   */
+  program?: boolean;
   /** Only these absolute paths (from `--changed` / `--since`). */
   only?: ReadonlySet<string>;
 }
@@ -83,7 +95,7 @@ export function discover(
   const seen = new Set<string>();
   const included = selection.include.length > 0 ? picomatch(selection.include as string[], { dot: true }) : undefined;
   const excluded = selection.exclude.length > 0 ? picomatch(selection.exclude as string[], { dot: true }) : undefined;
-  const scope = selection.defaultScope ? outOfDefaultScope : sourceOnly;
+  const scope = selection.program ? programOnly : selection.defaultScope ? outOfDefaultScope : sourceOnly;
   // A selected file is scanned (read from `source` when it is a link), or reported with the
   // reason it cannot be (`problem`).
   const add = (path: string, problem?: string, source?: string) => {
@@ -120,7 +132,7 @@ export function discover(
           path: absolute,
           reason: 'skipped: symbolic link to a folder outside the project (not followed)',
         });
-      else walkDirectory(absolute, gitignoreLayers(absolute), absolute, add, result, selection.defaultScope);
+      else walkDirectory(absolute, gitignoreLayers(absolute), absolute, add, result, scope, directoryRule(selection));
     } else {
       const rel = toPosix(relative(cwd, absolute));
       const reason = scope(isOutside(rel) ? toPosix(absolute) : rel);
@@ -142,10 +154,9 @@ function walkDirectory(
   root: string,
   add: (path: string, problem?: string, source?: string) => void,
   result: Discovery,
-  defaultScope: boolean,
+  scope: (relativePath: string) => string | undefined,
+  skipDirectory: (name: string) => boolean,
 ): void {
-  const scope = defaultScope ? outOfDefaultScope : sourceOnly;
-  const skipDirectory = (name: string) => (defaultScope ? EXCLUDED_DIRECTORIES.has(name) : ALWAYS_EXCLUDED.has(name));
   // `rel`: the folder's path from `root`, with forward slashes ('' for the root itself).
   const stack: { dir: string; rel: string; layers: IgnoreLayer[] }[] = [{ dir, rel: '', layers }];
   while (stack.length > 0) {
@@ -236,6 +247,18 @@ type FileKind = Pick<
 
 /** Folders never scanned, even with `defaultScope: false`. */
 const ALWAYS_EXCLUDED = new Set(['node_modules', '.git']);
+
+/** Which folders a walk leaves out. */
+function directoryRule(selection: Selection): (name: string) => boolean {
+  if (selection.program) return (name) => NEVER_READ_DIRECTORIES.has(name);
+  return selection.defaultScope ? (name) => EXCLUDED_DIRECTORIES.has(name) : (name) => ALWAYS_EXCLUDED.has(name);
+}
+
+/** Why the whole program does not read a path, in words. */
+function programOnly(relativePath: string): string | undefined {
+  const reason = neverReadReason(relativePath);
+  return reason && (reason.kind === 'test-or-config' ? 'a declaration or bundle' : describeOutOfScope(reason));
+}
 
 /** Why a path is outside the default scope, in words (the reason a named file is skipped). */
 function outOfDefaultScope(relativePath: string): string | undefined {

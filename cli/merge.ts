@@ -1,9 +1,9 @@
 import { stripBom } from './files.js';
 import { reportJson } from './reporters/escape.js';
-import { array, isRecord, number, object, optional, string } from './shape.js';
+import { array, isRecord, number, object, oneOf, optional, string } from './shape.js';
 import { UsageError } from './errors.js';
 import { compareFindings, countSkipped } from './scan.js';
-import type { SkippedFile } from './types.js';
+import type { ScopeSummary, SkippedFile } from './types.js';
 
 interface JsonReport {
   version: 1;
@@ -15,6 +15,7 @@ interface JsonReport {
     findings: number;
     errors: number;
     skipped?: Partial<Record<SkippedFile['kind'], number>>;
+    scope?: ScopeSummary;
     durationMs: number;
   };
 }
@@ -88,6 +89,8 @@ export function mergeReports(reports: readonly { file: string; text: string }[])
         findings: findings.length,
         errors: errors.length,
         skipped: countSkipped(skipped),
+        // Every shard reads the whole program: the scope is the same in each.
+        ...(values[0]?.summary?.scope ? { scope: values[0].summary.scope } : {}),
         durationMs: sum('durationMs'),
       },
     };
@@ -118,7 +121,21 @@ const jsonReport = object({
   findings: array(object({ file: string, line: number, column: number, ruleId: string, severity: string })),
   errors: array(object({ file: string, message: string })),
   skipped: optional(array(object({ file: string, kind: string, reason: string }))),
-  summary: optional(object({ files: optional(number), durationMs: optional(number) })),
+  summary: optional(
+    object({
+      files: optional(number),
+      durationMs: optional(number),
+      scope: optional(
+        object({
+          mode: oneOf(['entry-points', 'path-scope']),
+          entryPoints: number,
+          server: number,
+          skipped: number,
+          context: object({ browser: number, cli: number, test: number, tooling: number, 'not-reached': number }),
+        }),
+      ),
+    }),
+  ),
 });
 
 /** What merging reads of a SARIF log. */

@@ -41,7 +41,8 @@ Options:
       --no-skip-generated  also analyse generated files and minified bundles (skipped by default)
       --color              force coloured output
       --no-color           disable coloured output (NO_COLOR=1 works too)
-      --debug              print stack traces of internal errors
+      --explain-scope <f>  say why a file is or is not server code (entry point, import chain), exit 0
+      --debug              print stack traces of internal errors (with --explain-scope: the scope summary)
   -h, --help               show this help
   -v, --version            print the version
 
@@ -59,6 +60,7 @@ Examples:
   statecheck --format json > statecheck.json
   statecheck --format sarif --output statecheck.sarif
   statecheck --changed                   pre-commit: staged and modified files only
+  statecheck --explain-scope src/lib/cache.ts
   statecheck --since origin/main --format github
   statecheck --update-baseline           adopt on a legacy codebase: known findings stop failing CI
   statecheck --shard 2/4 --format json -o shard-2.json && statecheck merge shard-*.json
@@ -111,6 +113,8 @@ export interface ScanCommand {
   analyseGenerated: boolean;
   /** `--report-unused-disable-directives` true, `--no-…` false; undefined: on for the CI formats. */
   reportUnusedDisableDirectives?: boolean;
+  /** `--explain-scope <file>`: explain the scope of this file instead of reporting. */
+  explainScope?: string;
   /** `--color` true, `--no-color` false; undefined: decided by the environment. */
   color?: boolean;
   debug: boolean;
@@ -144,6 +148,7 @@ const SCAN_OPTIONS = {
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   debug: { type: 'boolean' },
+  'explain-scope': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } satisfies ParseArgsConfig['options'];
@@ -197,6 +202,11 @@ export function parseOptions(argv: readonly string[]): Options {
     );
   if (values.baseline !== undefined && values['no-baseline'])
     throw new UsageError('--baseline and --no-baseline cannot be combined');
+  if (values['explain-scope'] !== undefined && values['no-cross-file'])
+    throw new UsageError(
+      '--explain-scope and --no-cross-file cannot be combined',
+      'what is server code is decided by the whole-program analysis',
+    );
   return {
     command: 'scan',
     paths: positionals,
@@ -228,6 +238,7 @@ export function parseOptions(argv: readonly string[]): Options {
     // `--no-color` wins over `--color`.
     color: values['no-color'] ? false : values.color ? true : undefined,
     debug: values.debug ?? false,
+    ...(values['explain-scope'] !== undefined ? { explainScope: values['explain-scope'] } : {}),
   };
 }
 

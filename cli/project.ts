@@ -125,6 +125,14 @@ export class ProjectLayout {
     return undefined;
   }
 
+  /**
+   * The project file a package.json entry names (`main`, `bin`, an `exports` target): the file
+   * itself, or its source when it names build output (`dist/index.js` → `src/index.ts`).
+   */
+  packageFile(dir: string, entry: string): string | undefined {
+    return this.file(join(dir, entry)) ?? this.file(join(dir, entry.replace(/^(\.\/)?(dist|build|lib|out)\//, 'src/')));
+  }
+
   /** A scanned file at `base`, by TypeScript's and Node's rules: as is, `.js` → `.ts`, added extension, index file. */
   private file(base: string): string | undefined {
     if (this.files.has(base)) return base;
@@ -256,6 +264,74 @@ function workspacePackages(root: string, onNotice?: (message: string) => void): 
     }
   }
   return packages.sort((a, b) => b.name.length - a.name.length);
+}
+
+/** What the scope needs of a package.json: its name, dependencies, main modules and `bin` files, as written. */
+export interface PackageManifest {
+  dir: string;
+  name: string;
+  dependencies: string[];
+  /** `source`, `exports['.']`, `module`, `main`; `index` when none is given (Node's default). */
+  entries: string[];
+  bin: string[];
+}
+
+/**
+ * The package.json of every folder that holds one of `files`, the nearest one up to `root`
+ * (the root's own included), each read once through the guarded reader. One that cannot be
+ * read is no package.
+ */
+export function packageManifests(root: string, files: Iterable<string>): PackageManifest[] {
+  const nearest = new Map<string, string | undefined>();
+  const find = (dir: string): string | undefined => {
+    if (nearest.has(dir)) return nearest.get(dir);
+    const parent = dirname(dir);
+    const found = isFile(join(dir, 'package.json'))
+      ? dir
+      : parent !== dir && !isOutside(relative(root, parent))
+        ? find(parent)
+        : undefined;
+    nearest.set(dir, found);
+    return found;
+  };
+  const dirs = new Set<string>();
+  for (const file of files) {
+    const dir = find(dirname(file));
+    if (dir !== undefined) dirs.add(dir);
+  }
+  const manifests: PackageManifest[] = [];
+  for (const dir of [...dirs].sort()) {
+    try {
+      const pkg = JSON.parse(readOwnFile(join(dir, 'package.json'))) as unknown;
+      if (!pkg || typeof pkg !== 'object' || Array.isArray(pkg)) continue;
+      manifests.push(manifest(dir, root, pkg as Record<string, unknown>));
+    } catch {
+      // Not JSON: no package.
+    }
+  }
+  return manifests;
+}
+
+function manifest(dir: string, root: string, pkg: Record<string, unknown>): PackageManifest {
+  const names = (value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
+  const dependencies = [
+    ...new Set([...names(pkg.dependencies), ...names(pkg.peerDependencies), ...names(pkg.optionalDependencies)]),
+  ];
+  const entries = entryPoints(pkg).slice(0, -2);
+  const bin =
+    typeof pkg.bin === 'string'
+      ? [pkg.bin]
+      : Object.values(pkg.bin && typeof pkg.bin === 'object' ? pkg.bin : {}).filter(
+          (v): v is string => typeof v === 'string',
+        );
+  return {
+    dir,
+    name: typeof pkg.name === 'string' ? pkg.name : toPosix(relative(root, dir)) || '.',
+    dependencies,
+    entries: entries.length > 0 ? entries : ['index'],
+    bin,
+  };
 }
 
 /** Where a package's main module is, most source-like first: `source`, `exports['.']`, `module`, `main`, then `src/index`, `index`. */

@@ -26,8 +26,8 @@ import { defaultJobs } from './pool.js';
 import { isFile } from './project.js';
 import { terminalLine, terminalLines } from './reporters/escape.js';
 import { REPORTERS } from './reporters/index.js';
-import { plural, summaryLine } from './reporters/util.js';
-import { compareFindings, scan } from './scan.js';
+import { plural, scopeLine, summaryLine } from './reporters/util.js';
+import { compareFindings, display, scan } from './scan.js';
 import type { ScanResult } from './types.js';
 
 /** Where the CLI writes; tests pass their own. */
@@ -80,7 +80,11 @@ export async function execute(options: Options, io: Io): Promise<number> {
 }
 
 /** What a scan reports, after the baseline and `--quiet`, and the exit code it gives; or, with `--update-baseline`, what was written. */
-export type ScanOutcome = { reported: ScanResult; exitCode: number } | { updated: string };
+export type ScanOutcome =
+  | { reported: ScanResult; exitCode: number }
+  | { updated: string }
+  /** `--explain-scope`: the explanation, to print instead of a report. */
+  | { explained: string };
 
 /**
  * Everything a scan command does but print: the configuration, the scan, the baseline (read, or
@@ -132,6 +136,7 @@ export async function scanReport(options: ScanCommand, io: Io): Promise<ScanOutc
     onNotice: (message) => io.stderr(`statecheck: ${message}\n`),
   });
   progress?.done();
+  if (options.explainScope !== undefined) return { explained: explainScope(options, result, io) };
 
   // What this run looked at: a partial run updates and judges only its own part of the baseline.
   const extent: RunExtent = {
@@ -190,6 +195,10 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
     io.stdout(outcome.updated);
     return 0;
   }
+  if ('explained' in outcome) {
+    io.stdout(outcome.explained);
+    return 0;
+  }
   const { reported, exitCode } = outcome;
   const text = reporter(reported, { cwd: io.cwd, colors });
   if (options.output !== undefined) {
@@ -201,6 +210,20 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
     io.stdout(text);
   }
   return exitCode;
+}
+
+/** `--explain-scope <file>`: why the file is or is not server code; with `--debug`, the scope summary too. */
+function explainScope(options: ScanCommand, result: ScanResult, io: Io): string {
+  const path = resolve(io.cwd, options.explainScope!);
+  if (!existsSync(path))
+    throw new UsageError(`--explain-scope: no such file: ${options.explainScope}`, 'name a file of the project');
+  const lines = result.explainScope?.(path) ?? [];
+  if (options.debug) {
+    lines.push('', scopeLine(result) ?? '');
+    for (const entry of result.entryPoints ?? [])
+      lines.push(`  entry point: ${display(io.cwd, entry.path)} (${entry.why})`);
+  }
+  return `${terminalLines(lines.join('\n'))}\n`;
 }
 
 /** `scanned 120/5000 files` on stderr, redrawn at most ten times a second, only on long runs. */

@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 import { lstatSync } from 'node:fs';
-import { relative } from 'node:path';
-import { type AnalyzeOptions, type Category, CATEGORY_INFO, outOfScopeReason, type Severity } from '../core/index.js';
-import { fingerprintBase } from './analyze-file.js';
+import { relative, resolve, sep } from 'node:path';
+import { type AnalyzeOptions, type Category, CATEGORY_INFO, type Severity } from '../core/index.js';
 import { cacheFolder, cacheKey, ResultCache } from './cache.js';
 import { UsageError } from './errors.js';
 import { discover, fileKind, isOutside, type Selection, toPosix } from './files.js';
-import { link } from './link.js';
+import { linkProgram } from '../core/program/link.js';
+import type { ProgramFinding } from '../core/program/types.js';
+import { internalError } from './errors.js';
+import { fingerprintBase, Reported } from './positions.js';
 import { analyzeAll } from './pool.js';
-import { ProjectLayout } from './project.js';
+import { packageManifests, ProjectLayout } from './project.js';
+import { runScope } from './scope.js';
 import { DEFAULT_LIMITS, readSource, sourceLines } from './source.js';
 import { analyzeTyped } from './typed.js';
 import {
@@ -59,7 +62,12 @@ export interface ScanOptions {
 /** Scans files and returns findings in the output contract's shape, sorted by file, line, column. */
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
-  const discovery = discover(options.cwd, options.paths.length > 0 ? options.paths : ['.'], options.selection);
+  const crossFile = options.crossFile ?? true;
+  const selection = options.selection ?? { base: options.cwd, include: [], exclude: [], defaultScope: true };
+  const named = options.paths.length > 0 ? options.paths : ['.'];
+  // With cross-file analysis the path scope does not pick the files to report: the program's
+  // scope decides, once every file is read.
+  const discovery = discover(options.cwd, named, crossFile ? { ...selection, program: true } : selection);
   if (discovery.missing.length > 0) {
     throw new UsageError(
       `no such file or directory: ${discovery.missing.join(', ')}`,
@@ -67,7 +75,6 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     );
   }
   const categories = (Object.keys(CATEGORY_INFO) as Category[]).filter((c) => options.severity?.[c] !== 'off');
-  const crossFile = options.crossFile ?? true;
   const analyze: AnalyzeOptions = { ...options.analyze, categories };
   // The project layout is read twice (before and after the analysis): its notices once.
   const noticed = new Set<string>();
@@ -86,21 +93,30 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     debug: options.debug ?? false,
     limits: options.limits ?? DEFAULT_LIMITS,
   };
-  const reported = (file: string) => !options.shard || shardOf(file, options.shard.count) === options.shard.index - 1;
+  const inShard = (file: string) => !options.shard || shardOf(file, options.shard.count) === options.shard.index - 1;
   const scanned = discovery.files.map(({ path, source }) => ({
     path,
     ...(source !== undefined ? { source } : {}),
     file: display(options.cwd, path),
-    context: false,
+    selected: true as const,
   }));
-  // Cross-file analysis reads the rest of the program too (other shards, unchanged files, scripts
-  // that call server modules), to learn who writes and calls what; it reports only the selection.
-  const context = crossFile ? contextFiles(options, new Set(scanned.map((f) => f.path))) : [];
-  // Without the link step, other shards' files are not read at all.
-  const files = [
-    ...scanned.map((f) => ({ ...f, context: !reported(f.file) })).filter((f) => crossFile || !f.context),
-    ...context,
-  ];
+  // Cross-file analysis reads the whole program under the working directory (other shards,
+  // unchanged files, tests, scripts, browser code), to learn what is server code and who writes
+  // and calls what; it reports only the selection's server code.
+  const context = crossFile ? programFiles(options, named, new Set(scanned.map((f) => f.path))) : [];
+  // Without the program, other shards' files are not read at all.
+  const files: ProgramJob[] = [...scanned.filter((f) => crossFile || inShard(f.file)), ...context];
+  if (crossFile) {
+    const manifests = packageManifests(
+      options.cwd,
+      files.map((f) => f.path),
+    );
+    const roots = manifests.map((m) => m.dir).sort((a, b) => b.length - a.length);
+    for (const f of files) {
+      const root = roots.find((dir) => f.path.startsWith(dir + sep));
+      if (root !== undefined) f.packagePath = toPosix(relative(root, f.path));
+    }
+  }
 
   // Types flow between files, so a file's typed result is not a function of its content alone:
   // --typed does not use the cache.
@@ -112,8 +128,14 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const pending: (FileJob & { index: number })[] = [];
   files.forEach((job, index) => {
     const hit = cache?.lookup(job.path);
-    if (hit && 'fresh' in hit) results[index] = hit.fresh;
-    else pending.push({ ...job, index, ...(hit?.knownHash ? { knownHash: hit.knownHash } : {}) });
+    // What a file says about where it runs depends on the package it is in: a result computed
+    // for another package folder is not reused.
+    const samePackage = cache?.cached(job.path)?.packagePath === job.packagePath;
+    if (hit && 'fresh' in hit && samePackage) results[index] = hit.fresh;
+    else {
+      const knownHash = hit && 'knownHash' in hit && samePackage ? hit.knownHash : undefined;
+      pending.push({ ...job, index, ...(knownHash ? { knownHash } : {}) });
+    }
   });
   const reused = files.length - pending.length;
   const outcomes = options.typed
@@ -124,6 +146,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   outcomes.forEach((outcome, i) => {
     const job = pending[i]!;
     const result = outcome.result ?? cache?.cached(job.path) ?? { findings: [], errors: [] };
+    if (job.packagePath !== undefined) result.packagePath = job.packagePath;
+    else delete result.packagePath;
     results[job.index] = result;
     cache?.store(job.path, outcome.hash, result);
   });
@@ -133,36 +157,62 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const findings: Finding[] = [];
   const errors: ScanError[] = [];
   const skipped: SkippedFile[] = [];
+  const layout = new ProjectLayout(options.cwd, new Set(files.map((f) => f.path)), options.project, notice);
+  const scope = crossFile
+    ? runScope(files, results, layout, {
+        cwd: options.cwd,
+        base: selection.base,
+        defaultScope: selection.defaultScope,
+      })
+    : undefined;
+  // Reported: selected, in the shard, and server code.
+  const reported = files.map((f, i) => f.selected === true && inShard(f.file) && (scope?.isServer(i) ?? true));
   for (const { path, reason } of discovery.unreadable) {
     const file = display(options.cwd, path);
-    if (!reported(file)) continue;
+    if (!inShard(file)) continue;
     const kind = notRegularKind(path);
     if (kind !== undefined) skipped.push({ file, kind: 'not-regular', reason: `not a regular file (${kind})` });
     else errors.push({ file, message: reason });
   }
+  const positions = new Reported(files, results);
   const linked = crossFile
-    ? link(
-        files.map((f, i) => ({
-          ...f,
+    ? linkProgram({
+        files: files.map((f, i) => ({
+          path: f.path,
+          context: !reported[i],
+          // Tests, scripts, CLIs and browser code call server modules, never at request time.
+          ...(scope?.isServer(i) === false ? { outside: true } : {}),
           findings: results[i]!.findings,
           ...(results[i]!.summary ? { summary: results[i]!.summary } : {}),
         })),
-        new ProjectLayout(options.cwd, new Set(files.map((f) => f.path)), options.project, notice),
-        analyze,
-        options.debug ?? false,
-      )
-    : { findings: results.flatMap((r, i) => (files[i]!.context ? [] : r.findings)), errors: [] };
-  for (const f of linked.findings) {
-    const severity =
-      f.category === UNUSED_DIRECTIVE ? 'warn' : ((options.severity?.[f.category] as Severity | undefined) ?? 'error');
+        resolve: (from, specifier) => layout.resolve(from, specifier),
+        options: analyze,
+        where: (file, offset) => positions.where(file, offset),
+      })
+    : { findings: results.flatMap((r, i) => (reported[i] ? ownFindings(i, r) : [])), failures: [] };
+  for (const found of linked.findings) {
+    const f = positions.finding(found);
+    const severity = (options.severity?.[found.category] as Severity | undefined) ?? 'error';
     // The contract's order of keys; `subject`, added later, last.
     const { ruleId, category, subject, ...rest } = f;
     findings.push({ ruleId, category, severity, ...rest, subject });
   }
-  errors.push(...linked.errors);
+  for (const failure of linked.failures)
+    errors.push({
+      file: files[failure.file]!.file,
+      message:
+        failure.error === undefined
+          ? UNSETTLED
+          : internalError('cross-file analysis of this module failed', failure.error, options.debug ?? false),
+    });
   const unusedDirectives: Finding[] = [];
   results.forEach((result, i) => {
-    if (files[i]!.context) return;
+    if (!reported[i]) {
+      // Files skipped on purpose have no scope of their own: the path scope says whether to list them.
+      if (result.skipped && files[i]!.selected && inShard(files[i]!.file) && scope?.isServer(i) !== false)
+        skipped.push(result.skipped);
+      return;
+    }
     errors.push(...result.errors);
     if (result.skipped) skipped.push(result.skipped);
     for (const d of result.unusedDirectives ?? []) unusedDirectives.push(unusedDirective(files[i]!.file, d));
@@ -172,6 +222,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     a.file < b.file ? -1 : a.file > b.file ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0,
   );
   skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  // Named files that are not server code are listed as left out, with why.
+  const outOfScope = discovery.outOfScope.map((s) => ({ file: display(options.cwd, s.path), reason: s.reason }));
+  if (scope) {
+    const namedFiles = new Set(named.map((p) => resolve(options.cwd, p)));
+    files.forEach((f, i) => {
+      const why = namedFiles.has(f.path) ? scope.whyNot(i) : undefined;
+      if (why !== undefined) outOfScope.push({ file: f.file, reason: why });
+    });
+  }
   // Code frames read a reported file again, as its job did: its own path (a link's target), its decoding.
   const readFrom = new Map(scanned.map((f) => [f.file, f.source ?? f.path]));
   const limits = { maxFileSize: settings.limits?.maxFileSize ?? DEFAULT_LIMITS.maxFileSize, skipGenerated: false };
@@ -184,16 +243,23 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     findings,
     errors,
     skipped,
-    outOfScope: discovery.outOfScope.map((s) => ({ file: display(options.cwd, s.path), reason: s.reason })),
+    outOfScope,
     summary: {
-      files: files.filter((f) => !f.context).length,
+      files: reported.filter(Boolean).length,
       findings: findings.length,
       errors: errors.length,
       skipped: countSkipped(skipped),
+      ...(scope ? { scope: scope.summary } : {}),
       durationMs: Math.round(performance.now() - started),
     },
     sourceLines: lines,
     ...(unusedDirectives.length > 0 ? { unusedDirectives } : {}),
+    ...(scope
+      ? {
+          explainScope: (path: string) => scope.explain(path),
+          entryPoints: scope.entries.map((e) => ({ path: e.path, why: e.why })),
+        }
+      : {}),
   };
 }
 
@@ -214,6 +280,24 @@ function unusedDirective(file: string, d: NonNullable<FileResult['unusedDirectiv
     fingerprint: `${fingerprintBase(UNUSED_DIRECTIVE, d.directive, d.lineText)}:0`,
     subject: d.directive,
   };
+}
+
+const UNSETTLED =
+  'cross-file analysis stopped at its bound before settling (a very long chain of calls between modules): findings that depend on this module may be missing';
+
+/** A file's own findings, as they are without the program (no cross-file analysis). */
+function ownFindings(file: number, result: FileResult): ProgramFinding[] {
+  return result.findings.map((f, own) => ({
+    file,
+    category: f.category,
+    subject: f.subject,
+    start: f.start,
+    end: f.end,
+    message: f.message,
+    suggestion: f.suggestion,
+    related: f.related.map((r) => ({ file, start: r.start, message: r.message })),
+    own,
+  }));
 }
 
 /** `summary.skipped`: how many files were skipped for each reason, in the order of SKIP_KINDS. */
@@ -251,39 +335,39 @@ function openCache(location: string, options: ScanOptions, settings: AnalysisSet
   return new ResultCache(folder, cacheKey(packageVersion() ?? '', { cwd: options.cwd, settings }));
 }
 
-/** Folders outside the server whose files call server modules: read for cross-file analysis only. */
-const CONTEXT_DIRECTORIES: ReadonlySet<string> = new Set(['scripts', 'migrations', 'seeds', 'seeders']);
+/** A file of the run: `selected` when the command line (and configuration) selects it for reporting. */
+interface ProgramJob {
+  path: string;
+  source?: string;
+  file: string;
+  selected?: true;
+  packagePath?: string;
+}
 
 /**
- * Files the link step reads without reporting them: with `--changed`/`--since`, the rest of the
- * selection; always, scripts and migrations (their calls of server modules are not requests).
+ * The rest of the program, read without being selected: every source file under the working
+ * directory (and under named paths outside it) but those never read (dependencies, build
+ * output, bundles), whatever the configuration's globs and the changed-file list say.
  */
-function contextFiles(
-  options: ScanOptions,
-  selected: ReadonlySet<string>,
-): { path: string; source?: string; file: string; context: true; outside: boolean }[] {
-  const selection = options.selection ?? { base: options.cwd, include: [], exclude: [], defaultScope: true };
-  const paths = options.paths.length > 0 ? options.paths : ['.'];
-  const wide = discover(options.cwd, paths, { ...selection, only: undefined, defaultScope: false });
-  return wide.files.flatMap(({ path, source }) => {
-    if (selected.has(path)) return [];
-    const reason = selection.defaultScope ? outOfScopeReason(toPosix(relative(selection.base, path))) : undefined;
-    const wanted =
-      reason === undefined
-        ? selection.only !== undefined
-        : reason.kind === 'directory' && CONTEXT_DIRECTORIES.has(reason.name);
-    return wanted
-      ? [
-          {
-            path,
-            ...(source !== undefined ? { source } : {}),
-            file: display(options.cwd, path),
-            context: true as const,
-            outside: reason !== undefined,
-          },
-        ]
-      : [];
+function programFiles(options: ScanOptions, named: readonly string[], selected: ReadonlySet<string>): ProgramJob[] {
+  const selection = options.selection;
+  // The whole project selected, without globs or a changed-file list: discovery walked it already.
+  const whole =
+    named.every((p) => resolve(options.cwd, p) === options.cwd) &&
+    (selection === undefined ||
+      (selection.include.length === 0 && selection.exclude.length === 0 && selection.only === undefined));
+  if (whole) return [];
+  const outside = named.filter((p) => isOutside(relative(options.cwd, resolve(options.cwd, p))));
+  const wide = discover(options.cwd, ['.', ...outside], {
+    base: options.cwd,
+    include: [],
+    exclude: [],
+    defaultScope: false,
+    program: true,
   });
+  return wide.files.flatMap(({ path, source }) =>
+    selected.has(path) ? [] : [{ path, ...(source !== undefined ? { source } : {}), file: display(options.cwd, path) }],
+  );
 }
 
 /** Which of `count` shards a file belongs to: a hash of its path, so shards stay stable as files come and go. */

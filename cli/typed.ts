@@ -15,7 +15,7 @@ import { tsMorph, typescript } from './typescript.js';
  * is the memory cost of `--typed`.
  */
 export function analyzeTyped(
-  files: readonly { path: string; file: string; source?: string }[],
+  files: readonly { path: string; file: string; source?: string; packagePath?: string }[],
   settings: AnalysisSettings,
   cwd: string,
   project: string | undefined,
@@ -52,7 +52,8 @@ export function analyzeTyped(
           errors: [{ file: f.file, message: 'not analysed: not part of the type-checked program' }],
         },
       };
-    const { result } = analyzeParsed(f.file, settings, read.text, sourceFile, checker);
+    const scope = f.packagePath !== undefined ? { packagePath: f.packagePath } : {};
+    const { result } = analyzeParsed(f.file, settings, read.text, sourceFile, scope, checker);
     if (read.notice) result.errors.unshift({ file: f.file, message: read.notice });
     return { result };
   });

@@ -7,13 +7,11 @@ import type { Colors } from 'picocolors/types.js';
 import type {
   AnalyzeOptions,
   Category,
-  Condition,
-  ExportTarget,
-  ImportUse,
+  CoreFinding,
+  ModuleSummary,
+  ScopeFacts,
   Severity,
   Suggestion,
-  SummaryState,
-  WriteFacts,
 } from '../core/index.js';
 
 /** A 1-based line and column. */
@@ -88,6 +86,8 @@ export interface ScanResult {
     findings: number;
     errors: number;
     skipped: Partial<Record<SkipKind, number>>;
+    /** With cross-file analysis: how the run decided what is server code, and how many files it read as what. */
+    scope?: ScopeSummary;
     durationMs: number;
   };
   /** Set when a baseline filtered the findings. */
@@ -99,6 +99,25 @@ export interface ScanResult {
    * through a link, the same decoding and line ends), for code frames; not part of any report.
    */
   sourceLines?: (file: string) => readonly string[] | undefined;
+  /** With cross-file analysis: why a file is or is not server code (`--explain-scope`); not part of any report. */
+  explainScope?: (path: string) => string[];
+  /** With cross-file analysis: the entry points found; not part of any report. */
+  entryPoints?: readonly { path: string; why: string }[];
+}
+
+/**
+ * What the JSON report's `summary.scope` says: whether the program's entry points or the path
+ * scope decided what is server code, and how many files the program read as what.
+ */
+export interface ScopeSummary {
+  mode: 'entry-points' | 'path-scope';
+  entryPoints: number;
+  /** Files read as server code (reported when selected). */
+  server: number;
+  /** Files read as context only, by why they are not server code. */
+  context: { browser: number; cli: number; test: number; tooling: number; 'not-reached': number };
+  /** Files not analysed on purpose (generated, minified, too large) or that could not be read. */
+  skipped: number;
 }
 
 /** `statecheck --format json`, parsed: the output contract, version 1 (docs/output-contract.md). */
@@ -129,21 +148,38 @@ export interface AnalysisSettings {
 export interface FileJob {
   path: string;
   file: string;
+  /** With cross-file analysis: the file's path below its package's folder, for conventions anchored there. */
+  packagePath?: string;
   /** For a symbolic link: its target (see SelectedFile). */
   source?: string;
   knownHash?: string;
 }
 
-/** One file's outcome: findings (severity applied later by the run), errors, or why it was skipped. */
+/**
+ * One file's outcome: the core's findings (offsets; severity, lines and fingerprints are
+ * applied at the end of the run), errors, or why it was skipped.
+ */
 export interface FileResult {
-  findings: FileFinding[];
+  findings: CoreFinding[];
   errors: ScanError[];
   /** The file was not analysed on purpose (generated, minified, too large, binary, …). */
   skipped?: SkippedFile;
   /** With cross-file analysis: the file's exports, exported state and uses of other modules. */
-  summary?: FileSummary;
+  summary?: ModuleSummary;
   /** With `reportUnusedDirectives`: the `statecheck-disable` comments that silence nothing. */
   unusedDirectives?: { at: Located; end: Located; directive: string; lineText: string }[];
+  /** With cross-file analysis: what the file says about where it runs (core/scope-facts.ts). */
+  scopeFacts?: ScopeFacts;
+  /** For turning the offsets of findings into lines at the end of the run (cli/positions.ts). */
+  lines?: FileLines;
+  /** The job's `packagePath` the result was computed with (scope facts depend on it). */
+  packagePath?: string;
+}
+
+/** The line and column of each offset a finding can use, and the texts of the lines findings can start on. */
+export interface FileLines {
+  at: [offset: number, line: number, column: number][];
+  texts: [line: number, text: string][];
 }
 
 /**
@@ -155,48 +191,6 @@ export interface JobOutcome {
   hash?: string;
   result?: FileResult;
   overflow?: boolean;
-}
-
-/** A module summary (core/summary.ts) with offsets turned into lines and columns. */
-export interface FileSummary {
-  exports: [name: string, target: ExportTarget][];
-  starExports: string[];
-  frameworkModule: boolean;
-  commonJs: boolean;
-  state: (Omit<SummaryState, 'start' | 'end' | 'writes'> & {
-    at: Located;
-    end: Located;
-    lineText: string;
-    writes: { at: Located; condition?: Condition; facts: WriteFacts }[];
-  })[];
-  uses: (Omit<ImportUse, 'start' | 'end'> & { at: Located; end: Located; lineText?: string })[];
-}
-
-/** A finding of one file's pass, before the link step settles what depends on other files. */
-export interface FileFinding extends Omit<Finding, 'severity' | 'related' | 'category'> {
-  category: Category;
-  related: (RelatedLocation & { condition?: Condition })[];
-  condition?: Condition | 'related';
-  /** The export that creates this store for its callers (core/types.ts). */
-  factory?: string;
-  /** With `factory`: what the store is, for the messages of its call sites. */
-  what?: string;
-  /** With `factory`: silenced at the creation, which covers the creation only (core/types.ts). */
-  suppressed?: true;
-}
-
-/** One analysed file as the link step sees it. */
-export interface LinkFile {
-  /** Absolute path. */
-  path: string;
-  /** Display path. */
-  file: string;
-  /** Read for the link only (another shard, an unchanged file, a script): never reported. */
-  context: boolean;
-  /** Outside the server (a script, a migration): its calls are never request time. */
-  outside?: boolean;
-  findings: readonly FileFinding[];
-  summary?: FileSummary;
 }
 
 export interface ReporterOptions {

@@ -151,6 +151,11 @@ export function isReturnedValue(ts: TypeScript, node: TS.Node): boolean {
   return ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === outer);
 }
 
+/** Whether an operator assigns: `=`, `+=`, `??=`, … */
+export function isAssignment(ts: TypeScript, kind: TS.SyntaxKind): boolean {
+  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
+}
+
 /** The text of a property name (`a`, `'a'`, `1`, `#a`), or undefined for computed names. */
 export function nameText(ts: TypeScript, name: TS.Node | undefined): string | undefined {
   if (!name) return undefined;

@@ -1,4 +1,4 @@
-import type { Category, Suggestion } from './types.js';
+import { type AnalyzeOptions, CATEGORIES, type Category, type Suggestion } from './types.js';
 
 /** Everything a host needs to know about a category: its rule, its words, its default advice. */
 export interface CategoryInfo {
@@ -142,4 +142,14 @@ export function categoryOfRule(rule: string): Category | undefined {
     if (info.rule === name || info.id === name) return info.id;
   }
   return undefined;
+}
+
+/** The categories to run on a file, given whether it is a serverless or SSR module. */
+export function categoriesFor(
+  options: Pick<AnalyzeOptions, 'categories' | 'singleInstance'>,
+  serverless: boolean,
+): readonly Category[] {
+  const requested = options.categories ?? CATEGORIES;
+  if (!options.singleInstance) return requested;
+  return requested.filter((c) => !CATEGORY_INFO[c].scalingOnly && (c !== 'module-state' || serverless));
 }

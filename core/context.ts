@@ -4,6 +4,7 @@ import { formatPath, ImportResolver } from './imports.js';
 import { entriesFor } from './library.js';
 import { Reachability, SYMBOLS } from './reach.js';
 import { FileSketch } from './sketch.js';
+import { timerName } from './timers.js';
 import type { AnalyzeOptions, Condition, TS, TypeScript } from './types.js';
 
 /**
@@ -99,6 +100,8 @@ export class FileContext {
       isScheduler: (call) => entriesFor(this, call).some((e) => e.category === 'in-process-scheduler'),
       ofKinds: (...kinds) => this.ofKinds(...kinds),
       exportSymbols: this.crossFile,
+      packageMember: (expr) => this.imports.resolve(expr),
+      timer: (call) => timerName(ts, this.binder, this.imports, call.expression),
       decoratorName: (decorator) => {
         const target = ts.isCallExpression(decorator.expression)
           ? decorator.expression.expression

@@ -1,4 +1,4 @@
-import { memberName, nameText, outerWrapper, skipOuter } from './ast.js';
+import { isFunctionNode, memberName, nameText, outerWrapper, skipOuter } from './ast.js';
 import type { Binder, Binding } from './binder.js';
 import type { TS, TypeScript } from './types.js';
 
@@ -7,17 +7,45 @@ export const DEFAULT_EXPORT = 'default';
 
 /**
  * The CommonJS export an assignment target names: `module.exports` → `default`,
- * `exports.x`, `module.exports.x` → `x`; undefined for anything else.
+ * `exports.x`, `module.exports.x`, `X.x` with `const X = module.exports` → `x`; undefined for
+ * anything else.
  */
-function commonJsExport(ts: TypeScript, binder: Binder, target: TS.Expression): string | undefined {
+export function commonJsExport(ts: TypeScript, binder: Binder, target: TS.Expression): string | undefined {
   const e = skipOuter(ts, target);
   if (isModuleExports(ts, binder, e)) return DEFAULT_EXPORT;
   if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
     const name = memberName(ts, e);
-    const base = skipOuter(ts, e.expression);
-    if (name !== undefined && (binder.isGlobal(base, 'exports') || isModuleExports(ts, binder, base))) return name;
+    if (name !== undefined && isExportsObject(ts, binder, skipOuter(ts, e.expression))) return name;
   }
   return undefined;
+}
+
+/** `exports`, `module.exports`, or an alias of one: `const X = module.exports` (also `var self = exports`). */
+function isExportsObject(ts: TypeScript, binder: Binder, e: TS.Expression): boolean {
+  if (binder.isGlobal(e, 'exports') || isModuleExports(ts, binder, e)) return true;
+  if (!ts.isIdentifier(e)) return false;
+  const decl = binder.resolve(e)?.declaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || !decl.initializer) return false;
+  const init = skipOuter(ts, decl.initializer);
+  return binder.isGlobal(init, 'exports') || isModuleExports(ts, binder, init);
+}
+
+/**
+ * The call of an immediately invoked function that returns `node`: `(() => { …; return { f } })()`,
+ * `(function () { return api; })()`. Undefined when `node` is not returned by one.
+ */
+function returningIife(ts: TypeScript, node: TS.Node): TS.CallExpression | undefined {
+  const outer = outerWrapper(ts, node);
+  let fn: TS.Node | undefined = outer.parent;
+  if (fn && ts.isReturnStatement(fn)) {
+    while (fn && !isFunctionNode(ts, fn)) fn = fn.parent;
+  } else if (!(fn && ts.isArrowFunction(fn) && fn.body === outer)) {
+    return undefined;
+  }
+  if (!fn || !(ts.isFunctionExpression(fn) || ts.isArrowFunction(fn))) return undefined;
+  const callee = outerWrapper(ts, fn);
+  const call = callee.parent;
+  return call && ts.isCallExpression(call) && call.expression === callee ? call : undefined;
 }
 
 /** `module.exports`, with `module` the CommonJS global. */
@@ -32,8 +60,9 @@ function isModuleExports(ts: TypeScript, binder: Binder, e: TS.Expression): bool
 /**
  * The name under which the value at `node` leaves the module, when `node` sits in an export
  * position: `export { f }`, `export { f as g }`, `export default f`, `module.exports = f`,
- * `exports.g = f`, or a property of an object literal exported as a whole
- * (`module.exports = { f }`, `export default { g: f }`).
+ * `exports.g = f`, `X.g = f` with `const X = module.exports`, a property of an object literal
+ * exported as a whole (`module.exports = { f }`, `export default { g: f }`), or the value an
+ * exported immediately invoked function returns (`module.exports = (() => { …; return f; })()`).
  */
 export function exportNameAt(ts: TypeScript, binder: Binder, node: TS.Node): string | undefined {
   const outer = outerWrapper(ts, node);
@@ -54,21 +83,29 @@ export function exportNameAt(ts: TypeScript, binder: Binder, node: TS.Node): str
   ) {
     return isExportedObject(ts, binder, parent.parent) ? nameText(ts, parent.name) : undefined;
   }
-  return undefined;
+  const iife = returningIife(ts, outer);
+  return iife && exportNameAt(ts, binder, iife);
 }
 
-/** `module.exports = { … }` or `export default { … }`: the object literal is the module's export list. */
+/**
+ * `module.exports = { … }` or `export default { … }`, also returned by an immediately invoked
+ * function in that place (`module.exports = (() => { …; return { f }; })()`): the object literal
+ * is the module's export list.
+ */
 export function isExportedObject(ts: TypeScript, binder: Binder, obj: TS.ObjectLiteralExpression): boolean {
   const outer = outerWrapper(ts, obj);
   const parent = outer.parent;
   if (!parent) return false;
   if (ts.isExportAssignment(parent)) return true;
-  return (
+  if (
     ts.isBinaryExpression(parent) &&
     parent.right === outer &&
     parent.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
     isModuleExports(ts, binder, skipOuter(ts, parent.left))
-  );
+  )
+    return true;
+  const iife = returningIife(ts, outer);
+  return iife !== undefined && exportNameAt(ts, binder, iife) === DEFAULT_EXPORT;
 }
 
 /** Whether a declaration carries a modifier (`export`, `default`, `static`). */
@@ -138,4 +175,35 @@ export function unitExportNames(ts: TypeScript, binder: Binder, unit: TS.Node): 
     return one(nameText(ts, unit.name));
   }
   return [];
+}
+
+/**
+ * Export names whose value is written in place rather than bound to a module-scope name:
+ * `export default () => …`, `export default function () {}`, `module.exports = function () {}`,
+ * `exports.f = () => …`, `X.f = …` with `const X = module.exports`, `module.exports = class {}`,
+ * `module.exports = new Registry()`, and the members of an exported object literal
+ * (`module.exports = { f() {} }`, also returned by an immediately invoked function). Named
+ * bindings are found through their references (`exportNamesOf`); these have none. `nodes`: the
+ * file's export assignments, assignments, object literals and function and class declarations.
+ */
+export function valueExportNames(ts: TypeScript, binder: Binder, nodes: Iterable<TS.Node>): string[] {
+  const names = new Set<string>();
+  for (const node of nodes) {
+    if (ts.isExportAssignment(node)) {
+      if (!ts.isObjectLiteralExpression(skipOuter(ts, node.expression))) names.add(DEFAULT_EXPORT);
+    } else if (ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) {
+      if (!node.name && hasModifier(ts, node, ts.SyntaxKind.ExportKeyword)) names.add(DEFAULT_EXPORT);
+    } else if (ts.isBinaryExpression(node)) {
+      if (node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+      const name = commonJsExport(ts, binder, node.left);
+      // An exported object literal is the module's export list: its members are the exports.
+      if (name !== undefined && !ts.isObjectLiteralExpression(skipOuter(ts, node.right))) names.add(name);
+    } else if (ts.isObjectLiteralExpression(node) && isExportedObject(ts, binder, node)) {
+      for (const prop of node.properties) {
+        const name = ts.isSpreadAssignment(prop) ? undefined : nameText(ts, prop.name);
+        if (name !== undefined) names.add(name);
+      }
+    }
+  }
+  return [...names];
 }

@@ -37,6 +37,40 @@ export const EXCLUDED_DIRECTORIES: ReadonlySet<string> = new Set([
   'vendor',
 ]);
 
+/**
+ * Folders never read, not even as context of the whole program: dependencies, version control,
+ * build output, browser assets and third-party copies.
+ */
+export const NEVER_READ_DIRECTORIES: ReadonlySet<string> = new Set([
+  'node_modules',
+  'bower_components',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'build',
+  'coverage',
+  '.next',
+  '.nuxt',
+  '.output',
+  '.svelte-kit',
+  '.vercel',
+  '.netlify',
+  '.turbo',
+  '.cache',
+  'public',
+  'vendor',
+]);
+
+/** Why a path (relative, forward slashes) is never read, even as context: a folder above, not source, a declaration or bundle. */
+export function neverReadReason(relativePath: string): OutOfScope | undefined {
+  const segments = relativePath.split('/').filter((s) => s !== '' && s !== '.');
+  const file = segments.pop() ?? '';
+  for (const segment of segments) if (NEVER_READ_DIRECTORIES.has(segment)) return { kind: 'directory', name: segment };
+  if (!SOURCE_EXTENSIONS.some((ext) => file.endsWith(ext))) return { kind: 'not-source' };
+  return /\.d\.[cm]?ts$|\.min\.[cm]?js$/.test(file) ? { kind: 'test-or-config' } : undefined;
+}
+
 /** File names that are tests, declarations, bundles or build and tool configuration. */
 const EXCLUDED_FILES = [
   /\.(test|spec|e2e|stories|story|bench)\.[cm]?[jt]sx?$/,

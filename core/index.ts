@@ -1,6 +1,6 @@
 import { FileContext } from './context.js';
 import { DETECTORS } from './detectors/index.js';
-import { CATEGORY_INFO } from './categories.js';
+import { categoriesFor } from './categories.js';
 import { isClientModule, isServerlessModule } from './file-scope.js';
 import { FileSketch } from './sketch.js';
 import { applySuppressions, type UnusedDirective, unusedDirectives } from './suppressions.js';
@@ -8,7 +8,7 @@ import { isProjectSpecifier, type ModuleSummary, summarize } from './summary.js'
 import { type AnalyzeOptions, CATEGORIES, type Category, type CoreFinding, type TS, type TypeScript } from './types.js';
 
 export * from './types.js';
-export { CATEGORY_INFO, categoryOfRule, ruleIdOf, type CategoryInfo } from './categories.js';
+export { CATEGORY_INFO, categoriesFor, categoryOfRule, ruleIdOf, type CategoryInfo } from './categories.js';
 export {
   CATALOGUE,
   type CatalogueEntry,
@@ -24,9 +24,12 @@ export {
   isServerlessModule,
   SOURCE_EXTENSIONS,
   EXCLUDED_DIRECTORIES,
+  NEVER_READ_DIRECTORIES,
+  neverReadReason,
   OUT_OF_SCOPE_GLOBS,
 } from './file-scope.js';
 export { lineStarts, lineOf, type UnusedDirective } from './suppressions.js';
+export { scopeFacts, type ScopeFacts, type ScopeFactsOptions } from './scope-facts.js';
 export {
   type ModuleSummary,
   type ImportUse,
@@ -35,10 +38,9 @@ export {
   type ExportTarget,
   type ModulePath,
 } from './summary.js';
-export { classifyFacts, handRolledWhat, type WriteFacts } from './detectors/hand-rolled.js';
-export { isWrite, type ContainerKind } from './state.js';
-export { composeMessage, code, WRITTEN_AT_REQUEST_TIME } from './messages.js';
-export { unknownCallersContext, LOAD, REQUEST, UNKNOWN, BACKGROUND, REQUEST_TIME, CONTEXTS } from './reach.js';
+export { type WriteFacts } from './detectors/hand-rolled.js';
+export { type ContainerKind } from './state.js';
+export { composeMessage, code } from './messages.js';
 export {
   closest,
   checkDeployment,
@@ -153,16 +155,6 @@ const UNSETTLED =
 /** The categories to run on this file, after the single-instance switch. */
 function activeCategories(ts: TypeScript, sourceFile: TS.SourceFile, options: AnalyzeOptions): readonly Category[] {
   return categoriesFor(options, options.singleInstance ? isServerlessModule(ts, sourceFile) : false);
-}
-
-/** The categories to run on a file, given whether it is a serverless or SSR module. */
-export function categoriesFor(
-  options: Pick<AnalyzeOptions, 'categories' | 'singleInstance'>,
-  serverless: boolean,
-): readonly Category[] {
-  const requested = options.categories ?? CATEGORIES;
-  if (!options.singleInstance) return requested;
-  return requested.filter((c) => !CATEGORY_INFO[c].scalingOnly && (c !== 'module-state' || serverless));
 }
 
 /** Whether a finding's state is on an `allow` list (matched against `finding.subject`). */

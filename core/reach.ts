@@ -1,6 +1,8 @@
 import {
   type CodeUnit,
   functionKinds,
+  isAssignment,
+  isStaticContext,
   memberName,
   nameText,
   outerWrapper,
@@ -10,7 +12,14 @@ import {
   walk,
 } from './ast.js';
 import type { Binder, Binding } from './binder.js';
-import { DEFAULT_EXPORT, declaredExportName, exportNameAt, hasModifier, isExportedObject } from './exports.js';
+import {
+  commonJsExport,
+  DEFAULT_EXPORT,
+  declaredExportName,
+  exportNameAt,
+  hasModifier,
+  isExportedObject,
+} from './exports.js';
 import {
   INHERITING_GLOBALS,
   INHERITING_METHODS,
@@ -18,6 +27,8 @@ import {
   LISTENER_METHODS,
   NEST_LIFECYCLE,
   NEST_REQUEST_CLASSES,
+  NODE_STYLE_APIS,
+  ONCE_METHODS,
 } from './knowledge/index.js';
 import type { TS, TypeScript } from './types.js';
 
@@ -49,6 +60,13 @@ const SHORT_CLIMB = 64;
 export const CONTEXTS = LOAD | REQUEST | UNKNOWN | BACKGROUND;
 export const SYMBOLS = ((1 << (SYMBOL_SHIFT + MAX_SYMBOLS)) - 1) & ~((1 << SYMBOL_SHIFT) - 1);
 
+/** The first parameter of an error-first callback: `(err, files) => …`, `function (error) {…}`, `(e) => …`. */
+const ERROR_PARAMETER = /^_*(?:e|er|err|error)$/;
+/**
+ * Parameters that make a function a request handler even when its first one is an error: Express
+ * error middleware `(err, req, res, next)`, Fastify's `setErrorHandler((error, request, reply) => …)`.
+ */
+const REQUEST_PARAMETER = /^_*(?:req|request|res|response|reply|ctx|context|next|socket)$/;
 /**
  * Names of start-up entry points: `init(runtime)`, `setupRoutes(app)`, `configure()`,
  * `bootstrap()`, also marked private (`Namespace._configure = function (Type) {…}`, how
@@ -82,6 +100,10 @@ export interface ReachHooks {
   ofKinds(...kinds: TS.SyntaxKind[]): readonly TS.Node[];
   /** Give exported functions and classes symbolic contexts (cross-file analysis settles them). */
   exportSymbols?: boolean;
+  /** The package member an expression stands for (`fs.readdir` → `fs` [readdir]), when it is one. */
+  packageMember?(expr: TS.Expression): { module: string; path: readonly string[] } | undefined;
+  /** The timer a call starts (`setInterval(…)`, `lt.setTimeout(…)` of long-timeout), if it is one. */
+  timer?(call: TS.CallExpression | TS.NewExpression): 'setInterval' | 'setTimeout' | undefined;
 }
 
 /**
@@ -91,6 +113,8 @@ export interface ReachHooks {
  */
 export class Reachability {
   private readonly masks = new Map<CodeUnit, number>();
+  /** Member assignments whose context is being worked out, so a cycle through them ends. */
+  private readonly assigning = new Set<TS.BinaryExpression>();
   private readonly units: CodeUnit[] = [];
   private readonly classInfo = new Map<TS.ClassLikeDeclaration, ClassFacts>();
   private readonly symbolNames: string[] = [];
@@ -253,12 +277,21 @@ export class Reachability {
       if (ts.isClassLike(unit.parent)) return this.methodMask(unit, unit.parent);
       return this.positionMask(unit); // a method in an object literal
     }
+    // `handle = (msg) => {…}`, `private refresh = async () => {…}`: a method written as a field.
+    const field = outerWrapper(ts, unit).parent;
+    if (
+      field &&
+      ts.isPropertyDeclaration(field) &&
+      field.initializer === outerWrapper(ts, unit) &&
+      ts.isClassLike(field.parent)
+    )
+      return this.methodMask(field, field.parent);
     // Function declarations and expressions: named ones by their references, others by position.
     const binding = this.functionBinding(unit);
     if (binding) {
       const exported = declaredExportName(ts, binding);
       return (
-        this.bindingMask(binding) |
+        this.bindingMask(binding, unit) |
         (exported === undefined
           ? 0
           : this.hooks.exportSymbols
@@ -288,10 +321,10 @@ export class Reachability {
    * returned), its callers are unknown, which for a start-up name means load time; a call in an
    * unknown context is just that.
    */
-  private bindingMask(binding: Binding): number {
+  private bindingMask(binding: Binding, fn?: CodeUnit): number {
     let mask = 0;
     const escape = unknownCallersContext(binding.name);
-    for (const ref of binding.references) mask |= this.referenceMask(ref, escape);
+    for (const ref of binding.references) mask |= this.referenceMask(ref, escape, fn);
     return mask;
   }
 
@@ -300,24 +333,25 @@ export class Reachability {
     return this.referenceMask(ref, UNKNOWN);
   }
 
-  /** `escape`: the context given when the function leaves the code this file can see. */
-  private referenceMask(ref: TS.Expression, escape: number): number {
+  /**
+   * `escape`: the context given when the function leaves the code this file can see; `fn`: the
+   * function referred to, when known (its parameters tell a completion callback).
+   */
+  private referenceMask(ref: TS.Expression, escape: number, fn?: CodeUnit): number {
     const ts = this.ts;
     const node = outerWrapper(ts, ref);
     const parent = node.parent;
     if (!parent) return escape;
     if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node)
       return this.maskAt(parent);
-    if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent);
+    if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent, fn);
     // `fn.call(this)`, `fn.apply(…)`: called here.
     if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
       const name = parent.name.text;
-      if (
-        (name === 'call' || name === 'apply') &&
-        ts.isCallExpression(parent.parent) &&
-        parent.parent.expression === parent
-      ) {
-        return this.maskAt(parent.parent);
+      if (ts.isCallExpression(parent.parent) && parent.parent.expression === parent) {
+        if (name === 'call' || name === 'apply') return this.maskAt(parent.parent);
+        // `fn.bind(this)` is `fn`, where the bound function goes.
+        if (name === 'bind') return this.rebound(parent.parent) ? 0 : this.referenceMask(parent.parent, escape, fn);
       }
       return escape;
     }
@@ -330,7 +364,159 @@ export class Reachability {
       (parent as TS.IfStatement).expression === node
     )
       return 0;
+    return this.storedMask(node, escape);
+  }
+
+  /**
+   * A function stored where this file calls it later: in an array the file iterates
+   * (`const handlers = [a, b]; for (const h of handlers) h(req)`), or in a member it calls
+   * (`obj.handler = fn; … obj.handler(req)`, `this.onDone = fn`). It runs where those calls
+   * are. A member named like an event (`socket.onmessage = fn`) that the file never calls is a
+   * listener. Anywhere else: `escape`.
+   */
+  private storedMask(node: TS.Node, escape: number): number {
+    const ts = this.ts;
+    const parent = node.parent;
+    if (ts.isArrayLiteralExpression(parent)) {
+      const array = outerWrapper(ts, parent);
+      const holder = array.parent;
+      if (holder && ts.isVariableDeclaration(holder) && holder.initializer === array && ts.isIdentifier(holder.name)) {
+        const binding = this.binder.resolve(holder.name);
+        if (!binding) return escape;
+        // `export const handlers = [a, b]`: the importers call them.
+        let mask = declaredExportName(ts, binding) === undefined ? 0 : escape;
+        for (const ref of binding.references) mask |= this.elementUseMask(ref, escape);
+        return mask;
+      }
+      return this.elementUseMask(array, escape);
+    }
+    if (
+      ts.isBinaryExpression(parent) &&
+      parent.right === node &&
+      parent.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      (ts.isPropertyAccessExpression(skipOuter(ts, parent.left)) ||
+        ts.isElementAccessExpression(skipOuter(ts, parent.left)))
+    ) {
+      return this.assignedMemberMask(parent, escape);
+    }
     return escape;
+  }
+
+  /** What is done with the elements of an array of functions at `node`: iterated and called, passed on, or left. */
+  private elementUseMask(node: TS.Node, escape: number): number {
+    const ts = this.ts;
+    const outer = outerWrapper(ts, node);
+    const parent = outer.parent;
+    if (!parent) return escape;
+    // for (const h of handlers) h(req)
+    if (ts.isForOfStatement(parent) && parent.expression === outer) {
+      const declared = ts.isVariableDeclarationList(parent.initializer)
+        ? parent.initializer.declarations[0]?.name
+        : undefined;
+      const element = declared && ts.isIdentifier(declared) ? this.binder.resolve(declared) : undefined;
+      if (!element) return this.maskAt(parent);
+      let mask = 0;
+      for (const ref of element.references) mask |= this.referenceMask(ref, escape);
+      return mask;
+    }
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === outer) {
+      const call = parent.parent;
+      if (!ts.isCallExpression(call) || call.expression !== parent) return 0; // `handlers.length`
+      if (!INHERITING_METHODS.has(parent.name.text)) return 0; // `handlers.push(x)`, `handlers.includes(h)`
+      // handlers.forEach((h) => h(req))
+      const callback = call.arguments[0] && skipOuter(ts, call.arguments[0]);
+      const param =
+        callback && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))
+          ? callback.parameters[0]?.name
+          : undefined;
+      const element = param && ts.isIdentifier(param) ? this.binder.resolve(param) : undefined;
+      if (!element) return this.maskAt(call);
+      let mask = 0;
+      for (const ref of element.references) mask |= this.referenceMask(ref, escape);
+      return mask;
+    }
+    // handlers[i](req)
+    if (ts.isElementAccessExpression(parent) && parent.expression === outer) {
+      const call = outerWrapper(ts, parent).parent;
+      return ts.isCallExpression(call) && call.expression === outerWrapper(ts, parent) ? this.maskAt(call) : escape;
+    }
+    // app.use(...handlers), app.use(handlers)
+    const site = ts.isSpreadElement(parent) ? parent.parent : parent;
+    if ((ts.isCallExpression(site) || ts.isNewExpression(site)) && site.expression !== outer)
+      return this.callbackMask(site);
+    return escape;
+  }
+
+  /**
+   * The context of a function assigned to a member, `target.name = fn`: where the file calls
+   * `target.name(…)` or passes it on (`target` the same variable, or `this` in the same class);
+   * for a member named like an event handler (`onmessage`, `onClose`) that the file never uses,
+   * the event's context, as `target.on(event, fn)` would give; else `escape`.
+   */
+  private assignedMemberMask(assignment: TS.BinaryExpression, escape: number): number {
+    // `api.get = api.get`, `a.f = b.f; b.f = a.f`: a member that only feeds itself adds nothing.
+    if (this.assigning.has(assignment)) return 0;
+    this.assigning.add(assignment);
+    try {
+      return this.assignedMemberMaskOf(assignment, escape);
+    } finally {
+      this.assigning.delete(assignment);
+    }
+  }
+
+  private assignedMemberMaskOf(assignment: TS.BinaryExpression, escape: number): number {
+    const ts = this.ts;
+    const left = skipOuter(ts, assignment.left) as TS.PropertyAccessExpression | TS.ElementAccessExpression;
+    const name = memberName(ts, left);
+    if (name === undefined) return escape;
+    const target = skipOuter(ts, left.expression);
+    let uses: readonly TS.Expression[] = [];
+    if (target.kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = enclosingClass(ts, assignment);
+      const statics = isStaticContext(ts, assignment);
+      if (cls) uses = (this.thisMembers(cls).get(name) ?? []).filter((use) => isStaticContext(ts, use) === statics);
+    } else if (ts.isIdentifier(target)) {
+      const binding = this.binder.resolve(target);
+      uses = (binding?.references ?? []).flatMap((ref) => {
+        const access = ref.parent;
+        return ts.isPropertyAccessExpression(access) && access.expression === ref && access.name.text === name
+          ? [access]
+          : [];
+      });
+    }
+    let mask = 0;
+    for (const use of uses) {
+      const outer = outerWrapper(ts, use);
+      const parent = outer.parent;
+      if (ts.isBinaryExpression(parent) && parent.left === outer && isAssignment(ts, parent.operatorToken.kind))
+        continue;
+      mask |= this.referenceMask(use, escape);
+    }
+    if (mask !== 0) return mask;
+    const event = /^on([A-Za-z]+)$/.exec(name)?.[1];
+    if (event !== undefined && commonJsExport(ts, this.binder, left) === undefined) {
+      const lower = event.toLowerCase();
+      return [...LIFECYCLE_EVENTS].some((e) => e.toLowerCase() === lower) ? this.maskAt(assignment) : REQUEST;
+    }
+    return escape;
+  }
+
+  /** `this.m = this.m.bind(this)`: a method bound in place, whose uses are those of `this.m`. */
+  private rebound(bind: TS.CallExpression): boolean {
+    const ts = this.ts;
+    const node = outerWrapper(ts, bind);
+    const parent = node.parent;
+    if (!ts.isBinaryExpression(parent) || parent.right !== node || !isAssignment(ts, parent.operatorToken.kind))
+      return false;
+    const target = skipOuter(ts, parent.left);
+    const source = skipOuter(ts, (bind.expression as TS.PropertyAccessExpression).expression);
+    return (
+      ts.isPropertyAccessExpression(target) &&
+      ts.isPropertyAccessExpression(source) &&
+      target.expression.kind === ts.SyntaxKind.ThisKeyword &&
+      source.expression.kind === ts.SyntaxKind.ThisKeyword &&
+      target.name.text === source.name.text
+    );
   }
 
   /** Where an anonymous function is written decides when it runs. */
@@ -341,7 +527,7 @@ export class Reachability {
     if (!parent) return UNKNOWN;
     if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.expression === node)
       return this.maskAt(parent);
-    if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent);
+    if (ts.isCallExpression(parent) || ts.isNewExpression(parent)) return this.callbackMask(parent, fn);
     const exported = this.exportPositionMask(fn);
     if (exported !== undefined) return exported;
     // `{ fetch(req) {} }`, `{ handler: async () => {} }`: the object decides.
@@ -357,14 +543,11 @@ export class Reachability {
     }
     if (ts.isJsxExpression(parent)) return REQUEST;
     // exports.init = function () {…}, module.exports.setup = () => {…}
-    if (
-      ts.isBinaryExpression(parent) &&
-      parent.right === node &&
-      parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
-    ) {
-      return unknownCallersContext(memberName(ts, parent.left));
-    }
-    return UNKNOWN;
+    const escape =
+      ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+        ? unknownCallersContext(memberName(ts, parent.left))
+        : UNKNOWN;
+    return this.storedMask(node, escape);
   }
 
   private objectMask(obj: TS.Node): number {
@@ -380,12 +563,16 @@ export class Reachability {
     return UNKNOWN;
   }
 
-  /** The context of a callback passed to `call`. */
-  private callbackMask(call: TS.CallExpression | TS.NewExpression): number {
+  /** The context of a callback passed to `call`; `fn`, when known, is the callback itself. */
+  private callbackMask(call: TS.CallExpression | TS.NewExpression, fn?: TS.Node): number {
     const ts = this.ts;
     const outer = this.maskAt(call);
     const callee = skipOuter(ts, call.expression);
     if (this.hooks.isScheduler(call)) return BACKGROUND;
+    if (fn && this.isCompletionCallback(call, callee, fn)) return outer;
+    const timer = this.hooks.timer?.(call);
+    if (timer === 'setInterval') return BACKGROUND;
+    if (timer === 'setTimeout') return outer;
     if (ts.isIdentifier(callee)) {
       if (this.binder.isGlobal(callee) && INHERITING_GLOBALS.has(callee.text)) return outer;
       if (this.binder.isGlobal(callee, 'setInterval')) return BACKGROUND;
@@ -398,6 +585,7 @@ export class Reachability {
     if (method !== undefined) {
       if (INHERITING_METHODS.has(method)) return outer;
       if (LISTENER_METHODS.has(method) && ts.isCallExpression(call)) {
+        if (ONCE_METHODS.has(method)) return outer;
         const event = stringValue(ts, call.arguments[0]);
         if (event !== undefined && LIFECYCLE_EVENTS.has(event)) return outer;
         if (ts.isPropertyAccessExpression(callee) && this.binder.isGlobal(callee.expression, 'process')) return outer;
@@ -411,6 +599,45 @@ export class Reachability {
       }
     }
     return REQUEST;
+  }
+
+  /**
+   * Whether `fn`, an argument of `call`, is a completion callback: called once when the work the
+   * call starts is done, so in the caller's context (`fs.readdir(dir, (err, files) => …)`). Told by
+   * its shape, an error-first callback (first parameter `err`, `error`, `e`; none named like a
+   * request, response or context, which Express error middleware and error handlers have), or
+   * by the callee, a node-style API (NODE_STYLE_APIS). Listener registrations are decided by
+   * their event instead.
+   */
+  private isCompletionCallback(
+    call: TS.CallExpression | TS.NewExpression,
+    callee: TS.Expression,
+    fn: TS.Node,
+  ): boolean {
+    const ts = this.ts;
+    if (
+      !(
+        ts.isFunctionExpression(fn) ||
+        ts.isArrowFunction(fn) ||
+        ts.isFunctionDeclaration(fn) ||
+        ts.isMethodDeclaration(fn)
+      ) ||
+      ts.isNewExpression(call)
+    )
+      return false;
+    const method = memberName(ts, callee);
+    if (method !== undefined && LISTENER_METHODS.has(method)) return false;
+    const member = this.hooks.packageMember?.(callee);
+    if (member) {
+      const api = NODE_STYLE_APIS.get(member.module);
+      const name = member.path[member.path.length - 1];
+      if (api && name !== undefined && (api.members === '*' ? !api.except?.includes(name) : api.members.includes(name)))
+        return true;
+    }
+    const params = fn.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
+    return (
+      params.length > 0 && ERROR_PARAMETER.test(params[0]!) && !params.some((name) => REQUEST_PARAMETER.test(name))
+    );
   }
 
   /**
@@ -441,7 +668,10 @@ export class Reachability {
     return facts.constructionMask;
   }
 
-  private methodMask(method: TS.MethodDeclaration | TS.AccessorDeclaration, cls: TS.ClassLikeDeclaration): number {
+  private methodMask(
+    method: TS.MethodDeclaration | TS.AccessorDeclaration | TS.PropertyDeclaration,
+    cls: TS.ClassLikeDeclaration,
+  ): number {
     const ts = this.ts;
     const name = nameText(ts, method.name);
     const facts = this.classFacts(cls);
@@ -456,17 +686,59 @@ export class Reachability {
         return BACKGROUND;
       }
     }
-    if (facts.nestRequestHandler) return REQUEST;
-    let mask = facts.escapes ? unknownCallersContext(name) : 0;
-    for (const instance of facts.exportedAs) mask |= this.exportMask(`${instance}.${name ?? ''}`);
-    if (isStatic(ts, method)) {
-      // Static methods: called as `Cls.m()`; the class binding's member uses tell.
+    const statics = isStatic(ts, method);
+    // A private helper is called by its own class only: its `this.` uses are all its callers.
+    const helper = this.isHelper(method, cls, name, statics);
+    if (facts.nestRequestHandler && !helper) return REQUEST;
+    let mask = 0;
+    if (statics) {
+      // Static methods: called as `Cls.m()`, in this file or, for an exported class, in others.
+      if (!helper) {
+        if (facts.classEscapes) mask |= unknownCallersContext(name);
+        for (const exported of facts.classExports) mask |= this.exportMask(`${exported}.${name ?? ''}`);
+      }
       mask |= this.memberUseMask(facts.classBinding?.references ?? [], name, true);
     } else {
+      if (!helper) {
+        if (facts.escapes) mask |= unknownCallersContext(name);
+        for (const instance of facts.exportedAs) mask |= this.exportMask(`${instance}.${name ?? ''}`);
+      }
       for (const instance of facts.instanceBindings) mask |= this.memberUseMask(instance.references, name, false);
-      mask |= this.thisCallsMask(cls, name);
     }
-    return mask;
+    return mask | this.thisUsesMask(cls, name, statics, ts.isAccessor(method));
+  }
+
+  /**
+   * Whether a member is a helper only its own class calls: `#m()`, `private m()`, or, the
+   * JavaScript convention, `_m()` in a class that extends nothing (a subclass of a stream or an
+   * emitter implements `_read`, `_transform`… for its base class to call), used through
+   * `this._m` and never through another object in this file.
+   */
+  private isHelper(
+    member: TS.MethodDeclaration | TS.AccessorDeclaration | TS.PropertyDeclaration,
+    cls: TS.ClassLikeDeclaration,
+    name: string | undefined,
+    statics: boolean,
+  ): boolean {
+    const ts = this.ts;
+    if (ts.isPrivateIdentifier(member.name) || hasModifier(ts, member, ts.SyntaxKind.PrivateKeyword)) return true;
+    if (name === undefined || !name.startsWith('_') || (cls.heritageClauses?.length ?? 0) > 0) return false;
+    const uses = this.thisMembers(cls).get(name) ?? [];
+    if (!uses.some((use) => isStaticContext(ts, use) === statics)) return false;
+    return this.memberNames().get(name) === uses.length;
+  }
+
+  private memberNameCounts: Map<string, number> | undefined;
+
+  /** How many times each name is accessed as a member (`x.name`) in the file. */
+  private memberNames(): ReadonlyMap<string, number> {
+    if (this.memberNameCounts) return this.memberNameCounts;
+    const counts = new Map<string, number>();
+    for (const node of this.hooks.ofKinds(this.ts.SyntaxKind.PropertyAccessExpression)) {
+      const name = (node as TS.PropertyAccessExpression).name.text;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    return (this.memberNameCounts = counts);
   }
 
   /** Contexts of `x.name(...)` uses among `refs`; any other use of `x` makes callers unknown. */
@@ -485,9 +757,32 @@ export class Reachability {
     return mask;
   }
 
-  private thisCallsMask(cls: TS.ClassLikeDeclaration, name: string | undefined): number {
+  /**
+   * What the class does with `this.<name>` (statics' in static code, instance members' elsewhere):
+   * calls it, passes it on (`bus.on('message', this.onMessage)`), binds it. An accessor runs
+   * where it is read or written.
+   */
+  private thisUsesMask(
+    cls: TS.ClassLikeDeclaration,
+    name: string | undefined,
+    statics: boolean,
+    accessor: boolean,
+  ): number {
+    const ts = this.ts;
     let mask = 0;
-    for (const use of this.thisMembers(cls).get(name ?? '') ?? []) mask |= this.maskAt(use);
+    for (const use of this.thisMembers(cls).get(name ?? '') ?? []) {
+      if (isStaticContext(ts, use) !== statics) continue;
+      if (accessor) {
+        mask |= this.maskAt(use);
+        continue;
+      }
+      const node = outerWrapper(ts, use);
+      const parent = node.parent;
+      // `this.m = this.m.bind(this)`: the target of an assignment is not a use.
+      if (ts.isBinaryExpression(parent) && parent.left === node && isAssignment(ts, parent.operatorToken.kind))
+        continue;
+      mask |= this.referenceMask(use, UNKNOWN);
+    }
     return mask;
   }
 
@@ -524,7 +819,9 @@ export class Reachability {
       exportedAs: [],
       constructionMask: 0,
       instanceBindings: [],
-      classBinding: cls.name ? this.binder.resolve(cls.name) : undefined,
+      classBinding: this.classBindingOf(cls),
+      classEscapes: false,
+      classExports: [],
     };
     for (const decorator of ts.getDecorators?.(cls) ?? []) {
       const name = this.hooks.decoratorName(decorator);
@@ -539,13 +836,21 @@ export class Reachability {
     }
     if (facts.nest) {
       facts.escapes = true;
+      facts.classEscapes = true;
       facts.singleton = !facts.requestScoped;
     }
-    // `export class`, `export default class`, `module.exports = Cls`: constructed by unknown callers.
+    // `export class`, `export default class`, `export const X = class {}`, `module.exports = class X {}`:
+    // constructed by unknown callers, or (cross-file) by the importers.
     const exported = exportedClassName(ts, cls);
-    if (exported !== undefined) {
-      facts.escapes = true;
-      facts.constructionMask |= this.hooks.exportSymbols ? this.exportMask(exported) : UNKNOWN;
+    if (exported !== undefined) this.noteClassExport(facts, exported);
+    if (facts.classBinding && facts.classBinding.declaration !== cls) {
+      const declared = declaredExportName(ts, facts.classBinding);
+      if (declared !== undefined) this.noteClassExport(facts, declared);
+    }
+    if (ts.isClassExpression(cls) && !facts.classBinding) {
+      const position = exportNameAt(ts, this.binder, cls);
+      if (position !== undefined) this.noteClassExport(facts, position);
+      else this.noteClassEscape(facts); // `new (class {})()`, `register(class {})`
     }
     for (const ref of facts.classBinding?.references ?? []) {
       const parent = ref.parent;
@@ -557,17 +862,46 @@ export class Reachability {
       } else if (ts.isHeritageClause(parent.parent?.parent ?? parent) || ts.isExpressionWithTypeArguments(parent)) {
         facts.constructionMask |= UNKNOWN;
       } else {
-        facts.escapes = true;
-        facts.constructionMask |= this.exportPositionMask(ref) ?? UNKNOWN;
+        const name = exportNameAt(ts, this.binder, ref);
+        if (name !== undefined) this.noteClassExport(facts, name);
+        else this.noteClassEscape(facts);
       }
     }
-    // A class expression assigned directly: `module.exports = new (class {})()` is rare; treat
-    // anonymous classes as escaping.
-    if (!cls.name) {
-      facts.escapes = true;
-      facts.constructionMask |= UNKNOWN;
-    }
     return facts;
+  }
+
+  /**
+   * The binding a class is used through: its name, or the variable a class expression initialises
+   * (`const Store = class {}`). None for a class expression written in place (`module.exports = class {}`).
+   */
+  private classBindingOf(cls: TS.ClassLikeDeclaration): Binding | undefined {
+    const ts = this.ts;
+    if (ts.isClassExpression(cls)) {
+      const parent = outerWrapper(ts, cls).parent;
+      if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name))
+        return this.binder.resolve(parent.name);
+      return undefined;
+    }
+    return cls.name ? this.binder.resolve(cls.name) : undefined;
+  }
+
+  /** The class leaves the module as export `name`: its importers construct it and call its statics. */
+  private noteClassExport(facts: ClassFacts, name: string): void {
+    facts.escapes = true;
+    if (this.hooks.exportSymbols) {
+      facts.constructionMask |= this.exportMask(name);
+      facts.classExports.push(name);
+    } else {
+      facts.constructionMask |= UNKNOWN;
+      facts.classEscapes = true;
+    }
+  }
+
+  /** The class goes where this file cannot follow it (passed on, stored): anyone may construct it. */
+  private noteClassEscape(facts: ClassFacts): void {
+    facts.escapes = true;
+    facts.classEscapes = true;
+    facts.constructionMask |= UNKNOWN;
   }
 
   // const registry = new Registry()  at module scope: a singleton whose fields are shared.
@@ -626,7 +960,17 @@ export interface ClassFacts {
   constructionMask: number;
   /** Module-level variables holding an instance. */
   instanceBindings: Binding[];
+  /** The class's name, or the variable a class expression initialises. */
   classBinding: Binding | undefined;
+  /** The class itself reaches code outside this file (not as `classExports`): its statics have unknown callers. */
+  classEscapes: boolean;
+  /** With cross-file analysis: export names of the class (`Registry`, `default`); its statics are `Registry.m`. */
+  classExports: string[];
+}
+
+function enclosingClass(ts: TypeScript, node: TS.Node): TS.ClassLikeDeclaration | undefined {
+  for (let current = node.parent; current; current = current.parent) if (ts.isClassLike(current)) return current;
+  return undefined;
 }
 
 function isStatic(ts: TypeScript, node: TS.Node): boolean {

@@ -513,7 +513,8 @@ function findStarts(
   }
   if (best) found.start = best.fact;
   if (dom !== undefined && !declared.has(dom.split('.')[0]!)) found.browser = `uses \`${dom}\``;
-  else if (jsx) found.browser = 'renders JSX';
+  // JSX in a file that loads a server package is server rendering (hono/jsx, an SSR handler).
+  else if (jsx && !loadsServer) found.browser = 'renders JSX';
   return found;
 }
 

@@ -1,4 +1,13 @@
-import { compactText, isFunctionNode, isStaticContext, memberName, nameText, outerWrapper, skipOuter } from './ast.js';
+import {
+  compactText,
+  isAssignment,
+  isFunctionNode,
+  isStaticContext,
+  memberName,
+  nameText,
+  outerWrapper,
+  skipOuter,
+} from './ast.js';
 import type { Binding } from './binder.js';
 import type { FileContext } from './context.js';
 import { exportNamesOf } from './exports.js';
@@ -508,10 +517,6 @@ function isTimerHandle(ctx: FileContext, value: TS.Expression): boolean {
     ctx.binder.isGlobal(e.expression) &&
     /^set(Interval|Timeout|Immediate)$/.test(e.expression.text)
   );
-}
-
-function isAssignment(ts: TypeScript, kind: TS.SyntaxKind): boolean {
-  return kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 }
 
 function isUpdate(ts: TypeScript, node: TS.PrefixUnaryExpression | TS.PostfixUnaryExpression): boolean {

@@ -3,7 +3,7 @@ import type { Binding } from './binder.js';
 import type { FileContext } from './context.js';
 import { snippet } from './detectors/finding.js';
 import { writeFacts, type WriteFacts } from './detectors/hand-rolled.js';
-import { exportNameAt, exportNamesOf, unitExportNames } from './exports.js';
+import { exportNameAt, exportNamesOf, unitExportNames, valueExportNames } from './exports.js';
 import { isServerlessModule } from './file-scope.js';
 import { normalizeModule } from './imports.js';
 import { CONTEXTS } from './reach.js';
@@ -54,6 +54,8 @@ export interface ImportUse extends ModulePath {
   write?: { op: Access['op']; method?: string; facts: WriteFacts };
   /** The use calls or constructs the export: `createCache(…)`, for messages. */
   call?: string;
+  /** The use constructs the export (`new Registry()`): it does not pass the class on, so its statics' callers stay known. */
+  construct?: true;
   /** The call's value is returned by these exports of this file (a factory of a factory). */
   returnedBy?: string[];
   /** Categories a suppression comment turns off at the call. */
@@ -159,6 +161,18 @@ export function summarize(
     }
     addUse(ctx, summary, { specifier, viaDefault: false, path: [] }, node);
   }
+  // Exports written in place (`module.exports = function () {…}`, `exports.f = () => …`): callers
+  // in other files reach the function's own symbol through these names.
+  const k = ts.SyntaxKind;
+  const inPlace = ctx.ofKinds(
+    k.ExportAssignment,
+    k.BinaryExpression,
+    k.ObjectLiteralExpression,
+    k.FunctionDeclaration,
+    k.ClassDeclaration,
+  );
+  for (const name of valueExportNames(ts, ctx.binder, inPlace))
+    if (!exports.has(name)) exports.set(name, { local: name });
 
   summary.exports = [...exports];
 
@@ -287,6 +301,7 @@ function addUse(ctx: FileContext, summary: ModuleSummary, origin: ModulePath, re
   if (write) use.write = write;
   if (isCall) {
     use.call = snippet(ctx, parent);
+    if (ts.isNewExpression(parent)) use.construct = true;
     const returnedBy = returningExports(ctx, parent);
     if (returnedBy.length > 0) use.returnedBy = returnedBy;
   }

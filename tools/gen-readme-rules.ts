@@ -87,7 +87,7 @@ ${rows.join('\n')}
   minified bundles, tool configuration (\`*.config.*\`, \`.eslintrc.*\`, gulp/grunt/webpack/rollup files) and
   these folders: ${scopeDirs.join(', ')}. \`'use client'\` modules are skipped by the rules themselves.
 - \`strict\`: the same, and it also lints ${STRICT_INCLUDES.map((g) => `\`${g.slice(3, -3)}/\``).join(', ')}, where long-running workers and queue
-  consumers often live (the CLI reaches them with \`"defaultScope": false\` or \`include\`).
+  consumers often live (the CLI reports them with \`"defaultScope": false\`: it reads \`scripts/\` as context, not server code).
 
 ### Settings and options
 
@@ -126,10 +126,25 @@ the project (\`.gitignore\`, its configuration file, baselines, changed-file sel
 [across files](#across-files). So the two differ in exactly these ways:
 
 - the CLI reports exported state written only in other files, and stores created through project
-  wrappers at the wrappers' call sites (the plugin reports the store inside the wrapper instead);
+  wrappers called in several places at the wrappers' call sites (the plugin reports the store
+  inside the wrapper, as the CLI does for a wrapper with a single call site);
 - the CLI drops what only runs at load time or from scripts when the callers are in other files (the
   plugin, not seeing them, treats an exported function's callers as unknown, which is request time);
-- the CLI lists related locations in other files.
+- the CLI lists related locations in other files;
+- the CLI reports only [server code](#what-is-server-code), what the entry points reach; the plugin,
+  seeing one file, keeps the path scope (tests, scripts, migrations, seeds, build configuration and
+  build output out; \`'use client'\` modules skipped), so in a monorepo it also sees the browser apps,
+  CLIs and tooling packages. Point its \`files\` at the server packages:
+
+  \`\`\`js
+  // eslint.config.js
+  import statecheck from 'statecheck';
+  export default [
+    { ...statecheck.configs.recommended, files: ['apps/api/**/*.ts', 'packages/server-*/**/*.ts'] },
+  ];
+  \`\`\`
+
+  (\`statecheck --explain-scope <file>\` tells which packages the CLI counts as server code).
 
 \`statecheck --no-cross-file\` reports exactly what the plugin reports. Use both: the plugin while you
 type, the CLI in CI.`;

@@ -2,7 +2,7 @@ import { CATEGORIES, CATEGORY_INFO, type Category } from '../../core/index.js';
 import { docsUrl } from '../package.js';
 import { type Finding, type ReporterOptions, type ScanResult, UNUSED_DIRECTIVE } from '../types.js';
 import { mdCode, mdMessage, mdPath, mdText } from './escape.js';
-import { plural, sentence, skippedCounts } from './util.js';
+import { plural, scopeLine, sentence, skippedCounts } from './util.js';
 
 const NONE = '—';
 
@@ -101,5 +101,7 @@ function summaryNotes(result: ScanResult): string[] {
     notes.push(
       `${plural(result.baseline.suppressed, 'known finding')} hidden by the baseline ${mdPath(result.baseline.file)}`,
     );
+  const scope = scopeLine(result);
+  if (scope !== undefined) notes.push(mdText(scope));
   return notes;
 }

@@ -78,10 +78,37 @@ export function summaryLine(result: ScanResult, options: ReporterOptions): strin
     if (result.baseline.stale > 0)
       skipped += `, ${plural(result.baseline.stale, 'baseline entry', 'baseline entries')} no longer found (prune with --update-baseline)`;
   }
+  const scope = scopeLine(result);
+  const second = scope === undefined ? '' : `\n${c.dim(scope)}`;
   if (result.findings.length === 0)
-    return guardCommands(`${c.green('✔')} no process-bound state found (${scanned}${skipped})`);
+    return guardCommands(`${c.green('✔')} no process-bound state found (${scanned}${skipped})${second}`);
   const counts = `${plural(result.findings.length, 'finding')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`;
-  return guardCommands(`${errors > 0 ? c.red('✖') : c.yellow('⚠')} ${c.bold(counts)} in ${scanned}${skipped}`);
+  return guardCommands(`${errors > 0 ? c.red('✖') : c.yellow('⚠')} ${c.bold(counts)} in ${scanned}${skipped}${second}`);
+}
+
+const CONTEXT_LABELS = [
+  ['browser', 'browser'],
+  ['cli', 'CLI'],
+  ['test', 'tests'],
+  ['tooling', 'tooling'],
+  ['not-reached', 'not reached'],
+] as const;
+
+/**
+ * How the run decided what is server code, and how many files it read as what:
+ * `scope (1 entry point): 16 files read as server code, 2 as context (1 tests, 1 tooling)`.
+ */
+export function scopeLine(result: Pick<ScanResult, 'summary'>): string | undefined {
+  const scope = result.summary.scope;
+  if (!scope) return undefined;
+  const how =
+    scope.mode === 'entry-points' ? plural(scope.entryPoints, 'entry point') : 'no entry point found: path scope';
+  const parts = CONTEXT_LABELS.flatMap(([kind, label]) =>
+    scope.context[kind] > 0 ? [`${scope.context[kind]} ${label}`] : [],
+  );
+  const context = Object.values(scope.context).reduce((a, b) => a + b, 0);
+  const skipped = scope.skipped > 0 ? `, ${scope.skipped} not analysed` : '';
+  return `scope (${how}): ${plural(scope.server, 'file')} read as server code, ${context} as context${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${skipped}`;
 }
 
 const SKIP_LABELS: Record<SkipKind, string> = {

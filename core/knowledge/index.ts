@@ -18,5 +18,7 @@ export {
   LISTENER_METHODS,
   NEST_LIFECYCLE,
   NEST_REQUEST_CLASSES,
+  NODE_STYLE_APIS,
+  ONCE_METHODS,
 } from './lifecycle.js';
 export { SERVERLESS_PATHS } from './serverless.js';

@@ -17,7 +17,10 @@
  * server package) are never entry points.
  *
  * **Server code** is every file an entry point reaches through imports that load code (ESM, CommonJS, literal
- * `import()`; not `import type`). The rest is read as context, not reported. With no entry point at all, every file but
+ * `import()`; not `import type`), except files that say themselves what else they are — tests, CLIs, package `bin`
+ * files, browser code, files under context folders — which stay that even when the server imports them (a barrel
+ * re-exporting a test helper or a DOM controller), and are not walked through. The rest is read as context, not
+ * reported. With no entry point at all, every file but
  * browser code is server code and the path scope decides (`mode: 'fallback'`).
  */
 import { SERVER_FRAMEWORKS, type EntryFactKind, type ScopeFacts } from '../scope-facts.js';
@@ -127,7 +130,7 @@ export function computeScope(input: ScopeInput): ScopeResult {
       );
     }
   } else {
-    reach(entries, graph, verdicts);
+    reach(entries, graph, places, verdicts);
     classifyRest(input, places, graph, verdicts, entries.length);
   }
   const counts = { server: 0, context: { browser: 0, cli: 0, test: 0, tooling: 0, 'not-reached': 0 } };
@@ -298,8 +301,18 @@ function serverLibraries(
   return libraries;
 }
 
-/** Breadth-first from every entry point: each reached file keeps its entry and the file it was reached from. */
-function reach(entries: readonly ScopeEntry[], graph: ImportGraph, verdicts: Map<string, ScopeVerdict>): void {
+/**
+ * Breadth-first from every entry point: each reached file keeps its entry and the file it was
+ * reached from. A file that says itself what it is (a test, a CLI, browser code, a file in a
+ * context folder) stays that, even when the server imports it (a barrel re-exporting a test
+ * helper or a DOM controller): the walk does not go through it.
+ */
+function reach(
+  entries: readonly ScopeEntry[],
+  graph: ImportGraph,
+  places: Places,
+  verdicts: Map<string, ScopeVerdict>,
+): void {
   const queue: string[] = [];
   for (const e of entries) {
     verdicts.set(e.path, { server: true, entry: e.path, entryWhy: e.why });
@@ -312,6 +325,8 @@ function reach(entries: readonly ScopeEntry[], graph: ImportGraph, verdicts: Map
     const { entry, entryWhy } = reached;
     for (const target of graph.serverTargets(via)) {
       if (verdicts.has(target)) continue;
+      const facts = graph.facts(target);
+      if (facts && ownKind(facts, target, places)) continue;
       verdicts.set(target, { server: true, entry, entryWhy, via });
       queue.push(target);
     }

@@ -84,7 +84,7 @@ describe('gates and output', () => {
     const { code, stdout } = await runCli(['--format', 'json', '--output', 'reports/statecheck.json'], dir.path);
     expect(code).toBe(1);
     expect(stdout).toMatch(
-      /^✖ 2 findings \(2 errors, 0 warnings\) in 1 file scanned in \d+ ms\nreport written to reports\/statecheck\.json\n$/,
+      /^✖ 2 findings \(2 errors, 0 warnings\) in 1 file scanned in \d+ ms\nscope \(no entry point found: path scope\): 1 file read as server code, 0 as context\nreport written to reports\/statecheck\.json\n$/,
     );
     expect(JSON.parse(readFileSync(join(dir.path, 'reports/statecheck.json'), 'utf8')).findings).toHaveLength(2);
   });

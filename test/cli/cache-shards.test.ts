@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codeHash } from '../../cli/build-id.js';
@@ -33,6 +33,19 @@ describe('result cache', () => {
     writeFileSync(join(dir.path, CACHE), JSON.stringify(cache));
     expect(lines(await report())).toEqual(lines(cold).slice(0, 1));
     expect(lines(await report(['--no-cache']))).toEqual(lines(cold));
+  });
+
+  it('is not rewritten by a warm run over unchanged files, and is when one changed', async () => {
+    dir.write('src/app.js', SAMPLE_APP);
+    dir.write('src/other.js', 'module.exports = 1;\n');
+    await report();
+    const written = statSync(join(dir.path, CACHE)).mtimeMs;
+    await new Promise((done) => setTimeout(done, 20));
+    await report();
+    expect(statSync(join(dir.path, CACHE)).mtimeMs).toBe(written);
+    dir.write('src/other.js', 'module.exports = 2;\n');
+    await report();
+    expect(statSync(join(dir.path, CACHE)).mtimeMs).toBeGreaterThan(written);
   });
 
   it('re-analyses a file whose content changed', async () => {
@@ -72,11 +85,11 @@ describe('result cache', () => {
   // An app with findings of its own, and a store with the route that writes it (summaries the link step joins).
   const STORE = 'export const sessions = new Map();\n';
   const ROUTE =
-    "import express from 'express';\nimport { sessions } from './store.js';\nconst app = express();\napp.post('/login', (req, res) => { sessions.set(req.body.id, req.body); res.end(); });\napp.listen(3000);\n";
+    "import express from 'express';\nimport './sample.js';\nimport { sessions } from './store.js';\nconst app = express();\napp.post('/login', (req, res) => { sessions.set(req.body.id, req.body); res.end(); });\napp.listen(3000);\n";
   it.each([
     ['a related list that is null', 'sample', (e: CachedEntry) => void (e.result.findings[0]!.related = null)],
     ['a finding without a message', 'sample', (e: CachedEntry) => void delete e.result.findings[0]!.message],
-    ['a line that is a string', 'sample', (e: CachedEntry) => void (e.result.findings[0]!.line = '1')],
+    ['an offset that is a string', 'sample', (e: CachedEntry) => void (e.result.findings[0]!.start = '1')],
     ['an unknown category', 'sample', (e: CachedEntry) => void (e.result.findings[0]!.category = 'constructor')],
     ['errors that are not a list', 'sample', (e: CachedEntry) => void (e.result.errors = {})],
     ['a result that is a string', 'sample', (e: CachedEntry) => void (e.result = 'x' as never)],

@@ -47,7 +47,9 @@ describe('statecheck CLI', () => {
     write('src/ok.js', "const express = require('express');\nmodule.exports = express();\n");
     const { code, stdout } = await runCli([], tmp.path);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^✔ no process-bound state found \(1 file scanned in \d+ ms\)\n$/);
+    expect(stdout).toMatch(
+      /^✔ no process-bound state found \(1 file scanned in \d+ ms\)\nscope \(no entry point found: path scope\): 1 file read as server code, 0 as context\n$/,
+    );
   });
 
   it('prints findings grouped by file with a code frame, the packages and the write sites', async () => {
@@ -73,6 +75,7 @@ describe('statecheck CLI', () => {
         '    written here at request time: line 7:3',
         '',
         '✖ 2 findings (2 errors, 0 warnings) in 1 file scanned in N ms',
+        'scope (no entry point found: path scope): 1 file read as server code, 0 as context',
         '',
       ].join('\n'),
     );
@@ -205,11 +208,13 @@ describe('the statecheck binary', () => {
     const found = spawnCli(['--no-cache', 'src'], tmp.path);
     expect(found).toMatchObject({ code: 1, stderr: '' });
     expect(found.stdout).toMatch(
-      /^src\/app\.js\n {2}4:9 {2}error {2}`session\(…\)`[^]*\n✖ 2 findings \(2 errors, 0 warnings\) in 2 files scanned in \d+ ms\n$/,
+      /^src\/app\.js\n {2}4:9 {2}error {2}`session\(…\)`[^]*\n✖ 2 findings \(2 errors, 0 warnings\) in 2 files scanned in \d+ ms\nscope \(no entry point found: path scope\): 2 files read as server code, 0 as context\n$/,
     );
     const clean = spawnCli(['--no-cache', 'src/ok.js'], tmp.path);
     expect(clean).toMatchObject({ code: 0, stderr: '' });
-    expect(clean.stdout).toMatch(/^✔ no process-bound state found \(1 file scanned in \d+ ms\)\n$/);
+    expect(clean.stdout).toMatch(
+      /^✔ no process-bound state found \(1 file scanned in \d+ ms\)\nscope \(no entry point found: path scope\): 2 files read as server code, 0 as context\n$/,
+    );
   });
 
   it('exits 2 with a message and a hint on stderr, nothing on stdout, for a usage error', () => {

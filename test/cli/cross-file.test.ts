@@ -81,6 +81,7 @@ describe('the subject of each finding', () => {
         'const app = express();',
         'const users = createCache();',
         "app.use(session({ secret: 'x' }));",
+        'export const admins = createCache();',
         "app.get('/', (req, res) => {",
         '  stats.hits++;',
         '  res.json(users.get(req.query.id));',
@@ -96,6 +97,7 @@ describe('the subject of each finding', () => {
     expect(findings.map((f) => `${f.file}:${f.line} ${f.category} ${f.subject}`)).toEqual([
       'src/app.js:6 process-cache lru-cache',
       'src/app.js:7 memory-session express-session',
+      'src/app.js:8 process-cache lru-cache',
       'src/stats.js:1 module-state stats',
     ]);
   });
@@ -199,5 +201,35 @@ describe('cross-file analysis with the cache, shards and changed files', () => {
     const changed = await json(['--no-cache', '--changed']);
     expect(changed.summary.files).toBe(1);
     expect(at(changed)).toEqual(['statecheck/no-module-state src/stats.js:1:14 <- src/count.js:3']);
+  });
+});
+
+describe('files named on the command line (pre-commit, lint-staged)', () => {
+  const dir = join(CROSS_FILE, 'named-files');
+  const FILES = [
+    'src/server.js',
+    'src/routes.js',
+    'src/lib/cache.js',
+    'src/lib/stats.js',
+    'scripts/seed.js',
+    'test/routes.test.js',
+  ];
+  const findings = async (args: string[]) => {
+    const { stdout, stderr } = await runCli(['--format', 'json', '--no-cache', ...args], dir);
+    expect(stderr).toBe('');
+    const report = JSON.parse(stdout) as {
+      findings: { file: string; line: number; column: number; category: string; fingerprint: string }[];
+    };
+    return report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.category} ${f.fingerprint}`);
+  };
+
+  it('give the same findings for those files as a run over the whole project, alone or together', async () => {
+    const whole = await findings([]);
+    expect(whole.length).toBeGreaterThanOrEqual(4);
+    for (const file of FILES)
+      expect(await findings([file]), file).toEqual(whole.filter((f) => f.startsWith(`${file}:`)));
+    expect(await findings(['src/lib/stats.js', 'src/routes.js', 'test/routes.test.js'])).toEqual(
+      whole.filter((f) => f.startsWith('src/lib/stats.js:') || f.startsWith('src/routes.js:')),
+    );
   });
 });

@@ -130,8 +130,9 @@ describe.runIf(POSIX)('output escaping, every format, through the CLI', () => {
     const lines = (await run('github')).replace(/\n$/, '').split('\n');
     const commands = lines.filter((line) => line.startsWith('::'));
     expect(commands).toHaveLength(FINDINGS + 1);
-    expect(lines).toHaveLength(FINDINGS + 2);
-    expect(lines.at(-1)).toMatch(/^✖ \d+ findings/);
+    expect(lines).toHaveLength(FINDINGS + 3);
+    expect(lines.at(-2)).toMatch(/^✖ \d+ findings/);
+    expect(lines.at(-1)).toMatch(/^scope \(/);
     const unescape = (value: string) =>
       value.replace(/%(0D|0A|3A|2C|25)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
     const files: string[] = [];

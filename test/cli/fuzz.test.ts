@@ -226,6 +226,9 @@ const PROTOTYPE_CONFIG = {
     ]),
   ),
   rules: { 'process-cache': ['error', { allow: PROTOTYPE_NAMES }] },
+  // Every mutant is a program of its own: no scope (a mutant that starts a server would make the
+  // others unreached context of one program).
+  defaultScope: false,
 };
 
 interface Report {

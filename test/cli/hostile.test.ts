@@ -18,6 +18,7 @@ import { DEFAULT_LIMITS } from '../../cli/source.js';
 import type { AnalysisSettings } from '../../cli/types.js';
 import { flatFile, type FlatShape } from '../../bench/flat.js';
 import { DETECTORS } from '../../core/detectors/index.js';
+import { lineOf, lineStarts } from '../../core/index.js';
 import { BIN, type CliResult, runCli, spawnCli } from '../helpers/cli.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 import { SAMPLE_APP, useTempDir } from '../helpers/tmp.js';
@@ -35,7 +36,14 @@ interface Report {
   }[];
   errors: { file: string; message: string }[];
   skipped: { file: string; kind: string; reason: string }[];
-  summary: { files: number; findings: number; errors: number; skipped: Record<string, number>; durationMs: number };
+  summary: {
+    files: number;
+    findings: number;
+    errors: number;
+    skipped: Record<string, number>;
+    scope?: unknown;
+    durationMs: number;
+  };
 }
 
 function json(stdout: string): Report {
@@ -220,6 +228,7 @@ describe.runIf(POSIX)('a scan of hostile input', () => {
       findings: report.findings.length,
       errors: report.errors.length,
       skipped: report.summary.skipped,
+      scope: report.summary.scope,
       durationMs: report.summary.durationMs,
     });
     expect(report.findings.some((f) => f.file.includes('secret') || f.file.startsWith('src/linked-folder'))).toBe(
@@ -238,7 +247,7 @@ describe.runIf(POSIX)('a scan of hostile input', () => {
     expect(pretty.stdout).toContain('  src/loop.js: skipped: symbolic link loop (not followed)\n');
     // Files skipped on purpose: one line, counted by kind.
     expect(pretty.stdout).toMatch(
-      / in 26 files scanned in \d+ ms; 6 files skipped \(1 generated, 2 minified, 1 too large, 1 binary, 1 not a regular file\)\n$/,
+      / in 26 files scanned in \d+ ms; 6 files skipped \(1 generated, 2 minified, 1 too large, 1 binary, 1 not a regular file\)\nscope \(no entry point found: path scope\): [^\n]*\n$/,
     );
     expect(pretty.stdout).not.toContain('src/fifo.js');
   });
@@ -650,7 +659,10 @@ describe('an exception in one detector', () => {
       },
     };
     const result = analyse(SETTINGS);
-    expect(result.findings.map((f) => `${f.line}:${f.column} ${f.category}`)).toEqual([
+    // Findings carry offsets until the end of the run: as lines and columns of the file here.
+    const starts = lineStarts(SAMPLE_APP);
+    const at = (offset: number) => `${lineOf(starts, offset)}:${offset - starts[lineOf(starts, offset) - 1]! + 1}`;
+    expect(result.findings.map((f) => `${at(f.start)} ${f.category}`)).toEqual([
       '4:9 memory-session',
       '5:7 module-state',
     ]);

@@ -53,6 +53,11 @@ describe('statecheck merge with inputs that are not reports', () => {
     ],
     ['errors that are not a list', { ...REPORT, errors: 'none' }, 'errors: expected an array'],
     ['a summary that is a string', { ...REPORT, summary: 'x' }, 'summary: expected an object'],
+    [
+      'a scope without its counts',
+      { ...REPORT, summary: { files: 1, scope: { mode: 'entry-points' } } },
+      'summary.scope.entryPoints: expected a number',
+    ],
   ])('a JSON report with %s is a clear error, exit code 2', async (_, spoiled, problem) => {
     dir.write('a.json', JSON.stringify({ ...REPORT, findings: [FINDING] }));
     dir.write('b.json', JSON.stringify(spoiled));

@@ -131,7 +131,7 @@ describe('skipped files in every format', () => {
     const pretty = await runCli(['--no-cache', 'src'], tmp.path);
     expect(pretty.stdout).not.toContain('src/gen.ts');
     expect(pretty.stdout).toMatch(
-      /\n✖ 2 findings \(2 errors, 0 warnings\) in 3 files scanned in \d+ ms; 2 files skipped \(1 generated, 1 minified\)\n$/,
+      /\n✖ 2 findings \(2 errors, 0 warnings\) in 3 files scanned in \d+ ms; 2 files skipped \(1 generated, 1 minified\)\nscope \(no entry point found: path scope\): 1 file read as server code, 0 as context, 2 not analysed\n$/,
     );
     const sarif = JSON.parse((await runCli(['--no-cache', '--format', 'sarif', 'src'], tmp.path)).stdout) as {
       runs: {
@@ -163,7 +163,9 @@ describe('skipped files in every format', () => {
       ],
     ]);
     const markdown = (await runCli(['--no-cache', '--format', 'markdown', 'src'], tmp.path)).stdout;
-    expect(markdown).toContain('(3 files scanned; 2 files skipped (1 generated, 1 minified)):');
+    expect(markdown).toContain(
+      '(3 files scanned; 2 files skipped (1 generated, 1 minified); scope (no entry point found: path scope): 1 file read as server code, 0 as context, 2 not analysed):',
+    );
     expect(markdown).not.toContain('Files not analysed');
   });
 });

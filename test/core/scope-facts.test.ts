@@ -353,6 +353,9 @@ describe('scopeFacts: browser, CLI and test code', () => {
       "import { JSDOM } from 'jsdom';\nglobalThis.document = new JSDOM(html).window.document;\nconst p = document.querySelector('p'); // </p>",
     ],
     ["const html = '<div></div>';\nconst x = a < b / c;"],
+    // Server rendering: JSX in a file that loads a server package.
+    ["import { Hono } from 'hono';\nconst app = new Hono();\napp.get('/', (c) => c.html(<h1>Hi</h1>));"],
+    ["const express = require('express');\nconst page = () => <p>ok</p>;"],
   ])('not browser: %s', (code) => {
     expect(facts(code).browser).toBeUndefined();
   });

@@ -1,8 +1,8 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { parseSource } from '../../core/index.js';
-import { computeScope, type ScopePackage, type ScopeResult } from '../../core/program/scope.js';
-import { scopeFacts } from '../../core/scope-facts.js';
+import { parseSource } from '../../../core/index.js';
+import { computeScope, type ScopePackage, type ScopeResult } from '../../../core/program/scope.js';
+import { scopeFacts } from '../../../core/scope-facts.js';
 
 interface Pkg {
   dir: string;
@@ -290,6 +290,31 @@ describe('computeScope: context folders and route trees', () => {
     expect(result.explain(`${ROOT}/web/util.ts`)).toEqual([
       'web/util.ts: not server code (browser): reached from web/Page.tsx, which renders JSX',
     ]);
+  });
+});
+
+describe('computeScope: files the server imports that say what else they are', () => {
+  it('a test helper, a DOM controller and a file in a context folder stay context, and are not walked through', () => {
+    const result = scope({
+      'src/server.js': "import './index.js';\napp.listen(3000);\n",
+      'src/index.js':
+        "export * from './test/helpers.js';\nexport * from './ui/pin.js';\nexport * from './fixtures/data.js';\nexport * from './lib/util.js';\n",
+      'src/test/helpers.js':
+        "import { vi } from 'vitest';\nimport '../lib/only-tests.js';\nexport const mock = vi.fn();\n",
+      'src/lib/only-tests.js': 'export const x = 1;\n',
+      'src/ui/pin.js': "export const pin = () => window.addEventListener('scroll', f);\n",
+      'src/fixtures/data.js': 'export const rows = [];\n',
+      'src/lib/util.js': 'export const f = () => 1;\n',
+    });
+    expect(verdicts(result)).toEqual({
+      'src/server.js': 'server',
+      'src/index.js': 'server',
+      'src/lib/util.js': 'server',
+      'src/test/helpers.js': 'test',
+      'src/lib/only-tests.js': 'test',
+      'src/ui/pin.js': 'browser',
+      'src/fixtures/data.js': 'tooling',
+    });
   });
 });
 
