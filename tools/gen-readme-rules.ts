@@ -41,13 +41,33 @@ export function readmeBlock(): string {
 
 ### Setup
 
-\`npm install --save-dev statecheck eslint\`, then in \`eslint.config.js\` (flat config, ESLint 9 or 10):
+\`npm install --save-dev statecheck eslint\`, then in \`eslint.config.js\` (flat config: ESLint 8.57 and later, 9, 10):
 
 \`\`\`js
 import statecheck from 'statecheck';
 
 export default [statecheck.configs.recommended];
 \`\`\`
+
+In CommonJS (\`eslint.config.cjs\`, or a project without \`"type": "module"\`), \`require('statecheck')\` is the plugin
+itself, not \`{ default }\`:
+
+\`\`\`js
+const statecheck = require('statecheck');
+
+module.exports = [statecheck.configs.recommended];
+\`\`\`
+
+Still on ESLint 8's \`.eslintrc\`? ESLint looks plugins up as \`eslint-plugin-<name>\`, so install statecheck under that
+name too (\`npm install --save-dev eslint-plugin-statecheck@npm:statecheck\`), then extend the legacy config
+(\`strict-legacy\` is the \`strict\` one):
+
+\`\`\`json
+{ "extends": ["plugin:statecheck/recommended-legacy"] }
+\`\`\`
+
+ESLint is an optional peer dependency (\`^8.57.0 || ^9.0.0 || ^10.0.0\`): the CLI alone installs and runs in a project
+without ESLint, or with any ESLint version.
 
 ESLint parses \`.js\`, \`.mjs\` and \`.cjs\` files itself. TypeScript files need the typescript-eslint parser
 (\`npm install --save-dev @typescript-eslint/parser\`):
