@@ -3,16 +3,27 @@
  * spawning it. The options are the CLI's, by their long names in camelCase; the result is the
  * JSON report's object.
  */
+import { resolve } from 'node:path';
 import { closest } from '../core/index.js';
 import { UsageError } from './errors.js';
 import { parseOptions } from './options.js';
 import { reportJson } from './reporters/escape.js';
 import { jsonReport } from './reporters/json.js';
 import { type Io, scanReport } from './run.js';
-import type { JsonReport } from './types.js';
+import type { JsonReport } from './contract.js';
 
-export type { Finding, JsonReport, RelatedLocation, ScanError, SkippedFile, SkipKind } from './types.js';
-export type { Category, Severity, Suggestion } from '../core/index.js';
+export type {
+  BaselineSummary,
+  Finding,
+  JsonReport,
+  RelatedLocation,
+  ReportSummary,
+  ScanError,
+  ScopeSummary,
+  SkippedFile,
+  SkipKind,
+} from './contract.js';
+export type { Category, Severity, Suggestion } from '../core/ids.js';
 
 /** The options of `scan()`: the CLI's, by their long names in camelCase (`--fail-on` is `failOn`). */
 export interface ScanOptions {
@@ -106,6 +117,18 @@ const FLAGS: Record<string, Flag> = {
 
 const OWN_KEYS = new Set(['cwd', 'paths', 'onWarning']);
 
+// CLI options that are about printing or that do something else than a scan: not options of scan().
+const NOT_SCAN_OPTIONS: Record<string, string> = {
+  format: 'scan() returns the JSON report; format it yourself, or run the CLI',
+  output: 'scan() returns the report; write it yourself, or run the CLI',
+  color: 'scan() prints nothing',
+  noColor: 'scan() prints nothing',
+  updateBaseline: 'run `statecheck --update-baseline`',
+  explainScope: 'run `statecheck --explain-scope <file>`',
+  help: 'the options are the ScanOptions type',
+  version: "read the version from statecheck's package.json",
+};
+
 /**
  * Scans as `statecheck --format json` does (configuration, `.gitignore`, the cache, the baseline,
  * the cross-file analysis) and returns the report the JSON format prints, parsed. Throws a
@@ -114,7 +137,7 @@ const OWN_KEYS = new Set(['cwd', 'paths', 'onWarning']);
 export async function scan(options: ScanOptions = {}): Promise<ScanReport> {
   const argv = toArgv(options);
   const io: Io = {
-    cwd: options.cwd ?? process.cwd(),
+    cwd: resolve(options.cwd ?? process.cwd()),
     stdout: () => undefined,
     stderr: (text) => options.onWarning?.(text.replace(/^statecheck: /, '').replace(/\n$/, '')),
     isTTY: false,
@@ -140,6 +163,8 @@ function toArgv(options: ScanOptions): string[] {
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || OWN_KEYS.has(key)) continue;
     const flag = Object.hasOwn(FLAGS, key) ? FLAGS[key] : undefined;
+    if (Object.hasOwn(NOT_SCAN_OPTIONS, key))
+      throw new StatecheckError(`${key} is not an option of scan()`, NOT_SCAN_OPTIONS[key]);
     if (!flag) {
       const near = closest(key, [...Object.keys(FLAGS), ...OWN_KEYS]);
       throw new StatecheckError(`unknown option "${key}"`, near ? `did you mean "${near}"?` : undefined);

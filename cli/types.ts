@@ -14,63 +14,33 @@ import type {
   Suggestion,
 } from '../core/index.js';
 
+export {
+  type BaselineSummary,
+  type Finding,
+  type JsonReport,
+  type RelatedLocation,
+  type ReportSummary,
+  type ScanError,
+  type ScopeSummary,
+  SKIP_KINDS,
+  type SkipKind,
+  type SkippedFile,
+  UNUSED_DIRECTIVE,
+} from './contract.js';
+import type {
+  BaselineSummary,
+  Finding,
+  RelatedLocation,
+  ReportSummary,
+  ScanError,
+  SkipKind,
+  SkippedFile,
+} from './contract.js';
+
 /** A 1-based line and column. */
 export interface Located {
   line: number;
   column: number;
-}
-
-export interface RelatedLocation {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-}
-
-/**
- * The rule id and category of a `statecheck-disable` comment that silences nothing
- * (`--report-unused-disable-directives`); not a detector's category.
- */
-export const UNUSED_DIRECTIVE = 'unused-disable-directive';
-
-/** A finding as reported by the CLI (docs/output-contract.md). */
-export interface Finding {
-  ruleId: string;
-  category: Category | typeof UNUSED_DIRECTIVE;
-  severity: Severity;
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  message: string;
-  suggestion: Suggestion;
-  related: RelatedLocation[];
-  fingerprint: string;
-  /**
-   * The short, stable name of the piece of state: the variable, field or global of hand-rolled
-   * state (`sessions`, `process.env.TENANT`), the library of a store (`express-session`). What
-   * `allow` lists match.
-   */
-  subject: string;
-}
-
-/** A file that could not be read or parsed (fully), or whose analysis failed in part. */
-export interface ScanError {
-  file: string;
-  message: string;
-}
-
-/** Why a file was not analysed on purpose (the JSON report's `skipped` list and `summary.skipped`). */
-export const SKIP_KINDS = ['generated', 'minified', 'too-large', 'binary', 'not-regular', 'flow'] as const;
-
-export type SkipKind = (typeof SKIP_KINDS)[number];
-
-/** A file not analysed on purpose: generated, minified, too large, binary, not a regular file, Flow. */
-export interface SkippedFile {
-  file: string;
-  kind: SkipKind;
-  reason: string;
 }
 
 export interface ScanResult {
@@ -81,17 +51,9 @@ export interface ScanResult {
   skipped: SkippedFile[];
   /** Files named on the command line but outside the default scope. */
   outOfScope: { file: string; reason: string }[];
-  summary: {
-    files: number;
-    findings: number;
-    errors: number;
-    skipped: Partial<Record<SkipKind, number>>;
-    /** With cross-file analysis: how the run decided what is server code, and how many files it read as what. */
-    scope?: ScopeSummary;
-    durationMs: number;
-  };
+  summary: ReportSummary;
   /** Set when a baseline filtered the findings. */
-  baseline?: { file: string; suppressed: number; stale: number };
+  baseline?: BaselineSummary;
   /** `statecheck-disable` comments that silence nothing, as warnings; the run adds them to `findings` after the baseline. */
   unusedDirectives?: Finding[];
   /**
@@ -103,30 +65,6 @@ export interface ScanResult {
   explainScope?: (path: string) => string[];
   /** With cross-file analysis: the entry points found; not part of any report. */
   entryPoints?: readonly { path: string; why: string }[];
-}
-
-/**
- * What the JSON report's `summary.scope` says: whether the program's entry points or the path
- * scope decided what is server code, and how many files the program read as what.
- */
-export interface ScopeSummary {
-  mode: 'entry-points' | 'path-scope';
-  entryPoints: number;
-  /** Files read as server code (reported when selected). */
-  server: number;
-  /** Files read as context only, by why they are not server code. */
-  context: { browser: number; cli: number; test: number; tooling: number; 'not-reached': number };
-  /** Files not analysed on purpose (generated, minified, too large) or that could not be read. */
-  skipped: number;
-}
-
-/** `statecheck --format json`, parsed: the output contract, version 1 (docs/output-contract.md). */
-export interface JsonReport {
-  version: 1;
-  findings: Finding[];
-  errors: ScanError[];
-  skipped: SkippedFile[];
-  summary: ScanResult['summary'] & { baseline?: NonNullable<ScanResult['baseline']> };
 }
 
 /** Which files are skipped (listed in `skipped`) instead of analysed. */

@@ -4,28 +4,10 @@ import type * as TS from 'typescript';
 export type TypeScript = typeof import('typescript');
 export type { TS };
 
-/** The nine fixed category ids (docs/output-contract.md; the README's "What it finds"). */
-export const CATEGORIES = [
-  'module-state',
-  'file-write',
-  'memory-session',
-  'process-cache',
-  'memory-rate-limit',
-  'socket-registry',
-  'in-process-scheduler',
-  'process-lock',
-  'global-mutation',
-] as const;
-
-export type Category = (typeof CATEGORIES)[number];
-
-export type Severity = 'error' | 'warn';
-
-/** What statecheck suggests instead: a sentence and the packages that do it. */
-export interface Suggestion {
-  summary: string;
-  packages: string[];
-}
+// The ids of the output contract live in ids.ts, which needs no TypeScript: the published types
+// of the report (`statecheck/api`) import them without the compiler's.
+import type { Category, Suggestion } from './ids.js';
+export { CATEGORIES, type Category, type Severity, type Suggestion } from './ids.js';
 
 /**
  * With cross-file analysis: code that runs in the `need` contexts (reach.ts bits) only if the

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/fixtures.js';
 import { installProject, packTarball } from '../helpers/packed.js';
 
 // The packed package installed with npm into projects on the real ESLint 8.57, 9 and 10, each set
@@ -140,15 +141,62 @@ describe.each([
   });
 });
 
+const API_USER = [
+  "import { scan } from 'statecheck/api';",
+  '',
+  "const report = await scan({ cwd: process.cwd(), paths: ['src'], noCache: true, failOn: 'warn' });",
+  'console.log(JSON.stringify(report.findings.map((f) => `${f.file} ${f.line}:${f.column} ${f.ruleId}`)), report.exitCode);',
+  '',
+].join('\n');
+
+// A TypeScript user of the API: the types ship in the package, and a wrong option does not compile.
+const TYPED_USER = [
+  "import { scan, type Finding, type ScanReport } from 'statecheck/api';",
+  '',
+  "const report: ScanReport = await scan({ cwd: '.', paths: ['src'], maxWarnings: 0 });",
+  'const first: Finding | undefined = report.findings[0];',
+  'const exit: 0 | 1 = report.exitCode;',
+  'export { first, exit };',
+  '// @ts-expect-error: not an option',
+  "await scan({ failOnn: 'warn' });",
+  '',
+].join('\n');
+
 describe('without ESLint', () => {
-  it(
-    'a CLI-only install brings no ESLint in, and the CLI runs',
-    () => {
-      const project = install({ ...FILES, 'package.json': JSON.stringify({ name: 'app', private: true }) }, [tarball]);
-      expect(existsSync(join(project, 'node_modules', 'eslint'))).toBe(false);
-      expect(existsSync(join(project, 'node_modules', '@typescript-eslint'))).toBe(false);
-      expect(statecheck(project)).toEqual(EXPECTED);
-    },
-    INSTALL_TIMEOUT,
-  );
+  let project: string;
+  beforeAll(() => {
+    project = install(
+      {
+        ...FILES,
+        'package.json': JSON.stringify({ name: 'app', private: true, type: 'module' }),
+        'api.mjs': API_USER,
+        'typed.mts': TYPED_USER,
+        'tsconfig.json': JSON.stringify({
+          compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: [] },
+          files: ['typed.mts'],
+        }),
+      },
+      [tarball],
+    );
+  }, INSTALL_TIMEOUT);
+
+  it('a CLI-only install brings no ESLint in, and the CLI runs', () => {
+    expect(existsSync(join(project, 'node_modules', 'eslint'))).toBe(false);
+    expect(existsSync(join(project, 'node_modules', '@typescript-eslint'))).toBe(false);
+    expect(statecheck(project)).toEqual(EXPECTED);
+  });
+
+  it("import { scan } from 'statecheck/api' runs the scan and returns the JSON report", () => {
+    const result = spawnSync(process.execPath, ['api.mjs'], { cwd: project, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`${JSON.stringify(EXPECTED)} 1\n`);
+  });
+
+  it("the API's types are in the package and type-check a user's code", () => {
+    // The TypeScript of this checkout, over the installed package's declarations.
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(0);
+  });
 });
