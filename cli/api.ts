@@ -125,6 +125,8 @@ const NOT_SCAN_OPTIONS: Record<string, string> = {
   noColor: 'scan() prints nothing',
   updateBaseline: 'run `statecheck --update-baseline`',
   explainScope: 'run `statecheck --explain-scope <file>`',
+  printConfig: 'run `statecheck --print-config <file> --format json`',
+  init: 'run `statecheck --init`',
   help: 'the options are the ScanOptions type',
   version: "read the version from statecheck's package.json",
 };

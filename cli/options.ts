@@ -42,6 +42,11 @@ Options:
       --color              force coloured output
       --no-color           disable coloured output (NO_COLOR=1 works too)
       --explain-scope <f>  say why a file is or is not server code (entry point, import chain), exit 0
+      --print-config <f>   print the configuration that applies to a file: its configuration file, rules and
+                           severities, scope verdict and why, baseline (--format json: as JSON), exit 0
+      --init               write a commented statecheck.config.json with the layout found (workspaces,
+                           entry points, front-end packages and scripts folders left out), exit 0;
+                           with --baseline [file], also record today's findings in a baseline
       --debug              print stack traces of internal errors (with --explain-scope: the scope summary)
   -h, --help               show this help
   -v, --version            print the version
@@ -60,7 +65,9 @@ Examples:
   statecheck --format json > statecheck.json
   statecheck --format sarif --output statecheck.sarif
   statecheck --changed                   pre-commit: staged and modified files only
+  statecheck --init --baseline           start: a commented configuration and a baseline of today's findings
   statecheck --explain-scope src/lib/cache.ts
+  statecheck --print-config src/app.ts
   statecheck --since origin/main --format github
   statecheck --update-baseline           adopt on a legacy codebase: known findings stop failing CI
   statecheck --shard 2/4 --format json -o shard-2.json && statecheck merge shard-*.json
@@ -115,6 +122,10 @@ export interface ScanCommand {
   reportUnusedDisableDirectives?: boolean;
   /** `--explain-scope <file>`: explain the scope of this file instead of reporting. */
   explainScope?: string;
+  /** `--print-config <file>`: print the configuration that applies to this file instead of reporting. */
+  printConfig?: string;
+  /** `--init`: write a statecheck.config.json (and, with `--baseline`, a baseline) instead of reporting. */
+  init: boolean;
   /** `--color` true, `--no-color` false; undefined: decided by the environment. */
   color?: boolean;
   debug: boolean;
@@ -149,6 +160,8 @@ const SCAN_OPTIONS = {
   'no-color': { type: 'boolean' },
   debug: { type: 'boolean' },
   'explain-scope': { type: 'string' },
+  'print-config': { type: 'string' },
+  init: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } satisfies ParseArgsConfig['options'];
@@ -175,7 +188,7 @@ export function parseOptions(argv: readonly string[]): Options {
     return { command: 'merge', reports: positionals, output: values.output };
   }
   const { values, positionals } = usageErrors(() =>
-    parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: SCAN_OPTIONS }),
+    parseArgs({ args: initArgs(argv), allowPositionals: true, strict: true, options: SCAN_OPTIONS }),
   );
   if (values.help) return { command: 'help' };
   if (values.version) return { command: 'version' };
@@ -207,6 +220,19 @@ export function parseOptions(argv: readonly string[]): Options {
       '--explain-scope and --no-cross-file cannot be combined',
       'what is server code is decided by the whole-program analysis',
     );
+  const init = values.init ?? false;
+  if (init && positionals.length > 0)
+    throw new UsageError('--init takes no paths', 'run it in the folder the configuration is for');
+  const only = [values['explain-scope'] !== undefined, values['print-config'] !== undefined, init];
+  if (only.filter(Boolean).length > 1)
+    throw new UsageError('--init, --explain-scope and --print-config cannot be combined', 'run them one at a time');
+  if (values['print-config'] !== undefined && values['no-cross-file'])
+    throw new UsageError(
+      '--print-config and --no-cross-file cannot be combined',
+      'what is server code is decided by the whole-program analysis',
+    );
+  if (init && (values['no-cross-file'] || values['no-baseline'] || values['update-baseline']))
+    throw new UsageError('--init takes --baseline only', 'usage: statecheck --init [--baseline [file]]');
   return {
     command: 'scan',
     paths: positionals,
@@ -239,7 +265,18 @@ export function parseOptions(argv: readonly string[]): Options {
     color: values['no-color'] ? false : values.color ? true : undefined,
     debug: values.debug ?? false,
     ...(values['explain-scope'] !== undefined ? { explainScope: values['explain-scope'] } : {}),
+    ...(values['print-config'] !== undefined ? { printConfig: values['print-config'] } : {}),
+    init,
   };
+}
+
+/** `--init --baseline` with no file after it: the default baseline file. */
+function initArgs(argv: readonly string[]): string[] {
+  const args = [...argv];
+  if (!args.includes('--init')) return args;
+  const at = args.indexOf('--baseline');
+  if (at >= 0 && (at === args.length - 1 || args[at + 1]!.startsWith('-'))) args.splice(at + 1, 0, BASELINE_FILE);
+  return args;
 }
 
 /** parseArgs' own errors (an unknown option, a missing value) as usage errors. */

@@ -19,6 +19,8 @@ import { loadConfig } from './config.js';
 import { errorMessage, UsageError } from './errors.js';
 import { describe, readRegularFile } from './files.js';
 import { mergeReports } from './merge.js';
+import { checkInit, detectLayout, initConfig, writeInitConfig } from './init.js';
+import { printConfig } from './print-config.js';
 import { HELP, type MergeOptions, type Options, parseOptions, type ScanCommand } from './options.js';
 import { packageVersion } from './package.js';
 import { changedFiles } from './git.js';
@@ -97,6 +99,7 @@ export async function scanReport(options: ScanCommand, io: Io): Promise<ScanOutc
     throw new UsageError(`--project: no such file: ${options.project}`, 'name a tsconfig.json or jsconfig.json');
   const cache = options.cache ? resolve(io.cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION) : false;
 
+  if (options.init) checkInit(io.cwd);
   const config = loadConfig(io.cwd, options.config);
   // Warnings quote the configuration file (its keys): escaped, like everything printed from a file.
   for (const warning of config.warnings) io.stderr(`statecheck: ${terminalLine(warning)}\n`);
@@ -136,7 +139,17 @@ export async function scanReport(options: ScanCommand, io: Io): Promise<ScanOutc
     onNotice: (message) => io.stderr(`statecheck: ${message}\n`),
   });
   progress?.done();
-  if (options.explainScope !== undefined) return { explained: explainScope(options, result, io) };
+  if (options.explainScope !== undefined) return { explained: explainScope(options.explainScope, options, result, io) };
+  if (options.printConfig !== undefined) {
+    const why = result.explainScope?.(resolve(io.cwd, options.printConfig)) ?? [];
+    return { explained: printConfig({ ...options, cwd: io.cwd, file: options.printConfig }, config, result, why) };
+  }
+  let initialised = '';
+  if (options.init) {
+    const name = writeInitConfig(io.cwd, initConfig(io.cwd, detectLayout(io.cwd, result)));
+    initialised = `statecheck: wrote ${name}: the layout it found is in its comments\n`;
+    if (options.baseline === undefined) return { explained: initialised };
+  }
 
   // What this run looked at: a partial run updates and judges only its own part of the baseline.
   const extent: RunExtent = {
@@ -146,7 +159,7 @@ export async function scanReport(options: ScanCommand, io: Io): Promise<ScanOutc
     ...(options.shard ? { shard: options.shard } : {}),
   };
   const baselinePath = findBaseline(io.cwd, options.baseline);
-  if (options.updateBaseline) {
+  if (options.updateBaseline || options.init) {
     const target = baselinePath ?? resolve(io.cwd, BASELINE_FILE);
     const name = baselineName(io.cwd, target);
     let previous: Baseline | undefined;
@@ -159,7 +172,7 @@ export async function scanReport(options: ScanCommand, io: Io): Promise<ScanOutc
     const kept = writeBaseline(io.cwd, target, result.findings, previous, extent);
     const written = plural(result.findings.length, 'finding');
     return {
-      updated: `statecheck: wrote ${written} to ${terminalLine(name)}${kept > 0 ? ` and kept ${plural(kept, 'entry', 'entries')} of files outside this run` : ''}\n`,
+      updated: `${initialised}statecheck: wrote ${written} to ${terminalLine(name)}${kept > 0 ? ` and kept ${plural(kept, 'entry', 'entries')} of files outside this run` : ''}\n`,
     };
   }
   if (!options.noBaseline && baselinePath !== undefined) {
@@ -213,10 +226,9 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
 }
 
 /** `--explain-scope <file>`: why the file is or is not server code; with `--debug`, the scope summary too. */
-function explainScope(options: ScanCommand, result: ScanResult, io: Io): string {
-  const path = resolve(io.cwd, options.explainScope!);
-  if (!existsSync(path))
-    throw new UsageError(`--explain-scope: no such file: ${options.explainScope}`, 'name a file of the project');
+function explainScope(file: string, options: ScanCommand, result: ScanResult, io: Io): string {
+  const path = resolve(io.cwd, file);
+  if (!existsSync(path)) throw new UsageError(`--explain-scope: no such file: ${file}`, 'name a file of the project');
   const lines = result.explainScope?.(path) ?? [];
   if (options.debug) {
     lines.push('', scopeLine(result) ?? '');

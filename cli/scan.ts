@@ -258,6 +258,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
       ? {
           explainScope: (path: string) => scope.explain(path),
           entryPoints: scope.entries.map((e) => ({ path: e.path, why: e.why })),
+          fileScopes: files.map((f, i) => ({ path: f.path, scope: scope.contextOf(i) ?? ('server' as const) })),
         }
       : {}),
   };

@@ -4,6 +4,7 @@
  * the modules that produce them and those that read them.
  */
 import type { Colors } from 'picocolors/types.js';
+import type { ContextKind } from '../core/program/scope.js';
 import type {
   AnalyzeOptions,
   Category,
@@ -65,6 +66,8 @@ export interface ScanResult {
   explainScope?: (path: string) => string[];
   /** With cross-file analysis: the entry points found; not part of any report. */
   entryPoints?: readonly { path: string; why: string }[];
+  /** With cross-file analysis: every file the program read, and what it was read as; not part of any report. */
+  fileScopes?: readonly { path: string; scope: 'server' | ContextKind }[];
 }
 
 /** Which files are skipped (listed in `skipped`) instead of analysed. */

@@ -20,6 +20,7 @@ const DEFAULTS: ScanCommand = {
   crossFile: true,
   analyseGenerated: false,
   debug: false,
+  init: false,
 };
 
 const scan = (options: Partial<ScanCommand>): ScanCommand => ({ ...DEFAULTS, ...options });
