@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BASELINE_FILE } from './baseline.js';
+import { closest } from '../core/index.js';
 import { UsageError } from './errors.js';
 import { FORMATS, REPORTERS } from './reporters/index.js';
 
@@ -76,8 +77,29 @@ Suppress a finding with a reason:
   // statecheck-disable-next-line process-cache -- immutable lookup table, safe per instance
 `;
 
+export const MERGE_HELP = `Usage: statecheck merge [--output <file>] <reports...>
+
+Merges the JSON or SARIF reports of sharded runs (\`statecheck --shard i/n\`) into one report of
+the same format, with the findings of all shards and one summary; the exit code is the one a
+single run would give.
+
+Options:
+  -o, --output <file>  write the merged report to a file instead of standard output
+  -h, --help           show this help
+
+Example:
+  statecheck --shard 1/2 --format json -o shard-1.json
+  statecheck --shard 2/2 --format json -o shard-2.json
+  statecheck merge shard-1.json shard-2.json > statecheck.json
+`;
+
+const MERGE_OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
 /** What a command line asks for. */
-export type Options = { command: 'help' } | { command: 'version' } | MergeOptions | ScanCommand;
+export type Options = { command: 'help'; topic?: 'merge' } | { command: 'version' } | MergeOptions | ScanCommand;
 
 /** `statecheck merge [--output <file>] <reports...>`. */
 export interface MergeOptions {
@@ -172,14 +194,17 @@ const SCAN_OPTIONS = {
  */
 export function parseOptions(argv: readonly string[]): Options {
   if (argv[0] === 'merge') {
-    const { values, positionals } = usageErrors(() =>
-      parseArgs({
-        args: argv.slice(1),
-        allowPositionals: true,
-        strict: true,
-        options: { output: { type: 'string', short: 'o' } },
-      }),
+    const { values, positionals } = usageErrors(
+      () =>
+        parseArgs({
+          args: argv.slice(1),
+          allowPositionals: true,
+          strict: true,
+          options: MERGE_OPTIONS,
+        }),
+      Object.keys(MERGE_OPTIONS),
     );
+    if (values.help) return { command: 'help', topic: 'merge' };
     if (positionals.length === 0)
       throw new UsageError(
         'merge: no reports given',
@@ -187,14 +212,20 @@ export function parseOptions(argv: readonly string[]): Options {
       );
     return { command: 'merge', reports: positionals, output: values.output };
   }
-  const { values, positionals } = usageErrors(() =>
-    parseArgs({ args: initArgs(argv), allowPositionals: true, strict: true, options: SCAN_OPTIONS }),
+  const { values, positionals } = usageErrors(
+    () => parseArgs({ args: initArgs(argv), allowPositionals: true, strict: true, options: SCAN_OPTIONS }),
+    Object.keys(SCAN_OPTIONS),
   );
   if (values.help) return { command: 'help' };
   if (values.version) return { command: 'version' };
   // An own key only: `--format constructor` names no reporter.
-  if (!Object.hasOwn(REPORTERS, values.format))
-    throw new UsageError(`unknown format "${values.format}"`, `use one of: ${FORMATS.join(', ')}`);
+  if (!Object.hasOwn(REPORTERS, values.format)) {
+    const near = closest(values.format, FORMATS);
+    throw new UsageError(
+      `unknown format "${values.format}"`,
+      `${near ? `did you mean "${near}"? ` : ''}use one of: ${FORMATS.join(', ')}`,
+    );
+  }
   const failOn = values['fail-on'];
   if (failOn !== 'error' && failOn !== 'warn')
     throw new UsageError(`--fail-on: expected "error" or "warn", got "${failOn}"`);
@@ -279,13 +310,15 @@ function initArgs(argv: readonly string[]): string[] {
   return args;
 }
 
-/** parseArgs' own errors (an unknown option, a missing value) as usage errors. */
-function usageErrors<T>(parse: () => T): T {
+/** parseArgs' own errors (an unknown option, a missing value) as usage errors; a did-you-mean for a misspelt option. */
+function usageErrors<T>(parse: () => T, known: readonly string[]): T {
   try {
     return parse();
   } catch (error) {
-    if (isParseArgsError(error)) throw new UsageError(error.message);
-    throw error;
+    if (!isParseArgsError(error)) throw error;
+    const unknown = /^Unknown option '--([^'=]+)'/.exec(error.message)?.[1];
+    const near = unknown === undefined ? undefined : closest(unknown, known);
+    throw new UsageError(error.message, near ? `did you mean "--${near}"?` : undefined);
   }
 }
 

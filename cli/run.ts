@@ -21,14 +21,14 @@ import { describe, readRegularFile } from './files.js';
 import { mergeReports } from './merge.js';
 import { checkInit, detectLayout, initConfig, writeInitConfig } from './init.js';
 import { printConfig } from './print-config.js';
-import { HELP, type MergeOptions, type Options, parseOptions, type ScanCommand } from './options.js';
+import { HELP, MERGE_HELP, type MergeOptions, type Options, parseOptions, type ScanCommand } from './options.js';
 import { packageVersion } from './package.js';
 import { changedFiles } from './git.js';
 import { defaultJobs } from './pool.js';
 import { isFile } from './project.js';
 import { terminalLine, terminalLines } from './reporters/escape.js';
 import { REPORTERS } from './reporters/index.js';
-import { plural, scopeLine, summaryLine } from './reporters/util.js';
+import { DEFAULT_WIDTH, plural, scopeLine, summaryLine } from './reporters/util.js';
 import { compareFindings, display, scan } from './scan.js';
 import type { ScanResult } from './types.js';
 
@@ -41,6 +41,8 @@ export interface Io {
   isTTY: boolean;
   /** Whether stderr is a terminal (progress line). */
   stderrIsTTY?: boolean;
+  /** The terminal's width in columns, when stdout is one. */
+  columns?: number;
   env: NodeJS.ProcessEnv;
 }
 
@@ -69,7 +71,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 export async function execute(options: Options, io: Io): Promise<number> {
   switch (options.command) {
     case 'help':
-      io.stdout(HELP);
+      io.stdout(options.topic === 'merge' ? MERGE_HELP : HELP);
       return 0;
     case 'version':
       io.stdout(`${packageVersion() ?? 'unknown'}\n`);
@@ -213,7 +215,7 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
     return 0;
   }
   const { reported, exitCode } = outcome;
-  const text = reporter(reported, { cwd: io.cwd, colors });
+  const text = reporter(reported, { cwd: io.cwd, colors, width: terminalWidth(io) });
   if (options.output !== undefined) {
     writeReport(io.cwd, options.output, text);
     io.stdout(
@@ -293,6 +295,11 @@ const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 
 /** The formats CI reads, where unused suppressions are reported unless `--no-report-unused-disable-directives`. */
 const CI_FORMATS = ['json', 'sarif', 'github', 'gitlab', 'junit'];
+
+/** The terminal's columns when standard output is one (at least 40 of them), else 100. */
+function terminalWidth(io: Io): number {
+  return io.isTTY && io.columns !== undefined && io.columns >= 40 ? io.columns : DEFAULT_WIDTH;
+}
 
 function colorByEnvironment(io: Io): boolean {
   if ('NO_COLOR' in io.env && io.env.NO_COLOR !== '') return false;

@@ -137,6 +137,8 @@ export interface JobOutcome {
 export interface ReporterOptions {
   cwd: string;
   colors: Colors;
+  /** Columns to wrap messages at (pretty): the terminal's width, 100 when unknown or not a terminal. */
+  width?: number;
 }
 
 /** A reporter turns a scan result into text; it never writes or exits. */
