@@ -181,7 +181,7 @@ async function main() {
     worst = Math.max(worst, ratio);
     const reused = (after.parser - before.parser) / RUNS;
     const parsed = (after.parsed - before.parsed) / RUNS;
-    log(`${name}`);
+    log(name);
     log(`  files ${base.files}, parse errors ${base.fatal}, statecheck findings ${plugin.findings}`);
     log(`  AST: ${reused} reused from typescript-eslint, ${parsed} parsed by statecheck`);
     log(`  no rules     ${(base.ms / 1000).toFixed(2)} s`);

@@ -15,7 +15,7 @@ import formats from 'ajv-formats';
 import { prepareCorpus } from './corpus.js';
 
 // ajv-formats is CommonJS: its default import is the plugin itself or, as typed, the module.
-const addFormats = (typeof formats === 'function' ? formats : formats.default) as typeof formats.default;
+const addFormats = typeof formats === 'function' ? formats : formats.default;
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'dist', 'cli', 'index.js');

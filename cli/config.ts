@@ -224,7 +224,7 @@ function validate(cwd: string, file: string, raw: unknown, prefix: string): Conf
           `unknown rule or category${near ? ` (did you mean "${near}"?)` : ''} (known: ${CATEGORIES.join(', ')})`,
         );
       }
-      const [severity, options] = Array.isArray(setting) ? setting : [setting, undefined];
+      const [severity, options] = Array.isArray(setting) ? (setting as unknown[]) : [setting, undefined];
       if (typeof severity !== 'string' || !SEVERITIES.includes(severity))
         fail(`rules.${rule}`, 'expected "off", "warn" or "error"');
       config.severity[category!] = severity as RuleSetting;

@@ -94,8 +94,8 @@ export function discover(
   selection: Selection = { base: cwd, include: [], exclude: [], defaultScope: true },
 ): Discovery {
   const result: Discovery = { files: [], missing: [], outOfScope: [], unreadable: [] };
-  // Git's exclude files are read once per run: a later run (the API's) sees their edits.
-  excludesByRoot.clear();
+  // Git's exclude files are read once per discovery: a later run (the API's) sees their edits.
+  const excludes = new Map<string, IgnoreLayer[]>();
   const seen = new Set<string>();
   const included = selection.include.length > 0 ? picomatch(selection.include as string[], { dot: true }) : undefined;
   const excluded = selection.exclude.length > 0 ? picomatch(selection.exclude as string[], { dot: true }) : undefined;
@@ -136,12 +136,21 @@ export function discover(
           path: absolute,
           reason: 'skipped: symbolic link to a folder outside the project (not followed)',
         });
-      else walkDirectory(absolute, gitignoreLayers(absolute), absolute, add, result, scope, directoryRule(selection));
+      else
+        walkDirectory(
+          absolute,
+          gitignoreLayers(absolute, excludes),
+          absolute,
+          add,
+          result,
+          scope,
+          directoryRule(selection),
+        );
     } else {
       const rel = toPosix(relative(cwd, absolute));
       const reason = scope(isOutside(rel) ? toPosix(absolute) : rel);
       if (reason) result.outOfScope.push({ path: absolute, reason });
-      else if (isIgnored(absolute, layersFor(dirname(absolute))))
+      else if (isIgnored(absolute, layersFor(dirname(absolute), excludes)))
         result.outOfScope.push({ path: absolute, reason: 'ignored by .gitignore' });
       else if (real === undefined) add(absolute, 'skipped: symbolic link to a file outside the project (not followed)');
       // Reading a named pipe or a device would block or never end.
@@ -287,7 +296,7 @@ function readGitignore(dir: string): IgnoreLayer | undefined {
 }
 
 /** `.gitignore` files of the enclosing repository, from its root down to `dir` (exclusive). */
-function gitignoreLayers(dir: string): IgnoreLayer[] {
+function gitignoreLayers(dir: string, excludes: Map<string, IgnoreLayer[]>): IgnoreLayer[] {
   const chain: string[] = [];
   let current = dir;
   for (;;) {
@@ -298,17 +307,15 @@ function gitignoreLayers(dir: string): IgnoreLayer[] {
   }
   if (!existsSync(join(current, '.git'))) return [];
   const own = chain.map((dir) => readGitignore(dir)).filter((layer): layer is IgnoreLayer => layer !== undefined);
-  return [...repositoryExcludes(current), ...own];
+  return [...repositoryExcludes(current, excludes), ...own];
 }
-
-const excludesByRoot = new Map<string, IgnoreLayer[]>();
 
 /**
  * What git ignores in a whole repository besides its `.gitignore` files: `.git/info/exclude` and
  * the user's global excludes (`core.excludesFile`, by default `$XDG_CONFIG_HOME/git/ignore` or
- * `~/.config/git/ignore`), both relative to the repository's root. Read once per root.
+ * `~/.config/git/ignore`), both relative to the repository's root. Read once per root and discovery.
  */
-function repositoryExcludes(root: string): IgnoreLayer[] {
+function repositoryExcludes(root: string, excludesByRoot: Map<string, IgnoreLayer[]>): IgnoreLayer[] {
   let layers = excludesByRoot.get(root);
   if (layers) return layers;
   const files = [infoExclude(root), globalExcludesFile(root)];
@@ -366,9 +373,9 @@ function readIgnoreFile(base: string, file: string): IgnoreLayer | undefined {
   }
 }
 
-function layersFor(dir: string): IgnoreLayer[] {
+function layersFor(dir: string, excludes: Map<string, IgnoreLayer[]>): IgnoreLayer[] {
   const own = readGitignore(dir);
-  return own ? [...gitignoreLayers(dir), own] : gitignoreLayers(dir);
+  return own ? [...gitignoreLayers(dir, excludes), own] : gitignoreLayers(dir, excludes);
 }
 
 function isIgnored(path: string, layers: readonly IgnoreLayer[]): boolean {
@@ -467,8 +474,10 @@ export function readOwnFile(path: string, maxBytes = 64 * 1024 * 1024): string {
 export function writeFileAtomic(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
+  // statecheck-disable-next-line file-write -- the CLI's own baseline and cache files: writing them is the point
   writeFileSync(temporary, text, { flag: 'wx' });
   try {
+    // statecheck-disable-next-line file-write -- the same file, moved into place in one step
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
@@ -593,7 +602,7 @@ export function realPath(path: string, root: string): string | undefined {
 /** A short reason from a Node.js file-system error. */
 export function describe(error: unknown): string {
   if (error && typeof error === 'object' && 'code' in error) {
-    const code = String((error as { code: unknown }).code);
+    const code = String(error.code);
     const known: Record<string, string> = {
       EACCES: 'permission denied',
       EPERM: 'operation not permitted',

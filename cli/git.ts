@@ -12,12 +12,8 @@ function git(cwd: string, args: readonly string[]): string {
       maxBuffer: 64 * 1024 * 1024,
     });
   } catch (error) {
-    const stderr =
-      error && typeof error === 'object' && 'stderr' in error
-        ? String((error as { stderr: unknown }).stderr).trim()
-        : '';
-    const missing =
-      error && typeof error === 'object' && 'code' in error && (error as { code: unknown }).code === 'ENOENT';
+    const stderr = error && typeof error === 'object' && 'stderr' in error ? String(error.stderr).trim() : '';
+    const missing = error && typeof error === 'object' && 'code' in error && error.code === 'ENOENT';
     throw new UsageError(
       missing
         ? 'git is not installed or not on PATH'

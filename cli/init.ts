@@ -136,7 +136,6 @@ export function initConfig(cwd: string, layout: Layout): string {
   ].join('\n');
 }
 
-// eslint-disable-next-line no-control-regex
 const BREAKS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 function oneLine(text: string): string {

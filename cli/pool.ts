@@ -52,7 +52,7 @@ export async function analyzeAll(
   if (workers > 1) {
     results = await inWorkers(files, settings, workers, POOLED, onDone);
   } else {
-    results = new Array(files.length);
+    results = new Array<JobOutcome>(files.length);
     for (let i = 0; i < files.length; i++) {
       results[i] = runJob(files[i]!, settings);
       onDone?.(i + 1);
@@ -108,7 +108,7 @@ async function inWorkers(
   mode: Mode,
   onDone?: (count: number) => void,
 ): Promise<JobOutcome[]> {
-  const results: JobOutcome[] = new Array(files.length);
+  const results: JobOutcome[] = new Array<JobOutcome>(files.length);
   const queue: Batch[] = [];
   for (let start = 0; start < files.length; start += mode.batch)
     queue.push({ start, files: files.slice(start, start + mode.batch) });

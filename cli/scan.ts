@@ -124,7 +124,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     options.cache === false || options.cache === undefined || options.typed
       ? undefined
       : openCache(options.cache, options, settings);
-  const results: FileResult[] = new Array(files.length);
+  const results: FileResult[] = new Array<FileResult>(files.length);
   const pending: (FileJob & { index: number })[] = [];
   files.forEach((job, index) => {
     const hit = cache?.lookup(job.path);

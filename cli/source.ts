@@ -160,7 +160,7 @@ function headerComments(text: string): string[] {
     if (head.startsWith('//', i)) {
       const end = lineEnd(head, i);
       const body = head.slice(i + 2, end);
-      if (continues) comments[comments.length - 1] += `\n${body}`;
+      if (continues) comments.push(`${comments.pop() ?? ''}\n${body}`);
       else comments.push(body);
       continues = true;
       i = end;

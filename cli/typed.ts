@@ -33,12 +33,14 @@ export function analyzeTyped(
   const { Project } = tsMorph();
   const fileSystem = guardedFileSystem(new Project({ skipAddingFilesFromTsConfig: true }).getFileSystem());
   const morph = new Project({
-    compilerOptions: compilerOptions(cwd, project) as never,
+    compilerOptions: compilerOptions(cwd, project),
     skipAddingFilesFromTsConfig: true,
     fileSystem,
   });
   for (const [path, text] of texts)
     morph.createSourceFile(path, text, { overwrite: true, scriptKind: scriptKind(ts, path) as never });
+  // ts-morph declares its own copy of TypeScript's types: the cast ties its enums to the host's.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- see above
   const program = morph.getProgram().compilerObject as unknown as TS.Program;
   const checker = program.getTypeChecker();
   return files.map((f, i) => {

@@ -5,15 +5,7 @@
  */
 import type { Colors } from 'picocolors/types.js';
 import type { ContextKind } from '../core/program/scope.js';
-import type {
-  AnalyzeOptions,
-  Category,
-  CoreFinding,
-  ModuleSummary,
-  ScopeFacts,
-  Severity,
-  Suggestion,
-} from '../core/index.js';
+import type { AnalyzeOptions, CoreFinding, ModuleSummary, ScopeFacts } from '../core/index.js';
 
 export {
   type BaselineSummary,
@@ -28,15 +20,7 @@ export {
   type SkippedFile,
   UNUSED_DIRECTIVE,
 } from './contract.js';
-import type {
-  BaselineSummary,
-  Finding,
-  RelatedLocation,
-  ReportSummary,
-  ScanError,
-  SkipKind,
-  SkippedFile,
-} from './contract.js';
+import type { BaselineSummary, Finding, ReportSummary, ScanError, SkippedFile } from './contract.js';
 
 /** A 1-based line and column. */
 export interface Located {

@@ -416,6 +416,7 @@ const IDLE: Collecting = {
   parent: undefined as unknown as TS.Node,
   setParents: false,
 };
+// statecheck-disable-next-line module-state -- the synchronous collection in progress, back to IDLE after each
 let collecting = IDLE;
 
 const pushKept = (child: TS.Node): undefined => {
@@ -445,7 +446,7 @@ export interface NodeIndex {
 export function indexNodes(ts: TypeScript, sourceFile: TS.SourceFile): NodeIndex {
   const typeOnly = kindTables(ts).typeOnly;
   const nodes: TS.Node[] = [];
-  const byKind: (TS.Node[] | undefined)[] = new Array(typeOnly.length).fill(undefined);
+  const byKind: (TS.Node[] | undefined)[] = new Array<TS.Node[] | undefined>(typeOnly.length).fill(undefined);
   if (typeOnly[sourceFile.kind] === 1) return { nodes, byKind };
   // Without recursion, so that deeply nested input cannot overflow the stack.
   const stack: TS.Node[] = [sourceFile];

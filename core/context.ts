@@ -13,7 +13,7 @@ import type { AnalyzeOptions, Condition, TS, TypeScript } from './types.js';
  */
 function mergeInSourceOrder(a: readonly TS.Node[], b: readonly TS.Node[]): TS.Node[] {
   if (a.length === 0 || b.length === 0) return a.length === 0 ? [...b] : [...a];
-  const out: TS.Node[] = new Array(a.length + b.length);
+  const out: TS.Node[] = new Array<TS.Node>(a.length + b.length);
   let i = 0;
   let j = 0;
   let k = 0;

@@ -4,7 +4,6 @@ import type { Category, Suggestion } from './types.js';
 /** Code quoted in a message: one line, at most `max` characters. */
 export function code(text: string, max = 48): string {
   // Quoted source may carry terminal escapes or bidi overrides: they never reach a message.
-  // eslint-disable-next-line no-control-regex
   const flat = text
     .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, ' ')
     .replace(/\s+/g, ' ')

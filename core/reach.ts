@@ -121,7 +121,7 @@ export class Reachability {
 
   constructor(
     private readonly ts: TypeScript,
-    private readonly sourceFile: TS.SourceFile,
+    sourceFile: TS.SourceFile,
     private readonly binder: Binder,
     private readonly hooks: ReachHooks,
   ) {

@@ -117,7 +117,7 @@ function parse(text: string, comments: readonly DirectiveComment[], honourEslint
         const category = categoryOfRule(name);
         if (category) categories.add(category);
       }
-      // eslint-disable-line other/rule: not about us.
+      // A directive that names only other plugins' rules is not about us.
       if (categories.size === 0) continue;
     }
     const line = lineOf(starts, comment.start);

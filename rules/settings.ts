@@ -58,6 +58,7 @@ function validate(raw: Record<string, unknown>): ResolvedSettings {
 }
 
 function invalid(key: string, expected: string, got: unknown): Error {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only functions and symbols reach String
   const value = got === undefined ? '' : `, got ${JSON.stringify(got) ?? String(got)}`;
   return new Error(`statecheck: invalid settings.statecheck${key}: ${expected}${value}`);
 }

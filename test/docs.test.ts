@@ -34,10 +34,7 @@ function ruleIdsIn(code: string, lang: string): string[] {
   const linter = new Linter({ configType: 'flat', cwd: ROOT });
   const messages = linter.verify(
     code,
-    [
-      plugin.configs.recommended as Linter.Config,
-      { files: ['**/*.ts'], languageOptions: { parser: tsParser } } as Linter.Config,
-    ],
+    [plugin.configs.recommended, { files: ['**/*.ts'], languageOptions: { parser: tsParser } }],
     join(ROOT, 'src', `example.${lang === 'ts' ? 'ts' : 'js'}`),
   );
   for (const m of messages) expect(m.ruleId, `${m.line}:${m.column} ${m.message}`).not.toBeNull();

@@ -51,6 +51,7 @@ function eslintFor(cwd: string, setup: Linter.Config): ESLint {
     overrideConfigFile: true,
     // As the README says: the recommended config, a parser for TypeScript, and .gitignore.
     overrideConfig: [
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the README's setup; ESLint 9 has no other
       ...(existsSync(gitignore) ? [includeIgnoreFile(gitignore)] : []),
       plugin.configs.recommended,
       setup,

@@ -113,7 +113,7 @@ function splitCodeSpans(text: string): Segment[] {
         continue;
       }
     }
-    prose += text[i];
+    prose += text.charAt(i);
     i++;
   }
   if (prose) segments.push({ code: false, text: prose });

@@ -43,7 +43,6 @@ function errorCase(file: string, e: ScanError): string {
 
 // XML 1.0 allows no control characters but tab, line feed and carriage return, and no lone
 // surrogates: they are written as visible escapes (`\x1b`), as the terminal shows them.
-// eslint-disable-next-line no-control-regex
 const NOT_XML =
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 

@@ -8,7 +8,6 @@ import { type ReporterOptions, type ScanResult, SKIP_KINDS, type SkipKind } from
  * Source"). Tabs and line feeds stay.
  */
 export function sanitize(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(
     /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
     '',
@@ -50,7 +49,6 @@ export function wrap(text: string, width: number, first = 0): string[] {
  * `\u202e`), so the name cannot drive the terminal or fake a line, and can still be found.
  */
 export function printableName(name: string): string {
-  // eslint-disable-next-line no-control-regex
   return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
     const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
     const code = c.charCodeAt(0);
@@ -77,7 +75,6 @@ export function plural(n: number, word: string, many = `${word}s`): string {
  * `\x3a:`, `##[` becomes `#\x23[`, both visible escapes like those of `printableName`.
  */
 export function guardCommands(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/^((?:\s|\u001b\[[0-9;]*m)*):(?=:)/gm, '$1\\x3a').replace(/##\[/g, '#\\x23[');
 }
 

@@ -131,13 +131,15 @@ export function snippet(ctx: FileContext, node: TS.Node): string {
   if (ts.isNewExpression(node)) return code(`new ${text(node.expression)}(…)`);
   if (ts.isCallExpression(node)) {
     // fastify.register(rateLimit, …): name the plugin, not the options.
-    const plugin = node.arguments[0] && skipOuter(ts, node.arguments[0]);
+    const first = node.arguments[0];
+    const plugin = first && skipOuter(ts, first);
     if (
       memberName(ts, skipOuter(ts, node.expression)) === 'register' &&
+      first &&
       plugin &&
       !ts.isObjectLiteralExpression(plugin)
     ) {
-      return code(`${text(node.expression)}(${text(node.arguments[0])}, …)`);
+      return code(`${text(node.expression)}(${text(first)}, …)`);
     }
     return code(`${text(node.expression)}(…)`);
   }

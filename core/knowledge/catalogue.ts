@@ -1030,6 +1030,7 @@ export function catalogueIndex(): Map<string, CatalogueEntry[]> {
   return index;
 }
 
+// statecheck-disable-next-line module-state -- a bounded memo of a pure function of the specifier
 const packageNames = new Map<string, string>();
 
 /** The package a specifier names: `node:fs/promises` → `fs`, `@scope/pkg/sub` → `@scope/pkg`. */

@@ -88,17 +88,31 @@ describe('result cache', () => {
     "import express from 'express';\nimport './sample.js';\nimport { sessions } from './store.js';\nconst app = express();\napp.post('/login', (req, res) => { sessions.set(req.body.id, req.body); res.end(); });\napp.listen(3000);\n";
   it.each([
     ['a related list that is null', 'sample', (e: CachedEntry) => void (e.result.findings[0]!.related = null)],
-    ['a finding without a message', 'sample', (e: CachedEntry) => void delete e.result.findings[0]!.message],
+    [
+      'a finding without a message',
+      'sample',
+      (e: CachedEntry) => {
+        delete e.result.findings[0]!.message;
+      },
+    ],
     ['an offset that is a string', 'sample', (e: CachedEntry) => void (e.result.findings[0]!.start = '1')],
     ['an unknown category', 'sample', (e: CachedEntry) => void (e.result.findings[0]!.category = 'constructor')],
     ['errors that are not a list', 'sample', (e: CachedEntry) => void (e.result.errors = {})],
     ['a result that is a string', 'sample', (e: CachedEntry) => void (e.result = 'x' as never)],
-    ['a summary without its state', 'store', (e: CachedEntry) => void delete e.result.summary!.state],
+    [
+      'a summary without its state',
+      'store',
+      (e: CachedEntry) => {
+        delete e.result.summary!.state;
+      },
+    ],
     ['exports that are null', 'store', (e: CachedEntry) => void (e.result.summary!.exports = null)],
     [
       'a piece of state without its writes',
       'store',
-      (e: CachedEntry) => void delete (e.result.summary!.state as Record<string, unknown>[])[0]!.writes,
+      (e: CachedEntry) => {
+        delete (e.result.summary!.state as Record<string, unknown>[])[0]!.writes;
+      },
     ],
     [
       'a use whose path is null',

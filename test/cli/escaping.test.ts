@@ -12,7 +12,7 @@ import { SAMPLE_APP } from '../helpers/tmp.js';
 // contents try to break out: table pipes, backticks, HTML, Markdown, shell metacharacters,
 // newlines, terminal escapes, bidi overrides, and text that looks like a workflow command.
 
-const addFormats = (typeof formats === 'function' ? formats : formats.default) as typeof formats.default;
+const addFormats = typeof formats === 'function' ? formats : formats.default;
 
 const NAMES = [
   'a|b.ts',
@@ -50,7 +50,6 @@ const FILES = NAMES.map((name) => `src/${name}`);
 const FINDINGS = FILES.length * 2 + 1;
 
 // C0 and C1 controls (line feed aside) and bidi overrides: none may reach a terminal from a report.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 const POSIX = process.platform !== 'win32';

@@ -239,7 +239,6 @@ describe.runIf(POSIX)('a scan of hostile input', () => {
   it('pretty output shows the same files without letting their names or contents drive the terminal', async () => {
     const pretty = await runCli(['--no-cache', 'src'], dir);
     expect(pretty.code).toBe(1);
-    // eslint-disable-next-line no-control-regex
     expect(pretty.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     expect(pretty.stdout).toMatch(/^src\/new\\nline\.js$/m);
     expect(pretty.stdout).toMatch(/^src\/\\x1b\[31mred\.js$/m);

@@ -18,7 +18,7 @@ import type { Finding, ReporterOptions, ScanResult } from '../../cli/types.js';
 import { ROOT } from '../helpers/fixtures.js';
 
 // ajv-formats is CommonJS: its default import is the plugin itself or, as typed, the module.
-const addFormats = (typeof formats === 'function' ? formats : formats.default) as typeof formats.default;
+const addFormats = typeof formats === 'function' ? formats : formats.default;
 
 const CWD = '/home/ci/project';
 const OPTIONS: ReporterOptions = { cwd: CWD, colors: pc.createColors(false) };

@@ -28,6 +28,7 @@ function context(code: string, packages: FileContextOptions['packages'] = {}) {
 }
 
 /** The first node of a kind whose text starts with `text`. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the kind it asked for
 function find<T extends TS.Node>(ctx: FileContext, kind: TS.SyntaxKind, text: string): T {
   const node = ctx.ofKinds(kind).find((n) => n.getText(ctx.sourceFile).startsWith(text));
   if (!node) throw new Error(`no node ${text}`);

@@ -21,11 +21,7 @@ const tsFiles = { files: ['**/*.{ts,tsx,mts,cts}'], languageOptions: { parser: t
 
 function lint(text: string, filename: string, extra: Linter.Config[] = []): Linter.LintMessage[] {
   const linter = new Linter({ configType: 'flat', cwd: ROOT });
-  return linter.verify(
-    text,
-    [plugin.configs.recommended as Linter.Config, tsFiles as Linter.Config, ...extra],
-    join(ROOT, filename),
-  );
+  return linter.verify(text, [plugin.configs.recommended, tsFiles, ...extra], join(ROOT, filename));
 }
 
 const positions = (messages: readonly Linter.LintMessage[]) => messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`);
