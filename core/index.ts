@@ -29,6 +29,7 @@ export {
   OUT_OF_SCOPE_GLOBS,
 } from './file-scope.js';
 export { lineStarts, lineOf, type UnusedDirective } from './suppressions.js';
+export { storeFixEdits, type FixEdit, type StoreFixEdits } from './store-fix.js';
 export { scopeFacts, type ScopeFacts, type ScopeFactsOptions } from './scope-facts.js';
 export {
   type ModuleSummary,

@@ -54,6 +54,7 @@ export function categoryRule(category: Category): StatecheckRule {
         analysisFailed: 'statecheck could not analyse this file for {{category}}: {{error}}',
         suppress:
           'Suppress it with `// statecheck-disable-next-line {{category}} -- <reason>` and say why this state is safe per instance',
+        storeFix: '{{summary}}; install {{packages}}',
       },
       schema: [
         {

@@ -19,7 +19,7 @@ export interface RuleOptions {
   allow?: string[];
 }
 
-export type MessageId = 'found' | 'analysisFailed' | 'suppress';
+export type MessageId = 'found' | 'analysisFailed' | 'suppress' | 'storeFix';
 
 export type StatecheckRule = TSESLint.RuleModule<MessageId, [RuleOptions], StatecheckDocs> & { name: string };
 

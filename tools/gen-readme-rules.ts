@@ -97,7 +97,11 @@ information (\`parserOptions.project\`) is used by nothing yet and not needed. E
 ${rows.join('\n')}
 
 ✅ in the \`recommended\` and \`strict\` configs · 💡 offers an editor suggestion that inserts a
-\`// statecheck-disable-next-line <category> -- <reason>\` comment for you to complete (never an autofix) ·
+\`// statecheck-disable-next-line <category> -- <reason>\` comment for you to complete (never an autofix) and, where
+the catalogue knows a store or adapter that fixes it, one that writes the fix: express-session's \`store\` with
+connect-redis, express-rate-limit's \`store\` with rate-limit-redis, socket.io's \`io.adapter(createAdapter(…))\` with
+@socket.io/redis-adapter, multer disk storage → multer-s3; it adds the imports and names the packages to install
+(the Redis client or bucket is yours to create) ·
 🔒 stays on with \`deployment: 'single-instance'\`: the state leaks between users even on one instance.
 
 ### Configs
