@@ -12,8 +12,8 @@ import {
 import { internalError } from './errors.js';
 import { isFlow, readSource } from './source.js';
 import { typescript } from './typescript.js';
-import { fileLines } from './positions.js';
-import type { AnalysisSettings, FileResult, FileJob, JobOutcome, ScanError, SkipKind } from './types.js';
+import { fileLines, lineTextOf } from './positions.js';
+import type { AnalysisSettings, FileResult, FileJob, JobOutcome, Located, ScanError, SkipKind } from './types.js';
 
 /** The result of a file that was not read: an `errors` entry, or a `skipped` one. */
 export function notAnalysed(file: string, read: { error: string } | { skip: SkipKind; reason: string }): FileResult {
@@ -104,6 +104,17 @@ export function analyzeParsed(
     if (settings.analyze.crossFile) analysis.scopeFacts = scopeFacts(typescript(), sourceFile, scope);
     const lines = fileLines(text, result.findings, result.summary);
     if (lines) analysis.lines = lines;
+    if (result.unusedDirectives) {
+      const starts = lineStarts(text);
+      const at = (offset: number): Located => {
+        const line = lineOf(starts, offset);
+        return { line, column: offset - starts[line - 1]! + 1 };
+      };
+      analysis.unusedDirectives = result.unusedDirectives.map((d) => {
+        const start = at(d.start);
+        return { at: start, end: at(d.end), directive: d.directive, lineText: lineTextOf(text, starts, start.line) };
+      });
+    }
     return { result: analysis, overflow: result.errors.some((e) => isStackOverflow(e.error)) };
   } catch (error) {
     return {

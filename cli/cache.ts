@@ -6,7 +6,7 @@ import { buildId } from './build-id.js';
 import { projectRoot, readRegularFile, realPath, writeFileAtomic } from './files.js';
 import { array, boolean, either, isRecord, number, object, oneOf, optional, string, tuple } from './shape.js';
 import { inputSignature } from './project.js';
-import { SKIP_KINDS, type FileResult, type ScanResult } from './types.js';
+import { SKIP_KINDS, UNUSED_DIRECTIVE, type FileResult, type ScanResult } from './types.js';
 
 /** One cached file: its content hash, the stat data that lets a warm run skip reading it, the result. */
 interface Entry {
@@ -133,6 +133,7 @@ const condition = object({ exports: array(string), need: number });
 const facts = object({ connection: boolean, ipKey: boolean });
 const modulePath = { specifier: string, viaDefault: boolean, path: array(string) };
 const span = { start: number, end: number };
+const located = object({ line: number, column: number });
 const finding = object({
   category,
   ...span,
@@ -228,6 +229,7 @@ const entryShape = object({
     errors: array(object({ file: string, message: string })),
     skipped: optional(object({ file: string, kind: string, reason: string })),
     summary: optional(summary),
+    unusedDirectives: optional(array(object({ at: located, end: located, directive: string, lineText: string }))),
     scopeFacts: optional(scopeFacts),
     lines: optional(object({ at: array(tuple(number, number, number)), texts: array(tuple(number, string)) })),
   }),
@@ -316,7 +318,7 @@ export function filesHash(
 }
 
 // The shape of a stored report, as the reporters read it.
-const located = { file: string, line: number, column: number };
+const place = { file: string, line: number, column: number };
 const reportShape = object({
   key: string,
   files: string,
@@ -326,16 +328,17 @@ const reportShape = object({
     findings: array(
       object({
         ruleId: string,
-        category: oneOf(CATEGORIES),
+        category: oneOf([...CATEGORIES, UNUSED_DIRECTIVE]),
         severity: oneOf(['error', 'warn']),
-        ...located,
+        ...place,
         endLine: number,
         endColumn: number,
         message: string,
         suggestion: object({ summary: string, packages: array(string) }),
-        related: array(object({ ...located, message: string })),
+        related: array(object({ ...place, message: string })),
         fingerprint: string,
         subject: string,
+        confidence: oneOf(['certain', 'likely']),
       }),
     ),
     errors: array(object({ file: string, message: string })),

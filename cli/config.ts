@@ -4,8 +4,10 @@ import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode 
 import {
   CATEGORIES,
   type Category,
+  CATEGORY_INFO,
   categoryOfRule,
   checkDeployment,
+  closest,
   checkPackages,
   PACKAGE_NAMES,
   type PackageSetting,
@@ -55,6 +57,9 @@ const KNOWN_KEYS = new Set([
   'skipGenerated',
 ]);
 const SEVERITIES = ['off', 'warn', 'error'];
+
+/** Every name `rules` takes, for a did-you-mean: the rules and the categories. */
+const RULE_NAMES = [...CATEGORIES, ...CATEGORIES.map((c) => CATEGORY_INFO[c].rule)];
 
 function defaultConfig(cwd: string): Config {
   return {
@@ -186,7 +191,12 @@ function validate(cwd: string, file: string, raw: unknown, prefix: string): Conf
   const refused = prototypeKey(value, PACKAGE_NAMES);
   if (refused) fail(refused.join('.'), PROTOTYPE_KEY_REFUSED);
   for (const key of Object.keys(value)) {
-    if (!KNOWN_KEYS.has(key)) config.warnings.push(`${name}: unknown key "${prefix}${key}" (ignored)`);
+    if (!KNOWN_KEYS.has(key)) {
+      const near = closest(key, [...KNOWN_KEYS]);
+      config.warnings.push(
+        `${name}: unknown key "${prefix}${key}" (ignored)${near ? `: did you mean "${prefix}${near}"?` : ''}`,
+      );
+    }
   }
   for (const key of ['include', 'exclude'] as const) {
     const globs = value[key];
@@ -207,7 +217,13 @@ function validate(cwd: string, file: string, raw: unknown, prefix: string): Conf
       fail('rules', 'expected an object of rule or category names');
     for (const [rule, setting] of Object.entries(value.rules as Record<string, unknown>)) {
       const category = categoryOfRule(rule);
-      if (!category) fail(`rules.${rule}`, `unknown rule or category (known: ${CATEGORIES.join(', ')})`);
+      if (!category) {
+        const near = closest(rule.replace(/^statecheck\//, ''), RULE_NAMES);
+        fail(
+          `rules.${rule}`,
+          `unknown rule or category${near ? ` (did you mean "${near}"?)` : ''} (known: ${CATEGORIES.join(', ')})`,
+        );
+      }
       const [severity, options] = Array.isArray(setting) ? (setting as unknown[]) : [setting, undefined];
       if (typeof severity !== 'string' || !SEVERITIES.includes(severity))
         fail(`rules.${rule}`, 'expected "off", "warn" or "error"');

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -16,6 +17,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
@@ -92,6 +94,8 @@ export function discover(
   selection: Selection = { base: cwd, include: [], exclude: [], defaultScope: true },
 ): Discovery {
   const result: Discovery = { files: [], missing: [], outOfScope: [], unreadable: [] };
+  // Git's exclude files are read once per discovery: a later run (the API's) sees their edits.
+  const excludes = new Map<string, IgnoreLayer[]>();
   const seen = new Set<string>();
   const included = selection.include.length > 0 ? picomatch(selection.include as string[], { dot: true }) : undefined;
   const excluded = selection.exclude.length > 0 ? picomatch(selection.exclude as string[], { dot: true }) : undefined;
@@ -132,12 +136,21 @@ export function discover(
           path: absolute,
           reason: 'skipped: symbolic link to a folder outside the project (not followed)',
         });
-      else walkDirectory(absolute, gitignoreLayers(absolute), absolute, add, result, scope, directoryRule(selection));
+      else
+        walkDirectory(
+          absolute,
+          gitignoreLayers(absolute, excludes),
+          absolute,
+          add,
+          result,
+          scope,
+          directoryRule(selection),
+        );
     } else {
       const rel = toPosix(relative(cwd, absolute));
       const reason = scope(isOutside(rel) ? toPosix(absolute) : rel);
       if (reason) result.outOfScope.push({ path: absolute, reason });
-      else if (isIgnored(absolute, layersFor(dirname(absolute))))
+      else if (isIgnored(absolute, layersFor(dirname(absolute), excludes)))
         result.outOfScope.push({ path: absolute, reason: 'ignored by .gitignore' });
       else if (real === undefined) add(absolute, 'skipped: symbolic link to a file outside the project (not followed)');
       // Reading a named pipe or a device would block or never end.
@@ -279,17 +292,11 @@ const MAX_GITIGNORE_SIZE = 1024 * 1024;
 
 function readGitignore(dir: string): IgnoreLayer | undefined {
   // A repository may carry `.gitignore -> /dev/zero`: read regular files only, and not without end.
-  const read = readRegularFile(join(dir, '.gitignore'), MAX_GITIGNORE_SIZE);
-  if (!('bytes' in read)) return undefined;
-  try {
-    return { base: dir, rules: ignore().add(read.bytes.toString('utf8')) };
-  } catch {
-    return undefined;
-  }
+  return readIgnoreFile(dir, join(dir, '.gitignore'));
 }
 
 /** `.gitignore` files of the enclosing repository, from its root down to `dir` (exclusive). */
-function gitignoreLayers(dir: string): IgnoreLayer[] {
+function gitignoreLayers(dir: string, excludes: Map<string, IgnoreLayer[]>): IgnoreLayer[] {
   const chain: string[] = [];
   let current = dir;
   for (;;) {
@@ -299,12 +306,76 @@ function gitignoreLayers(dir: string): IgnoreLayer[] {
     chain.unshift(current);
   }
   if (!existsSync(join(current, '.git'))) return [];
-  return chain.map(readGitignore).filter((layer): layer is IgnoreLayer => layer !== undefined);
+  const own = chain.map((dir) => readGitignore(dir)).filter((layer): layer is IgnoreLayer => layer !== undefined);
+  return [...repositoryExcludes(current, excludes), ...own];
 }
 
-function layersFor(dir: string): IgnoreLayer[] {
+/**
+ * What git ignores in a whole repository besides its `.gitignore` files: `.git/info/exclude` and
+ * the user's global excludes (`core.excludesFile`, by default `$XDG_CONFIG_HOME/git/ignore` or
+ * `~/.config/git/ignore`), both relative to the repository's root. Read once per root and discovery.
+ */
+function repositoryExcludes(root: string, excludesByRoot: Map<string, IgnoreLayer[]>): IgnoreLayer[] {
+  let layers = excludesByRoot.get(root);
+  if (layers) return layers;
+  const files = [infoExclude(root), globalExcludesFile(root)];
+  layers = files
+    .filter((file): file is string => file !== undefined)
+    .map((file) => readIgnoreFile(root, file))
+    .filter((layer): layer is IgnoreLayer => layer !== undefined);
+  excludesByRoot.set(root, layers);
+  return layers;
+}
+
+/** `<git dir>/info/exclude`; in a linked worktree (`.git` is a file) the main repository's. */
+function infoExclude(root: string): string | undefined {
+  const dotGit = join(root, '.git');
+  let gitDir = dotGit;
+  try {
+    if (lstatSync(dotGit).isFile()) {
+      const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(readOwnFile(dotGit, 64 * 1024))?.[1];
+      if (pointer === undefined) return undefined;
+      gitDir = resolve(root, pointer);
+      const common = join(gitDir, 'commondir');
+      if (existsSync(common)) gitDir = resolve(gitDir, readOwnFile(common, 64 * 1024).trim());
+    }
+  } catch {
+    return undefined;
+  }
+  return join(gitDir, 'info', 'exclude');
+}
+
+/** `core.excludesFile` as git reads it (its `--path` expands `~`), else git's default. */
+function globalExcludesFile(root: string): string | undefined {
+  try {
+    const configured = execFileSync('git', ['config', '--path', '--get', 'core.excludesFile'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    }).trim();
+    if (configured !== '') return resolve(root, configured);
+  } catch {
+    // Not set (git exits 1), or no git: git's default location.
+  }
+  const xdg = process.env.XDG_CONFIG_HOME;
+  const config = xdg !== undefined && xdg !== '' ? xdg : join(homedir(), '.config');
+  return join(config, 'git', 'ignore');
+}
+
+function readIgnoreFile(base: string, file: string): IgnoreLayer | undefined {
+  const read = readRegularFile(file, MAX_GITIGNORE_SIZE);
+  if (!('bytes' in read)) return undefined;
+  try {
+    return { base, rules: ignore().add(read.bytes.toString('utf8')) };
+  } catch {
+    return undefined;
+  }
+}
+
+function layersFor(dir: string, excludes: Map<string, IgnoreLayer[]>): IgnoreLayer[] {
   const own = readGitignore(dir);
-  return own ? [...gitignoreLayers(dir), own] : gitignoreLayers(dir);
+  return own ? [...gitignoreLayers(dir, excludes), own] : gitignoreLayers(dir, excludes);
 }
 
 function isIgnored(path: string, layers: readonly IgnoreLayer[]): boolean {

@@ -23,6 +23,16 @@ function git(cwd: string, args: readonly string[]): string {
   }
 }
 
+/** Whether `ref` names a commit here (a branch, tag, remote branch or commit id). */
+function refExists(cwd: string, ref: string): boolean {
+  try {
+    git(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function names(output: string, top: string): string[] {
   return output
     .split('\0')
@@ -48,7 +58,20 @@ export function changedFiles(cwd: string, since?: string): Set<string> {
   if (since !== undefined) {
     if (since.startsWith('-'))
       throw new UsageError(`invalid git ref "${since}"`, 'pass a branch, tag or commit to --since');
-    const base = git(cwd, ['merge-base', since, 'HEAD']).trim();
+    if (!refExists(cwd, since))
+      throw new UsageError(
+        `--since: no git ref "${since}" in this repository`,
+        `fetch it first (git fetch origin ${since.replace(/^origin\//, '')}); a shallow CI checkout has no other branches: use fetch-depth: 0 (actions/checkout) or GIT_DEPTH: 0 (GitLab CI)`,
+      );
+    let base: string;
+    try {
+      base = git(cwd, ['merge-base', since, 'HEAD']).trim();
+    } catch {
+      throw new UsageError(
+        `--since: no common history between "${since}" and HEAD`,
+        'a shallow clone stops before their merge base: use fetch-depth: 0 (actions/checkout) or GIT_DEPTH: 0 (GitLab CI), or git fetch --unshallow',
+      );
+    }
     for (const f of names(git(cwd, ['diff', '--name-only', '-z', '--diff-filter=d', base, '--']), top)) files.add(f);
   } else if (hasHead) {
     for (const f of names(git(cwd, ['diff', '--name-only', '-z', '--diff-filter=d', 'HEAD', '--']), top)) files.add(f);

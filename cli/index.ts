@@ -45,6 +45,7 @@ async function main(): Promise<void> {
       stderr: (text) => process.stderr.write(text),
       isTTY: process.stdout.isTTY === true,
       stderrIsTTY: process.stderr.isTTY === true,
+      ...(process.stdout.isTTY === true ? { columns: process.stdout.columns } : {}),
       env: process.env,
     });
     // A failed write of the report (above) may already have set 2.

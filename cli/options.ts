@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BASELINE_FILE } from './baseline.js';
+import { closest } from '../core/index.js';
 import { UsageError } from './errors.js';
 import { FORMATS, REPORTERS } from './reporters/index.js';
 
@@ -34,11 +35,19 @@ Options:
                            (default: the nearest one to each file)
       --typed              also use the type checker: containers and stores recognised by type
       --no-cross-file      analyse each file on its own, as the ESLint plugin does
+      --report-unused-disable-directives
+                           report statecheck-disable comments that silence nothing, as warnings
+                           (default: on for json, sarif, github, gitlab and junit; --no-… turns it off)
       --max-file-size <b>  skip files larger than <b> bytes, with a notice (default: 1048576; 0: no limit)
       --no-skip-generated  also analyse generated files and minified bundles (skipped by default)
       --color              force coloured output
       --no-color           disable coloured output (NO_COLOR=1 works too)
       --explain-scope <f>  say why a file is or is not server code (entry point, import chain), exit 0
+      --print-config <f>   print the configuration that applies to a file: its configuration file, rules and
+                           severities, scope verdict and why, baseline (--format json: as JSON), exit 0
+      --init               write a commented statecheck.config.json with the layout found (workspaces,
+                           entry points, front-end packages and scripts folders left out), exit 0;
+                           with --baseline [file], also record today's findings in a baseline
       --debug              print stack traces of internal errors (with --explain-scope: the scope summary)
   -h, --help               show this help
   -v, --version            print the version
@@ -57,7 +66,9 @@ Examples:
   statecheck --format json > statecheck.json
   statecheck --format sarif --output statecheck.sarif
   statecheck --changed                   pre-commit: staged and modified files only
+  statecheck --init --baseline           start: a commented configuration and a baseline of today's findings
   statecheck --explain-scope src/lib/cache.ts
+  statecheck --print-config src/app.ts
   statecheck --since origin/main --format github
   statecheck --update-baseline           adopt on a legacy codebase: known findings stop failing CI
   statecheck --shard 2/4 --format json -o shard-2.json && statecheck merge shard-*.json
@@ -66,8 +77,29 @@ Suppress a finding with a reason:
   // statecheck-disable-next-line process-cache -- immutable lookup table, safe per instance
 `;
 
+export const MERGE_HELP = `Usage: statecheck merge [--output <file>] <reports...>
+
+Merges the JSON or SARIF reports of sharded runs (\`statecheck --shard i/n\`) into one report of
+the same format, with the findings of all shards and one summary; the exit code is the one a
+single run would give.
+
+Options:
+  -o, --output <file>  write the merged report to a file instead of standard output
+  -h, --help           show this help
+
+Example:
+  statecheck --shard 1/2 --format json -o shard-1.json
+  statecheck --shard 2/2 --format json -o shard-2.json
+  statecheck merge shard-1.json shard-2.json > statecheck.json
+`;
+
+const MERGE_OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
 /** What a command line asks for. */
-export type Options = { command: 'help' } | { command: 'version' } | MergeOptions | ScanCommand;
+export type Options = { command: 'help'; topic?: 'merge' } | { command: 'version' } | MergeOptions | ScanCommand;
 
 /** `statecheck merge [--output <file>] <reports...>`. */
 export interface MergeOptions {
@@ -108,8 +140,14 @@ export interface ScanCommand {
   maxFileSize?: number;
   /** `--no-skip-generated`: generated and minified files are analysed whatever the configuration says. */
   analyseGenerated: boolean;
+  /** `--report-unused-disable-directives` true, `--no-…` false; undefined: on for the CI formats. */
+  reportUnusedDisableDirectives?: boolean;
   /** `--explain-scope <file>`: explain the scope of this file instead of reporting. */
   explainScope?: string;
+  /** `--print-config <file>`: print the configuration that applies to this file instead of reporting. */
+  printConfig?: string;
+  /** `--init`: write a statecheck.config.json (and, with `--baseline`, a baseline) instead of reporting. */
+  init: boolean;
   /** `--color` true, `--no-color` false; undefined: decided by the environment. */
   color?: boolean;
   debug: boolean;
@@ -136,12 +174,16 @@ const SCAN_OPTIONS = {
   project: { type: 'string', short: 'p' },
   typed: { type: 'boolean' },
   'no-cross-file': { type: 'boolean' },
+  'report-unused-disable-directives': { type: 'boolean' },
+  'no-report-unused-disable-directives': { type: 'boolean' },
   'max-file-size': { type: 'string' },
   'no-skip-generated': { type: 'boolean' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   debug: { type: 'boolean' },
   'explain-scope': { type: 'string' },
+  'print-config': { type: 'string' },
+  init: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } satisfies ParseArgsConfig['options'];
@@ -152,14 +194,17 @@ const SCAN_OPTIONS = {
  */
 export function parseOptions(argv: readonly string[]): Options {
   if (argv[0] === 'merge') {
-    const { values, positionals } = usageErrors(() =>
-      parseArgs({
-        args: argv.slice(1),
-        allowPositionals: true,
-        strict: true,
-        options: { output: { type: 'string', short: 'o' } },
-      }),
+    const { values, positionals } = usageErrors(
+      () =>
+        parseArgs({
+          args: argv.slice(1),
+          allowPositionals: true,
+          strict: true,
+          options: MERGE_OPTIONS,
+        }),
+      Object.keys(MERGE_OPTIONS),
     );
+    if (values.help) return { command: 'help', topic: 'merge' };
     if (positionals.length === 0)
       throw new UsageError(
         'merge: no reports given',
@@ -167,14 +212,20 @@ export function parseOptions(argv: readonly string[]): Options {
       );
     return { command: 'merge', reports: positionals, output: values.output };
   }
-  const { values, positionals } = usageErrors(() =>
-    parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: SCAN_OPTIONS }),
+  const { values, positionals } = usageErrors(
+    () => parseArgs({ args: initArgs(argv), allowPositionals: true, strict: true, options: SCAN_OPTIONS }),
+    Object.keys(SCAN_OPTIONS),
   );
   if (values.help) return { command: 'help' };
   if (values.version) return { command: 'version' };
   // An own key only: `--format constructor` names no reporter.
-  if (!Object.hasOwn(REPORTERS, values.format))
-    throw new UsageError(`unknown format "${values.format}"`, `use one of: ${FORMATS.join(', ')}`);
+  if (!Object.hasOwn(REPORTERS, values.format)) {
+    const near = closest(values.format, FORMATS);
+    throw new UsageError(
+      `unknown format "${values.format}"`,
+      `${near ? `did you mean "${near}"? ` : ''}use one of: ${FORMATS.join(', ')}`,
+    );
+  }
   const failOn = values['fail-on'];
   if (failOn !== 'error' && failOn !== 'warn')
     throw new UsageError(`--fail-on: expected "error" or "warn", got "${failOn}"`);
@@ -200,6 +251,19 @@ export function parseOptions(argv: readonly string[]): Options {
       '--explain-scope and --no-cross-file cannot be combined',
       'what is server code is decided by the whole-program analysis',
     );
+  const init = values.init ?? false;
+  if (init && positionals.length > 0)
+    throw new UsageError('--init takes no paths', 'run it in the folder the configuration is for');
+  const only = [values['explain-scope'] !== undefined, values['print-config'] !== undefined, init];
+  if (only.filter(Boolean).length > 1)
+    throw new UsageError('--init, --explain-scope and --print-config cannot be combined', 'run them one at a time');
+  if (values['print-config'] !== undefined && values['no-cross-file'])
+    throw new UsageError(
+      '--print-config and --no-cross-file cannot be combined',
+      'what is server code is decided by the whole-program analysis',
+    );
+  if (init && (values['no-cross-file'] || values['no-baseline'] || values['update-baseline']))
+    throw new UsageError('--init takes --baseline only', 'usage: statecheck --init [--baseline [file]]');
   return {
     command: 'scan',
     paths: positionals,
@@ -223,20 +287,38 @@ export function parseOptions(argv: readonly string[]): Options {
     crossFile: !values['no-cross-file'],
     maxFileSize,
     analyseGenerated: values['no-skip-generated'] ?? false,
+    ...(values['no-report-unused-disable-directives']
+      ? { reportUnusedDisableDirectives: false }
+      : values['report-unused-disable-directives']
+        ? { reportUnusedDisableDirectives: true }
+        : {}),
     // `--no-color` wins over `--color`.
     color: values['no-color'] ? false : values.color ? true : undefined,
     debug: values.debug ?? false,
     ...(values['explain-scope'] !== undefined ? { explainScope: values['explain-scope'] } : {}),
+    ...(values['print-config'] !== undefined ? { printConfig: values['print-config'] } : {}),
+    init,
   };
 }
 
-/** parseArgs' own errors (an unknown option, a missing value) as usage errors. */
-function usageErrors<T>(parse: () => T): T {
+/** `--init --baseline` with no file after it: the default baseline file. */
+function initArgs(argv: readonly string[]): string[] {
+  const args = [...argv];
+  if (!args.includes('--init')) return args;
+  const at = args.indexOf('--baseline');
+  if (at >= 0 && (at === args.length - 1 || args[at + 1]!.startsWith('-'))) args.splice(at + 1, 0, BASELINE_FILE);
+  return args;
+}
+
+/** parseArgs' own errors (an unknown option, a missing value) as usage errors; a did-you-mean for a misspelt option. */
+function usageErrors<T>(parse: () => T, known: readonly string[]): T {
   try {
     return parse();
   } catch (error) {
-    if (isParseArgsError(error)) throw new UsageError(error.message);
-    throw error;
+    if (!isParseArgsError(error)) throw error;
+    const unknown = /^Unknown option '--([^'=]+)'/.exec(error.message)?.[1];
+    const near = unknown === undefined ? undefined : closest(unknown, known);
+    throw new UsageError(error.message, near ? `did you mean "--${near}"?` : undefined);
   }
 }
 

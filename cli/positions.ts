@@ -44,7 +44,7 @@ export function fileLines(
 }
 
 /** A line's text as fingerprints read it: trimmed, runs of white space as one space. */
-function lineTextOf(text: string, starts: readonly number[], line: number): string {
+export function lineTextOf(text: string, starts: readonly number[], line: number): string {
   return text
     .slice(starts[line - 1], starts[line] ?? text.length)
     .trim()

@@ -19,16 +19,17 @@ import { loadConfig } from './config.js';
 import { errorMessage, UsageError } from './errors.js';
 import { describe, readRegularFile } from './files.js';
 import { mergeReports } from './merge.js';
-import { HELP, type MergeOptions, type Options, parseOptions, type ScanCommand } from './options.js';
+import { checkInit, detectLayout, initConfig, writeInitConfig } from './init.js';
+import { printConfig } from './print-config.js';
+import { HELP, MERGE_HELP, type MergeOptions, type Options, parseOptions, type ScanCommand } from './options.js';
 import { packageVersion } from './package.js';
 import { changedFiles } from './git.js';
 import { defaultJobs } from './pool.js';
 import { isFile } from './project.js';
 import { terminalLine, terminalLines } from './reporters/escape.js';
 import { REPORTERS } from './reporters/index.js';
-import { plural, scopeLine, summaryLine } from './reporters/util.js';
-import { display } from './scan.js';
-import { scan } from './scan.js';
+import { DEFAULT_WIDTH, plural, scopeLine, summaryLine } from './reporters/util.js';
+import { compareFindings, display, scan } from './scan.js';
 import type { ScanResult } from './types.js';
 
 /** Where the CLI writes; tests pass their own. */
@@ -40,6 +41,8 @@ export interface Io {
   isTTY: boolean;
   /** Whether stderr is a terminal (progress line). */
   stderrIsTTY?: boolean;
+  /** The terminal's width in columns, when stdout is one. */
+  columns?: number;
   env: NodeJS.ProcessEnv;
 }
 
@@ -68,7 +71,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 export async function execute(options: Options, io: Io): Promise<number> {
   switch (options.command) {
     case 'help':
-      io.stdout(HELP);
+      io.stdout(options.topic === 'merge' ? MERGE_HELP : HELP);
       return 0;
     case 'version':
       io.stdout(`${packageVersion() ?? 'unknown'}\n`);
@@ -80,20 +83,31 @@ export async function execute(options: Options, io: Io): Promise<number> {
   }
 }
 
-/** `statecheck [options] [paths...]`: scan, apply the baseline, report. */
-async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
-  const reporter = REPORTERS[options.format]!;
+/** What a scan reports, after the baseline and `--quiet`, and the exit code it gives; or, with `--update-baseline`, what was written. */
+export type ScanOutcome =
+  | { reported: ScanResult; exitCode: number }
+  | { updated: string }
+  /** `--explain-scope`: the explanation, to print instead of a report. */
+  | { explained: string };
+
+/**
+ * Everything a scan command does but print: the configuration, the scan, the baseline (read, or
+ * written with `--update-baseline`), `--quiet`, the exit code. The CLI and the programmatic API
+ * (cli/api.ts) both run this.
+ */
+export async function scanReport(options: ScanCommand, io: Io): Promise<ScanOutcome> {
   const project = options.project === undefined ? undefined : resolve(io.cwd, options.project);
   if (project !== undefined && !isFile(project))
     throw new UsageError(`--project: no such file: ${options.project}`, 'name a tsconfig.json or jsconfig.json');
   const cache = options.cache ? resolve(io.cwd, options.cacheLocation ?? DEFAULT_CACHE_LOCATION) : false;
-  const colors = pc.createColors(options.color ?? colorByEnvironment(io));
 
+  if (options.init) checkInit(io.cwd);
   const config = loadConfig(io.cwd, options.config);
   // Warnings quote the configuration file (its keys): escaped, like everything printed from a file.
   for (const warning of config.warnings) io.stderr(`statecheck: ${terminalLine(warning)}\n`);
   const only = options.changed || options.since !== undefined ? changedFiles(io.cwd, options.since) : undefined;
   const machine = options.format !== 'pretty' && options.format !== 'markdown';
+  const reportUnused = options.reportUnusedDisableDirectives ?? CI_FORMATS.includes(options.format);
   const progress = io.stderrIsTTY && !machine && options.output === undefined ? progressLine(io) : undefined;
   const result = await scan({
     jobs: options.jobs ?? defaultJobs(),
@@ -110,7 +124,12 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
       only,
     },
     severity: config.severity,
-    analyze: { allow: config.allow, singleInstance: config.singleInstance, packages: config.packages },
+    analyze: {
+      allow: config.allow,
+      singleInstance: config.singleInstance,
+      packages: config.packages,
+      ...(reportUnused ? { reportUnusedDirectives: true } : {}),
+    },
     onProgress: progress?.update,
     crossFile: options.crossFile,
     ...(project !== undefined ? { project } : {}),
@@ -123,7 +142,17 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
     ...(options.explainScope !== undefined ? { storedReport: false } : {}),
   });
   progress?.done();
-  if (options.explainScope !== undefined) return explainScope(options, result, io);
+  if (options.explainScope !== undefined) return { explained: explainScope(options.explainScope, options, result, io) };
+  if (options.printConfig !== undefined) {
+    const why = result.explainScope?.(resolve(io.cwd, options.printConfig)) ?? [];
+    return { explained: printConfig({ ...options, cwd: io.cwd, file: options.printConfig }, config, result, why) };
+  }
+  let initialised = '';
+  if (options.init) {
+    const name = writeInitConfig(io.cwd, initConfig(io.cwd, detectLayout(io.cwd, result)));
+    initialised = `statecheck: wrote ${name}: the layout it found is in its comments\n`;
+    if (options.baseline === undefined) return { explained: initialised };
+  }
 
   // What this run looked at: a partial run updates and judges only its own part of the baseline.
   const extent: RunExtent = {
@@ -133,7 +162,7 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
     ...(options.shard ? { shard: options.shard } : {}),
   };
   const baselinePath = findBaseline(io.cwd, options.baseline);
-  if (options.updateBaseline) {
+  if (options.updateBaseline || options.init) {
     const target = baselinePath ?? resolve(io.cwd, BASELINE_FILE);
     const name = baselineName(io.cwd, target);
     let previous: Baseline | undefined;
@@ -145,10 +174,9 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
     }
     const kept = writeBaseline(io.cwd, target, result.findings, previous, extent);
     const written = plural(result.findings.length, 'finding');
-    io.stdout(
-      `statecheck: wrote ${written} to ${terminalLine(name)}${kept > 0 ? ` and kept ${plural(kept, 'entry', 'entries')} of files outside this run` : ''}\n`,
-    );
-    return 0;
+    return {
+      updated: `${initialised}statecheck: wrote ${written} to ${terminalLine(name)}${kept > 0 ? ` and kept ${plural(kept, 'entry', 'entries')} of files outside this run` : ''}\n`,
+    };
   }
   if (!options.noBaseline && baselinePath !== undefined) {
     const name = options.baseline ?? baselineName(io.cwd, baselinePath);
@@ -161,14 +189,34 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
     result.findings = outcome.fresh;
     result.baseline = { file: name, suppressed: outcome.suppressed, stale: outcome.stale };
   }
+  // Unused suppressions are about the comments of this checkout: never baselined.
+  if (result.unusedDirectives) result.findings = [...result.findings, ...result.unusedDirectives].sort(compareFindings);
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.length - errors;
   const reported: ScanResult = options.quiet
     ? { ...result, findings: result.findings.filter((f) => f.severity === 'error') }
     : result;
   reported.summary = { ...reported.summary, findings: reported.findings.length };
+  const failing = options.failOn === 'warn' ? errors + warnings : errors;
+  const exitCode = failing > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings) ? 1 : 0;
+  return { reported, exitCode };
+}
 
-  const text = reporter(reported, { cwd: io.cwd, colors });
+/** `statecheck [options] [paths...]`: scan, apply the baseline, report. */
+async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
+  const reporter = REPORTERS[options.format]!;
+  const colors = pc.createColors(options.color ?? colorByEnvironment(io));
+  const outcome = await scanReport(options, io);
+  if ('updated' in outcome) {
+    io.stdout(outcome.updated);
+    return 0;
+  }
+  if ('explained' in outcome) {
+    io.stdout(outcome.explained);
+    return 0;
+  }
+  const { reported, exitCode } = outcome;
+  const text = reporter(reported, { cwd: io.cwd, colors, width: terminalWidth(io) });
   if (options.output !== undefined) {
     writeReport(io.cwd, options.output, text);
     io.stdout(
@@ -177,23 +225,20 @@ async function scanCommand(options: ScanCommand, io: Io): Promise<number> {
   } else {
     io.stdout(text);
   }
-  const failing = options.failOn === 'warn' ? errors + warnings : errors;
-  return failing > 0 || (options.maxWarnings !== undefined && warnings > options.maxWarnings) ? 1 : 0;
+  return exitCode;
 }
 
 /** `--explain-scope <file>`: why the file is or is not server code; with `--debug`, the scope summary too. */
-function explainScope(options: ScanCommand, result: ScanResult, io: Io): number {
-  const path = resolve(io.cwd, options.explainScope!);
-  if (!existsSync(path))
-    throw new UsageError(`--explain-scope: no such file: ${options.explainScope}`, 'name a file of the project');
+function explainScope(file: string, options: ScanCommand, result: ScanResult, io: Io): string {
+  const path = resolve(io.cwd, file);
+  if (!existsSync(path)) throw new UsageError(`--explain-scope: no such file: ${file}`, 'name a file of the project');
   const lines = result.explainScope?.(path) ?? [];
   if (options.debug) {
     lines.push('', scopeLine(result) ?? '');
     for (const entry of result.entryPoints ?? [])
       lines.push(`  entry point: ${display(io.cwd, entry.path)} (${entry.why})`);
   }
-  io.stdout(`${terminalLines(lines.join('\n'))}\n`);
-  return 0;
+  return `${terminalLines(lines.join('\n'))}\n`;
 }
 
 /** `scanned 120/5000 files` on stderr, redrawn at most ten times a second, only on long runs. */
@@ -249,6 +294,14 @@ function readReport(cwd: string, file: string): string {
 }
 
 const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+
+/** The formats CI reads, where unused suppressions are reported unless `--no-report-unused-disable-directives`. */
+const CI_FORMATS = ['json', 'sarif', 'github', 'gitlab', 'junit'];
+
+/** The terminal's columns when standard output is one (at least 40 of them), else 100. */
+function terminalWidth(io: Io): number {
+  return io.isTTY && io.columns !== undefined && io.columns >= 40 ? io.columns : DEFAULT_WIDTH;
+}
 
 function colorByEnvironment(io: Io): boolean {
   if ('NO_COLOR' in io.env && io.env.NO_COLOR !== '') return false;

@@ -25,7 +25,7 @@ import { discover, fileKind, isOutside, type Selection, toPosix } from './files.
 import { linkProgram } from '../core/program/link.js';
 import type { ProgramFinding } from '../core/program/types.js';
 import { internalError } from './errors.js';
-import { Reported } from './positions.js';
+import { fingerprintBase, Reported } from './positions.js';
 import { analyzeAll } from './pool.js';
 import { packageManifests, ProjectLayout, recordInputs } from './project.js';
 import { runScope } from './scope.js';
@@ -42,6 +42,7 @@ import {
   SKIP_KINDS,
   type SkipKind,
   type SkippedFile,
+  UNUSED_DIRECTIVE,
 } from './types.js';
 import { packageVersion } from './package.js';
 
@@ -248,7 +249,7 @@ async function scanRecorded(options: ScanOptions, inputs: ReadonlyMap<string, st
     const confidence = confidenceOf(found.doubt);
     // A configured severity wins; else certain findings are errors and likely ones warnings.
     const severity =
-      (options.severity?.[f.category] as Severity | undefined) ?? (confidence === 'certain' ? 'error' : 'warn');
+      (options.severity?.[found.category] as Severity | undefined) ?? (confidence === 'certain' ? 'error' : 'warn');
     // The contract's order of keys; `subject` and `confidence`, added later, last.
     const { ruleId, category, subject, ...rest } = f;
     rest.message = withDoubt(rest.message, found.doubt);
@@ -262,6 +263,7 @@ async function scanRecorded(options: ScanOptions, inputs: ReadonlyMap<string, st
           ? UNSETTLED
           : internalError('cross-file analysis of this module failed', failure.error, options.debug ?? false),
     });
+  const unusedDirectives: Finding[] = [];
   results.forEach((result, i) => {
     if (!reported[i]) {
       // Files skipped on purpose have no scope of their own: the path scope says whether to list them.
@@ -271,6 +273,7 @@ async function scanRecorded(options: ScanOptions, inputs: ReadonlyMap<string, st
     }
     errors.push(...result.errors);
     if (result.skipped) skipped.push(result.skipped);
+    for (const d of result.unusedDirectives ?? []) unusedDirectives.push(unusedDirective(files[i]!.file, d));
   });
   findings.sort(compareFindings);
   errors.sort((a, b) =>
@@ -300,10 +303,12 @@ async function scanRecorded(options: ScanOptions, inputs: ReadonlyMap<string, st
       durationMs: Math.round(performance.now() - started),
     },
     sourceLines: linesOf(scanned, settings.limits),
+    ...(unusedDirectives.length > 0 ? { unusedDirectives } : {}),
     ...(scope
       ? {
           explainScope: (path: string) => scope.explain(path),
           entryPoints: scope.entries.map((e) => ({ path: e.path, why: e.why })),
+          fileScopes: files.map((f, i) => ({ path: f.path, scope: scope.contextOf(i) ?? ('server' as const) })),
         }
       : {}),
   };
@@ -352,6 +357,26 @@ function runKey(options: ScanOptions, named: readonly string[], analyze: Analyze
     limits: options.limits ?? DEFAULT_LIMITS,
     debug: options.debug ?? false,
   });
+}
+
+/** An unused `statecheck-disable` comment as a warning, in the contract's shape. */
+function unusedDirective(file: string, d: NonNullable<FileResult['unusedDirectives']>[number]): Finding {
+  return {
+    ruleId: `statecheck/${UNUSED_DIRECTIVE}`,
+    category: UNUSED_DIRECTIVE,
+    severity: 'warn',
+    file,
+    line: d.at.line,
+    column: d.at.column,
+    endLine: d.end.line,
+    endColumn: d.end.column,
+    message: `Unused \`${d.directive}\` comment: nothing it names is reported here. Remove it, or move it to the line it is meant for.`,
+    suggestion: { summary: 'Remove the comment.', packages: [] },
+    related: [],
+    fingerprint: `${fingerprintBase(UNUSED_DIRECTIVE, d.directive, d.lineText)}:0`,
+    subject: d.directive,
+    confidence: 'certain',
+  };
 }
 
 const UNSETTLED =

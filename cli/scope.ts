@@ -13,6 +13,8 @@ export interface RunScope {
   isServer(index: number): boolean;
   /** Why a file is not server code, in words (for named files left out). */
   whyNot(index: number): string | undefined;
+  /** What a file that is not server code is read as; undefined for server code. */
+  contextOf(index: number): ContextKind | undefined;
   summary: ScopeSummary;
   entries: readonly ScopeEntry[];
   /** Lines for `--explain-scope <path>` (an absolute path). */
@@ -92,6 +94,7 @@ export function runScope(
     mode: summary.mode,
     isServer: (i) => server[i] ?? false,
     whyNot,
+    contextOf: (i) => (server[i] ? undefined : contextKind(verdicts[i], pathReason(files[i]!.path), program)),
     summary,
     entries: scope.entries,
     explain(path) {

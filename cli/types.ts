@@ -4,74 +4,28 @@
  * the modules that produce them and those that read them.
  */
 import type { Colors } from 'picocolors/types.js';
-import type {
-  AnalyzeOptions,
-  Category,
-  Confidence,
-  CoreFinding,
-  ModuleSummary,
-  ScopeFacts,
-  Severity,
-  Suggestion,
-} from '../core/index.js';
+import type { ContextKind } from '../core/program/scope.js';
+import type { AnalyzeOptions, CoreFinding, ModuleSummary, ScopeFacts } from '../core/index.js';
+
+export {
+  type BaselineSummary,
+  type Finding,
+  type JsonReport,
+  type RelatedLocation,
+  type ReportSummary,
+  type ScanError,
+  type ScopeSummary,
+  SKIP_KINDS,
+  type SkipKind,
+  type SkippedFile,
+  UNUSED_DIRECTIVE,
+} from './contract.js';
+import type { BaselineSummary, Finding, ReportSummary, ScanError, SkippedFile } from './contract.js';
 
 /** A 1-based line and column. */
 export interface Located {
   line: number;
   column: number;
-}
-
-export interface RelatedLocation {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-}
-
-/** A finding as reported by the CLI (docs/output-contract.md). */
-export interface Finding {
-  ruleId: string;
-  category: Category;
-  severity: Severity;
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  message: string;
-  suggestion: Suggestion;
-  related: RelatedLocation[];
-  fingerprint: string;
-  /**
-   * The short, stable name of the piece of state: the variable, field or global of hand-rolled
-   * state (`sessions`, `process.env.TENANT`), the library of a store (`express-session`). What
-   * `allow` lists match.
-   */
-  subject: string;
-  /**
-   * `certain` when what the finding rests on is in view; `likely` when it rests on callers,
-   * names or values statecheck cannot see (the message ends by saying which). It decides the
-   * default severity: `error` for certain, `warn` for likely.
-   */
-  confidence: Confidence;
-}
-
-/** A file that could not be read or parsed (fully), or whose analysis failed in part. */
-export interface ScanError {
-  file: string;
-  message: string;
-}
-
-/** Why a file was not analysed on purpose (the JSON report's `skipped` list and `summary.skipped`). */
-export const SKIP_KINDS = ['generated', 'minified', 'too-large', 'binary', 'not-regular', 'flow'] as const;
-
-export type SkipKind = (typeof SKIP_KINDS)[number];
-
-/** A file not analysed on purpose: generated, minified, too large, binary, not a regular file, Flow. */
-export interface SkippedFile {
-  file: string;
-  kind: SkipKind;
-  reason: string;
 }
 
 export interface ScanResult {
@@ -82,17 +36,11 @@ export interface ScanResult {
   skipped: SkippedFile[];
   /** Files named on the command line but outside the default scope. */
   outOfScope: { file: string; reason: string }[];
-  summary: {
-    files: number;
-    findings: number;
-    errors: number;
-    skipped: Partial<Record<SkipKind, number>>;
-    /** With cross-file analysis: how the run decided what is server code, and how many files it read as what. */
-    scope?: ScopeSummary;
-    durationMs: number;
-  };
+  summary: ReportSummary;
   /** Set when a baseline filtered the findings. */
-  baseline?: { file: string; suppressed: number; stale: number };
+  baseline?: BaselineSummary;
+  /** `statecheck-disable` comments that silence nothing, as warnings; the run adds them to `findings` after the baseline. */
+  unusedDirectives?: Finding[];
   /**
    * The lines of a scanned file, read again the way the analysis read it (the same file, never
    * through a link, the same decoding and line ends), for code frames; not part of any report.
@@ -102,21 +50,8 @@ export interface ScanResult {
   explainScope?: (path: string) => string[];
   /** With cross-file analysis: the entry points found; not part of any report. */
   entryPoints?: readonly { path: string; why: string }[];
-}
-
-/**
- * What the JSON report's `summary.scope` says: whether the program's entry points or the path
- * scope decided what is server code, and how many files the program read as what.
- */
-export interface ScopeSummary {
-  mode: 'entry-points' | 'path-scope';
-  entryPoints: number;
-  /** Files read as server code (reported when selected). */
-  server: number;
-  /** Files read as context only, by why they are not server code. */
-  context: { browser: number; cli: number; test: number; tooling: number; 'not-reached': number };
-  /** Files not analysed on purpose (generated, minified, too large) or that could not be read. */
-  skipped: number;
+  /** With cross-file analysis: every file the program read, and what it was read as; not part of any report. */
+  fileScopes?: readonly { path: string; scope: 'server' | ContextKind }[];
 }
 
 /** Which files are skipped (listed in `skipped`) instead of analysed. */
@@ -156,6 +91,8 @@ export interface FileResult {
   skipped?: SkippedFile;
   /** With cross-file analysis: the file's exports, exported state and uses of other modules. */
   summary?: ModuleSummary;
+  /** With `reportUnusedDirectives`: the `statecheck-disable` comments that silence nothing. */
+  unusedDirectives?: { at: Located; end: Located; directive: string; lineText: string }[];
   /** With cross-file analysis: what the file says about where it runs (core/scope-facts.ts). */
   scopeFacts?: ScopeFacts;
   /** For turning the offsets of findings into lines at the end of the run (cli/positions.ts). */
@@ -184,6 +121,8 @@ export interface JobOutcome {
 export interface ReporterOptions {
   cwd: string;
   colors: Colors;
+  /** Columns to wrap messages at (pretty): the terminal's width, 100 when unknown or not a terminal. */
+  width?: number;
 }
 
 /** A reporter turns a scan result into text; it never writes or exits. */

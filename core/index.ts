@@ -3,7 +3,7 @@ import { DETECTORS } from './detectors/index.js';
 import { categoriesFor } from './categories.js';
 import { isClientModule, isServerlessModule } from './file-scope.js';
 import { FileSketch } from './sketch.js';
-import { applySuppressions } from './suppressions.js';
+import { applySuppressions, type UnusedDirective, unusedDirectives } from './suppressions.js';
 import { isProjectSpecifier, type ModuleSummary, summarize } from './summary.js';
 import { type AnalyzeOptions, CATEGORIES, type Category, type CoreFinding, type TS, type TypeScript } from './types.js';
 
@@ -28,7 +28,8 @@ export {
   neverReadReason,
   OUT_OF_SCOPE_GLOBS,
 } from './file-scope.js';
-export { lineStarts, lineOf } from './suppressions.js';
+export { lineStarts, lineOf, type UnusedDirective } from './suppressions.js';
+export { storeFixEdits, type FixEdit, type StoreFixEdits } from './store-fix.js';
 export { scopeFacts, type ScopeFacts, type ScopeFactsOptions } from './scope-facts.js';
 export {
   type ModuleSummary,
@@ -43,6 +44,7 @@ export { type ContainerKind } from './state.js';
 export { composeMessage, code } from './messages.js';
 export { confidenceOf, ownDoubt, withDoubt } from './confidence.js';
 export {
+  closest,
   checkDeployment,
   checkPackages,
   ownValue,
@@ -67,6 +69,8 @@ export interface AnalyzeResult {
   notices?: string[];
   /** With `crossFile`: what the link step needs from this file (absent when it has nothing to say). */
   summary?: ModuleSummary;
+  /** With `reportUnusedDirectives`: the `statecheck-disable` comments that silence nothing. */
+  unusedDirectives?: UnusedDirective[];
 }
 
 /**
@@ -89,7 +93,7 @@ export function analyzeSourceFile(
   // modules (writes their state, calls their functions).
   const projectSpecifiers = options.projectSpecifiers ?? [];
   if (!holdsState && !(crossFile && sketch.specifiers.some((s) => isProjectSpecifier(s, projectSpecifiers))))
-    return { findings: [], errors: [] };
+    return { findings: [], errors: [], ...unused(ts, sourceFile, options, [], []) };
   const ctx = new FileContext(ts, sourceFile, { packages: options.packages, crossFile, checker, sketch });
   const findings: CoreFinding[] = [];
   const errors: DetectorError[] = [];
@@ -122,7 +126,29 @@ export function analyzeSourceFile(
     (a, b) => a.start - b.start || a.end - b.end || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0),
   );
   const notices = ctx.settled ? [] : [UNSETTLED];
-  return { findings: kept, errors, ...(summary ? { summary } : {}), ...(notices.length > 0 ? { notices } : {}) };
+  // Declarations and calls the link step may report: a directive there is not known to be unused.
+  const linked = summary
+    ? [...summary.state, ...summary.uses.filter((u) => u.call !== undefined)].map((i) => i.start)
+    : [];
+  return {
+    findings: kept,
+    errors,
+    ...(summary ? { summary } : {}),
+    ...(notices.length > 0 ? { notices } : {}),
+    ...unused(ts, sourceFile, options, unique, linked),
+  };
+}
+
+function unused(
+  ts: TypeScript,
+  sourceFile: TS.SourceFile,
+  options: AnalyzeOptions,
+  findings: readonly CoreFinding[],
+  linked: readonly number[],
+): { unusedDirectives?: UnusedDirective[] } {
+  if (!options.reportUnusedDirectives) return {};
+  const found = unusedDirectives(ts, sourceFile, findings, linked);
+  return found.length > 0 ? { unusedDirectives: found } : {};
 }
 
 const UNSETTLED =

@@ -57,7 +57,7 @@ export function checkPackages(value: unknown): Checked<Record<string, PackageSet
 }
 
 /** The candidate nearest to `word` (edit distance at most a third of its length), for a did-you-mean. */
-function closest(word: string, candidates: readonly string[]): string | undefined {
+export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(1, Math.floor(word.length / 3)) + 1;
   for (const candidate of candidates) {

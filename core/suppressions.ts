@@ -8,8 +8,25 @@ interface Directive {
   endLine: number;
   /** Categories it names; undefined = all. */
   categories: Set<Category> | undefined;
-  reason: boolean;
+  reason: Reason;
   source: 'statecheck' | 'eslint';
+  /** The comment: where it starts and ends. */
+  start: number;
+  end: number;
+  /** `statecheck-disable-next-line`, … as written. */
+  kind: string;
+}
+
+/** A reason after `--`: given, missing, or still the placeholder an editor suggestion inserted. */
+type Reason = 'given' | 'missing' | 'placeholder';
+
+/** `TODO`, `TODO: say why…`, `FIXME …`: what a suppression suggestion inserts, or a note to come back. */
+const PLACEHOLDER = /^(?:TODO|FIXME)\b/i;
+
+function reasonOf(text: string): Reason {
+  const reason = text.trim();
+  if (reason.length === 0) return 'missing';
+  return PLACEHOLDER.test(reason) ? 'placeholder' : 'given';
 }
 
 const OTHER_BREAKS = /[\r\u2028\u2029]/;
@@ -90,7 +107,7 @@ function parse(text: string, comments: readonly DirectiveComment[], honourEslint
     if (source === 'eslint' && !honourEslint) continue;
     const kind = match[2]!;
     const [list = '', ...reasonParts] = match[3]!.split(/\s--\s?|\s--$/);
-    const reason = reasonParts.join('--').trim().length > 0;
+    const reason = reasonOf(reasonParts.join('--'));
     const names = list.split(/[\s,]+/).filter(Boolean);
     let categories: Set<Category> | undefined;
     if (names.length > 0) {
@@ -116,6 +133,9 @@ function parse(text: string, comments: readonly DirectiveComment[], honourEslint
       categories,
       reason,
       source,
+      start: comment.start,
+      end: comment.end,
+      kind,
     };
     directives.push(directive);
     if (kind === 'disable') open.push(directive);
@@ -208,14 +228,20 @@ function isTextToken(ts: TypeScript, node: TS.Node): boolean {
 export interface Suppressions {
   /**
    * What the directives say about `category` at `offset`: it is silenced; only statecheck
-   * directives without a reason name it, which silence nothing (`ignored`); or nothing.
+   * directives without a reason (`ignored`) or whose reason is still a placeholder
+   * (`placeholder`) name it, which silence nothing; or nothing.
    */
-  at(offset: number, category: Category): 'silenced' | 'ignored' | undefined;
+  at(offset: number, category: Category): 'silenced' | 'ignored' | 'placeholder' | undefined;
   /** The categories directives turn off at `offset`. */
   suppressedCategoriesAt(offset: number): Category[];
 }
 
 const NO_SUPPRESSIONS: Suppressions = { at: () => undefined, suppressedCategoriesAt: () => [] };
+
+/** Whether a directive covers `category` on `line`. */
+function covers(d: Directive, line: number, category: Category): boolean {
+  return line >= d.line && line <= d.endLine && (d.categories === undefined || d.categories.has(category));
+}
 
 /** Reads the suppression comments of a file once, for questions about many positions. */
 export function readSuppressions(ts: TypeScript, sourceFile: TS.SourceFile, honourEslint: boolean): Suppressions {
@@ -227,10 +253,9 @@ export function readSuppressions(ts: TypeScript, sourceFile: TS.SourceFile, hono
   const starts = lineStarts(text);
   const at = (offset: number, category: Category) => {
     const line = lineOf(starts, offset);
-    const matching = directives.filter(
-      (d) => line >= d.line && line <= d.endLine && (d.categories === undefined || d.categories.has(category)),
-    );
-    if (matching.some((d) => d.source === 'eslint' || d.reason)) return 'silenced';
+    const matching = directives.filter((d) => covers(d, line, category));
+    if (matching.some((d) => d.source === 'eslint' || d.reason === 'given')) return 'silenced';
+    if (matching.some((d) => d.reason === 'placeholder')) return 'placeholder';
     return matching.length > 0 ? 'ignored' : undefined;
   };
   return {
@@ -261,9 +286,53 @@ export function applySuppressions(
         ...finding,
         message: `${finding.message} (The statecheck-disable comment for this line is ignored: give a reason after \`--\`.)`,
       });
+    } else if (said === 'placeholder') {
+      kept.push({
+        ...finding,
+        message: `${finding.message} (The statecheck-disable comment for this line is ignored: its reason is still a placeholder (\`TODO\`, \`FIXME\`); say why this state is safe per instance.)`,
+      });
     } else {
       kept.push(finding);
     }
   }
   return kept;
+}
+
+/** A `statecheck-disable` comment that silenced nothing: where it is, and what it names. */
+export interface UnusedDirective {
+  start: number;
+  end: number;
+  /** `statecheck-disable-next-line process-cache`, as the report names it. */
+  directive: string;
+}
+
+/**
+ * The statecheck directives (not ESLint's: ESLint reports its own) that cover none of `findings`
+ * (the file's findings before suppression) and none of the `kept` offsets (declarations and calls
+ * whose findings the cross-file link may make: counted as used, since this pass cannot tell).
+ */
+export function unusedDirectives(
+  ts: TypeScript,
+  sourceFile: TS.SourceFile,
+  findings: readonly CoreFinding[],
+  kept: readonly number[],
+): UnusedDirective[] {
+  const text = sourceFile.text;
+  if (!text.includes('statecheck-disable')) return [];
+  const directives = parse(text, directiveComments(ts, sourceFile), false);
+  if (directives.length === 0) return [];
+  const starts = lineStarts(text);
+  const findingLines = findings.map((f) => ({ line: lineOf(starts, f.start), category: f.category }));
+  const keptLines = kept.map((offset) => lineOf(starts, offset));
+  return directives
+    .filter(
+      (d) =>
+        !findingLines.some((f) => covers(d, f.line, f.category)) &&
+        !keptLines.some((line) => line >= d.line && line <= d.endLine),
+    )
+    .map((d) => ({
+      start: d.start,
+      end: d.end,
+      directive: `statecheck-${d.kind}${d.categories ? ` ${[...d.categories].join(', ')}` : ''}`,
+    }));
 }

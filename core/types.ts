@@ -4,44 +4,10 @@ import type * as TS from 'typescript';
 export type TypeScript = typeof import('typescript');
 export type { TS };
 
-/** The nine fixed category ids (docs/output-contract.md; the README's "What it finds"). */
-export const CATEGORIES = [
-  'module-state',
-  'file-write',
-  'memory-session',
-  'process-cache',
-  'memory-rate-limit',
-  'socket-registry',
-  'in-process-scheduler',
-  'process-lock',
-  'global-mutation',
-] as const;
-
-export type Category = (typeof CATEGORIES)[number];
-
-export type Severity = 'error' | 'warn';
-
-/**
- * How sure a finding is (docs/output-contract.md): `certain` when what it rests on is in view (a
- * catalogued store without a shared one, a write on a request path the program follows);
- * `likely` when the verdict rests on something statecheck cannot see. It decides the default
- * severity: `error` for certain findings, `warn` for likely ones.
- */
-export type Confidence = 'certain' | 'likely';
-
-/**
- * What a likely finding rests on: `callers` (whether the code runs per request, or the store is
- * shared, depends on callers not in view: an export no project file calls, a function passed to
- * code statecheck does not follow); `name` (the category comes from the state's name only);
- * `value` (where the stored values come from is not in view).
- */
-export type Doubt = 'callers' | 'name' | 'value';
-
-/** What statecheck suggests instead: a sentence and the packages that do it. */
-export interface Suggestion {
-  summary: string;
-  packages: string[];
-}
+// The ids of the output contract live in ids.ts, which needs no TypeScript: the published types
+// of the report (`statecheck/api`) import them without the compiler's.
+import type { Category, Doubt, Suggestion } from './ids.js';
+export { CATEGORIES, type Category, type Confidence, type Doubt, type Severity, type Suggestion } from './ids.js';
 
 /**
  * With cross-file analysis: code that runs in the `need` contexts (reach.ts bits) only if the
@@ -121,6 +87,8 @@ export interface AnalyzeOptions {
    * serves both hosts; the ESLint host leaves it off because ESLint applies its own comments.
    */
   honourEslintComments?: boolean;
+  /** List the `statecheck-disable` comments that silence nothing (`AnalyzeResult.unusedDirectives`). */
+  reportUnusedDirectives?: boolean;
   /**
    * The app runs as exactly one instance: scaling-only categories are off, and module state is
    * reported only in serverless and SSR modules, where it leaks between users' requests.

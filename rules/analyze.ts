@@ -9,6 +9,8 @@ import {
   isAllowed,
   ownDoubt,
   parseSource,
+  storeFixEdits,
+  type StoreFixEdits,
   type TS,
   type TypeScript,
   withDoubt,
@@ -28,6 +30,8 @@ export const REASON_PLACEHOLDER = 'TODO: say why this state is safe per instance
 /** What the core found in one file for every category: computed once, shared by the nine rules. */
 interface SharedAnalysis {
   findings: readonly CoreFinding[];
+  /** The catalogue's store or adapter fix, written for the findings that have one. */
+  fixes: ReadonlyMap<CoreFinding, StoreFixEdits>;
   /** Categories whose detector failed, with the error's message. */
   failures: ReadonlyMap<Category, string>;
 }
@@ -73,7 +77,10 @@ export function reportFindings(
       loc: { start: sourceCode.getLocFromIndex(finding.start), end: sourceCode.getLocFromIndex(finding.end) },
       messageId: 'found',
       data: { message: withDoubt(finding.message, doubt) },
-      suggest: suppressionSuggestion(sourceCode, category, finding.start),
+      suggest: [
+        ...storeSuggestion(analysis.fixes.get(finding)),
+        ...suppressionSuggestion(sourceCode, category, finding.start),
+      ],
     });
   }
 }
@@ -93,14 +100,24 @@ function analyze({ ts, sourceFile }: ParsedFile, { singleInstance, packages }: R
   try {
     // ESLint applies its own eslint-disable comments; the core applies statecheck-disable ones.
     const result = analyzeSourceFile(ts, sourceFile, { singleInstance, packages, honourEslintComments: false });
+    const fixes = new Map<CoreFinding, StoreFixEdits>();
+    for (const finding of result.findings) {
+      const fix = storeFixEdits(ts, sourceFile, finding);
+      if (fix) fixes.set(finding, fix);
+    }
     return {
       findings: result.findings,
+      fixes,
       failures: new Map(
         result.errors.flatMap((e) => (e.category ? [[e.category, errorMessage(e.error)] as const] : [])),
       ),
     };
   } catch (error) {
-    return { findings: [], failures: new Map(CATEGORIES.map((category) => [category, errorMessage(error)])) };
+    return {
+      findings: [],
+      fixes: new Map(),
+      failures: new Map(CATEGORIES.map((category) => [category, errorMessage(error)])),
+    };
   }
 }
 
@@ -225,6 +242,18 @@ function mapDefined<T, U>(value: T | undefined, map: (value: T) => U | undefined
  * line's indentation. None when that line starts inside a token (a multi-line template or
  * string, JSX text), where a line comment would change the code.
  */
+/** The catalogue's fix as a suggestion (never an autofix: it needs a Redis client or a bucket the user creates). */
+function storeSuggestion(fix: StoreFixEdits | undefined): TSESLint.ReportSuggestionArray<MessageId> {
+  if (!fix) return [];
+  return [
+    {
+      messageId: 'storeFix',
+      data: { summary: fix.summary, packages: fix.install.join(' ') },
+      fix: (fixer) => fix.edits.map((e) => fixer.replaceTextRange([e.start, e.end], e.text)),
+    },
+  ];
+}
+
 function suppressionSuggestion(
   sourceCode: SourceCode,
   category: Category,

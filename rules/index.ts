@@ -43,7 +43,15 @@ export const rules: Readonly<Record<string, StatecheckRule>> = Object.assign(
 export interface StatecheckPlugin extends ESLint.Plugin {
   meta: { name: string; version: string };
   rules: NonNullable<ESLint.Plugin['rules']>;
-  configs: { recommended: Linter.Config; strict: Linter.Config; all: Linter.Config };
+  configs: {
+    recommended: Linter.Config;
+    strict: Linter.Config;
+    /** Every finding, likely ones included, as warnings. */
+    all: Linter.Config;
+    /** The same for ESLint 8's `.eslintrc`: `extends: ['plugin:statecheck/recommended-legacy']`. */
+    'recommended-legacy': Linter.LegacyConfig;
+    'strict-legacy': Linter.LegacyConfig;
+  };
 }
 
 /** `**\/*.{js,mjs,…,tsx}`: every file the CLI reads. */
@@ -71,7 +79,7 @@ const plugin: StatecheckPlugin = {
   // rule context differently, so they do not convert without a cast.
   rules: rules as unknown as NonNullable<ESLint.Plugin['rules']>,
   // Filled in below: the configs refer to the plugin.
-  configs: { recommended: {}, strict: {}, all: {} },
+  configs: { recommended: {}, strict: {}, all: {}, 'recommended-legacy': {}, 'strict-legacy': {} },
 };
 
 plugin.configs.recommended = {
@@ -98,5 +106,20 @@ plugin.configs.strict = {
   plugins: { statecheck: plugin },
   rules: certainErrors(),
 };
+
+/**
+ * An `.eslintrc` config: the plugin by name (ESLint 8 resolves `statecheck` to the package
+ * `eslint-plugin-statecheck`, an alias of this one), the scope as an override, since `.eslintrc`
+ * has no top-level `files`.
+ */
+function legacy(ignores: readonly string[]): Linter.LegacyConfig {
+  return {
+    plugins: ['statecheck'],
+    overrides: [{ files: [...SOURCE_FILES], excludedFiles: [...ignores], rules: certainErrors() }],
+  };
+}
+
+plugin.configs['recommended-legacy'] = legacy(OUT_OF_SCOPE_GLOBS);
+plugin.configs['strict-legacy'] = legacy(OUT_OF_SCOPE_GLOBS.filter((glob) => !STRICT_INCLUDES.includes(glob)));
 
 export default plugin;

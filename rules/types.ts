@@ -24,7 +24,7 @@ export interface RuleOptions {
   confidence?: 'all' | 'certain';
 }
 
-export type MessageId = 'found' | 'analysisFailed' | 'suppress';
+export type MessageId = 'found' | 'analysisFailed' | 'suppress' | 'storeFix';
 
 export type StatecheckRule = TSESLint.RuleModule<MessageId, [RuleOptions], StatecheckDocs> & { name: string };
 

@@ -41,13 +41,33 @@ export function readmeBlock(): string {
 
 ### Setup
 
-\`npm install --save-dev statecheck eslint\`, then in \`eslint.config.js\` (flat config, ESLint 9 or 10):
+\`npm install --save-dev statecheck eslint\`, then in \`eslint.config.js\` (flat config: ESLint 8.57 and later, 9, 10):
 
 \`\`\`js
 import statecheck from 'statecheck';
 
 export default [statecheck.configs.recommended];
 \`\`\`
+
+In CommonJS (\`eslint.config.cjs\`, or a project without \`"type": "module"\`), \`require('statecheck')\` is the plugin
+itself, not \`{ default }\`:
+
+\`\`\`js
+const statecheck = require('statecheck');
+
+module.exports = [statecheck.configs.recommended];
+\`\`\`
+
+Still on ESLint 8's \`.eslintrc\`? ESLint looks plugins up as \`eslint-plugin-<name>\`, so install statecheck under that
+name too (\`npm install --save-dev eslint-plugin-statecheck@npm:statecheck\`), then extend the legacy config
+(\`strict-legacy\` is the \`strict\` one):
+
+\`\`\`json
+{ "extends": ["plugin:statecheck/recommended-legacy"] }
+\`\`\`
+
+ESLint is an optional peer dependency (\`^8.57.0 || ^9.0.0 || ^10.0.0\`): the CLI alone installs and runs in a project
+without ESLint, or with any ESLint version.
 
 ESLint parses \`.js\`, \`.mjs\` and \`.cjs\` files itself. TypeScript files need the typescript-eslint parser
 (\`npm install --save-dev @typescript-eslint/parser\`):
@@ -77,7 +97,11 @@ information (\`parserOptions.project\`) is used by nothing yet and not needed. E
 ${rows.join('\n')}
 
 ✅ in the \`recommended\` and \`strict\` configs · 💡 offers an editor suggestion that inserts a
-\`// statecheck-disable-next-line <category> -- <reason>\` comment for you to complete (never an autofix) ·
+\`// statecheck-disable-next-line <category> -- <reason>\` comment for you to complete (never an autofix) and, where
+the catalogue knows a store or adapter that fixes it, one that writes the fix: express-session's \`store\` with
+connect-redis, express-rate-limit's \`store\` with rate-limit-redis, socket.io's \`io.adapter(createAdapter(…))\` with
+@socket.io/redis-adapter, multer disk storage → multer-s3; it adds the imports and names the packages to install
+(the Redis client or bucket is yours to create) ·
 🔒 stays on with \`deployment: 'single-instance'\`: the state leaks between users even on one instance.
 
 ### Configs

@@ -1,6 +1,6 @@
 import { CATEGORIES, CATEGORY_INFO, type Category } from '../../core/index.js';
 import { docsUrl } from '../package.js';
-import type { Finding, ReporterOptions, ScanResult } from '../types.js';
+import { type Finding, type ReporterOptions, type ScanResult, UNUSED_DIRECTIVE } from '../types.js';
 import { mdCode, mdMessage, mdPath, mdText } from './escape.js';
 import { plural, scopeLine, sentence, skippedCounts } from './util.js';
 
@@ -20,13 +20,14 @@ export function markdown(result: ScanResult, _options: ReporterOptions): string 
     return `${out.join('\n')}\n`;
   }
 
-  const byCategory = new Map<Category, Finding[]>();
+  const byCategory = new Map<Finding['category'], Finding[]>();
   for (const f of result.findings) byCategory.set(f.category, [...(byCategory.get(f.category) ?? []), f]);
-  const files = new Set(result.findings.map((f) => f.file)).size;
+  const state = result.findings.filter((f) => f.category !== UNUSED_DIRECTIVE);
+  const files = new Set(state.map((f) => f.file)).size;
 
   const out = ['# statecheck: process-bound state inventory', ''];
   out.push(
-    `${plural(result.findings.length, 'piece', 'pieces')} of process-bound state in ${plural(files, 'file')} (${scanned}):`,
+    `${plural(state.length, 'piece', 'pieces')} of process-bound state in ${plural(files, 'file')} (${scanned}):`,
     '',
   );
   for (const category of CATEGORIES) {
@@ -43,8 +44,18 @@ export function markdown(result: ScanResult, _options: ReporterOptions): string 
     const found = byCategory.get(category);
     if (found) out.push('', ...categorySection(category, found));
   }
+  const unused = byCategory.get(UNUSED_DIRECTIVE);
+  if (unused) out.push('', ...unusedSection(unused));
   if (result.errors.length > 0) out.push('', ...errorSection(result));
   return `${out.join('\n')}\n`;
+}
+
+function unusedSection(findings: readonly Finding[]): string[] {
+  return [
+    `## Unused suppressions (${findings.length})`,
+    '',
+    ...findings.map((f) => `- ${where(f.file, f.line)}: ${mdCode(f.subject)} silences nothing`),
+  ];
 }
 
 function categorySection(category: Category, findings: readonly Finding[]): string[] {

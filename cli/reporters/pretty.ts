@@ -1,11 +1,23 @@
-import type { Finding, ReporterOptions, ScanResult } from '../types.js';
-import { guardCommands, oneLine, plural, printableName, sanitize, summaryLine } from './util.js';
+import { docsUrl, REPOSITORY_URL } from '../package.js';
+import { type Finding, type ReporterOptions, type ScanResult, UNUSED_DIRECTIVE } from '../types.js';
+import { DEFAULT_WIDTH, guardCommands, oneLine, plural, printableName, sanitize, summaryLine, wrap } from './util.js';
 
 const CONTEXT_LINES = 1;
+
+/** On a very narrow terminal, messages still get this many columns. */
+const MIN_MESSAGE_WIDTH = 40;
+
+/** The page that documents a finding's rule. */
+function ruleDocs(f: Finding): string {
+  return f.category === UNUSED_DIRECTIVE
+    ? `${REPOSITORY_URL}#suppressing-a-finding`
+    : docsUrl(f.ruleId.replace(/^statecheck\//, ''));
+}
 
 /** Human output: findings grouped by file, each with a code frame and the packages to use instead. */
 export function pretty(result: ScanResult, options: ReporterOptions): string {
   const c = options.colors;
+  const width = options.width ?? DEFAULT_WIDTH;
   const out: string[] = [];
   const byFile = new Map<string, Finding[]>();
   for (const finding of result.findings) {
@@ -18,7 +30,11 @@ export function pretty(result: ScanResult, options: ReporterOptions): string {
     const lines = result.sourceLines?.(file);
     for (const f of findings) {
       const severity = f.severity === 'error' ? c.red('error') : c.yellow('warn ');
-      out.push(`  ${c.dim(`${f.line}:${f.column}`)}  ${severity}  ${oneLine(f.message)}  ${c.dim(oneLine(f.ruleId))}`);
+      const at = `${f.line}:${f.column}`;
+      // `  4:9  error  ` then the message, wrapped under its first word.
+      const indent = 2 + at.length + 2 + 5 + 2;
+      const [head = '', ...rest] = wrap(oneLine(f.message), Math.max(width - indent, MIN_MESSAGE_WIDTH));
+      out.push(`  ${c.dim(at)}  ${severity}  ${head}`, ...rest.map((line) => `${' '.repeat(indent)}${line}`));
       if (lines) out.push(...frame(lines, f, c));
       if (f.suggestion.packages.length > 0)
         out.push(`    ${c.green('→')} ${c.dim('use:')} ${oneLine(f.suggestion.packages.join(', '))}`);
@@ -30,7 +46,7 @@ export function pretty(result: ScanResult, options: ReporterOptions): string {
         out.push(`    ${c.dim(`${oneLine(related.message)}: ${where}`)}`);
       }
       if (f.related.length > 5) out.push(`    ${c.dim(`… and ${f.related.length - 5} more`)}`);
-      out.push('');
+      out.push(`    ${c.dim(`${oneLine(f.ruleId)}: ${ruleDocs(f)}`)}`, '');
     }
   }
   if (result.errors.length > 0) {

@@ -1,7 +1,14 @@
 import { pathToFileURL } from 'node:url';
 import { CATEGORIES, CATEGORY_INFO, type CategoryInfo, ruleIdOf } from '../../core/index.js';
 import { docsUrl, packageVersion as toolVersion, REPOSITORY_URL } from '../package.js';
-import type { Finding, ReporterOptions, ScanError, ScanResult, SkippedFile } from '../types.js';
+import {
+  type Finding,
+  type ReporterOptions,
+  type ScanError,
+  type ScanResult,
+  type SkippedFile,
+  UNUSED_DIRECTIVE,
+} from '../types.js';
 import { mdCode, mdMessage, reportJson } from './escape.js';
 import { sentence } from './util.js';
 
@@ -28,7 +35,7 @@ export function sarif(result: ScanResult, options: ReporterOptions): string {
             name: 'statecheck',
             informationUri: REPOSITORY_URL,
             ...(version ? { version, semanticVersion: version } : {}),
-            rules: CATEGORIES.map((category) => rule(CATEGORY_INFO[category])),
+            rules: [...CATEGORIES.map((category) => rule(CATEGORY_INFO[category])), UNUSED_DIRECTIVE_RULE],
           },
         },
         invocations: [
@@ -47,6 +54,18 @@ export function sarif(result: ScanResult, options: ReporterOptions): string {
   };
   return reportJson(log);
 }
+
+/** `--report-unused-disable-directives`: a `statecheck-disable` comment that silences nothing. */
+const UNUSED_DIRECTIVE_RULE = {
+  id: `statecheck/${UNUSED_DIRECTIVE}`,
+  name: UNUSED_DIRECTIVE,
+  shortDescription: { text: 'A statecheck-disable comment that silences nothing.' },
+  fullDescription: {
+    text: 'A suppression comment with nothing to suppress hides the next finding on its line without review. Remove it.',
+  },
+  helpUri: `${REPOSITORY_URL}#suppressing-a-finding`,
+  defaultConfiguration: { level: 'warning' },
+};
 
 function rule(info: CategoryInfo) {
   const { summary, packages } = info.suggestion;
@@ -72,7 +91,7 @@ function rule(info: CategoryInfo) {
 function toResult(f: Finding) {
   return {
     ruleId: f.ruleId,
-    ruleIndex: CATEGORIES.indexOf(f.category),
+    ruleIndex: f.category === UNUSED_DIRECTIVE ? CATEGORIES.length : CATEGORIES.indexOf(f.category),
     level: f.severity === 'error' ? 'error' : 'warning',
     message: { text: f.message },
     locations: [

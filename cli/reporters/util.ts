@@ -19,6 +19,31 @@ export function oneLine(text: string): string {
   return sanitize(text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' '));
 }
 
+/** Columns when the output is not a terminal, or its width is unknown. */
+export const DEFAULT_WIDTH = 100;
+
+/**
+ * Breaks `text` (one line, no control characters) into lines of at most `width` columns at
+ * spaces, never inside a word: a word longer than the line (a URL, a long name) gets a line of
+ * its own. `first` columns of the first line are already taken by what precedes it.
+ */
+export function wrap(text: string, width: number, first = 0): string[] {
+  const lines: string[] = [];
+  let line = '';
+  let room = width - first;
+  for (const word of text.split(' ')) {
+    if (line === '') line = word;
+    else if (line.length + 1 + word.length <= room) line += ` ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+      room = width;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
 /**
  * A file name as the terminal shows it: control and bidi characters as escapes (`\n`, `\x1b`,
  * `\u202e`), so the name cannot drive the terminal or fake a line, and can still be found.

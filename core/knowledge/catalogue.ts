@@ -1,5 +1,5 @@
 import type { Suggestion } from '../types.js';
-import type { CatalogueEntry } from './types.js';
+import type { CatalogueEntry, StoreFix } from './types.js';
 
 // Library knowledge: which package, which export, which options make it safe, and what to do
 // instead. Adding a library means adding a row here (`npm run new:library` scaffolds one, with its
@@ -71,6 +71,43 @@ const LOCK_FIX: Suggestion = {
   packages: ['redlock', 'ioredis'],
 };
 
+// Fixes the ESLint rules offer as editor suggestions; the Redis clients (`redis`, `pubClient`,
+// `subClient`) and the bucket are the user's to create.
+const SESSION_STORE: StoreFix = {
+  kind: 'option',
+  name: 'store',
+  value: 'new RedisStore({ client: redis })',
+  imports: [{ module: 'connect-redis', named: 'RedisStore', local: 'RedisStore' }],
+  summary: 'Keep sessions in Redis: add `store: new RedisStore({ client: redis })` (connect-redis)',
+  install: ['connect-redis', 'redis'],
+};
+const RATE_LIMIT_STORE: StoreFix = {
+  kind: 'option',
+  name: 'store',
+  value: 'new RedisStore({ sendCommand: (...args) => redis.sendCommand(args) })',
+  imports: [{ module: 'rate-limit-redis', named: 'RedisStore', local: 'RedisStore' }],
+  summary: 'Count hits in Redis: add `store: new RedisStore({ sendCommand })` (rate-limit-redis)',
+  install: ['rate-limit-redis', 'redis'],
+};
+const SOCKET_ADAPTER: StoreFix = {
+  kind: 'method',
+  name: 'adapter',
+  value: 'createAdapter(pubClient, subClient)',
+  imports: [{ module: '@socket.io/redis-adapter', named: 'createAdapter', local: 'createAdapter' }],
+  summary: 'Reach every instance: add `io.adapter(createAdapter(pubClient, subClient))` (@socket.io/redis-adapter)',
+  install: ['@socket.io/redis-adapter', 'redis'],
+};
+const S3_STORAGE: StoreFix = {
+  kind: 'replace',
+  value: 'multerS3({ s3: new S3Client({}), bucket: process.env.UPLOAD_BUCKET })',
+  imports: [
+    { module: 'multer-s3', local: 'multerS3' },
+    { module: '@aws-sdk/client-s3', named: 'S3Client', local: 'S3Client' },
+  ],
+  summary: 'Store uploads in S3: use `multerS3({ s3, bucket })` storage (multer-s3)',
+  install: ['multer-s3', '@aws-sdk/client-s3'],
+};
+
 /** Library knowledge, one row per package export (or group of exports judged alike). */
 export const CATALOGUE: readonly CatalogueEntry[] = [
   // ── memory-session ────────────────────────────────────────────────────────────────────────
@@ -83,6 +120,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     options: { kind: 'store-key', arg: 0, keys: ['store'] },
     what: 'has no shared `store`, so sessions live in its in-process MemoryStore',
     suggestion: SESSION_FIX,
+    fix: SESSION_STORE,
   },
   {
     label: 'express-session MemoryStore',
@@ -137,6 +175,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     options: { kind: 'store-key', arg: 0, keys: ['store'] },
     what: 'has no shared `store`, so it counts hits in process memory',
     suggestion: RATE_FIX,
+    fix: RATE_LIMIT_STORE,
   },
   {
     label: 'express-rate-limit MemoryStore',
@@ -657,6 +696,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     form: 'call',
     what: 'stores uploads on the local disk',
     suggestion: UPLOAD_FIX,
+    fix: S3_STORAGE,
   },
   {
     label: 'formidable',
@@ -835,6 +875,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       summary: 'attach a shared adapter: `io.adapter(createAdapter(pubClient, subClient))`',
       packages: ['@socket.io/redis-adapter', 'ioredis'],
     },
+    fix: SOCKET_ADAPTER,
   },
   {
     label: '@socket.io/cluster-adapter',

@@ -154,6 +154,28 @@ interface BaseEntry {
   /** What breaks, where the category's words do not fit the row. */
   breaks?: string;
   suggestion: Suggestion;
+  /** The fix as code, for an editor suggestion (never an autofix): a shared store or adapter. */
+  fix?: StoreFix;
+}
+
+/**
+ * A fix the ESLint rules offer as a suggestion: the code that puts the state in a shared store.
+ * - `option`: add `key: value` to the options object of the call (`session({ store: … })`);
+ * - `method`: call `<instance>.<method>(value)` after the statement that creates the instance
+ *   (`io.adapter(createAdapter(…))`);
+ * - `replace`: replace the call with `value` (`multer.diskStorage(…)` → `multerS3(…)`).
+ */
+export interface StoreFix {
+  kind: 'option' | 'method' | 'replace';
+  /** `option`: the key; `method`: the method name. */
+  name?: string;
+  value: string;
+  /** Imports to add: a named export, or the default one (`named` absent). */
+  imports: readonly { module: string; named?: string; local: string }[];
+  /** What the suggestion does, completing "…: install <packages>". */
+  summary: string;
+  /** The packages to install, named in the suggestion's text. */
+  install: readonly string[];
 }
 
 /** A row reported as a creation of its category (library-findings.ts). */

@@ -118,10 +118,28 @@ describe('changed files', () => {
     git('commit', '-q', '-m', 'feature');
     const files = new Set((await json(['--since', 'main'])).report.findings.map((f: { file: string }) => f.file));
     expect([...files]).toEqual(['src/feature.js']);
-    expect(await runCli(['--since', 'no-such-branch'], dir.path)).toMatchObject({
+    // The error names the missing ref, and what a shallow CI checkout needs.
+    expect(await runCli(['--since', 'origin/no-such-branch'], dir.path)).toEqual({
       code: 2,
-      stderr: expect.stringMatching(/^statecheck: git merge-base failed/),
+      stdout: '',
+      stderr:
+        'statecheck: --since: no git ref "origin/no-such-branch" in this repository\n  fetch it first (git fetch origin no-such-branch); a shallow CI checkout has no other branches: use fetch-depth: 0 (actions/checkout) or GIT_DEPTH: 0 (GitLab CI)\n',
     });
+  });
+
+  it('--since in a shallow clone that stops before the merge base says to fetch the whole history', async () => {
+    setup();
+    git('checkout', '-q', '-b', 'feature');
+    for (const n of [1, 2, 3]) {
+      dir.write(`src/f${n}.js`, SAMPLE_APP);
+      git('add', '.');
+      git('commit', '-q', '-m', `feature ${n}`);
+    }
+    const shallow = join(dir.path, 'shallow');
+    git('clone', '-q', '--depth', '1', '--no-single-branch', `file://${dir.path}`, shallow);
+    const { code, stderr } = await runCli(['--since', 'origin/main'], shallow);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^statecheck: --since: no common history between "origin\/main" and HEAD\n.*fetch-depth: 0/);
   });
 
   it('outside a git repository --changed is a usage error', async () => {

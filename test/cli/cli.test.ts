@@ -28,7 +28,7 @@ describe('statecheck CLI', () => {
     [['--bogus'], /^statecheck: Unknown option '--bogus'/],
     [
       ['--format', 'xml'],
-      /^statecheck: unknown format "xml"\n {2}use one of: pretty, json, sarif, github, markdown\n$/,
+      /^statecheck: unknown format "xml"\n {2}use one of: pretty, json, sarif, github, gitlab, junit, markdown\n$/,
     ],
     [['no/such/dir'], /^statecheck: no such file or directory: no\/such\/dir\n {2}check the paths/],
     [
@@ -59,20 +59,27 @@ describe('statecheck CLI', () => {
     expect(stdout.replace(/in \d+ ms/, 'in N ms')).toBe(
       [
         'src/app.js',
-        '  4:9  error  `session(…)` (express-session) has no shared `store`, so sessions live in its in-process MemoryStore: users are logged out on restart and whenever the load balancer sends them to another instance. Pass a shared store: `session({ store: new RedisStore({ client: redis }), … })`, or keep the session in a signed cookie.  statecheck/no-memory-session',
+        '  4:9  error  `session(…)` (express-session) has no shared `store`, so sessions live in its',
+        '              in-process MemoryStore: users are logged out on restart and whenever the load balancer',
+        '              sends them to another instance. Pass a shared store: `session({ store: new',
+        '              RedisStore({ client: redis }), … })`, or keep the session in a signed cookie.',
         '      3 │ const app = express();',
         "    > 4 │ app.use(session({ secret: 'x' }));",
         '        │         ^^^^^^^^^^^^^^^^^^^^^^^^',
         '      5 │ const seen = new Set();',
         '    → use: connect-redis, ioredis',
+        '    statecheck/no-memory-session: https://github.com/statecheck/statecheck/blob/main/docs/rules/no-memory-session.md',
         '',
-        '  5:7  error  `seen` is shared mutable state written at request time: each instance keeps its own copy, it is lost on restart and it is shared by every user of this instance. Keep it in Redis (hashes, counters, keys with a TTL) or in the database.  statecheck/no-module-state',
+        '  5:7  error  `seen` is shared mutable state written at request time: each instance keeps its own',
+        '              copy, it is lost on restart and it is shared by every user of this instance. Keep it',
+        '              in Redis (hashes, counters, keys with a TTL) or in the database.',
         "      4 │ app.use(session({ secret: 'x' }));",
         '    > 5 │ const seen = new Set();',
         '        │       ^^^^',
         "      6 │ app.get('/', (req, res) => {",
         '    → use: ioredis, redis',
         '    written here at request time: line 7:3',
+        '    statecheck/no-module-state: https://github.com/statecheck/statecheck/blob/main/docs/rules/no-module-state.md',
         '',
         '✖ 2 findings (2 errors, 0 warnings) in 1 file scanned in N ms',
         'scope (no entry point found: path scope): 1 file read as server code, 0 as context',
@@ -243,7 +250,7 @@ describe('the statecheck binary', () => {
     expect(spawnCli(['--format', 'xml'], tmp.path)).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'statecheck: unknown format "xml"\n  use one of: pretty, json, sarif, github, markdown\n',
+      stderr: 'statecheck: unknown format "xml"\n  use one of: pretty, json, sarif, github, gitlab, junit, markdown\n',
     });
   });
 });

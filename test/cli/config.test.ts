@@ -172,7 +172,7 @@ describe('configuration', () => {
     dir.write('statecheck.config.json', JSON.stringify({ rulez: {} }));
     const { code, stderr } = await runCli([], dir.path);
     expect(code).toBe(0);
-    expect(stderr).toBe('statecheck: statecheck.config.json: unknown key "rulez" (ignored)\n');
+    expect(stderr).toBe('statecheck: statecheck.config.json: unknown key "rulez" (ignored): did you mean "rules"?\n');
   });
 
   it('ships a JSON Schema that names every setting the loader accepts', () => {

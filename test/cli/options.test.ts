@@ -20,6 +20,7 @@ const DEFAULTS: ScanCommand = {
   crossFile: true,
   analyseGenerated: false,
   debug: false,
+  init: false,
 };
 
 const scan = (options: Partial<ScanCommand>): ScanCommand => ({ ...DEFAULTS, ...options });
@@ -64,8 +65,12 @@ describe('parseOptions', () => {
       undefined,
     ],
     [['--format'], "Option '-f, --format <value>' argument missing", undefined],
-    [['--format', 'xml'], 'unknown format "xml"', 'use one of: pretty, json, sarif, github, markdown'],
-    [['--format', 'constructor'], 'unknown format "constructor"', 'use one of: pretty, json, sarif, github, markdown'],
+    [['--format', 'xml'], 'unknown format "xml"', 'use one of: pretty, json, sarif, github, gitlab, junit, markdown'],
+    [
+      ['--format', 'constructor'],
+      'unknown format "constructor"',
+      'use one of: pretty, json, sarif, github, gitlab, junit, markdown',
+    ],
     [['--fail-on', 'info'], '--fail-on: expected "error" or "warn", got "info"', undefined],
     [['--max-warnings', 'many'], '--max-warnings: expected a whole number, got "many"', undefined],
     [['--max-warnings=-1'], '--max-warnings: expected a whole number, got "-1"', undefined],

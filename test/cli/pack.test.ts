@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,5 +30,25 @@ describe('the published package', () => {
     });
     expect(scan.status).toBe(1);
     expect(JSON.parse(scan.stdout).findings).toHaveLength(10);
+  });
+
+  it('looks maintained: LICENSE, CHANGELOG, repository fields, no source maps, only built code', () => {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const [packed] = JSON.parse(
+      execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' }),
+    ) as { files: { path: string }[] }[];
+    const files = packed!.files.map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json']));
+    expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
+    // Keep a Changelog: an Unreleased section first.
+    expect(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8')).toMatch(/^# Changelog\n[\s\S]*?\n## \[Unreleased\]\n/);
+    // Source maps would point at TypeScript sources the package does not contain.
+    expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(files.filter((f) => /\.[cm]?ts$/.test(f) && !/\.d\.[cm]?ts$/.test(f))).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+    expect(manifest.license).toBe('MIT');
+    expect(manifest.repository).toEqual({ type: 'git', url: 'git+https://github.com/statecheck/statecheck.git' });
+    expect(manifest.bugs).toEqual({ url: 'https://github.com/statecheck/statecheck/issues' });
+    expect(manifest.homepage).toBe('https://github.com/statecheck/statecheck#readme');
   });
 });

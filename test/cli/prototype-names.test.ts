@@ -171,7 +171,7 @@ describe('prototype names in the configuration', () => {
     for (const format of ['constructor', 'toString', '__proto__']) {
       const { code, stderr } = await runCli(['--format', format, '--no-cache'], dir.path);
       expect(stderr).toBe(
-        `statecheck: unknown format "${format}"\n  use one of: pretty, json, sarif, github, markdown\n`,
+        `statecheck: unknown format "${format}"\n  use one of: pretty, json, sarif, github, gitlab, junit, markdown\n`,
       );
       expect(code).toBe(2);
     }

@@ -49,6 +49,18 @@ describe('README snippets work as written', () => {
     expect(sarif.runs[0].results).toHaveLength(2);
   });
 
+  it('the GitLab CI job writes the Code Quality report its artifacts name', async () => {
+    const job = readmeSnippet('gitlab-ci');
+    const command = /- (npx statecheck .*)/.exec(job)?.[1];
+    expect(command).toBeDefined();
+    const report = /codequality: (\S+)/.exec(job)?.[1];
+    dir.write('src/app.js', SAMPLE_APP);
+    const { code } = await runCli(argsOf(command!), dir.path);
+    expect(code).toBe(1);
+    const issues = JSON.parse(readFileSync(join(dir.path, report!), 'utf8')) as { severity: string }[];
+    expect(issues.map((i) => i.severity)).toEqual(['major', 'major']);
+  });
+
   it('the lint-staged command checks the staged files it is given', async () => {
     const config = JSON.parse(readmeSnippet('lint-staged')) as { 'lint-staged': Record<string, string> };
     const [, command] = Object.entries(config['lint-staged'])[0]!;

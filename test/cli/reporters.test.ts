@@ -348,7 +348,10 @@ describe('sarif reporter', () => {
       informationUri: 'https://github.com/statecheck/statecheck',
       version: pkg.version,
     });
-    expect(driver.rules.map((r: { id: string }) => r.id)).toEqual(CATEGORIES.map(ruleIdOf));
+    expect(driver.rules.map((r: { id: string }) => r.id)).toEqual([
+      ...CATEGORIES.map(ruleIdOf),
+      'statecheck/unused-disable-directive',
+    ]);
     expect(driver.rules[0]).toEqual({
       id: 'statecheck/no-module-state',
       name: 'no-module-state',
@@ -365,8 +368,11 @@ describe('sarif reporter', () => {
       defaultConfiguration: { level: 'error' },
       properties: { tags: ['scalability', 'process-bound-state', 'module-state', 'correctness'] },
     });
-    for (const r of driver.rules)
+    for (const r of driver.rules.slice(0, CATEGORIES.length))
       expect(r.helpUri).toBe(`https://github.com/statecheck/statecheck/blob/main/docs/rules/${r.name}.md`);
+    expect(driver.rules[CATEGORIES.length].helpUri).toBe(
+      'https://github.com/statecheck/statecheck#suppressing-a-finding',
+    );
   });
 
   it('reports results with rule indices, levels, regions, related locations and partial fingerprints', () => {

@@ -1,5 +1,5 @@
 import rule from '../../rules/no-local-file-write.js';
-import { code, found, js, ruleTester, ts } from './tester.js';
+import { code, fixed, found, js, ruleTester, ts } from './tester.js';
 
 const diskUpload = code`
   const express = require('express');
@@ -56,7 +56,24 @@ ruleTester.run('no-local-file-write', rule, {
     ts({ code: writeReport, settings: { statecheck: { deployment: 'single-instance' } } }),
   ],
   invalid: [
-    js({ code: diskUpload, errors: [found(diskUpload, 'file-write', 4, 17)] }),
+    js({
+      code: diskUpload,
+      errors: [
+        fixed(diskUpload, 'file-write', 4, 17, {
+          summary: 'Store uploads in S3: use `multerS3({ s3, bucket })` storage (multer-s3)',
+          packages: 'multer-s3 @aws-sdk/client-s3',
+          output: diskUpload
+            .replace(
+              "const multer = require('multer');\n",
+              "const multer = require('multer');\nconst multerS3 = require('multer-s3');\nconst { S3Client } = require('@aws-sdk/client-s3');\n",
+            )
+            .replace(
+              "multer.diskStorage({ destination: 'uploads/' })",
+              'multerS3({ s3: new S3Client({}), bucket: process.env.UPLOAD_BUCKET })',
+            ),
+        }),
+      ],
+    }),
     ts({ code: writeReport, errors: [found(writeReport, 'file-write', 5, 9)] }),
   ],
 });

@@ -1,5 +1,5 @@
 import rule from '../../rules/no-local-socket-registry.js';
-import { code, found, js, ruleTester, ts } from './tester.js';
+import { code, fixed, found, js, ruleTester, ts } from './tester.js';
 
 const bus = code`
   import { EventEmitter } from 'node:events';
@@ -58,6 +58,26 @@ ruleTester.run('no-local-socket-registry', rule, {
   ],
   invalid: [
     ts({ code: bus, errors: [found(bus, 'socket-registry', 5, 13)] }),
-    js({ code: io, errors: [found(io, 'socket-registry', 5, 12)] }),
+    js({
+      code: io,
+      errors: [
+        fixed(io, 'socket-registry', 5, 12, {
+          summary:
+            'Reach every instance: add `io.adapter(createAdapter(pubClient, subClient))` (@socket.io/redis-adapter)',
+          packages: '@socket.io/redis-adapter redis',
+          output: code`
+            const { createServer } = require('http');
+            const { Server } = require('socket.io');
+            const { createAdapter } = require('@socket.io/redis-adapter');
+
+            const httpServer = createServer();
+            const io = new Server(httpServer);
+            io.adapter(createAdapter(pubClient, subClient));
+            io.on('connection', (socket) => socket.on('chat', (msg) => io.emit('chat', msg)));
+            httpServer.listen(3000);
+          `,
+        }),
+      ],
+    }),
   ],
 });

@@ -1,5 +1,5 @@
 import rule from '../../rules/no-memory-rate-limit.js';
-import { code, found, js, ruleTester, ts } from './tester.js';
+import { code, fixed, found, js, ruleTester, ts } from './tester.js';
 
 const limiter = code`
   import express from 'express';
@@ -44,7 +44,28 @@ ruleTester.run('no-memory-rate-limit', rule, {
     ts({ code: limiter, options: [{ allow: ['express-rate-limit'] }] }),
   ],
   invalid: [
-    ts({ code: limiter, errors: [found(limiter, 'memory-rate-limit', 5, 20)] }),
+    ts({
+      code: limiter,
+      errors: [
+        fixed(limiter, 'memory-rate-limit', 5, 20, {
+          summary: 'Count hits in Redis: add `store: new RedisStore({ sendCommand })` (rate-limit-redis)',
+          packages: 'rate-limit-redis redis',
+          output: code`
+            import express from 'express';
+            import rateLimit from 'express-rate-limit';
+            import { RedisStore } from 'rate-limit-redis';
+
+            const app = express();
+            const apiLimiter = rateLimit({
+              windowMs: 15 * 60 * 1000,
+              limit: 100,
+              store: new RedisStore({ sendCommand: (...args) => redis.sendCommand(args) }),
+            });
+            app.use('/api', apiLimiter);
+          `,
+        }),
+      ],
+    }),
     js({ code: flexible, errors: [found(flexible, 'memory-rate-limit', 2, 17)] }),
   ],
 });

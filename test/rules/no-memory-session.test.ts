@@ -1,5 +1,5 @@
 import rule from '../../rules/no-memory-session.js';
-import { code, found, js, ruleTester, ts } from './tester.js';
+import { code, fixed, found, js, ruleTester, ts } from './tester.js';
 
 const noStore = code`
   const express = require('express');
@@ -52,9 +52,45 @@ ruleTester.run('no-memory-session', rule, {
     js({ code: noStore, options: [{ allow: ['express-session'] }] }),
   ],
   invalid: [
-    js({ code: noStore, errors: [found(noStore, 'memory-session', 6, 3)] }),
+    // The catalogue's fix as a suggestion: the store option and its require, never an autofix.
+    js({
+      code: noStore,
+      errors: [
+        fixed(noStore, 'memory-session', 6, 3, {
+          summary: 'Keep sessions in Redis: add `store: new RedisStore({ client: redis })` (connect-redis)',
+          packages: 'connect-redis redis',
+          output: code`
+            const express = require('express');
+            const session = require('express-session');
+            const { RedisStore } = require('connect-redis');
+
+            const app = express();
+            app.use(
+              session({ secret: process.env.SESSION_SECRET, resave: false, saveUninitialized: false, store: new RedisStore({ client: redis }) }),
+            );
+          `,
+        }),
+      ],
+    }),
     ts({ code: fastify, errors: [found(fastify, 'memory-session', 7, 1)] }),
     // Renaming the import does not hide it.
-    ts({ code: renamed, errors: [{ ...found(renamed, 'memory-session', 2, 25), endLine: 2, endColumn: 53 }] }),
+    ts({
+      code: renamed,
+      errors: [
+        {
+          ...fixed(renamed, 'memory-session', 2, 25, {
+            summary: 'Keep sessions in Redis: add `store: new RedisStore({ client: redis })` (connect-redis)',
+            packages: 'connect-redis redis',
+            output: code`
+              import makeSession from 'express-session';
+              import { RedisStore } from 'connect-redis';
+              export const sessions = makeSession({ secret: 's', store: new RedisStore({ client: redis }) });
+            `,
+          }),
+          endLine: 2,
+          endColumn: 53,
+        },
+      ],
+    }),
   ],
 });

@@ -61,3 +61,28 @@ export function found(source: string, category: Category, line: number, column: 
     suggestions: [{ messageId: 'suppress' as const, data: { category }, output: suppressedAt(source, line, category) }],
   };
 }
+
+/**
+ * A `found` error whose first suggestion writes the catalogue's fix (`output`: the whole file
+ * after it), then the suppression suggestion.
+ */
+export function fixed(
+  source: string,
+  category: Category,
+  line: number,
+  column: number,
+  fix: { summary: string; packages: string; output: string },
+) {
+  const error = found(source, category, line, column);
+  return {
+    ...error,
+    suggestions: [
+      {
+        messageId: 'storeFix' as const,
+        data: { summary: fix.summary, packages: fix.packages },
+        output: fix.output,
+      },
+      ...error.suggestions,
+    ],
+  };
+}
