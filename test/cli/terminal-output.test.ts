@@ -55,7 +55,8 @@ describe('pretty output in a terminal', () => {
     dir.write('src/app.js', `let ${long} = 0;\nexport function h() { ${long}++; }\n`);
     const text = await onTerminal(['--no-cache'], 60);
     // 46 columns for the message: the name in backticks does not fit, and is not cut.
-    expect(text).toContain(`  1:5  error  \`${long}\`\n              is shared mutable state`);
+    // Exported and called by no file: a likely finding, a warning.
+    expect(text).toContain(`  1:5  warn   \`${long}\`\n              is shared mutable state`);
   });
 
   it("each finding ends with its rule's docs link", async () => {

@@ -9,11 +9,15 @@ import { installProject, packTarball } from '../helpers/packed.js';
 // up as the README says: flat config as ES module and as CommonJS (`require('statecheck')`), and
 // ESLint 8's `.eslintrc` with `plugin:statecheck/recommended-legacy`. The CLI runs in each.
 
+// `carts` is written in a route handler, a request path in view: a certain finding, which the
+// recommended configs report.
 const APP = [
   "import session from 'express-session';",
   'const carts = new Map();',
   "export const sessions = session({ secret: 's' });",
-  'export function add(user, item) { carts.set(user, item); }',
+  "import express from 'express';",
+  'const app = express();',
+  "app.post('/cart', (req, res) => { carts.set(req.body.user, req.body.item); res.end(); });",
   '',
 ].join('\n');
 
