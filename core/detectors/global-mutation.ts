@@ -4,6 +4,7 @@ import type { FileContext } from '../context.js';
 import { code, SETTING_WRITE } from '../messages.js';
 import { REQUEST_TIME } from '../reach.js';
 import { isLazyInit } from '../state.js';
+import { assignedValues, isPackageHandle } from '../values.js';
 import type { CoreFinding, TS } from '../types.js';
 import { detector } from './detector.js';
 import { makeFinding, relatedSpans, type Site } from './finding.js';
@@ -27,6 +28,9 @@ function globalWrites(ctx: FileContext): CoreFinding[] {
   )) {
     const write = globalWrite(ctx, node);
     if (!write) continue;
+    // `globalThis[KEY] = client`: a handle a package made, kept where hot reloads find it again.
+    const values = writtenValues(ctx, node);
+    if (values.length > 0 && values.every((v) => isHandle(ctx, v))) continue;
     const when = ctx.when(node, REQUEST_TIME);
     if (!when.holds) continue;
     const list = groups.get(write) ?? [];
@@ -169,5 +173,22 @@ function isProcessEnv(ctx: FileContext, expr: TS.Expression): boolean {
     ts.isPropertyAccessExpression(e) &&
     e.name.text === 'env' &&
     ctx.binder.isGlobal(skipOuter(ts, e.expression), 'process')
+  );
+}
+
+/** A value that is a handle a package made (`new Kafka(…)`), directly or through a local variable. */
+function isHandle(ctx: FileContext, value: TS.Expression): boolean {
+  const ts = ctx.ts;
+  const v = skipOuter(ts, value);
+  if (ts.isNewExpression(v) || ts.isCallExpression(v)) return isPackageHandle(ctx, v);
+  if (!ts.isIdentifier(v)) return false;
+  const given = assignedValues(ctx, v);
+  return (
+    given !== undefined &&
+    given.length > 0 &&
+    given.every((g) => {
+      const e = skipOuter(ts, g);
+      return (ts.isNewExpression(e) || ts.isCallExpression(e)) && isPackageHandle(ctx, e);
+    })
   );
 }
