@@ -3,7 +3,7 @@ import { classifyFacts, handRolledWhat, type WriteFacts } from '../detectors/han
 import { composeMessage, WRITTEN_AT_REQUEST_TIME } from '../messages.js';
 import { surelyIn } from '../confidence.js';
 import { REQUEST_TIME } from '../reach.js';
-import { isWrite } from '../state.js';
+import { type ContainerKind, isWrite } from '../state.js';
 import type { ModuleSummary } from '../summary.js';
 import type { AnalyzeOptions, Category, CoreFinding, Doubt } from '../types.js';
 import { type Callers, type Contexts, exportKey, type Use } from './callers.js';
@@ -29,7 +29,7 @@ export function reportExportedState(
     const reported = failures.guard(i, [], () => {
       const mine: ProgramFinding[] = [];
       for (const state of f.summary?.state ?? []) {
-        const writes: (ProgramLocation & { facts: WriteFacts; sure: boolean })[] = state.writes
+        const writes: StateWriteSite[] = state.writes
           .filter((w) => !w.condition || contexts.holds(i, w.condition))
           .map((w) => ({
             file: i,
@@ -53,24 +53,8 @@ export function reportExportedState(
           });
         }
         if (writes.length === 0) continue;
-        const category = classifyFacts(
-          state.name,
-          state.container,
-          writes.map((w) => w.facts),
-        );
-        if (!category || !reportable(f.summary!, category, state.name, state.suppressed, options)) continue;
-        const suggestion = CATEGORY_INFO[category].suggestion;
-        mine.push({
-          file: i,
-          category,
-          subject: state.name,
-          start: state.start,
-          end: state.end,
-          message: composeMessage(category, handRolledWhat(category, state.name, 'module'), suggestion),
-          suggestion,
-          related: writes.map(({ facts: _, sure: __, ...w }) => w),
-          ...(writes.some((w) => w.sure) ? {} : { doubt: 'callers' as const }),
-        });
+        const found = stateFinding(i, f.summary!, state, 'module', writes, options);
+        if (found) mine.push(found);
       }
       return mine;
     });
@@ -103,7 +87,7 @@ export function reportClassState(
       f.summary!.classes.forEach((cls, c) => {
         if (lifetimes.of(i, c) !== 'process') return;
         for (const field of cls.fields) {
-          const writes: (ProgramLocation & { facts: WriteFacts; reset?: boolean; sure: boolean })[] = [];
+          const writes: StateWriteSite[] = [];
           for (const entry of uses) {
             const { use, target } = entry;
             if (!use.write) continue;
@@ -131,7 +115,7 @@ export function reportClassState(
           }
           const own = settled.find((s) => s.file === i && s.start === field.start && s.subject === field.name);
           if (own) {
-            own.related.push(...writes.map(({ facts: _, reset: __, sure: ___, ...w }) => w));
+            own.related.push(...writes.map(({ file: at, start, message }) => ({ file: at, start, message })));
             // A write in view from another file makes the field's finding certain.
             if (own.doubt === 'callers' && writes.some((w) => w.sure)) delete own.doubt;
             continue;
@@ -148,24 +132,8 @@ export function reportClassState(
                 });
           }
           if (writes.length === 0 || (field.resettable && writes.every((w) => w.reset))) continue;
-          const category = classifyFacts(
-            field.name,
-            field.container,
-            writes.map((w) => w.facts),
-          );
-          if (!category || !reportable(f.summary!, category, field.name, field.suppressed, options)) continue;
-          const suggestion = CATEGORY_INFO[category].suggestion;
-          mine.push({
-            file: i,
-            category,
-            subject: field.name,
-            start: field.start,
-            end: field.end,
-            message: composeMessage(category, handRolledWhat(category, field.name, 'field'), suggestion),
-            suggestion,
-            related: writes.map(({ facts: _, reset: __, sure: ___, ...w }) => w),
-            ...(writes.some((w) => w.sure) ? {} : { doubt: 'callers' as const }),
-          });
+          const found = stateFinding(i, f.summary!, field, 'field', writes, options);
+          if (found) mine.push(found);
         }
       });
       return mine;
@@ -173,6 +141,42 @@ export function reportClassState(
     out.push(...reported);
   });
   return out;
+}
+
+/** A request-time write of hand-rolled state, with what classifies it and whether its context is in view. */
+type StateWriteSite = ProgramLocation & { facts: WriteFacts; sure: boolean; reset?: boolean };
+
+/**
+ * The finding of hand-rolled state (exported module state, a long-lived object's field) with its
+ * request-time writes: classified by their shape, unless suppressed or allowed; certain when
+ * some write is on a request path in view.
+ */
+function stateFinding(
+  file: number,
+  summary: ModuleSummary,
+  state: { name: string; container: ContainerKind; start: number; end: number; suppressed?: Category[] },
+  where: 'module' | 'field',
+  writes: readonly StateWriteSite[],
+  options: AnalyzeOptions,
+): ProgramFinding | undefined {
+  const category = classifyFacts(
+    state.name,
+    state.container,
+    writes.map((w) => w.facts),
+  );
+  if (!category || !reportable(summary, category, state.name, state.suppressed, options)) return undefined;
+  const suggestion = CATEGORY_INFO[category].suggestion;
+  return {
+    file,
+    category,
+    subject: state.name,
+    start: state.start,
+    end: state.end,
+    message: composeMessage(category, handRolledWhat(category, state.name, where), suggestion),
+    suggestion,
+    related: writes.map(({ file: at, start, message }) => ({ file: at, start, message })),
+    ...(writes.some((w) => w.sure) ? {} : { doubt: 'callers' as const }),
+  };
 }
 
 /** Rounds of "a factory returning a factory's value is a factory" (chains are short). */
