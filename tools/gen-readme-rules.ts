@@ -176,7 +176,7 @@ the project (\`.gitignore\`, its configuration file, baselines, changed-file sel
 
   (\`statecheck --explain-scope <file>\` tells which packages the CLI counts as server code).
 
-\`statecheck --no-cross-file\` reports exactly what the plugin reports. Use both: the plugin while you
+\`statecheck --no-cross-file\` reports exactly what the plugin reports with the \`all\` config (its errors are what \`recommended\` reports). Use both: the plugin while you
 type, the CLI in CI.`;
 }
 
