@@ -200,6 +200,7 @@ const summary = object({
       call: optional(string),
       construct: optional(oneOf([true])),
       singleton: optional(oneOf([true])),
+      registered: optional(oneOf([true])),
       returnedBy: optional(array(string)),
       suppressed: optional(array(category)),
     }),

@@ -853,7 +853,10 @@ export class Reachability {
       }
     }
     if (facts.nest) {
-      facts.escapes = true;
+      // The framework constructs it and injects it anywhere. With cross-file analysis the
+      // injections typed with the class (`constructor(private users: UserService)`) are its
+      // callers, as importers are; without, its methods' callers are unknown.
+      if (!this.hooks.exportSymbols) facts.escapes = true;
       facts.classEscapes = true;
       facts.singleton = !facts.requestScoped;
     }

@@ -95,6 +95,11 @@ export interface ImportUse extends ModulePath {
   construct?: true;
   /** The use registers the class with a dependency-injection container as a singleton (`asClass(X).singleton()`). */
   singleton?: true;
+  /**
+   * The use is in a decorator's arguments (`@Module({ providers: [UserService] })`): the
+   * framework constructs the class and injects it; it does not call its methods itself.
+   */
+  registered?: true;
   /** The call's value is returned by these exports of this file (a factory of a factory). */
   returnedBy?: string[];
   /** Categories a suppression comment turns off at the call. */
@@ -223,6 +228,21 @@ export function summarize(
     const origin = typedInstanceOrigin(ctx, typed.type);
     const binding = origin && project(origin.specifier) ? ctx.binder.resolve(typed.name) : undefined;
     for (const ref of binding?.references ?? []) addUse(ctx, summary, origin!, ref);
+  }
+  // `constructor(private users: UserService)`, `private users: UserService`: an injected
+  // instance of an imported class, used as `this.users` across the class.
+  for (const node of ctx.ofKinds(k.Parameter, k.PropertyDeclaration)) {
+    const member = node as TS.ParameterDeclaration | TS.PropertyDeclaration;
+    if (!ts.isIdentifier(member.name)) continue;
+    const cls = ts.isParameter(member)
+      ? ts.isConstructorDeclaration(member.parent) && ts.getModifiers(member)?.length
+        ? member.parent.parent
+        : undefined
+      : member.parent;
+    if (!cls || !ts.isClassLike(cls)) continue;
+    const origin = typedInstanceOrigin(ctx, member.type);
+    if (!origin || !project(origin.specifier)) continue;
+    for (const ref of ctx.reach.thisMembers(cls).get(member.name.text) ?? []) addUse(ctx, summary, origin, ref);
   }
 
   summary.exports = [...exports];
@@ -420,6 +440,7 @@ function addUse(ctx: FileContext, summary: ModuleSummary, origin: ModulePath, re
   };
   if (write) use.write = write;
   if (registeredAsSingleton(ctx, ref)) use.singleton = true;
+  if (inDecoratorArguments(ts, ref)) use.registered = true;
   if (isCall) {
     use.call = snippet(ctx, parent);
     if (ts.isNewExpression(parent)) use.construct = true;
@@ -433,6 +454,15 @@ function addUse(ctx: FileContext, summary: ModuleSummary, origin: ModulePath, re
     const classPath = use.construct ? use.path : last && INSTANCE_GETTERS.has(last) ? use.path.slice(0, -1) : undefined;
     if (classPath) addInstanceUses(ctx, summary, { ...base, path: [...classPath, PROTOTYPE] }, parent);
   }
+}
+
+/** Whether `node` is in the arguments of a decorator (and not in a function written there). */
+function inDecoratorArguments(ts: TypeScript, node: TS.Node): boolean {
+  for (let up = node.parent; up; up = up.parent) {
+    if (ts.isDecorator(up)) return true;
+    if (ts.isFunctionLike(up) || ts.isClassLike(up) || ts.isSourceFile(up)) return false;
+  }
+  return false;
 }
 
 /** The path segment after a class that names the members of its instances. */

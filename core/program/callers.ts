@@ -102,9 +102,14 @@ export function settleContexts(files: readonly ProgramFile[], callers: Callers, 
     // The framework calls a framework module's exports per request (a route handler, a loader).
     if (files[file]!.summary?.frameworkModule) return mask | REQUEST | UNKNOWN;
     // An instance or class used whole elsewhere (passed on, stored) has methods anyone may call;
-    // constructing a class (`new Registry()`) does not pass its statics on.
+    // constructing a class (`new Registry()`) does not pass its statics on, nor does handing it
+    // to a dependency-injection container (a singleton registration, a decorator's arguments).
     const dot = name.indexOf('.');
-    const passedOn = dot > 0 && (callers.of(file, name.slice(0, dot)) ?? []).some((c) => !c.use.construct);
+    const passedOn =
+      dot > 0 &&
+      (callers.of(file, name.slice(0, dot)) ?? []).some(
+        (c) => !c.use.construct && !c.use.singleton && !c.use.registered,
+      );
     return mask | (passedOn ? UNKNOWN : 0);
   };
   const contextOf = (file: number, context: SummaryContext): number => {
