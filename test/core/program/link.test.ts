@@ -3,6 +3,7 @@ import type { CoreFinding, ModuleSummary } from '../../../core/index.js';
 import { linkProgram } from '../../../core/program/link.js';
 import type { ModuleResolver, ProgramFile, ProgramResult } from '../../../core/program/types.js';
 import { REQUEST, REQUEST_TIME } from '../../../core/reach.js';
+import { module } from '../../helpers/program.js';
 
 // The program's phases on in-memory summaries, with the module resolver injected. Offsets are
 // written `line * 1000 + column`, so that expectations read as lines.
@@ -20,24 +21,6 @@ function resolver(): { resolve: ModuleResolver; calls: number } {
     },
   };
   return r;
-}
-
-function module(name: string, summary: Partial<ModuleSummary>): ProgramFile {
-  return {
-    path: `/p/${name}.js`,
-    context: false,
-    findings: [],
-    summary: {
-      exports: [],
-      starExports: [],
-      frameworkModule: false,
-      commonJs: false,
-      state: [],
-      classes: [],
-      uses: [],
-      ...summary,
-    },
-  };
 }
 
 function link(files: ProgramFile[], r = resolver()): ProgramResult & { files: ProgramFile[] } {

@@ -1,32 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { ModuleSummary } from '../../../core/index.js';
 import { findCallers, settleContexts } from '../../../core/program/callers.js';
 import { Failures } from '../../../core/program/failures.js';
 import { settleLifetimes } from '../../../core/program/lifetimes.js';
 import { exportLookup } from '../../../core/program/lookup.js';
-import type { ProgramFile } from '../../../core/program/types.js';
 import { LOAD, REQUEST, UNKNOWN } from '../../../core/reach.js';
+import { module } from '../../helpers/program.js';
 
 // The first phases on their own, on hand-written summaries: export lookup, callers, contexts.
 
-function module(name: string, summary: Partial<ModuleSummary>, extra: Partial<ProgramFile> = {}): ProgramFile {
-  return {
-    path: `/p/${name}.js`,
-    context: false,
-    findings: [],
-    summary: {
-      exports: [],
-      starExports: [],
-      frameworkModule: false,
-      commonJs: false,
-      state: [],
-      classes: [],
-      uses: [],
-      ...summary,
-    },
-    ...extra,
-  };
-}
 const resolve = (_from: string, specifier: string) =>
   specifier.startsWith('./') ? `/p/${specifier.slice(2)}.js` : undefined;
 const call = (specifier: string, path: string[], mask: number, via: string[] = []) => ({
