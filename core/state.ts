@@ -760,6 +760,8 @@ export function isLazyInit(ctx: FileContext, assignment: TS.BinaryExpression, ta
   for (let step = stepUp(ctx, assignment); step && step.node !== unit; step = stepUp(ctx, step.node)) {
     const { node, child } = step;
     if (ts.isIfStatement(node) && node.thenStatement === child && testsAbsence(ctx, node.expression, text)) return true;
+    // `if (!kafka) { kafka = connect(); producer = kafka.producer(); }`: set once, with what the guard tests.
+    if (ts.isIfStatement(node) && node.thenStatement === child && initialisesTested(ctx, node)) return true;
     if ((ts.isBlock(node) || ts.isSourceFile(node)) && guardedBefore(ctx, node, child, text)) return true;
   }
   return false;
@@ -863,6 +865,42 @@ function testsAbsence(ctx: FileContext, cond: TS.Expression, text: string): bool
     }
   }
   return false;
+}
+
+/**
+ * Whether an `if` that tests a variable's absence (`if (!client)`) assigns that variable in its
+ * branch: the branch runs until it is set, so what else it writes is set along with it, once.
+ */
+function initialisesTested(ctx: FileContext, guard: TS.IfStatement): boolean {
+  const ts = ctx.ts;
+  const tested = new Set<string>();
+  const collect = (cond: TS.Expression): void => {
+    const e = skipOuter(ts, cond);
+    if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken)
+      tested.add(compactText(ts, e.operand, ctx.sourceFile));
+    else if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+      collect(e.left);
+      collect(e.right);
+    }
+  };
+  collect(guard.expression);
+  if (tested.size === 0) return false;
+  let assigns = false;
+  walk(ts, guard.thenStatement, (node) => {
+    if (assigns || isFunctionLikeNode(ts, node)) return false;
+    if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      tested.has(compactText(ts, node.left, ctx.sourceFile))
+    )
+      assigns = true;
+    return undefined;
+  });
+  return assigns;
+}
+
+function isFunctionLikeNode(ts: TypeScript, node: TS.Node): boolean {
+  return ts.isFunctionLike(node) || ts.isClassLike(node);
 }
 
 // x, x != null, x !== undefined

@@ -28,9 +28,11 @@ function globalWrites(ctx: FileContext): CoreFinding[] {
   )) {
     const write = globalWrite(ctx, node);
     if (!write) continue;
-    // `globalThis[KEY] = client`: a handle a package made, kept where hot reloads find it again.
+    // `globalThis[KEY] = client`: a handle a package made, kept where hot reloads find it again;
+    // anything written only outside production (`if (process.env.NODE_ENV !== 'production')`).
     const values = writtenValues(ctx, node);
     if (values.length > 0 && values.every((v) => isHandle(ctx, v))) continue;
+    if (outsideProductionOnly(ctx, node)) continue;
     const when = ctx.when(node, REQUEST_TIME);
     if (!when.holds) continue;
     const list = groups.get(write) ?? [];
@@ -191,4 +193,27 @@ function isHandle(ctx: FileContext, value: TS.Expression): boolean {
       return (ts.isNewExpression(e) || ts.isCallExpression(e)) && isPackageHandle(ctx, e);
     })
   );
+}
+
+/**
+ * Whether `node` runs only outside production: in the branch of an `if` on `process.env.NODE_ENV`
+ * that excludes `'production'` (`!== 'production'`, `=== 'development'`, `=== 'test'`), in its
+ * function. A deployment that scales out runs in production.
+ */
+function outsideProductionOnly(ctx: FileContext, node: TS.Node): boolean {
+  const ts = ctx.ts;
+  for (let child = node, up = node.parent; up && !ts.isFunctionLike(up); child = up, up = up.parent) {
+    if (!ts.isIfStatement(up) || up.thenStatement !== child) continue;
+    const test = skipOuter(ts, up.expression);
+    if (!ts.isBinaryExpression(test)) continue;
+    const op = test.operatorToken.kind;
+    const [a, b] = [skipOuter(ts, test.left), skipOuter(ts, test.right)];
+    const env = ts.isStringLiteral(a) ? b : a;
+    const value = ts.isStringLiteral(a) ? a : ts.isStringLiteral(b) ? b : undefined;
+    if (!value || memberName(ts, env) !== 'NODE_ENV') continue;
+    const differs = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+    const equals = op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken;
+    if ((differs && value.text === 'production') || (equals && value.text !== 'production')) return true;
+  }
+  return false;
 }
