@@ -845,7 +845,8 @@ export class Reachability {
       const name = this.hooks.decoratorName(decorator);
       if (!name?.startsWith('@nestjs/')) continue;
       const member = name.slice(name.indexOf('#') + 1);
-      if (member === 'Injectable' || NEST_REQUEST_CLASSES.has(member)) {
+      // A module class is a provider too: Nest constructs it once and calls its lifecycle hooks.
+      if (member === 'Injectable' || member === 'Module' || NEST_REQUEST_CLASSES.has(member)) {
         facts.nest = true;
         if (NEST_REQUEST_CLASSES.has(member)) facts.nestRequestHandler = true;
         if (hasNonDefaultScope(ts, decorator)) facts.requestScoped = true;
