@@ -144,7 +144,7 @@ const finding = object({
   condition: optional(either(oneOf(['related']), condition)),
   unsure: optional(boolean),
   evidence: optional(oneOf(['related', 'any', 'library'])),
-  doubt: optional(oneOf(['name', 'value'])),
+  doubt: optional(oneOf(['value'])),
   factory: optional(string),
   what: optional(string),
   suppressed: optional(boolean),

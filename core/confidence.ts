@@ -2,7 +2,7 @@ import { UNKNOWN } from './reach.js';
 import type { Confidence, CoreFinding, Doubt } from './types.js';
 
 // How sure a finding is: certain when what it rests on is in view, likely when it rests on
-// callers, names or values statecheck cannot see (docs/output-contract.md).
+// callers or values statecheck cannot see (docs/output-contract.md).
 
 /** Whether code that runs in `mask` meets `need` through contexts in view, not only through unknown callers. */
 export function surelyIn(mask: number, need: number): boolean {
@@ -46,7 +46,6 @@ export function confidenceOf(doubt: Doubt | undefined): Confidence {
 const REASONS: Record<Doubt, string> = {
   callers:
     'whether it runs per request, or is shared, depends on callers statecheck cannot see (an export no project file calls, or a function handed to code it does not follow)',
-  name: 'its kind is told from its name only',
   value: 'where its values come from is not in view, so they may be the same on every instance',
 };
 

@@ -31,10 +31,10 @@ export type Confidence = 'certain' | 'likely';
 /**
  * What a likely finding rests on: `callers` (whether the code runs per request, or the store is
  * shared, depends on callers not in view: an export no project file calls, a function passed to
- * code statecheck does not follow); `name` (the category comes from the state's name only);
- * `value` (where the stored values come from is not in view).
+ * code statecheck does not follow); `value` (where the stored values come from is not in view,
+ * so they may be the same on every instance).
  */
-export type Doubt = 'callers' | 'name' | 'value';
+export type Doubt = 'callers' | 'value';
 
 /** What statecheck suggests instead: a sentence and the packages that do it. */
 export interface Suggestion {

@@ -54,7 +54,7 @@ export interface CoreFinding {
    * created, as long as it is not created per request).
    */
   evidence?: 'related' | 'any' | 'library';
-  /** A reason for doubt other than callers, known in the file (the category from a name only, …). */
+  /** A reason for doubt other than callers, known in the file: its values' source is out of view. */
   doubt?: Exclude<Doubt, 'callers'>;
   /**
    * Cross-file analysis only: the export that creates this store or timer for its callers (a

@@ -19,7 +19,7 @@ export interface RuleOptions {
   allow?: string[];
   /**
    * `all` (default): every finding; `certain`: only findings whose verdict is in view in the file
-   * (not those resting on callers, names or values it cannot see), what the CLI fails on.
+   * (not those resting on callers or values it cannot see), what the CLI fails on.
    */
   confidence?: 'all' | 'certain';
 }

@@ -38,7 +38,7 @@ export function markdown(result: ScanResult, _options: ReporterOptions): string 
   if (likely > 0)
     out.push(
       '',
-      `${plural(likely, 'piece is', 'pieces are')} likely rather than certain: the verdict rests on callers, names or values statecheck cannot see (each message says which).`,
+      `${plural(likely, 'piece is', 'pieces are')} likely rather than certain: the verdict rests on callers or values statecheck cannot see (each message says which).`,
     );
   for (const category of CATEGORIES) {
     const found = byCategory.get(category);

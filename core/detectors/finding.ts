@@ -23,7 +23,7 @@ export interface FindingSpec {
   unsure?: boolean;
   /** What the finding rests on: its node (default), its related spans, or either. */
   evidence?: CoreFinding['evidence'];
-  /** A reason for doubt known in the file (`name`: the category is told from the name only). */
+  /** A reason for doubt known in the file (`value`: where the stored values come from is out of view). */
   doubt?: CoreFinding['doubt'];
   /**
    * Whether the state belongs to whoever calls the function that creates it (`MOVES_TO_CALLERS`

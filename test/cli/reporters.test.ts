@@ -185,7 +185,7 @@ describe('markdown reporter', () => {
         '- **module-state**: 1',
         '- **memory-session**: 1',
         '',
-        '1 piece is likely rather than certain: the verdict rests on callers, names or values statecheck cannot see (each message says which).',
+        '1 piece is likely rather than certain: the verdict rests on callers or values statecheck cannot see (each message says which).',
         '',
         '## module-state (1)',
         '',
