@@ -9,7 +9,7 @@ import type { AnalyzeOptions, Category, CoreFinding, Doubt } from '../types.js';
 import { type Callers, type Contexts, exportKey, type Use } from './callers.js';
 import type { Failures } from './failures.js';
 import type { Lifetimes } from './lifetimes.js';
-import { CALLED_HERE, type Factory, type Settled } from './settle.js';
+import { atCreation, CALLED_HERE, type Factory, type Settled } from './settle.js';
 import type { ProgramFile, ProgramFinding, ProgramLocation } from './types.js';
 
 /**
@@ -246,21 +246,9 @@ export function reportFactoryCalls(
       const caller = files[site.file]!;
       if (creator.context || !caller.summary) continue;
       if (!reportable(caller.summary, created.category, created.subject, site.use.suppressed, options)) continue;
-      const { category, subject, start, end, message, suggestion } = created;
       const related = [{ file: site.file, start: site.use.start, message: CALLED_HERE }];
       const doubt = siteDoubt(created, contexts.useContext(site), origin.need);
-      out.push({
-        file: origin.file,
-        category,
-        subject,
-        start,
-        end,
-        message,
-        suggestion,
-        related,
-        ...(doubt ? { doubt } : {}),
-        own: origin.own,
-      });
+      out.push(atCreation(origin.file, origin.own, created, related, doubt));
       continue;
     }
     for (const { file, use, target } of calls) {

@@ -1,6 +1,6 @@
 import { REQUEST_TIME } from '../reach.js';
 import { doubtOf } from '../confidence.js';
-import type { Condition, CoreFinding } from '../types.js';
+import type { Condition, CoreFinding, Doubt } from '../types.js';
 import { type Callers, type Contexts, exportKey } from './callers.js';
 import type { Failures } from './failures.js';
 import type { ProgramFile, ProgramFinding, ProgramLocation } from './types.js';
@@ -22,6 +22,18 @@ export interface Settled {
   findings: ProgramFinding[];
   /** The creations of each factory export, by `exportKey` (one export may create several stores). */
   factories: Map<string, Factory[]>;
+}
+
+/** A finding of a file's own pass, reported where it is, with the related locations and doubt the program gives it. */
+export function atCreation(
+  file: number,
+  own: number,
+  finding: CoreFinding,
+  related: ProgramLocation[],
+  doubt: Doubt | undefined,
+): ProgramFinding {
+  const { category, subject, start, end, message, suggestion } = finding;
+  return { file, category, subject, start, end, message, suggestion, related, ...(doubt ? { doubt } : {}), own };
 }
 
 /**
@@ -70,19 +82,7 @@ export function settleFindings(
           }
         }
         if (f.context || finding.suppressed) return;
-        const { category, subject, start, end, message, suggestion } = finding;
-        mine.push({
-          file: i,
-          category,
-          subject,
-          start,
-          end,
-          message,
-          suggestion,
-          related,
-          ...(doubt ? { doubt } : {}),
-          own,
-        });
+        mine.push(atCreation(i, own, finding, related, doubt));
       });
       return mine;
     });
